@@ -1,0 +1,26 @@
+//! Command-line surface: clap definitions and the headless commands.
+
+pub mod sandbox;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "permit-tui", version, about = "A terminal debugger for Permit.io permission checks")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the sandbox PDP standalone, for SDKs and other tools.
+    Sandbox(sandbox::SandboxArgs),
+}
+
+/// Runs the parsed command line and returns the process exit code.
+pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        None => crate::tui::run().await,
+        Some(Command::Sandbox(args)) => sandbox::run(args).await,
+    }
+}

@@ -1,0 +1,11 @@
+//! permit-tui: a terminal debugger for Permit.io permission checks.
+//!
+//! Modules by responsibility (see DESIGN §4): `pdp` speaks Permit's PDP protocol, `sandbox`
+//! is the embedded PDP, `store` keeps environments, presets and history, `tui` is the
+//! explorer and `cli` the headless commands. `pdp` and `sandbox` know nothing of the UI.
+
+pub mod cli;
+pub mod pdp;
+pub mod sandbox;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,3 @@
+//! Permit's PDP protocol: wire types, input shorthands, and the async client.
+
+pub mod types;

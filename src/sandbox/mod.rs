@@ -1,0 +1,1 @@
+//! The embedded sandbox PDP (issue: sandbox).

@@ -1,0 +1,1 @@
+//! Environments, presets and history on disk.
