@@ -1,0 +1,294 @@
+//! The async PDP client: one shared keep-alive `reqwest::Client`, every call timed from
+//! send to body parsed, every failure classified.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{
+    HeaderMap, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::PdpError;
+use super::types::{
+    AllTenantsResult, AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult,
+    BulkResult, Health, UserPermissions, UserPermissionsQuery,
+};
+
+/// The SDKs' default PDP address.
+pub const DEFAULT_PDP_URL: &str = "http://localhost:7766";
+/// How long a check may take before it ends with a timeout error.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The outcome of one call, with what was measured around it.
+#[derive(Debug, Clone)]
+pub struct Exchange<T> {
+    pub result: Result<T, PdpError>,
+    /// From sending the request to the body parsed.
+    pub latency: Duration,
+    /// The HTTP status, when an answer came.
+    pub status: Option<u16>,
+    /// The body exactly as received, when an answer came.
+    pub raw_body: Option<String>,
+}
+
+impl<T> Exchange<T> {
+    fn failed(error: PdpError, started: Instant) -> Self {
+        Exchange {
+            result: Err(error),
+            latency: started.elapsed(),
+            status: None,
+            raw_body: None,
+        }
+    }
+}
+
+/// A client for one PDP. Cloning is cheap and shares the connection pool.
+#[derive(Clone)]
+pub struct PdpClient {
+    http: reqwest::Client,
+    base_url: Arc<str>,
+    api_key: Option<Arc<str>>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for PdpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key is left out on purpose: a Debug print must never leak it.
+        f.debug_struct("PdpClient")
+            .field("base_url", &self.base_url)
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|k| crate::pdp::mask_key(k)),
+            )
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// Builds the shared HTTP client. One per process is enough: it pools connections per host.
+pub fn shared_http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(90))
+        .tcp_nodelay(true)
+        .user_agent(concat!("permit-tui/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+impl PdpClient {
+    /// A client on its own connection pool.
+    pub fn new(url: &str, api_key: Option<String>, timeout: Duration) -> Result<Self, PdpError> {
+        Self::with_http(shared_http_client(), url, api_key, timeout)
+    }
+
+    /// A client that shares `http`'s connection pool.
+    pub fn with_http(
+        http: reqwest::Client,
+        url: &str,
+        api_key: Option<String>,
+        timeout: Duration,
+    ) -> Result<Self, PdpError> {
+        let parsed = url::Url::parse(url.trim()).map_err(|err| PdpError::BadUrl {
+            url: url.to_string(),
+            detail: err.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(PdpError::BadUrl {
+                url: url.to_string(),
+                detail: format!("scheme `{}` is not http or https", parsed.scheme()),
+            });
+        }
+        Ok(PdpClient {
+            http,
+            base_url: parsed.as_str().trim_end_matches('/').into(),
+            api_key: api_key.filter(|k| !k.is_empty()).map(Into::into),
+            timeout,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The headers every PDP call carries. `Cache-Control: no-cache` keeps a PDP with the
+    /// decision cache on from answering with a stale decision.
+    pub fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if let Some(key) = &self.api_key {
+            if let Ok(value) = HeaderValue::from_str(&format!("Bearer {key}")) {
+                let mut value = value;
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
+        }
+        headers
+    }
+
+    /// `POST /allowed`.
+    pub async fn check(&self, query: &AllowedQuery) -> Exchange<AllowedResult> {
+        self.post("/allowed", query).await
+    }
+
+    /// `POST /allowed/bulk`: a bare array in, results in the same order out. Accepts the
+    /// OPA-style `{"result": {"allow": [...]}}` as the SDKs do.
+    pub async fn check_bulk(&self, queries: &[AllowedQuery]) -> Exchange<Vec<AllowedResult>> {
+        let exchange: Exchange<serde_json::Value> = self.post("/allowed/bulk", &queries).await;
+        let result = exchange.result.and_then(|value| {
+            let inner = value.get("result").cloned().unwrap_or(value);
+            serde_json::from_value::<BulkResult>(inner)
+                .map(|bulk| bulk.allow)
+                .map_err(|err| PdpError::InvalidResponse {
+                    detail: err.to_string(),
+                })
+        });
+        let result = match result {
+            Ok(items) if items.len() != queries.len() => Err(PdpError::InvalidResponse {
+                detail: format!("sent {} checks, got {} answers", queries.len(), items.len()),
+            }),
+            other => other,
+        };
+        Exchange {
+            result,
+            latency: exchange.latency,
+            status: exchange.status,
+            raw_body: exchange.raw_body,
+        }
+    }
+
+    /// `POST /allowed/all-tenants`.
+    pub async fn check_all_tenants(&self, query: &AllowedQuery) -> Exchange<AllTenantsResult> {
+        self.post("/allowed/all-tenants", query).await
+    }
+
+    /// `POST /user-permissions`.
+    pub async fn user_permissions(
+        &self,
+        query: &UserPermissionsQuery,
+    ) -> Exchange<UserPermissions> {
+        self.post("/user-permissions", query).await
+    }
+
+    /// `POST /authorized_users`.
+    pub async fn authorized_users(
+        &self,
+        query: &AuthorizedUsersQuery,
+    ) -> Exchange<AuthorizedUsersResult> {
+        self.post("/authorized_users", query).await
+    }
+
+    /// `GET /healthy`, no auth. A 503 is an answer too: the body says what is degraded.
+    pub async fn healthy(&self) -> Exchange<Health> {
+        let started = Instant::now();
+        let request = self
+            .http
+            .get(format!("{}/healthy", self.base_url))
+            .timeout(self.timeout);
+        let mut exchange = self.finish::<Health>(request, started).await;
+        if let (Some(503), Err(_), Some(body)) =
+            (exchange.status, &exchange.result, &exchange.raw_body)
+        {
+            if let Ok(health) = serde_json::from_str::<Health>(body) {
+                exchange.result = Ok(health);
+            }
+        }
+        exchange
+    }
+
+    async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Exchange<T> {
+        let started = Instant::now();
+        let bytes = match serde_json::to_vec(body) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                return Exchange::failed(
+                    PdpError::InvalidResponse {
+                        detail: format!("cannot encode the request: {err}"),
+                    },
+                    started,
+                )
+            }
+        };
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .headers(self.headers())
+            .timeout(self.timeout)
+            .body(bytes);
+        self.finish(request, started).await
+    }
+
+    async fn finish<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        started: Instant,
+    ) -> Exchange<T> {
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(err) => return Exchange::failed(self.transport_error(&err), started),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = match response.text().await {
+            Ok(body) => body,
+            Err(err) => {
+                let mut exchange = Exchange::failed(self.transport_error(&err), started);
+                exchange.status = Some(status);
+                return exchange;
+            }
+        };
+        let result = if (200..300).contains(&status) {
+            serde_json::from_str::<T>(&body).map_err(|err| PdpError::InvalidResponse {
+                detail: err.to_string(),
+            })
+        } else {
+            Err(PdpError::from_status(status, retry_after, &body))
+        };
+        Exchange {
+            result,
+            latency: started.elapsed(),
+            status: Some(status),
+            raw_body: Some(body),
+        }
+    }
+
+    fn transport_error(&self, err: &reqwest::Error) -> PdpError {
+        let url = self.base_url.to_string();
+        if err.is_timeout() {
+            return PdpError::Timeout {
+                url,
+                after: self.timeout,
+            };
+        }
+        PdpError::Unreachable {
+            url,
+            detail: root_cause(err),
+        }
+    }
+}
+
+/// reqwest wraps the useful part ("Connection refused", "failed to lookup address") deep down.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        last = inner.to_string();
+        source = inner.source();
+    }
+    last
+}
