@@ -1,5 +1,6 @@
 //! Command-line surface: clap definitions and the headless commands.
 
+pub mod check;
 pub mod sandbox;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Fire one check and print the decision, the reason and the latency.
+    Check(check::CheckArgs),
     /// Serve the sandbox PDP standalone, for SDKs and other tools.
     Sandbox(sandbox::SandboxArgs),
 }
@@ -25,6 +28,7 @@ pub enum Command {
 pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         None => crate::tui::run().await,
+        Some(Command::Check(args)) => check::run(args).await,
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
     }
 }
