@@ -252,7 +252,8 @@ mod tests {
 
     #[test]
     fn response_without_debug_parses_and_ignores_legacy_result() {
-        let r: AllowedResult = serde_json::from_value(json!({"allow": true, "result": false})).unwrap();
+        let r: AllowedResult =
+            serde_json::from_value(json!({"allow": true, "result": false})).unwrap();
         assert!(r.allow);
         assert!(r.debug.is_none());
     }
@@ -269,7 +270,10 @@ mod tests {
         let abac = debug.abac.as_ref().unwrap();
         assert_eq!(abac.matching_usersets, Some(vec![json!("us")]));
         assert_eq!(abac.extra["new"], json!(1));
-        assert_eq!(debug.blocks().map(|(n, _)| n).collect::<Vec<_>>(), vec!["abac"]);
+        assert_eq!(
+            debug.blocks().map(|(n, _)| n).collect::<Vec<_>>(),
+            vec!["abac"]
+        );
         assert_eq!(serde_json::to_value(&r).unwrap(), raw);
     }
 
