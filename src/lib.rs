@@ -5,6 +5,7 @@
 //! explorer and `cli` the headless commands. `pdp` and `sandbox` know nothing of the UI.
 
 pub mod cli;
+pub mod explain;
 pub mod export;
 pub mod pdp;
 pub mod sandbox;

@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fire one check and print the decision, the reason and the latency.
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Serve the sandbox PDP standalone, for SDKs and other tools.
     Sandbox(sandbox::SandboxArgs),
 }
@@ -28,7 +28,7 @@ pub enum Command {
 pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         None => crate::tui::run().await,
-        Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Check(args)) => check::run(*args).await,
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
     }
 }
