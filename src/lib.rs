@@ -7,7 +7,9 @@
 pub mod cli;
 pub mod explain;
 pub mod export;
+pub mod matrix;
 pub mod pdp;
 pub mod sandbox;
 pub mod store;
 pub mod tui;
+pub mod whatif;
