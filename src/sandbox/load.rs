@@ -312,6 +312,8 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     }
 
     // Role assignments.
+    let mut instance_users: HashMap<String, Vec<String>> = HashMap::new();
+    let mut tenant_members: HashMap<String, Vec<String>> = HashMap::new();
     for (i, a) in policy.role_assignments.iter().enumerate() {
         let p = format!("$.role_assignments[{i}]");
         if !tenants.contains_key(&a.tenant) {
@@ -342,6 +344,13 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 }
             }
         }
+        let members = match &a.resource_instance {
+            Some(inst) => instance_users.entry(inst.clone()).or_default(),
+            None => tenant_members.entry(a.tenant.clone()).or_default(),
+        };
+        if members.last() != Some(&a.user) {
+            members.push(a.user.clone());
+        }
         let user = users.get_mut(&a.user).ok_or_else(|| ctx.err(&p, "internal: user vanished"))?;
         let list = match &a.resource_instance {
             Some(inst) => user.instance_roles.entry(inst.clone()).or_default(),
@@ -350,6 +359,10 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         if !list.contains(&a.role) {
             list.push(a.role.clone());
         }
+    }
+    for list in instance_users.values_mut().chain(tenant_members.values_mut()) {
+        list.sort();
+        list.dedup();
     }
     for user in users.values_mut() {
         let mut ts: BTreeSet<String> = user.tenant_roles.keys().cloned().collect();
@@ -363,6 +376,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
 
     // Relationship tuples.
     let mut incoming: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut outgoing: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for (i, t) in policy.relationship_tuples.iter().enumerate() {
         let p = format!("$.relationship_tuples[{i}]");
         for (field, id) in [("subject", &t.subject), ("object", &t.object)] {
@@ -381,6 +395,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             None => return Err(ctx.err(format!("{p}.relation"), format!("resource '{obj_type}' has no relation '{}'", t.relation))),
         }
         incoming.entry(t.object.clone()).or_default().push((t.relation.clone(), t.subject.clone()));
+        outgoing.entry(t.subject.clone()).or_default().push((t.relation.clone(), t.object.clone()));
     }
 
     // Condition sets.
@@ -494,6 +509,9 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         user_order,
         instances,
         incoming,
+        outgoing,
+        instance_users,
+        tenant_members,
         instances_with_direct_roles,
         sets,
         userset_order,

@@ -11,6 +11,7 @@ pub mod conditions;
 pub mod evaluate;
 pub mod load;
 pub mod policy;
+pub mod queries;
 pub mod rest;
 pub mod server;
 pub mod store;
@@ -122,9 +123,5 @@ impl Sandbox {
 
     pub(crate) fn envs(&self) -> &[Env] {
         &self.inner.envs
-    }
-
-    pub(crate) fn env_by_names(&self, project: &str, env: &str) -> Option<&Env> {
-        self.inner.envs.iter().find(|e| e.info.project == project && e.info.key == env)
     }
 }

@@ -126,6 +126,12 @@ pub struct Env {
     pub instances: HashMap<String, InstanceRec>,
     /// Object instance → `(relation, subject instance)` pairs pointing at it.
     pub incoming: HashMap<String, Vec<(String, String)>>,
+    /// Subject instance → `(relation, object instance)` pairs it points at.
+    pub outgoing: HashMap<String, Vec<(String, String)>>,
+    /// Instance → users with a directly assigned role on it.
+    pub instance_users: HashMap<String, Vec<String>>,
+    /// Tenant → users with a tenant-level role in it, in assignment order.
+    pub tenant_members: HashMap<String, Vec<String>>,
     /// Instances that hold at least one directly assigned resource role (for
     /// `no_direct_roles_on_object`).
     pub instances_with_direct_roles: HashSet<String>,
