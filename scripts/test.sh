@@ -15,6 +15,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+echo "== official Permit SDKs (Python permit, Node permitio) for the wire tests"
+bash scripts/setup-sdks.sh
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
