@@ -41,6 +41,13 @@ pub fn operator_text(operator: &str) -> &str {
 
 /// A JSON value, short: strings unquoted when they are simple.
 pub fn value_text(value: &Value) -> String {
+    if let Some(reference) = value.get("ref").and_then(Value::as_str) {
+        let resolved = value
+            .get("value")
+            .map(value_text)
+            .unwrap_or_else(|| "missing".into());
+        return format!("{reference} ({resolved})");
+    }
     match value {
         Value::String(s) if !s.is_empty() && !s.contains([' ', ',', '"']) => s.clone(),
         other => other.to_string(),
