@@ -286,7 +286,7 @@ impl Config {
             header: Header {
                 active: self.active.clone(),
                 check_timeout_ms: (self.check_timeout != DEFAULT_CHECK_TIMEOUT)
-                    .then(|| self.check_timeout.as_millis() as u64),
+                    .then_some(self.check_timeout.as_millis() as u64),
             },
             environments: &self.environments,
         };
