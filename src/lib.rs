@@ -5,7 +5,9 @@
 //! explorer and `cli` the headless commands. `pdp` and `sandbox` know nothing of the UI.
 
 pub mod cli;
+pub mod cloud;
 pub mod pdp;
 pub mod sandbox;
 pub mod store;
+pub mod targets;
 pub mod tui;
