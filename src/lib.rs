@@ -5,11 +5,13 @@
 //! explorer and `cli` the headless commands. `pdp` and `sandbox` know nothing of the UI.
 
 pub mod cli;
+pub mod cloud;
 pub mod explain;
 pub mod export;
 pub mod matrix;
 pub mod pdp;
 pub mod sandbox;
 pub mod store;
+pub mod targets;
 pub mod tui;
 pub mod whatif;

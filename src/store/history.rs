@@ -1,0 +1,392 @@
+//! `history.jsonl`: one JSON object per check, appended, capped and rotated.
+//!
+//! Concurrency design (two explorers, or the explorer and `permit-tui check`, at once):
+//! - an append opens the file with `O_APPEND` and writes the whole line with one `write`, so
+//!   lines from different processes never interleave;
+//! - appends hold a *shared* `flock` on `history.jsonl.lock` while they open and write, and
+//!   rotation holds it *exclusively* while it reads, compacts into a temp file and renames it
+//!   over the log. So no append can land in the old file after rotation has read it: every
+//!   line is either in what rotation read (and kept if it is among the newest) or is written
+//!   to the new file after the rename. The lock file is separate so its inode never changes.
+//! - rotation runs when the log exceeds the cap by 10%, keeping the newest `cap` lines, so it
+//!   happens once per `cap / 10` appends rather than on every one.
+
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::atomic::{create_private_dir, write_atomic};
+use super::lock::FileLock;
+use super::{filter, time, Notice, StoreError};
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::pdp::Exchange;
+
+pub const DEFAULT_CAP: usize = 10_000;
+
+/// One past check. The request is the body as sent; keys travel in headers and are never here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// RFC 3339, UTC.
+    pub time: String,
+    pub environment: String,
+    /// The PDP route called, e.g. `/allowed`.
+    #[serde(default = "default_endpoint")]
+    pub endpoint: String,
+    pub request: Value,
+    /// `Some(allow)` when the PDP decided.
+    #[serde(default)]
+    pub decision: Option<bool>,
+    /// Debug codes as `model:CODE` (e.g. `rbac:ALLOWED_BY_ROLE`).
+    #[serde(default)]
+    pub codes: Vec<String>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// `PdpError::kind()` when the check failed.
+    #[serde(default)]
+    pub error_kind: Option<String>,
+    pub latency_us: u64,
+}
+
+fn default_endpoint() -> String {
+    "/allowed".to_string()
+}
+
+impl HistoryEntry {
+    /// The entry for one `/allowed` check, stamped now.
+    pub fn from_check(
+        environment: &str,
+        query: &AllowedQuery,
+        exchange: &Exchange<AllowedResult>,
+    ) -> HistoryEntry {
+        let (decision, codes, error_kind) = match &exchange.result {
+            Ok(result) => (Some(result.allow), debug_codes(result), None),
+            Err(err) => (None, Vec::new(), Some(err.kind().to_string())),
+        };
+        HistoryEntry {
+            time: time::now_rfc3339(),
+            environment: environment.to_string(),
+            endpoint: default_endpoint(),
+            request: serde_json::to_value(query).unwrap_or(Value::Null),
+            decision,
+            codes,
+            status: exchange.status,
+            error_kind,
+            latency_us: u64::try_from(exchange.latency.as_micros()).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// The request as an `/allowed` query, for re-running it or loading it into the form.
+    pub fn query(&self) -> Option<AllowedQuery> {
+        serde_json::from_value(self.request.clone()).ok()
+    }
+
+    /// `allow`, `deny`, or the error kind.
+    pub fn outcome(&self) -> &str {
+        match (self.decision, &self.error_kind) {
+            (Some(true), _) => "allow",
+            (Some(false), _) => "deny",
+            (None, Some(kind)) => kind,
+            (None, None) => "unknown",
+        }
+    }
+
+    /// One line for lists and for filtering: `env user action resource tenant outcome codes`.
+    pub fn summary(&self) -> String {
+        let field = |path: &[&str]| {
+            let mut v = &self.request;
+            for p in path {
+                v = v.get(p).unwrap_or(&Value::Null);
+            }
+            v.as_str().unwrap_or_default().to_string()
+        };
+        let resource = match field(&["resource", "key"]) {
+            key if key.is_empty() => field(&["resource", "type"]),
+            key => format!("{}:{key}", field(&["resource", "type"])),
+        };
+        format!(
+            "{} {} {} {} {} {} {}",
+            self.environment,
+            field(&["user", "key"]),
+            field(&["action"]),
+            resource,
+            field(&["resource", "tenant"]),
+            self.outcome(),
+            self.codes.join(" ")
+        )
+    }
+}
+
+fn debug_codes(result: &AllowedResult) -> Vec<String> {
+    result
+        .debug
+        .iter()
+        .flat_map(|debug| debug.blocks())
+        .filter_map(|(model, block)| block.code.as_ref().map(|code| format!("{model}:{code}")))
+        .collect()
+}
+
+/// The history log. Cheap to keep open: files are opened per operation.
+#[derive(Debug, Clone)]
+pub struct History {
+    path: PathBuf,
+    lock_path: PathBuf,
+    cap: usize,
+    /// Lines in the file as far as this process knows (others append too); only decides
+    /// when to try a rotation, which recounts under the lock.
+    approx_lines: usize,
+}
+
+impl History {
+    pub fn open(path: &Path) -> History {
+        History::with_cap(path, DEFAULT_CAP)
+    }
+
+    pub fn with_cap(path: &Path, cap: usize) -> History {
+        let approx_lines = std::fs::read(path)
+            .map(|bytes| bytes.iter().filter(|b| **b == b'\n').count())
+            .unwrap_or(0);
+        History {
+            path: path.to_path_buf(),
+            lock_path: lock_path(path),
+            cap: cap.max(1),
+            approx_lines,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
+    /// Appends one entry as one line, rotating when the log has grown past the cap.
+    pub fn append(&mut self, entry: &HistoryEntry) -> Result<(), StoreError> {
+        let mut line =
+            serde_json::to_vec(entry).map_err(|err| StoreError::Invalid(err.to_string()))?;
+        line.push(b'\n');
+        self.append_raw(&line)?;
+        self.approx_lines += 1;
+        if self.approx_lines > self.cap + self.slack() {
+            self.rotate()?;
+        }
+        Ok(())
+    }
+
+    fn append_raw(&self, line: &[u8]) -> Result<(), StoreError> {
+        let io = |err| StoreError::io(&self.path, err);
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(io)?;
+        }
+        let _shared = FileLock::shared(&self.lock_path).map_err(io)?;
+        let mut options = OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&self.path).map_err(io)?;
+        // One write call for the whole line: O_APPEND makes it land at the end, whole.
+        let written = file.write(line).map_err(io)?;
+        if written != line.len() {
+            file.write_all(&line[written..]).map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn slack(&self) -> usize {
+        (self.cap / 10).max(1)
+    }
+
+    /// Keeps the newest `cap` lines. Returns how many were dropped.
+    pub fn rotate(&mut self) -> Result<usize, StoreError> {
+        let io = |err| StoreError::io(&self.path, err);
+        let _exclusive = FileLock::exclusive(&self.lock_path).map_err(io)?;
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(err) => return Err(io(err)),
+        };
+        let lines: Vec<&[u8]> = bytes
+            .split_inclusive(|b| *b == b'\n')
+            .filter(|l| l.ends_with(b"\n"))
+            .collect();
+        if lines.len() <= self.cap {
+            self.approx_lines = lines.len();
+            return Ok(0);
+        }
+        let dropped = lines.len() - self.cap;
+        let kept: Vec<u8> = lines[dropped..].concat();
+        write_atomic(&self.path, &kept, Some(0o600)).map_err(io)?;
+        self.approx_lines = self.cap;
+        Ok(dropped)
+    }
+
+    /// Every readable entry, newest first. Lines that do not parse are skipped and reported
+    /// in one notice (the file is left as it is); a last line still being written is ignored.
+    pub fn load(&self) -> (Vec<HistoryEntry>, Vec<Notice>) {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (vec![], vec![]),
+            Err(err) => {
+                return (
+                    vec![],
+                    vec![Notice::new(
+                        Some(&self.path),
+                        None,
+                        format!("cannot read: {err}"),
+                    )],
+                )
+            }
+        };
+        let mut entries = Vec::new();
+        let mut bad: Vec<usize> = Vec::new();
+        for (index, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+            let complete = line.ends_with(b"\n");
+            let text = String::from_utf8_lossy(line);
+            if text.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<HistoryEntry>(text.trim()) {
+                Ok(entry) => entries.push(entry),
+                Err(_) if !complete => {}
+                Err(_) => bad.push(index + 1),
+            }
+        }
+        entries.reverse();
+        let notices = match bad.first() {
+            Some(first) => vec![Notice::new(
+                Some(&self.path),
+                Some(*first),
+                format!(
+                    "{} line(s) are not history entries and were skipped",
+                    bad.len()
+                ),
+            )],
+            None => vec![],
+        };
+        (entries, notices)
+    }
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "history.jsonl".into());
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+/// Entries matching `query` (see [`filter::score`]) and, when given, the environment; best
+/// match first, newest first among equals. An empty query keeps the input order.
+pub fn filter<'a>(
+    entries: &'a [HistoryEntry],
+    query: &str,
+    environment: Option<&str>,
+) -> Vec<&'a HistoryEntry> {
+    let in_env: Vec<&HistoryEntry> = entries
+        .iter()
+        .filter(|e| environment.is_none_or(|env| e.environment == env))
+        .collect();
+    filter::rank(query, &in_env, |e| e.summary())
+        .into_iter()
+        .map(|i| in_env[i])
+        .collect()
+}
+
+/// Latencies (µs) per environment, oldest to newest, at most `per_env` each, from entries given
+/// newest first (as [`History::load`] returns them). Only checks that got an HTTP answer count.
+pub fn latency_series(entries: &[HistoryEntry], per_env: usize) -> BTreeMap<String, Vec<u64>> {
+    let mut series: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for entry in entries.iter().filter(|e| e.status.is_some()) {
+        let samples = series.entry(entry.environment.clone()).or_default();
+        if samples.len() < per_env {
+            samples.push(entry.latency_us);
+        }
+    }
+    for samples in series.values_mut() {
+        samples.reverse();
+    }
+    series
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    pub(crate) fn entry(env: &str, user: &str, allow: bool, latency_us: u64) -> HistoryEntry {
+        HistoryEntry {
+            time: time::now_rfc3339(),
+            environment: env.to_string(),
+            endpoint: default_endpoint(),
+            request: json!({"user": {"key": user}, "action": "read", "resource": {"type": "document", "tenant": "default"}}),
+            decision: Some(allow),
+            codes: vec!["rbac:ALLOWED_BY_ROLE".to_string()],
+            status: Some(200),
+            error_kind: None,
+            latency_us,
+        }
+    }
+
+    #[test]
+    fn appends_load_newest_first_and_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut history = History::open(&dir.path().join("data/history.jsonl"));
+        history.append(&entry("dev", "alice", true, 10)).unwrap();
+        history.append(&entry("prod", "bob", false, 20)).unwrap();
+        history.append(&entry("dev", "carol", true, 30)).unwrap();
+        let (entries, notices) = history.load();
+        assert!(notices.is_empty());
+        let users: Vec<_> = entries
+            .iter()
+            .map(|e| e.query().unwrap().user.key)
+            .collect();
+        assert_eq!(users, ["carol", "bob", "alice"]);
+        let hits = filter(&entries, "BOB deny", None);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(filter(&entries, "", Some("dev")).len(), 2);
+        let series = latency_series(&entries, 10);
+        assert_eq!(series["dev"], [10, 30]);
+        assert_eq!(series["prod"], [20]);
+        assert_eq!(latency_series(&entries, 1)["dev"], [30]);
+    }
+
+    #[test]
+    fn rotation_keeps_the_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut history = History::with_cap(&path, 100);
+        for i in 0..250u64 {
+            history
+                .append(&entry("dev", &format!("u{i}"), true, i))
+                .unwrap();
+            let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+            assert!(lines <= 110, "{lines} lines after {i} appends");
+        }
+        history.rotate().unwrap();
+        let (entries, _) = history.load();
+        assert_eq!(entries.len(), 100);
+        assert_eq!(entries[0].latency_us, 249);
+        assert_eq!(entries[99].latency_us, 150);
+    }
+
+    #[test]
+    fn bad_lines_are_skipped_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let good = serde_json::to_string(&entry("dev", "a", true, 1)).unwrap();
+        std::fs::write(&path, format!("{good}\nnot json\n{good}\n{{\"partial")).unwrap();
+        let (entries, notices) = History::open(&path).load();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].line, Some(2));
+    }
+}

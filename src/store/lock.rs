@@ -1,0 +1,61 @@
+//! Advisory file locks (`flock`), held for as long as the guard lives. Used by the history:
+//! appenders share the lock, rotation takes it alone, so no line lands in a file that
+//! rotation is about to replace.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::Path;
+
+/// Released when dropped (closing the descriptor releases a `flock`).
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+}
+
+impl FileLock {
+    /// Many holders at once; blocks while an exclusive holder exists.
+    pub fn shared(path: &Path) -> io::Result<FileLock> {
+        Self::take(path, false)
+    }
+
+    /// One holder; blocks while anyone else holds it.
+    pub fn exclusive(path: &Path) -> io::Result<FileLock> {
+        Self::take(path, true)
+    }
+
+    fn take(path: &Path, exclusive: bool) -> io::Result<FileLock> {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        flock(&file, exclusive)?;
+        Ok(FileLock { _file: file })
+    }
+}
+
+#[cfg(unix)]
+fn flock(file: &File, exclusive: bool) -> io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    let op = if exclusive {
+        libc::LOCK_EX
+    } else {
+        libc::LOCK_SH
+    };
+    loop {
+        // SAFETY: the descriptor is valid for the duration of the call (borrowed `file`).
+        let rc = unsafe { libc::flock(file.as_raw_fd(), op) };
+        if rc == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn flock(_file: &File, _exclusive: bool) -> io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! Turns an environment name into something checks can be fired at: a [`Target`] with its
+//! PDP client. The bundled sandbox environments (`sandbox-dev`, `sandbox-prod`) are always
+//! there; the first time one is resolved, one in-process sandbox starts for the whole process.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::cloud::{self, CloudClient, CloudError};
+use crate::pdp::{mask_key, PdpClient, PdpError};
+use crate::sandbox::{serve, EnvironmentInfo, Sandbox, ServeOptions};
+use crate::store::{Config, EnvironmentConfig, KeySource};
+
+/// Sandbox environments are named `sandbox-` + their key in the sandbox.
+pub const SANDBOX_PREFIX: &str = "sandbox-";
+pub const SANDBOX_DEV: &str = "sandbox-dev";
+pub const SANDBOX_PROD: &str = "sandbox-prod";
+/// The environment built from `PERMIT_PDP_URL` / `PERMIT_API_KEY` when no environment is active.
+pub const FROM_ENV: &str = "from-env";
+
+/// An environment ready for checks. Debug masks the key.
+#[derive(Clone)]
+pub struct Target {
+    pub name: String,
+    pub pdp_url: String,
+    pub api_url: String,
+    pub client: PdpClient,
+    pub is_sandbox: bool,
+    /// Permit's Cloud PDP: no ABAC, so warn before sending attributes.
+    pub is_cloud_pdp: bool,
+    pub key_source: KeySource,
+    /// Permit project and environment keys, when known (for the REST API).
+    pub project: Option<String>,
+    pub environment: Option<String>,
+    key: Option<String>,
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Target")
+            .field("name", &self.name)
+            .field("pdp_url", &self.pdp_url)
+            .field("api_url", &self.api_url)
+            .field("key", &self.masked_key())
+            .field("key_source", &self.key_source)
+            .field("is_sandbox", &self.is_sandbox)
+            .field("is_cloud_pdp", &self.is_cloud_pdp)
+            .finish()
+    }
+}
+
+impl Target {
+    /// `permit_key_…a1b2`, for the screen.
+    pub fn masked_key(&self) -> Option<String> {
+        self.key.as_deref().map(mask_key)
+    }
+
+    /// The key itself, only for a deliberate "copy with secret" or a REST client.
+    pub fn reveal_key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// A REST client for this environment's API URL and key (schema and facts autocomplete).
+    pub fn cloud_client(&self) -> Option<CloudClient> {
+        let key = self.key.as_deref()?;
+        CloudClient::with_http(http(), &self.api_url, key, cloud::client::DEFAULT_TIMEOUT).ok()
+    }
+
+    /// `(project, environment)` for the REST paths: as configured, else from the key's scope.
+    pub async fn rest_scope(&self) -> Result<(String, String), CloudError> {
+        if let (Some(p), Some(e)) = (&self.project, &self.environment) {
+            return Ok((p.clone(), e.clone()));
+        }
+        let client = self
+            .cloud_client()
+            .ok_or_else(|| CloudError::Unauthorized {
+                detail: "this environment has no API key".to_string(),
+            })?;
+        let scope = client.scope().await?;
+        match (scope.project_id, scope.environment_id) {
+            (Some(p), Some(e)) => Ok((p, e)),
+            _ => Err(CloudError::Forbidden {
+                path: "/v2/api-key/scope".to_string(),
+                detail: "the key is not an environment-level key".to_string(),
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TargetError {
+    #[error("no environment named `{name}`; known: {}", known.join(", "))]
+    Unknown { name: String, known: Vec<String> },
+    #[error("environment `{name}`: {source}")]
+    BadUrl {
+        name: String,
+        #[source]
+        source: PdpError,
+    },
+    #[error("cannot start the bundled sandbox: {0}")]
+    Sandbox(String),
+}
+
+/// `true` for Permit's Cloud PDP (`cloudpdp.api.permit.io`, regional `cloudpdp.api.*.permit.io`).
+pub fn is_cloud_pdp(url: &str) -> bool {
+    url::Url::parse(url.trim())
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .is_some_and(|host| host.starts_with("cloudpdp.") && host.ends_with(".permit.io"))
+}
+
+pub fn is_sandbox_name(name: &str) -> bool {
+    bundled_sandbox_environments()
+        .iter()
+        .any(|info| sandbox_name(info) == name)
+}
+
+fn sandbox_name(info: &EnvironmentInfo) -> String {
+    format!("{SANDBOX_PREFIX}{}", info.key)
+}
+
+/// The bundled sandbox's environments, without starting it.
+pub fn bundled_sandbox_environments() -> Vec<EnvironmentInfo> {
+    static ENVS: OnceLock<Vec<EnvironmentInfo>> = OnceLock::new();
+    ENVS.get_or_init(|| {
+        Sandbox::bundled()
+            .map(|s| s.environments())
+            .unwrap_or_default()
+    })
+    .clone()
+}
+
+/// One line per environment for pickers and `env list`: sandbox ones first, then the
+/// configured ones in file order. Nothing is started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvironmentSummary {
+    pub name: String,
+    /// The sandbox's URL is only known once it runs: `None` until then.
+    pub pdp_url: Option<String>,
+    pub api_url: Option<String>,
+    pub masked_key: Option<String>,
+    pub key_source: KeySource,
+    pub is_active: bool,
+    pub is_sandbox: bool,
+    pub is_cloud_pdp: bool,
+}
+
+pub fn summaries(config: &Config) -> Vec<EnvironmentSummary> {
+    let active = active_name(config);
+    let running = SANDBOX
+        .get()
+        .and_then(|r| r.as_ref().ok())
+        .map(|h| h.url.clone());
+    let mut list: Vec<EnvironmentSummary> = bundled_sandbox_environments()
+        .iter()
+        .map(|info| {
+            let name = sandbox_name(info);
+            EnvironmentSummary {
+                is_active: name == active,
+                name,
+                pdp_url: running.clone(),
+                api_url: running.clone(),
+                masked_key: Some(mask_key(&info.api_key)),
+                key_source: KeySource::Sandbox,
+                is_sandbox: true,
+                is_cloud_pdp: false,
+            }
+        })
+        .collect();
+    for env in &config.environments {
+        let (key, source) = env.key();
+        list.push(EnvironmentSummary {
+            name: env.name.clone(),
+            pdp_url: Some(env.pdp_url.clone()),
+            api_url: Some(env.api_url.clone()),
+            masked_key: key.as_deref().map(mask_key),
+            key_source: source,
+            is_active: env.name == active,
+            is_sandbox: false,
+            is_cloud_pdp: is_cloud_pdp(&env.pdp_url),
+        });
+    }
+    if active == FROM_ENV {
+        let o = &config.overrides;
+        list.push(EnvironmentSummary {
+            name: FROM_ENV.to_string(),
+            pdp_url: Some(
+                o.pdp_url
+                    .clone()
+                    .unwrap_or_else(|| cloud::urls::PDP_LOCAL.into()),
+            ),
+            api_url: Some(
+                o.api_url
+                    .clone()
+                    .unwrap_or_else(|| cloud::urls::API_US.into()),
+            ),
+            masked_key: o.api_key.as_deref().map(mask_key),
+            key_source: if o.api_key.is_some() {
+                KeySource::Override
+            } else {
+                KeySource::None
+            },
+            is_active: true,
+            is_sandbox: false,
+            is_cloud_pdp: o.pdp_url.as_deref().is_some_and(is_cloud_pdp),
+        });
+    }
+    list
+}
+
+/// The environment a run starts in: the active one; with none, `from-env` when
+/// `PERMIT_PDP_URL` or `PERMIT_API_KEY` is set, else `sandbox-dev`.
+pub fn active_name(config: &Config) -> String {
+    match &config.active {
+        Some(name) => name.clone(),
+        None if config.overrides.pdp_url.is_some() || config.overrides.api_key.is_some() => {
+            FROM_ENV.to_string()
+        }
+        None => SANDBOX_DEV.to_string(),
+    }
+}
+
+/// Resolves `name` (None: the run's environment, see [`active_name`]). The run's environment
+/// takes `PERMIT_API_KEY` / `PERMIT_PDP_URL` / `PERMIT_API_URL` over its own settings; the
+/// sandbox environments always use their own.
+pub async fn resolve(name: Option<&str>, config: &Config) -> Result<Target, TargetError> {
+    let active = active_name(config);
+    let name = name.map(str::to_string).unwrap_or_else(|| active.clone());
+    let is_run_env = name == active;
+
+    if is_sandbox_name(&name) {
+        return resolve_sandbox(&name, config).await;
+    }
+    let base = if name == FROM_ENV && is_run_env {
+        EnvironmentConfig {
+            name: FROM_ENV.to_string(),
+            pdp_url: cloud::urls::PDP_LOCAL.to_string(),
+            api_url: cloud::urls::API_US.to_string(),
+            key: None,
+            key_env: None,
+            project: None,
+            environment: None,
+        }
+    } else {
+        config
+            .get(&name)
+            .cloned()
+            .ok_or_else(|| TargetError::Unknown {
+                name: name.clone(),
+                known: summaries(config).into_iter().map(|s| s.name).collect(),
+            })?
+    };
+    let (mut key, mut key_source) = base.key();
+    let mut pdp_url = base.pdp_url.clone();
+    let mut api_url = base.api_url.clone();
+    if is_run_env {
+        let o = &config.overrides;
+        if let Some(k) = &o.api_key {
+            key = Some(k.clone());
+            key_source = KeySource::Override;
+        }
+        pdp_url = o.pdp_url.clone().unwrap_or(pdp_url);
+        api_url = o.api_url.clone().unwrap_or(api_url);
+    }
+    let client = PdpClient::with_http(http(), &pdp_url, key.clone(), config.check_timeout)
+        .map_err(|source| TargetError::BadUrl {
+            name: name.clone(),
+            source,
+        })?;
+    Ok(Target {
+        is_cloud_pdp: is_cloud_pdp(&pdp_url),
+        name,
+        pdp_url,
+        api_url,
+        client,
+        is_sandbox: false,
+        key_source,
+        project: base.project,
+        environment: base.environment,
+        key,
+    })
+}
+
+async fn resolve_sandbox(name: &str, config: &Config) -> Result<Target, TargetError> {
+    let handle = running_sandbox().await?;
+    let info = handle
+        .environments
+        .iter()
+        .find(|info| sandbox_name(info) == name)
+        .ok_or_else(|| TargetError::Sandbox(format!("`{name}` is not in the bundled sandbox")))?;
+    let client = PdpClient::with_http(
+        http(),
+        &handle.url,
+        Some(info.api_key.clone()),
+        config.check_timeout,
+    )
+    .map_err(|source| TargetError::BadUrl {
+        name: name.to_string(),
+        source,
+    })?;
+    Ok(Target {
+        name: name.to_string(),
+        pdp_url: handle.url.clone(),
+        api_url: handle.url.clone(),
+        client,
+        is_sandbox: true,
+        is_cloud_pdp: false,
+        key_source: KeySource::Sandbox,
+        project: Some(info.project.clone()),
+        environment: Some(info.key.clone()),
+        key: Some(info.api_key.clone()),
+    })
+}
+
+/// The process's in-process sandbox, as far as callers need it.
+#[derive(Debug, Clone)]
+pub struct SandboxHandle {
+    pub url: String,
+    pub environments: Vec<EnvironmentInfo>,
+    /// The organization-level key that sees every sandbox environment.
+    pub org_api_key: String,
+}
+
+static SANDBOX: OnceLock<Result<SandboxHandle, String>> = OnceLock::new();
+static SANDBOX_START: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Starts the bundled sandbox once per process and returns where it listens. It runs on its
+/// own thread and runtime, so it outlives the runtime of whoever started it (each
+/// `#[tokio::test]` has its own) and lives until the process exits.
+pub async fn running_sandbox() -> Result<&'static SandboxHandle, TargetError> {
+    if let Some(started) = SANDBOX.get() {
+        return started
+            .as_ref()
+            .map_err(|e| TargetError::Sandbox(e.clone()));
+    }
+    let _starting = SANDBOX_START.lock().await;
+    if SANDBOX.get().is_none() {
+        let started = start_sandbox_thread().await;
+        let _ = SANDBOX.set(started);
+    }
+    match SANDBOX.get() {
+        Some(started) => started
+            .as_ref()
+            .map_err(|e| TargetError::Sandbox(e.clone())),
+        None => Err(TargetError::Sandbox("did not start".to_string())),
+    }
+}
+
+async fn start_sandbox_thread() -> Result<SandboxHandle, String> {
+    let (ready, started) = tokio::sync::oneshot::channel::<Result<SandboxHandle, String>>();
+    let spawned = std::thread::Builder::new()
+        .name("permit-tui-sandbox".to_string())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(err) => {
+                    let _ = ready.send(Err(format!("cannot start its runtime: {err}")));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let sandbox = match Sandbox::bundled() {
+                    Ok(sandbox) => sandbox,
+                    Err(err) => {
+                        let _ = ready.send(Err(err.to_string()));
+                        return;
+                    }
+                };
+                let environments = sandbox.environments();
+                let org_api_key = sandbox.org_api_key().to_string();
+                let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+                match serve(sandbox, addr, ServeOptions::default()).await {
+                    Ok(running) => {
+                        let _ = ready.send(Ok(SandboxHandle {
+                            url: running.url(),
+                            environments,
+                            org_api_key,
+                        }));
+                        // Serve until the process exits.
+                        std::future::pending::<()>().await;
+                        drop(running);
+                    }
+                    Err(err) => {
+                        let _ = ready.send(Err(err.to_string()));
+                    }
+                }
+            });
+        });
+    if let Err(err) = spawned {
+        return Err(format!("cannot start its thread: {err}"));
+    }
+    started
+        .await
+        .unwrap_or_else(|_| Err("its thread ended before it was ready".to_string()))
+}
+
+/// One connection pool for every target and REST client in the process.
+fn http() -> reqwest::Client {
+    static HTTP: OnceLock<reqwest::Client> = OnceLock::new();
+    HTTP.get_or_init(crate::pdp::client::shared_http_client)
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_the_cloud_pdp() {
+        assert!(is_cloud_pdp("https://cloudpdp.api.permit.io"));
+        assert!(is_cloud_pdp("https://cloudpdp.api.eu-central-1.permit.io/"));
+        assert!(!is_cloud_pdp("http://localhost:7766"));
+        assert!(!is_cloud_pdp("https://cloudpdp.api.permit.io.evil.com"));
+        assert!(!is_cloud_pdp("not a url"));
+    }
+
+    #[test]
+    fn sandbox_environments_are_named_and_known() {
+        assert!(is_sandbox_name(SANDBOX_DEV));
+        assert!(is_sandbox_name(SANDBOX_PROD));
+        assert!(!is_sandbox_name("prod"));
+    }
+}
