@@ -20,7 +20,7 @@ pub fn mask_key(key: &str) -> String {
         .rev()
         .collect();
     if key.chars().count() <= 8 {
-        return "…".repeat(1) + &"•".repeat(4);
+        return "…".to_string() + &"•".repeat(4);
     }
     let prefix = if key.starts_with("permit_key_") {
         "permit_key_"
