@@ -288,6 +288,22 @@ fn compact(value: &Value) -> String {
 /// A JSON value as an indented outline: `key: value` for objects, `•` for array items.
 fn value_lines(lines: &mut Vec<Line<'static>>, value: &Value, depth: usize, theme: Theme) {
     let pad = "  ".repeat(depth);
+    if let Some(node) = condition_node(value) {
+        let (mark, style) = if node.matched {
+            ("✔ ", theme.allow())
+        } else {
+            ("✘ ", theme.deny())
+        };
+        lines.push(Line::from(vec![
+            Span::raw(pad),
+            Span::styled(mark, style),
+            Span::raw(node.text),
+        ]));
+        for child in node.children {
+            value_lines(lines, child, depth + 1, theme);
+        }
+        return;
+    }
     match value {
         Value::Object(map) => {
             for (key, inner) in map {
@@ -317,6 +333,41 @@ fn value_lines(lines: &mut Vec<Line<'static>>, value: &Value, depth: usize, them
         }
         scalar => lines.push(Line::from(vec![Span::raw(pad), scalar_span(scalar, theme)])),
     }
+}
+
+/// A condition of the sandbox trace (`{attribute, operator, expected, actual, matched,
+/// children}`), shown as one line: `✔ user.clearance greater-than-equals 3 (actual 3)`.
+struct ConditionNode<'a> {
+    matched: bool,
+    text: String,
+    children: &'a [Value],
+}
+
+fn condition_node(value: &Value) -> Option<ConditionNode<'_>> {
+    let map = value.as_object()?;
+    let operator = map.get("operator")?.as_str()?;
+    let matched = map.get("matched")?.as_bool()?;
+    let children = map
+        .get("children")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let text = match map.get("attribute").and_then(Value::as_str) {
+        Some(attribute) => {
+            let expected = map.get("expected").map(compact).unwrap_or_default();
+            let actual = match map.get("actual") {
+                None | Some(Value::Null) => "absent".to_string(),
+                Some(v) => compact(v),
+            };
+            format!("{attribute} {operator} {expected} (actual {actual})")
+        }
+        None => operator.to_string(),
+    };
+    Some(ConditionNode {
+        matched,
+        text,
+        children,
+    })
 }
 
 fn is_scalar(value: &Value) -> bool {

@@ -65,7 +65,7 @@ pub fn regions(area: Rect) -> Regions {
 }
 
 /// Width of the label column of single-line fields.
-pub const LABEL_WIDTH: u16 = 13;
+pub const LABEL_WIDTH: u16 = 14;
 
 #[cfg(test)]
 mod tests {
