@@ -294,7 +294,7 @@ async fn esc_cancels_a_check_to_a_pdp_that_never_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pdp_that_never_answers_times_out_with_a_clear_error() {
-    let router = healthy().route("/allowed", post(|| std::future::pending::<Json<Value>>()));
+    let router = healthy().route("/allowed", post(std::future::pending::<Json<Value>>));
     let url = serve(router).await;
     let input = CheckInput {
         user: "alice".into(),
