@@ -114,27 +114,30 @@ fn render_badge_row(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Some(s) => format!("HTTP {s}"),
         None => "no HTTP answer".to_string(),
     };
-    let mut lines = vec![
+    let mut third = vec![Span::styled(
+        format!("check #{}", outcome.id),
+        theme.heading(),
+    )];
+    match &ex.result {
+        Err(err) => third.push(Span::styled(format!(" · {}", err.kind()), theme.warn())),
+        Ok(_) if !outcome.target_name.is_empty() => third.push(Span::styled(
+            format!(" on {}", outcome.target_name),
+            theme.dim(),
+        )),
+        Ok(_) => {}
+    }
+    let lines = vec![
         Line::from(vec![
             Span::styled(fmt_duration(ex.latency), theme.heading()),
             Span::styled(" · ", theme.dim()),
             Span::raw(status),
-            Span::styled(" · ", theme.dim()),
-            Span::raw(format!("check #{}", outcome.id)),
         ]),
         Line::styled(
             format!("{} {}", outcome.request.method, outcome.request.url),
             theme.dim(),
         ),
+        Line::from(third),
     ];
-    if let Err(err) = &ex.result {
-        lines.push(Line::styled(err.kind().to_string(), theme.warn()));
-    } else if !outcome.target_name.is_empty() {
-        lines.push(Line::styled(
-            format!("on {}", outcome.target_name),
-            theme.dim(),
-        ));
-    }
     frame.render_widget(Paragraph::new(lines), meta);
 }
 
