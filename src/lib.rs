@@ -8,4 +8,5 @@ pub mod cli;
 pub mod pdp;
 pub mod sandbox;
 pub mod store;
+pub mod suite;
 pub mod tui;

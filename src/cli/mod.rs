@@ -1,6 +1,7 @@
 //! Command-line surface: clap definitions and the headless commands.
 
 pub mod sandbox;
+pub mod test;
 
 use clap::{Parser, Subcommand};
 
@@ -19,6 +20,10 @@ pub struct Cli {
 pub enum Command {
     /// Serve the sandbox PDP standalone, for SDKs and other tools.
     Sandbox(sandbox::SandboxArgs),
+    /// Run a suite of checks with expected decisions (two targets: compare them).
+    Test(test::TestArgs),
+    /// Run a suite against two PDPs and list only the decisions that differ.
+    Diff(test::DiffArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -26,5 +31,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         None => crate::tui::run().await,
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
+        Some(Command::Test(args)) => test::run_test(args).await,
+        Some(Command::Diff(args)) => test::run_diff_command(args).await,
     }
 }
