@@ -1,5 +1,6 @@
 //! Command-line surface: clap definitions and the headless commands.
 
+pub mod bench;
 pub mod sandbox;
 pub mod test;
 
@@ -24,6 +25,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Run a suite against two PDPs and list only the decisions that differ.
     Diff(test::DiffArgs),
+    /// Bounded load probe against a PDP: latency percentiles, req/s, errors by kind.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -33,5 +36,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
         Some(Command::Test(args)) => test::run_test(args).await,
         Some(Command::Diff(args)) => test::run_diff_command(args).await,
+        Some(Command::Bench(args)) => bench::run(args).await,
     }
 }

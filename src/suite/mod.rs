@@ -7,8 +7,10 @@
 //! - `target`: `--env` / `--pdp` into PDP clients (the one place environments resolve);
 //! - `histogram` and `bench`: the bounded load probe and its latency statistics.
 
+pub mod bench;
 pub mod diff;
 pub mod file;
+pub mod histogram;
 pub mod report;
 pub mod run;
 pub mod target;
