@@ -1,1 +1,127 @@
-//! The embedded sandbox PDP (issue: sandbox).
+//! The embedded sandbox PDP: Permit's decisions and explanations, offline.
+//!
+//! - `policy`: serde model of a policy file (one file = one environment);
+//! - `load`: validation with file, JSON path and reason; builds the indexed `store`;
+//! - `conditions`: Permit's condition language with a per-condition trace;
+//! - `evaluate`: RBAC/ABAC/ReBAC with Permit's debug codes, reasons and precedence;
+//! - `trace`: the documented `debug.sandbox_trace` shape;
+//! - `rest`: the read-only slice of Permit's REST API; `server`: the axum routes.
+
+pub mod conditions;
+pub mod evaluate;
+pub mod load;
+pub mod policy;
+pub mod queries;
+pub mod rest;
+pub mod server;
+pub mod store;
+pub mod trace;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use load::LoadError;
+pub use server::{serve, RunningSandbox, ServeError, ServeOptions};
+pub use store::EnvironmentInfo;
+
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use store::Env;
+
+/// The organization-level key that sees every environment (for the REST scope/picker flow).
+pub const ORG_API_KEY: &str = "permit_key_sandbox_org";
+
+const BUNDLED: [(&str, &str); 2] = [
+    ("<bundled assets/sandbox/dev.json>", include_str!("../../assets/sandbox/dev.json")),
+    ("<bundled assets/sandbox/prod.json>", include_str!("../../assets/sandbox/prod.json")),
+];
+
+/// All loaded environments, chosen by API key. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    envs: Vec<Env>,
+    by_key: HashMap<String, usize>,
+    org_key: String,
+}
+
+impl Sandbox {
+    /// The bundled demo environments `dev` and `prod`.
+    pub fn bundled() -> Result<Sandbox, LoadError> {
+        let envs = BUNDLED.iter().map(|(name, text)| load::load_str(text, name)).collect::<Result<Vec<_>, _>>()?;
+        Sandbox::from_envs(envs)
+    }
+
+    /// One environment per policy file.
+    pub fn from_files(paths: &[PathBuf]) -> Result<Sandbox, LoadError> {
+        let mut envs = Vec::with_capacity(paths.len());
+        for path in paths {
+            let file = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+                file: file.clone(),
+                path: "$".into(),
+                reason: format!("cannot read the file: {e}"),
+            })?;
+            envs.push(load::load_str(&text, &file)?);
+        }
+        Sandbox::from_envs(envs)
+    }
+
+    /// One environment per policy text, named `name` in errors (tests, benches).
+    pub fn from_texts(texts: &[(&str, &str)]) -> Result<Sandbox, LoadError> {
+        let envs = texts.iter().map(|(name, text)| load::load_str(text, name)).collect::<Result<Vec<_>, _>>()?;
+        Sandbox::from_envs(envs)
+    }
+
+    fn from_envs(envs: Vec<Env>) -> Result<Sandbox, LoadError> {
+        let mut by_key = HashMap::new();
+        let mut seen_env = HashMap::new();
+        for (i, env) in envs.iter().enumerate() {
+            let clash = |what: &str| LoadError {
+                file: env.info.key.clone(),
+                path: "$.environment".into(),
+                reason: format!("{what} is already used by another loaded policy file"),
+            };
+            if env.info.api_key == ORG_API_KEY {
+                return Err(clash("api_key (reserved for the sandbox organization key)"));
+            }
+            if by_key.insert(env.info.api_key.clone(), i).is_some() {
+                return Err(clash(&format!("api_key '{}'", env.info.api_key)));
+            }
+            if seen_env.insert((env.info.project.clone(), env.info.key.clone()), i).is_some() {
+                return Err(clash(&format!("environment '{}/{}'", env.info.project, env.info.key)));
+            }
+        }
+        Ok(Sandbox { inner: Arc::new(Inner { envs, by_key, org_key: ORG_API_KEY.to_string() }) })
+    }
+
+    pub fn environments(&self) -> Vec<EnvironmentInfo> {
+        self.inner.envs.iter().map(|e| e.info.clone()).collect()
+    }
+
+    pub fn org_api_key(&self) -> &str {
+        &self.inner.org_key
+    }
+
+    /// A check with Permit's debug object and the sandbox trace; `None` for an unknown key.
+    pub fn check(&self, api_key: &str, q: &AllowedQuery) -> Option<AllowedResult> {
+        self.env_by_key(api_key).map(|env| evaluate::check(env, q))
+    }
+
+    /// The decision alone, without building the explanation; `None` for an unknown key.
+    pub fn decide(&self, api_key: &str, q: &AllowedQuery) -> Option<bool> {
+        self.env_by_key(api_key).map(|env| evaluate::decide(env, q))
+    }
+
+    pub(crate) fn env_by_key(&self, api_key: &str) -> Option<&Env> {
+        self.inner.by_key.get(api_key).and_then(|&i| self.inner.envs.get(i))
+    }
+
+    pub(crate) fn envs(&self) -> &[Env] {
+        &self.inner.envs
+    }
+}

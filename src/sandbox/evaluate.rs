@@ -1,0 +1,732 @@
+//! The decision: RBAC or ABAC or ReBAC (Permit has no deny rules), each model answering with
+//! Permit's debug code in Permit's precedence and Permit's reason wording, plus the sandbox
+//! trace (see `trace.rs`). `decide` is the same logic without building any explanation.
+
+use serde_json::{json, Map, Value};
+
+use super::conditions::{self, Input, Scope};
+use super::load::split_instance;
+use super::store::{CompiledSet, Env, SetRef, UserRec};
+use super::trace::{
+    AbacTrace, RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, RuleTrace, SandboxTrace, SetTrace, TRACE_VERSION,
+};
+use crate::pdp::types::{AllowedQuery, AllowedResult, Debug, DebugBlock};
+
+pub const SUPPORT_LINK: &str = "https://docs.permit.io/errors/";
+const MAX_HOPS: usize = 16;
+
+/// Formats a list for a reason string the way Permit does: quoted, cut at 10 with "…".
+fn fmt_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut more = false;
+    for (i, s) in items.into_iter().enumerate() {
+        if i == 10 {
+            more = true;
+            break;
+        }
+        out.push(format!("'{}'", s.as_ref()));
+    }
+    let mut s = format!("[{}", out.join(", "));
+    if more {
+        s.push_str(", …");
+    }
+    s.push(']');
+    s
+}
+
+fn block(allow: bool, code: &str, reason: String) -> DebugBlock {
+    DebugBlock {
+        allow,
+        code: Some(code.to_string()),
+        reason: Some(reason),
+        support_link: (!allow).then(|| format!("{SUPPORT_LINK}{code}")),
+        ..DebugBlock::default()
+    }
+}
+
+/// What the request names, resolved against the store once.
+struct Facts<'a> {
+    env: &'a Env,
+    q: &'a AllowedQuery,
+    tenant: &'a str,
+    tenant_exists: bool,
+    user: Option<&'a UserRec>,
+    type_exists: bool,
+    action_exists: bool,
+    permission: String,
+    roles_in_tenant: &'a [String],
+}
+
+impl<'a> Facts<'a> {
+    fn new(env: &'a Env, q: &'a AllowedQuery) -> Self {
+        let tenant = q.resource.tenant.as_deref().unwrap_or("");
+        let user = env.users.get(&q.user.key);
+        let rt = env.resources.get(&q.resource.kind);
+        let roles_in_tenant = user.and_then(|u| u.tenant_roles.get(tenant)).map(Vec::as_slice).unwrap_or(&[]);
+        Facts {
+            env,
+            q,
+            tenant,
+            tenant_exists: env.tenants.contains_key(tenant),
+            user,
+            type_exists: rt.is_some(),
+            action_exists: rt.is_some_and(|r| r.action_set.contains(&q.action)),
+            permission: format!("{}:{}", q.resource.kind, q.action),
+            roles_in_tenant,
+        }
+    }
+
+    /// The shared prefix of RBAC's and ReBAC's code precedence.
+    fn precondition(&self) -> Option<&'static str> {
+        if !self.type_exists {
+            Some("no_such_resource")
+        } else if !self.action_exists {
+            Some("no_such_action")
+        } else if !self.tenant_exists {
+            Some("no_such_tenant")
+        } else if self.user.is_none() {
+            Some("user_not_synced")
+        } else {
+            None
+        }
+    }
+
+    fn precondition_reason(&self, code: &str) -> String {
+        let (u, t, a, ty) = (&self.q.user.key, self.tenant, &self.q.action, &self.q.resource.kind);
+        match code {
+            "no_such_resource" => {
+                format!("resource type '{ty}' is not defined. known resource types: {}", fmt_list(&self.env.resource_order))
+            }
+            "no_such_action" => format!(
+                "action '{a}' is not defined on resource type '{ty}'. known actions on '{ty}': {}",
+                fmt_list(self.env.resources.get(ty.as_str()).map(|r| r.actions.as_slice()).unwrap_or(&[]))
+            ),
+            "no_such_tenant" => format!("tenant '{t}' does not exist. existing tenants: {}", fmt_list(&self.env.tenant_order)),
+            _ => format!("user '{u}' is not synced and therefore has no known role assignments"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- RBAC
+
+struct RbacOut {
+    allow: bool,
+    code: &'static str,
+    allowing_roles: Vec<String>,
+}
+
+fn rbac(f: &Facts<'_>) -> RbacOut {
+    let deny = |code| RbacOut { allow: false, code, allowing_roles: Vec::new() };
+    if let Some(code) = f.precondition() {
+        return deny(code);
+    }
+    let Some(user) = f.user else { return deny("user_not_synced") };
+    if user.tenant_roles.is_empty() {
+        return deny("no_user_roles");
+    }
+    if f.roles_in_tenant.is_empty() {
+        return deny("no_role_in_tenant");
+    }
+    let allowing: Vec<String> = f
+        .roles_in_tenant
+        .iter()
+        .filter(|r| f.env.roles.get(r.as_str()).is_some_and(|role| role.flat.contains(&f.permission)))
+        .cloned()
+        .collect();
+    if allowing.is_empty() {
+        deny("no_permission")
+    } else {
+        RbacOut { allow: true, code: "allow", allowing_roles: allowing }
+    }
+}
+
+fn rbac_block(f: &Facts<'_>, out: &RbacOut) -> DebugBlock {
+    let (u, t, a, ty) = (&f.q.user.key, f.tenant, &f.q.action, &f.q.resource.kind);
+    let reason = match out.code {
+        "allow" => {
+            let r = out.allowing_roles.first().map(String::as_str).unwrap_or("");
+            format!("user '{u}' has the role '{r}' in tenant '{t}', role '{r}' has the '{a}' permission on resources of type '{ty}'")
+        }
+        "no_user_roles" => format!("no roles assigned to user '{u}'"),
+        "no_role_in_tenant" => format!(
+            "user '{u}' has no assigned roles in tenant '{t}'. user has roles in these tenants: {}",
+            fmt_list(f.user.map(|x| x.tenant_roles.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default())
+        ),
+        "no_permission" => {
+            format!("user '{u}' does not have any role that grants him the '{a}' permission on resources of type '{ty}'")
+        }
+        code => f.precondition_reason(code),
+    };
+    let mut b = block(out.allow, out.code, reason);
+    if out.allow {
+        b.allowing_roles = Some(out.allowing_roles.iter().map(|r| Value::String(r.clone())).collect());
+    }
+    b
+}
+
+fn rbac_trace(f: &Facts<'_>) -> RbacTrace {
+    let env = f.env;
+    let grants = f
+        .roles_in_tenant
+        .iter()
+        .map(|r| {
+            let via = extends_path(env, r, &f.permission);
+            RoleGrantTrace {
+                role: r.clone(),
+                grants_action: via.is_some(),
+                via: via.unwrap_or_else(|| vec![r.clone()]),
+            }
+        })
+        .collect();
+    RbacTrace {
+        tenant: f.tenant.to_string(),
+        tenant_exists: f.tenant_exists,
+        user_synced: f.user.is_some(),
+        resource_type_exists: f.type_exists,
+        action_exists: f.action_exists,
+        roles_in_tenant: f.roles_in_tenant.to_vec(),
+        roles_by_tenant: f.user.map(|u| u.tenant_roles.clone().into_iter().collect()).unwrap_or_default(),
+        grants,
+        roles_granting_action: env.roles_granting.get(&f.permission).cloned().unwrap_or_default(),
+    }
+}
+
+/// The extends chain from `role` to a role that directly holds `permission` (breadth-first,
+/// so the shortest chain), or `None` when no role in its hierarchy does.
+fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> {
+    let mut queue: Vec<(String, usize)> = vec![(role.to_string(), usize::MAX)];
+    let mut i = 0;
+    while i < queue.len() {
+        let name = queue[i].0.clone();
+        if let Some(def) = env.roles.get(&name) {
+            if def.direct.contains(permission) {
+                let mut path = vec![name];
+                let mut at = queue[i].1;
+                while at != usize::MAX {
+                    path.push(queue[at].0.clone());
+                    at = queue[at].1;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for ext in &def.extends {
+                if !queue.iter().any(|(n, _)| n == ext) {
+                    queue.push((ext.clone(), i));
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+// ---------------------------------------------------------------- ABAC
+
+/// The merged attributes: request input over stored over generated.
+fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) {
+    let mut user_attrs = Map::new();
+    user_attrs.insert("roles".into(), json!(f.roles_in_tenant));
+    user_attrs.insert("tenants".into(), json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])));
+    if let Some(u) = f.user {
+        for (k, v) in &u.attributes {
+            user_attrs.insert(k.clone(), v.clone());
+        }
+    }
+    for (k, v) in &f.q.user.attributes {
+        user_attrs.insert(k.clone(), v.clone());
+    }
+    let mut res_attrs = Map::new();
+    res_attrs.insert("type".into(), Value::String(f.q.resource.kind.clone()));
+    if let Some(key) = &f.q.resource.key {
+        let id = format!("{}:{key}", f.q.resource.kind);
+        if let Some(inst) = f.env.instances.get(&id) {
+            for (k, v) in &inst.attributes {
+                res_attrs.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    for (k, v) in &f.q.resource.attributes {
+        res_attrs.insert(k.clone(), v.clone());
+    }
+    // Stored tenant attributes are visible only to members of the tenant.
+    let member = f.user.is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
+    let mut tenant = Map::new();
+    tenant.insert("key".into(), Value::String(f.tenant.to_string()));
+    if member {
+        if let Some(Value::Object(attrs)) = f.env.tenants.get(f.tenant).map(|t| &t.attributes) {
+            for (k, v) in attrs {
+                tenant.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    // Conditions may also read the user's key and profile fields (e.g. a `ref` to user.email).
+    let mut user_root = user_attrs.clone();
+    user_root.entry("key").or_insert_with(|| Value::String(f.q.user.key.clone()));
+    let email = f.q.user.email.clone().or_else(|| f.user.and_then(|u| u.email.clone()));
+    if let Some(email) = email {
+        user_root.entry("email").or_insert(Value::String(email));
+    }
+    let mut res_root = res_attrs.clone();
+    if let Some(key) = &f.q.resource.key {
+        res_root.entry("key").or_insert_with(|| Value::String(key.clone()));
+    }
+    res_root.entry("tenant").or_insert_with(|| Value::String(f.tenant.to_string()));
+    let mut context = f.q.resource.context.clone();
+    for (k, v) in &f.q.context {
+        context.insert(k.clone(), v.clone());
+    }
+    let input = Input {
+        user: Value::Object(user_root),
+        resource: Value::Object(res_root),
+        tenant: Value::Object(tenant),
+        context: Value::Object(context),
+    };
+    (user_attrs, res_attrs, input)
+}
+
+fn set_matches(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usize) -> bool {
+    if depth > MAX_HOPS {
+        return false;
+    }
+    if let Some(rt) = &set.resource_type {
+        if rt != kind {
+            return false;
+        }
+    }
+    if !conditions::eval(&set.cond, Scope::Input(input)) {
+        return false;
+    }
+    match set.parent.as_ref().and_then(|p| env.sets.get(p)) {
+        Some(parent) => set_matches(env, parent, input, kind, depth + 1),
+        None => true,
+    }
+}
+
+fn set_trace(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usize) -> SetTrace {
+    let conditions = conditions::eval_traced(&set.cond, Scope::Input(input));
+    let type_matched = set.resource_type.as_ref().map(|rt| rt == kind);
+    let parent = if depth < MAX_HOPS {
+        set.parent.as_ref().and_then(|p| env.sets.get(p)).map(|p| Box::new(set_trace(env, p, input, kind, depth + 1)))
+    } else {
+        None
+    };
+    let matched = conditions.matched && type_matched.unwrap_or(true) && parent.as_ref().is_none_or(|p| p.matched);
+    SetTrace {
+        key: set.key.clone(),
+        name: set.name.clone(),
+        matched,
+        autogenerated: false,
+        resource_type: set.resource_type.clone(),
+        type_matched,
+        parent,
+        conditions,
+    }
+}
+
+struct AbacOut {
+    allow: bool,
+    code: &'static str,
+    matching_usersets: Vec<SetRef>,
+    matching_resourcesets: Vec<SetRef>,
+    allowing: Vec<(SetRef, SetRef)>,
+}
+
+fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
+    let env = f.env;
+    let kind = f.q.resource.kind.as_str();
+    let mut users: Vec<SetRef> = Vec::new();
+    for key in &env.userset_order {
+        if let Some(set) = env.sets.get(key) {
+            if set_matches(env, set, input, kind, 0) {
+                users.push(SetRef::Set(key.clone()));
+            }
+        }
+    }
+    for role in &env.autogen_roles {
+        if f.roles_in_tenant.contains(role) {
+            users.push(SetRef::Role(role.clone()));
+        }
+    }
+    let mut resources: Vec<SetRef> = Vec::new();
+    for key in &env.resourceset_order {
+        if let Some(set) = env.sets.get(key) {
+            if set_matches(env, set, input, kind, 0) {
+                resources.push(SetRef::Set(key.clone()));
+            }
+        }
+    }
+    if env.autogen_types.iter().any(|t| t == kind) {
+        resources.push(SetRef::Type(kind.to_string()));
+    }
+    let allowing: Vec<(SetRef, SetRef)> = env
+        .rules_by_permission
+        .get(&f.permission)
+        .map(|rules| {
+            rules
+                .iter()
+                .filter(|r| users.contains(&r.userset) && resources.contains(&r.resourceset))
+                .map(|r| (r.userset.clone(), r.resourceset.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let code = if !allowing.is_empty() {
+        "allow"
+    } else if users.is_empty() {
+        "no_matching_usersets"
+    } else if resources.is_empty() {
+        "no_matching_resourcesets"
+    } else {
+        "no_matching_rules"
+    };
+    AbacOut { allow: !allowing.is_empty(), code, matching_usersets: users, matching_resourcesets: resources, allowing }
+}
+
+fn rule_json(userset: &SetRef, resourceset: &SetRef) -> Value {
+    let mut m = Map::new();
+    match userset {
+        SetRef::Role(r) => m.insert("role".into(), json!(r)),
+        other => m.insert("userset".into(), json!(other.data_key())),
+    };
+    match resourceset {
+        SetRef::Type(t) => m.insert("resource_type".into(), json!(t)),
+        other => m.insert("resourceset".into(), json!(other.data_key())),
+    };
+    Value::Object(m)
+}
+
+fn abac_block(f: &Facts<'_>, out: &AbacOut) -> DebugBlock {
+    let (u, t, a, ty) = (&f.q.user.key, f.tenant, &f.q.action, &f.q.resource.kind);
+    let keys = |v: &[SetRef]| v.iter().map(|s| Value::String(s.data_key())).collect::<Vec<_>>();
+    let reason = match out.code {
+        "allow" => match out.allowing.first() {
+            Some((SetRef::Role(r), SetRef::Type(_))) => format!(
+                "user '{u}' has the role '{r}' in tenant '{t}', role '{r}' has the '{a}' permission on resources of type '{ty}'"
+            ),
+            Some((SetRef::Role(r), rs)) => {
+                let rs = rs.data_key();
+                format!("user '{u}' has the role '{r}' in tenant '{t}', the given resource matched the '{rs}' resourceset conditions, role '{r}' has the '{a}' permission on resources of type '{ty}' matching '{rs}' resourceset conditions")
+            }
+            Some((us, SetRef::Type(_))) => {
+                let us = us.data_key();
+                format!("user '{u}' matched '{us}' userset conditions, users matching '{us}' userset conditions has the '{a}' permission on resources of type '{ty}'")
+            }
+            Some((us, rs)) => {
+                let (us, rs) = (us.data_key(), rs.data_key());
+                format!("user '{u}' matched '{us}' userset conditions, the given resource matched the '{rs}' resourceset conditions, users matching '{us}' userset conditions has the '{a}' permission on resources of type '{ty}' matching '{rs}' resourceset conditions")
+            }
+            None => String::new(),
+        },
+        "no_matching_usersets" => format!(
+            "user '{u}' did not match any userset conditions. known usersets: {}",
+            fmt_list(&f.env.userset_order)
+        ),
+        "no_matching_resourcesets" => format!(
+            "the given resource did not match any resourceset conditions. known resourcesets: {}",
+            fmt_list(&f.env.resourceset_order)
+        ),
+        _ => format!("user '{u}' does not match any rule that grants him the '{a}' permission on the given resource of type '{ty}'"),
+    };
+    let mut b = block(out.allow, out.code, reason);
+    match out.code {
+        "allow" => b.allowing_rules = Some(out.allowing.iter().map(|(u, r)| rule_json(u, r)).collect()),
+        "no_matching_resourcesets" => b.matching_usersets = Some(keys(&out.matching_usersets)),
+        "no_matching_rules" => {
+            b.matching_usersets = Some(keys(&out.matching_usersets));
+            b.matching_resourcesets = Some(keys(&out.matching_resourcesets));
+        }
+        _ => {}
+    }
+    b
+}
+
+fn abac_trace(f: &Facts<'_>, input: &Input, out: &AbacOut) -> AbacTrace {
+    let env = f.env;
+    let kind = f.q.resource.kind.as_str();
+    let sets = |order: &[String]| -> Vec<SetTrace> {
+        order.iter().filter_map(|k| env.sets.get(k)).map(|s| set_trace(env, s, input, kind, 0)).collect()
+    };
+    let mut usersets = sets(&env.userset_order);
+    for role in &env.autogen_roles {
+        usersets.push(autogen_trace(&format!("__autogen_{role}"), role, f.roles_in_tenant.contains(role), "user.roles", "array_contains", json!(role), json!(f.roles_in_tenant)));
+    }
+    let mut resourcesets = sets(&env.resourceset_order);
+    for t in &env.autogen_types {
+        resourcesets.push(autogen_trace(&format!("__autogen_{t}"), t, t == kind, "resource.type", "equals", json!(t), json!(kind)));
+    }
+    let rules = env
+        .rules_by_permission
+        .get(&f.permission)
+        .map(|rules| {
+            rules
+                .iter()
+                .map(|r| RuleTrace {
+                    userset: r.userset.data_key(),
+                    resourceset: r.resourceset.data_key(),
+                    permission: f.permission.clone(),
+                    userset_matched: out.matching_usersets.contains(&r.userset),
+                    resourceset_matched: out.matching_resourcesets.contains(&r.resourceset),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    AbacTrace { activated: !env.sets.is_empty(), usersets, resourcesets, rules }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn autogen_trace(key: &str, name: &str, matched: bool, attribute: &str, op: &str, expected: Value, actual: Value) -> SetTrace {
+    SetTrace {
+        key: key.to_string(),
+        name: name.to_string(),
+        matched,
+        autogenerated: true,
+        conditions: super::trace::ConditionTrace {
+            attribute: Some(attribute.to_string()),
+            operator: op.to_string(),
+            expected,
+            actual: Some(actual),
+            matched,
+            children: Vec::new(),
+        },
+        ..SetTrace::default()
+    }
+}
+
+// ---------------------------------------------------------------- ReBAC
+
+/// A role the user holds on an instance, with how it got there.
+#[derive(Debug, Clone)]
+pub struct HeldRole {
+    pub role: String,
+    pub resource: String,
+    pub path: Vec<String>,
+    pub sources: Vec<Value>,
+}
+
+/// Every role `user` holds on `instance`, assigned or derived through relationship tuples,
+/// transitively and safe against cycles.
+pub fn graph_roles(env: &Env, user: &UserRec, instance: &str) -> Vec<HeldRole> {
+    let mut visiting = Vec::new();
+    roles_on(env, user, instance, &mut visiting)
+}
+
+fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String>) -> Vec<HeldRole> {
+    if visiting.len() > MAX_HOPS || visiting.iter().any(|v| v == instance) {
+        return Vec::new();
+    }
+    let Some((kind, _)) = split_instance(instance) else { return Vec::new() };
+    let Some(rt) = env.resources.get(kind) else { return Vec::new() };
+    let mut held: Vec<HeldRole> = Vec::new();
+    let direct = user.instance_roles.get(instance);
+    for role in direct.into_iter().flatten() {
+        held.push(HeldRole {
+            role: role.clone(),
+            resource: instance.to_string(),
+            path: vec![format!("user '{}' is assigned the role '{role}' on '{instance}'", user.key)],
+            sources: vec![json!({"type": "role_assignment", "role": role, "resource": instance})],
+        });
+    }
+    let incoming = env.incoming.get(instance);
+    if incoming.is_none() {
+        return held;
+    }
+    let object_has_direct_roles = env.instances_with_direct_roles.contains(instance);
+    visiting.push(instance.to_string());
+    for role_key in &rt.role_order {
+        let Some(role) = rt.roles.get(role_key) else { continue };
+        for d in &role.derivations {
+            if d.when.as_ref().is_some_and(|w| w.no_direct_roles_on_object) && object_has_direct_roles {
+                continue;
+            }
+            for (rel, subject) in incoming.into_iter().flatten() {
+                if *rel != d.linked_by_relation || split_instance(subject).map(|(t, _)| t) != Some(d.on_resource.as_str()) {
+                    continue;
+                }
+                for src in roles_on(env, user, subject, visiting) {
+                    if src.role != d.role || held.iter().any(|h| h.role == *role_key) {
+                        continue;
+                    }
+                    let mut path = src.path.clone();
+                    path.push(format!(
+                        "'{subject}' is the '{rel}' of '{instance}', so '{}#{}' gives '{kind}#{role_key}'",
+                        d.on_resource, d.role
+                    ));
+                    let mut sources = src.sources.clone();
+                    sources.push(json!({"type": "role_derivation", "role": role_key, "resource": instance,
+                        "derived_from": {"role": d.role, "resource": subject, "relation": rel}}));
+                    held.push(HeldRole { role: role_key.clone(), resource: instance.to_string(), path, sources });
+                }
+            }
+        }
+    }
+    visiting.pop();
+    held
+}
+
+struct RebacOut {
+    allow: bool,
+    code: &'static str,
+    instance: Option<String>,
+    held: Vec<HeldRole>,
+    instance_tenant: Option<String>,
+}
+
+fn rebac(f: &Facts<'_>) -> RebacOut {
+    let instance = f.q.resource.key.as_ref().map(|k| format!("{}:{k}", f.q.resource.kind));
+    let instance_tenant = instance.as_ref().and_then(|i| f.env.instances.get(i)).map(|i| i.tenant.clone());
+    let mut out = RebacOut { allow: false, code: "no_graph_roles", instance, held: Vec::new(), instance_tenant };
+    if let Some(code) = f.precondition() {
+        out.code = code;
+        return out;
+    }
+    let (Some(user), Some(inst)) = (f.user, out.instance.as_ref()) else { return out };
+    // An instance lives in one tenant; its roles count only for checks in that tenant.
+    if out.instance_tenant.as_deref() != Some(f.tenant) {
+        return out;
+    }
+    out.held = graph_roles(f.env, user, inst);
+    if out.held.is_empty() {
+        return out;
+    }
+    let grants = |h: &HeldRole| {
+        f.env.resources.get(&f.q.resource.kind).and_then(|rt| rt.roles.get(&h.role)).is_some_and(|r| r.actions.contains(&f.q.action))
+    };
+    out.allow = out.held.iter().any(grants);
+    out.code = if out.allow { "allow" } else { "no_permission" };
+    out
+}
+
+fn role_grants(f: &Facts<'_>, role: &str) -> bool {
+    f.env.resources.get(&f.q.resource.kind).and_then(|rt| rt.roles.get(role)).is_some_and(|r| r.actions.contains(&f.q.action))
+}
+
+fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
+    let (u, t, a) = (&f.q.user.key, f.tenant, &f.q.action);
+    let res = out.instance.clone().unwrap_or_else(|| format!("{}:*", f.q.resource.kind));
+    let allowing: Vec<&HeldRole> = out.held.iter().filter(|h| role_grants(f, &h.role)).collect();
+    let reason = match out.code {
+        "allow" => {
+            let why = allowing.first().map(|h| h.path.join(", then ")).unwrap_or_default();
+            format!("user '{u}' has the '{a}' permission on resource '{res}' in tenant '{t}', {why}")
+        }
+        "no_graph_roles" => match (&out.instance, &out.instance_tenant) {
+            (None, _) => format!("user '{u}' has no roles on resource '{res}': the request names no resource instance (key), so there is no graph to walk"),
+            (Some(_), Some(it)) if it != t => format!("user '{u}' has no roles on resource '{res}' in tenant '{t}': the instance belongs to tenant '{it}'"),
+            _ => format!("user '{u}' has no roles on resource '{res}' in tenant '{t}', neither assigned nor derived"),
+        },
+        "no_permission" => format!(
+            "user '{u}' has the roles {} on resource '{res}' in tenant '{t}', none of which grants the '{a}' permission",
+            fmt_list(out.held.iter().map(|h| h.role.as_str()))
+        ),
+        code => f.precondition_reason(code),
+    };
+    let mut b = block(out.allow, out.code, reason);
+    if out.allow {
+        b.allowing_roles = Some(
+            allowing
+                .iter()
+                .map(|h| json!({"role": h.role, "resource": h.resource, "reason": h.path.join(", then "), "sources": h.sources}))
+                .collect(),
+        );
+    }
+    b
+}
+
+fn rebac_trace(f: &Facts<'_>, out: &RebacOut) -> RebacTrace {
+    let rt = f.env.resources.get(&f.q.resource.kind);
+    RebacTrace {
+        instance: out.instance.clone(),
+        instance_exists: out.instance_tenant.is_some(),
+        instance_tenant: out.instance_tenant.clone(),
+        roles: out
+            .held
+            .iter()
+            .map(|h| RebacRoleTrace { role: h.role.clone(), resource: h.resource.clone(), path: h.path.clone(), grants_action: role_grants(f, &h.role) })
+            .collect(),
+        roles_granting_action: rt
+            .map(|rt| rt.role_order.iter().filter(|r| rt.roles.get(*r).is_some_and(|x| x.actions.contains(&f.q.action))).cloned().collect())
+            .unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------- the decision
+
+/// The decision alone, without any explanation (the hot path for benchmarks and bulk use).
+pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
+    let f = Facts::new(env, q);
+    if rbac(&f).allow {
+        return true;
+    }
+    if env.rebac_active && rebac(&f).allow {
+        return true;
+    }
+    if !env.sets.is_empty() {
+        let (_, _, input) = abac_input(&f);
+        return abac(&f, &input).allow;
+    }
+    false
+}
+
+/// The decision with Permit's `debug` object and the sandbox trace.
+pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
+    let f = Facts::new(env, q);
+    let r = rbac(&f);
+    let (user_attrs, res_attrs, input) = abac_input(&f);
+    let abac_active = !env.sets.is_empty();
+    let a = abac(&f, &input);
+    let a_allow = abac_active && a.allow;
+    let g = rebac(&f);
+    let g_allow = env.rebac_active && g.allow;
+    let allow = r.allow || a_allow || g_allow;
+
+    let mut debug = Debug { request: Some(request_json(&f, user_attrs, res_attrs)), ..Debug::default() };
+    // A model's block appears when it allowed; deny blocks only when nothing allowed, and for
+    // ABAC/ReBAC only when the model is activated.
+    if r.allow || !allow {
+        debug.rbac = Some(rbac_block(&f, &r));
+    }
+    if a_allow || (!allow && abac_active) {
+        debug.abac = Some(abac_block(&f, &a));
+    }
+    if g_allow || (!allow && env.rebac_active) {
+        debug.rebac = Some(rebac_block(&f, &g));
+    }
+    let trace = SandboxTrace {
+        version: TRACE_VERSION,
+        environment: env.info.key.clone(),
+        rbac: rbac_trace(&f),
+        abac: abac_trace(&f, &input, &a),
+        rebac: rebac_trace(&f, &g),
+    };
+    debug.sandbox_trace = serde_json::to_value(trace).ok();
+    AllowedResult { allow, query: None, debug: Some(debug), result: Some(allow) }
+}
+
+fn request_json(f: &Facts<'_>, user_attrs: Map<String, Value>, res_attrs: Map<String, Value>) -> Value {
+    let q = f.q;
+    let mut user = Map::new();
+    user.insert("key".into(), json!(q.user.key));
+    let stored = f.user;
+    for (name, given, kept) in [
+        ("first_name", &q.user.first_name, stored.and_then(|u| u.first_name.as_ref())),
+        ("last_name", &q.user.last_name, stored.and_then(|u| u.last_name.as_ref())),
+        ("email", &q.user.email, stored.and_then(|u| u.email.as_ref())),
+    ] {
+        if let Some(v) = given.as_ref().or(kept) {
+            user.insert(name.into(), json!(v));
+        }
+    }
+    user.insert("attributes".into(), Value::Object(user_attrs));
+    user.insert("synced".into(), json!(f.user.is_some()));
+    let mut resource = Map::new();
+    resource.insert("type".into(), json!(q.resource.kind));
+    if let Some(k) = &q.resource.key {
+        resource.insert("key".into(), json!(k));
+    }
+    resource.insert("attributes".into(), Value::Object(res_attrs));
+    json!({
+        "user": user,
+        "tenant": if f.tenant_exists { json!(f.tenant) } else { Value::Null },
+        "action": q.action,
+        "resource": resource,
+    })
+}

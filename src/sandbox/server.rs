@@ -1,0 +1,344 @@
+//! The sandbox's HTTP server (axum): Permit's PDP routes with Permit's auth and error
+//! behaviour, health, and the read-only REST slice. Nothing a client sends can panic it:
+//! bodies are parsed into typed values with classified errors, and no handler indexes into
+//! client data.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::rest::{self, Caller, Paging, RestError};
+use super::store::Env;
+use super::{evaluate, queries, Sandbox};
+use crate::pdp::types::{AllowedQuery, AuthorizedUsersQuery, BulkResult, UserPermissionsQuery};
+
+/// Largest request body accepted; larger ones get 413.
+pub const BODY_LIMIT: usize = 1 << 20;
+pub const MISSING_AUTH: &str = "Missing Authorization header";
+pub const BAD_KEY: &str = "You are not authorized to access this resource, please check your API key.";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeOptions {
+    /// Allow binding a non-loopback address (the sandbox has demo keys; keep it local).
+    pub allow_remote: bool,
+    /// Log one line per request to stderr.
+    pub verbose: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("refusing to serve on {0}: it is not a loopback address and the sandbox's API keys are public demo keys; pass --allow-remote to serve it anyway")]
+    NotLoopback(SocketAddr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// A sandbox serving in the background. Dropping it (or `shutdown`) stops the server.
+#[derive(Debug)]
+pub struct RunningSandbox {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl RunningSandbox {
+    /// `http://127.0.0.1:<port>`, ready for a PDP client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections and waits (at most 2 s) for in-flight requests.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let task = &mut self.task;
+        if tokio::time::timeout(Duration::from_secs(2), &mut *task).await.is_err() {
+            task.abort();
+        }
+    }
+}
+
+/// Starts the server on the current tokio runtime. Port 0 picks a free port.
+pub async fn serve(sandbox: Sandbox, bind: SocketAddr, opts: ServeOptions) -> Result<RunningSandbox, ServeError> {
+    if !bind.ip().is_loopback() && !opts.allow_remote {
+        return Err(ServeError::NotLoopback(bind));
+    }
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|source| ServeError::Bind { addr: bind, source })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr: bind, source })?;
+    let app = router(sandbox, opts);
+    let (stop, stopped) = oneshot::channel::<()>();
+    use axum::serve::ListenerExt;
+    // Small answers on keep-alive connections: without NODELAY, Nagle adds tens of ms.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = server.await {
+            eprintln!("sandbox server stopped: {e}");
+        }
+    });
+    Ok(RunningSandbox { addr, stop: Some(stop), task })
+}
+
+struct AppState {
+    sandbox: Sandbox,
+}
+
+type Shared = State<Arc<AppState>>;
+
+/// The routes, for tests that want to drive them without a socket.
+pub fn router(sandbox: Sandbox, opts: ServeOptions) -> Router {
+    let state = Arc::new(AppState { sandbox });
+    let mut app = Router::new()
+        .route("/allowed", post(allowed))
+        .route("/allowed/bulk", post(allowed_bulk))
+        .route("/allowed/all-tenants", post(allowed_all_tenants))
+        .route("/user-permissions", post(user_permissions))
+        .route("/authorized_users", post(authorized_users))
+        .route("/health", get(health))
+        .route("/healthy", get(health))
+        .route("/ready", get(health))
+        .route("/v2/api-key/scope", get(api_key_scope))
+        .route("/v2/api-key/{proj}/{env}", get(api_key_for_env))
+        .route("/v2/projects", get(projects))
+        .route("/v2/projects/{proj}/envs", get(envs))
+        .route("/v2/schema/{proj}/{env}/resources", get(schema_resources))
+        .route("/v2/schema/{proj}/{env}/roles", get(schema_roles))
+        .route("/v2/schema/{proj}/{env}/users/attributes", get(schema_user_attributes))
+        .route("/v2/facts/{proj}/{env}/tenants", get(facts_tenants))
+        .route("/v2/facts/{proj}/{env}/users", get(facts_users))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state);
+    if opts.verbose {
+        app = app.layer(middleware::from_fn(log_request));
+    }
+    app
+}
+
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    eprintln!("{method} {path} -> {} in {:.2} ms", res.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0);
+    res
+}
+
+fn text(status: StatusCode, body: impl Into<String>) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body.into()).into_response()
+}
+
+/// The bearer token, or Permit's 401/403 answer. The scheme is matched case-insensitively.
+fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(text(StatusCode::UNAUTHORIZED, MISSING_AUTH));
+    };
+    let value = value.to_str().map_err(|_| text(StatusCode::FORBIDDEN, BAD_KEY))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(token.trim()),
+        _ => Err(text(StatusCode::FORBIDDEN, BAD_KEY)),
+    }
+}
+
+/// PDP routes take an environment key.
+fn pdp_env<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Env, Response> {
+    let token = bearer(headers)?;
+    state.sandbox.env_by_key(token).ok_or_else(|| text(StatusCode::FORBIDDEN, BAD_KEY))
+}
+
+/// Parses a JSON body the way axum's `Json` does (same statuses and messages), naming the
+/// path of the offending field on a 422.
+fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Response> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
+    if !is_json {
+        return Err(text(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Expected request with `Content-Type: application/json`"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.inner();
+        if inner.is_data() {
+            let path = e.path().to_string();
+            let at = if path == "." { String::new() } else { format!("{path}: ") };
+            text(StatusCode::UNPROCESSABLE_ENTITY, format!("Failed to deserialize the JSON body into the target type: {at}{inner}"))
+        } else {
+            text(StatusCode::BAD_REQUEST, format!("Failed to parse the request body as JSON: {inner}"))
+        }
+    })?;
+    de.end().map_err(|e| text(StatusCode::BAD_REQUEST, format!("Failed to parse the request body as JSON: {e}")))?;
+    Ok(value)
+}
+
+async fn allowed(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    let env = match pdp_env(&s, &headers) {
+        Ok(env) => env,
+        Err(r) => return r,
+    };
+    match parse::<AllowedQuery>(&headers, &body) {
+        Ok(q) => Json(evaluate::check(env, &q)).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    let env = match pdp_env(&s, &headers) {
+        Ok(env) => env,
+        Err(r) => return r,
+    };
+    match parse::<Vec<AllowedQuery>>(&headers, &body) {
+        Ok(qs) => Json(BulkResult { allow: qs.iter().map(|q| evaluate::check(env, q)).collect() }).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn allowed_all_tenants(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    let env = match pdp_env(&s, &headers) {
+        Ok(env) => env,
+        Err(r) => return r,
+    };
+    match parse::<AllowedQuery>(&headers, &body) {
+        Ok(q) => Json(queries::all_tenants(env, &q)).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn user_permissions(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    let env = match pdp_env(&s, &headers) {
+        Ok(env) => env,
+        Err(r) => return r,
+    };
+    match parse::<UserPermissionsQuery>(&headers, &body) {
+        Ok(q) => Json(queries::user_permissions(env, &q)).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn authorized_users(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    let env = match pdp_env(&s, &headers) {
+        Ok(env) => env,
+        Err(r) => return r,
+    };
+    match parse::<AuthorizedUsersQuery>(&headers, &body) {
+        Ok(q) => Json(queries::authorized_users(env, &q)).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn health(State(s): Shared) -> Response {
+    let envs: Vec<Value> = s.sandbox.environments().iter().map(|e| json!({"project": e.project, "key": e.key})).collect();
+    Json(json!({
+        "status": "ok",
+        "components": {"sandbox": {"status": "ok", "details": {"environments": envs}}},
+    }))
+    .into_response()
+}
+
+async fn not_found() -> Response {
+    text(StatusCode::NOT_FOUND, "Not Found")
+}
+
+// ---------------------------------------------------------------- REST slice
+
+fn rest_error(e: RestError) -> Response {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(e.body)).into_response()
+}
+
+/// REST routes take the organization key or an environment key; errors are Permit API JSON.
+fn rest_caller<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<Caller<'a>, Response> {
+    let api_error = |status: StatusCode, code: &str, message: &str| {
+        (status, Json(json!({"title": message, "error_code": code, "message": message, "support_link": "https://docs.permit.io"})))
+            .into_response()
+    };
+    let token = bearer(headers).map_err(|r| {
+        if r.status() == StatusCode::UNAUTHORIZED {
+            api_error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", MISSING_AUTH)
+        } else {
+            api_error(StatusCode::FORBIDDEN, "UNAUTHORIZED", BAD_KEY)
+        }
+    })?;
+    if token == state.sandbox.org_api_key() {
+        return Ok(Caller::Org);
+    }
+    state.sandbox.env_by_key(token).map(Caller::Env).ok_or_else(|| api_error(StatusCode::FORBIDDEN, "UNAUTHORIZED", BAD_KEY))
+}
+
+type Q = Query<BTreeMap<String, String>>;
+
+/// Runs a REST handler body with the caller and paging resolved.
+fn rest_call(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &BTreeMap<String, String>,
+    f: impl FnOnce(Caller<'_>, Paging) -> Result<Value, RestError>,
+) -> Response {
+    let caller = match rest_caller(state, headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let paging = match Paging::from_query(query) {
+        Ok(p) => p,
+        Err(e) => return rest_error(e),
+    };
+    match f(caller, paging) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => rest_error(e),
+    }
+}
+
+async fn api_key_scope(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, _| Ok(rest::scope(c)))
+}
+
+async fn api_key_for_env(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, _| rest::resolve(&s.sandbox, c, &proj, &env).map(rest::api_key))
+}
+
+async fn projects(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, p| Ok(rest::projects(&s.sandbox, c, p)))
+}
+
+async fn envs(State(s): Shared, headers: HeaderMap, Path(proj): Path<String>, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, p| rest::envs(&s.sandbox, c, &proj, p))
+}
+
+async fn schema_resources(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::resources(e, p, &q)))
+}
+
+async fn schema_roles(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::roles(e, p, &q)))
+}
+
+async fn schema_user_attributes(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::user_attributes(e, p)))
+}
+
+async fn facts_tenants(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::tenants(e, p, &q)))
+}
+
+async fn facts_users(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
+    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::users(e, p, &q)))
+}
