@@ -174,7 +174,29 @@ async fn resolve_env(
 }
 
 async fn start_bundled_sandbox() -> anyhow::Result<BundledSandbox> {
-    bail!("the bundled sandbox is not part of this build yet")
+    use crate::sandbox::{serve, Sandbox, ServeOptions};
+    let sandbox = Sandbox::bundled().map_err(|e| {
+        anyhow::anyhow!(
+            "the bundled sandbox policy does not load: {} at {}: {}",
+            e.file,
+            e.path,
+            e.reason
+        )
+    })?;
+    let envs = sandbox
+        .environments()
+        .into_iter()
+        .map(|env| (env.key, env.api_key))
+        .collect();
+    let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = serve(sandbox, bind, ServeOptions::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot start the bundled sandbox: {e}"))?;
+    Ok(BundledSandbox {
+        url: running.url(),
+        envs,
+        keepalive: Arc::new(running),
+    })
 }
 
 #[cfg(test)]
