@@ -43,7 +43,7 @@ pub fn render_table(suite: &Suite, run: &SuiteRun) -> String {
         .map(|r| r.check.name.chars().count())
         .max()
         .unwrap_or(4)
-        .clamp(4, 48);
+        .clamp(4, 60);
     let _ = writeln!(
         out,
         "  {}  {}  {:<6} {:<6} {:>10}",
