@@ -47,6 +47,8 @@ fn two_hundred_checks_at_concurrency_four_all_answer_with_ordered_percentiles() 
         200
     );
     assert_eq!(s["concurrency"], 4);
+    // The default check is the demo query, which dev allows.
+    assert_eq!(s["allowed"], 200);
     assert_eq!(s["stopped_early"], false);
     let order = ["min", "p50", "p90", "p95", "p99", "p99_9", "max"];
     for pair in order.windows(2) {

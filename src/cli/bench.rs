@@ -72,13 +72,14 @@ pub struct BenchArgs {
     pub no_tui: bool,
 }
 
-/// The check sent when none is given: the bundled demo's default query.
+/// The check sent when none is given: the bundled sandbox's demo query (alice is an editor
+/// in tenant acme, so she may read doc-1; the same query the explorer starts with).
 pub fn demo_query() -> CheckInput {
     CheckInput {
         user: "alice".to_string(),
         action: "read".to_string(),
-        resource: "document:d1".to_string(),
-        tenant: "default".to_string(),
+        resource: "document:doc-1".to_string(),
+        tenant: "acme".to_string(),
         ..CheckInput::default()
     }
 }
