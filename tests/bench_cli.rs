@@ -34,7 +34,14 @@ fn ms(summary: &Value, key: &str) -> f64 {
 #[test]
 fn two_hundred_checks_at_concurrency_four_all_answer_with_ordered_percentiles() {
     let out = permit_tui(&[
-        "bench", "-n", "200", "-c", "4", "--json", "--env", "sandbox-dev",
+        "bench",
+        "-n",
+        "200",
+        "-c",
+        "4",
+        "--json",
+        "--env",
+        "sandbox-dev",
     ]);
     let s = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{s:#}");
@@ -98,7 +105,14 @@ fn a_suite_is_sent_round_robin() {
 #[test]
 fn a_duration_bound_stops_by_itself() {
     let out = permit_tui(&[
-        "bench", "-d", "300ms", "-c", "2", "--json", "--env", "sandbox-dev",
+        "bench",
+        "-d",
+        "300ms",
+        "-c",
+        "2",
+        "--json",
+        "--env",
+        "sandbox-dev",
     ]);
     let s = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{s:#}");
@@ -122,7 +136,9 @@ fn unbounded_or_oversized_runs_are_refused_before_sending() {
         assert!(out.stdout.is_empty(), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("unbounded") || stderr.contains("cap") || stderr.contains("-c must")
+            stderr.contains("unbounded")
+                || stderr.contains("cap")
+                || stderr.contains("-c must")
                 || stderr.contains("not both"),
             "{args:?}: {stderr}"
         );
@@ -158,7 +174,16 @@ async fn a_wrong_key_is_counted_as_wrong_key() {
     let url = running.url();
     let out = tokio::task::spawn_blocking(move || {
         permit_tui(&[
-            "bench", "-n", "20", "-c", "2", "--json", "--pdp", &url, "--api-key", "not-a-key",
+            "bench",
+            "-n",
+            "20",
+            "-c",
+            "2",
+            "--json",
+            "--pdp",
+            &url,
+            "--api-key",
+            "not-a-key",
         ])
     })
     .await

@@ -26,7 +26,8 @@ fn decide(query: &AllowedQuery, with_debug: bool) -> Value {
     let code = if allow { "allow" } else { "no_permission" };
     let mut answer = json!({"allow": allow});
     if with_debug {
-        answer["debug"] = json!({"rbac": {"allow": allow, "code": code, "reason": format!("mock says {code}")}});
+        answer["debug"] =
+            json!({"rbac": {"allow": allow, "code": code, "reason": format!("mock says {code}")}});
     }
     answer
 }
@@ -132,8 +133,16 @@ async fn bulk_items_without_debug_are_rechecked_singly_for_expected_codes() {
     };
     let run = run_suite(&client(&url), "mock", &suite, options).await;
     assert_eq!(run.transport, Transport::Mixed);
-    assert_eq!(hits.bulk.load(Ordering::SeqCst), 2, "4 checks in chunks of 3");
-    assert_eq!(hits.single.load(Ordering::SeqCst), 2, "only the two with expect_code");
+    assert_eq!(
+        hits.bulk.load(Ordering::SeqCst),
+        2,
+        "4 checks in chunks of 3"
+    );
+    assert_eq!(
+        hits.single.load(Ordering::SeqCst),
+        2,
+        "only the two with expect_code"
+    );
     let verdicts: Vec<&str> = run.runs.iter().map(|r| r.verdict.label()).collect();
     assert_eq!(verdicts, ["pass", "pass", "fail", "fail"]);
     assert!(run.runs[0].answer.via_bulk && !run.runs[1].answer.via_bulk);
