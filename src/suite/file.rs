@@ -265,6 +265,56 @@ fn build_check(raw: RawCheck, line: usize) -> Result<SuiteCheck, String> {
     })
 }
 
+/// Writes checks as a suite file that [`parse_suite`] reads back to the same checks (lines
+/// aside): how presets with expectations export to a suite. Fails only for values TOML
+/// cannot hold (a JSON `null` in attributes or context).
+pub fn render_suite(name: &str, checks: &[SuiteCheck]) -> Result<String, String> {
+    fn to_toml(value: &serde_json::Value, what: &str) -> Result<toml::Value, String> {
+        toml::Value::try_from(value).map_err(|err| format!("{what}: {err}"))
+    }
+    let mut entries = Vec::with_capacity(checks.len());
+    for check in checks {
+        let what = format!("check `{}`", check.name);
+        let mut table = toml::Table::new();
+        table.insert("name".into(), check.name.clone().into());
+        let user = &check.query.user;
+        if *user == User::with_key(&user.key) {
+            table.insert("user".into(), user.key.clone().into());
+        } else {
+            let value = serde_json::to_value(user).map_err(|e| format!("{what}: {e}"))?;
+            table.insert("user".into(), to_toml(&value, &what)?);
+        }
+        table.insert("action".into(), check.query.action.clone().into());
+        let resource = &check.query.resource;
+        let resource_text = match &resource.key {
+            Some(key) => format!("{}:{key}", resource.kind),
+            None => resource.kind.clone(),
+        };
+        table.insert("resource".into(), resource_text.into());
+        if let Some(tenant) = &resource.tenant {
+            table.insert("tenant".into(), tenant.clone().into());
+        }
+        for (field, object) in [
+            ("resource_attributes", &resource.attributes),
+            ("context", &check.query.context),
+        ] {
+            if !object.is_empty() {
+                let value = serde_json::Value::Object(object.clone());
+                table.insert(field.into(), to_toml(&value, &what)?);
+            }
+        }
+        table.insert("expect".into(), check.expect.as_str().into());
+        if let Some(code) = &check.expect_code {
+            table.insert("expect_code".into(), code.clone().into());
+        }
+        entries.push(toml::Value::Table(table));
+    }
+    let mut root = toml::Table::new();
+    root.insert("name".into(), name.into());
+    root.insert("check".into(), toml::Value::Array(entries));
+    toml::to_string(&root).map_err(|err| err.to_string())
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -384,6 +434,45 @@ expect = "deny"
         assert_eq!(err.line, 7);
         let err = parse("name = \"empty\"\n").unwrap_err();
         assert!(err.reason.contains("no checks"), "{err}");
+    }
+
+    #[test]
+    fn rendered_suites_read_back_to_the_same_checks() {
+        let suite = parse(
+            r#"
+[[check]]
+name = "full"
+user = { key = "alice", email = "a@x.io", attributes = { level = 2, tags = ["a", "b"] } }
+action = "read"
+resource = "document:d1"
+tenant = "acme"
+resource_attributes = { owner = { name = "bob" } }
+context = { ip = "1.2.3.4" }
+expect = "allow"
+expect_code = "allow"
+
+[[check]]
+name = "bare"
+user = "bob"
+action = "delete"
+resource = "document"
+expect = "deny"
+"#,
+        )
+        .unwrap();
+        let text = render_suite("again", &suite.checks).unwrap();
+        let back = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(back.name, "again");
+        let strip = |s: &Suite| {
+            s.checks
+                .iter()
+                .map(|c| SuiteCheck {
+                    line: 0,
+                    ..c.clone()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&back), strip(&suite), "{text}");
     }
 
     #[test]

@@ -15,5 +15,5 @@ pub mod report;
 pub mod run;
 pub mod target;
 
-pub use file::{load_suite, parse_suite, Expect, Suite, SuiteCheck, SuiteError};
+pub use file::{load_suite, parse_suite, render_suite, Expect, Suite, SuiteCheck, SuiteError};
 pub use run::{run_suite, RunOptions, SuiteRun, Verdict};

@@ -342,3 +342,79 @@ pub fn judge(check: &SuiteCheck, answer: &Answer) -> Verdict {
     }
     Verdict::Pass
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdp::types::{AllowedQuery, DebugBlock};
+    use crate::suite::file::Expect;
+
+    fn check(expect: Expect, code: Option<&str>) -> SuiteCheck {
+        SuiteCheck {
+            name: "c".into(),
+            line: 1,
+            query: AllowedQuery::default(),
+            expect,
+            expect_code: code.map(str::to_string),
+        }
+    }
+
+    fn answer(allow: bool, code: Option<&str>) -> Answer {
+        let debug = code.map(|c| Debug {
+            rbac: Some(DebugBlock {
+                allow,
+                code: Some(c.into()),
+                reason: Some("because".into()),
+                ..DebugBlock::default()
+            }),
+            ..Debug::default()
+        });
+        Answer {
+            result: Ok(AllowedResult {
+                allow,
+                debug,
+                ..AllowedResult::default()
+            }),
+            latency: Duration::ZERO,
+            status: Some(200),
+            via_bulk: false,
+        }
+    }
+
+    #[test]
+    fn verdicts_cover_decision_code_and_missing_debug() {
+        assert_eq!(
+            judge(&check(Expect::Allow, None), &answer(true, None)),
+            Verdict::Pass
+        );
+        assert_eq!(
+            judge(&check(Expect::Deny, None), &answer(true, Some("allow"))),
+            Verdict::Fail {
+                reason: "expected deny, got allow (rbac allow: because)".into()
+            }
+        );
+        assert_eq!(
+            judge(
+                &check(Expect::Deny, Some("no_permission")),
+                &answer(false, Some("no_permission"))
+            ),
+            Verdict::Pass
+        );
+        let Verdict::Error { kind, message } = judge(
+            &check(Expect::Deny, Some("no_permission")),
+            &answer(false, None),
+        ) else {
+            panic!("a missing debug object cannot be judged")
+        };
+        assert_eq!(kind, "no_debug");
+        assert!(message.contains("PDP_DEBUG"));
+        let failed = Answer {
+            result: Err(PdpError::MissingKey { detail: "x".into() }),
+            ..answer(false, None)
+        };
+        assert!(matches!(
+            judge(&check(Expect::Deny, None), &failed),
+            Verdict::Error { kind, .. } if kind == "missing_key"
+        ));
+    }
+}
