@@ -54,21 +54,24 @@ LUA
 curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $KEY" \
   -d "$BODY" "$URL/allowed" | grep -q '"allow":true' || { echo "demo query not allowed" >&2; exit 2; }
 
-THREADS=$(( CONC < 2 ? CONC : 2 ))
-run_probe() {  # $1 = round
-  "$BIN" bench -d "${DURATION}s" -c "$CONC" --json --pdp "$URL" --api-key "$KEY" \
-    -u alice -a read -r document:doc-1 -t acme >"$OUT/probe-$1.json"
+run_probe() {  # $1 = connections, $2 = file
+  "$BIN" bench -d "${DURATION}s" -c "$1" --json --pdp "$URL" --api-key "$KEY" \
+    -u alice -a read -r document:doc-1 -t acme >"$OUT/$2"
 }
-run_wrk() {    # $1 = round, $2 = connections, $3 = file
-  wrk -t "$THREADS" -c "$2" -d "${DURATION}s" --latency -s "$OUT/allowed.lua" "$URL/allowed" >"$OUT/$3"
+run_wrk() {    # $1 = connections, $2 = file
+  local threads=$(( $1 < 2 ? $1 : 2 ))
+  wrk -t "$threads" -c "$1" -d "${DURATION}s" --latency -s "$OUT/allowed.lua" "$URL/allowed" >"$OUT/$2"
 }
 
-echo "1/3 load: permit-tui bench vs wrk, -c $CONC, ${DURATION}s each, two rounds alternating…" >&2
-run_probe 1; run_wrk 1 "$CONC" wrk-1.txt
-run_wrk 2 "$CONC" wrk-2.txt; run_probe 2
+uptime >"$OUT/load-before.txt"
+for c in 1 "$CONC"; do
+  echo "1/3 load: permit-tui bench vs wrk, -c $c, ${DURATION}s each, two rounds alternating…" >&2
+  run_probe "$c" "probe-c$c-1.json"; run_wrk "$c" "wrk-c$c-1.txt"
+  run_wrk "$c" "wrk-c$c-2.txt"; run_probe "$c" "probe-c$c-2.json"
+done
 
 echo "2/3 sandbox throughput: wrk -c 32…" >&2
-run_wrk 3 32 wrk-c32.txt
+run_wrk 32 wrk-c32.txt
 
 echo "3/3 warm check latency, $SAMPLES sequential calls each…" >&2
 "$BIN" bench -n "$SAMPLES" -c 1 --json --pdp "$URL" --api-key "$KEY" \
@@ -135,7 +138,6 @@ def p50(values):
     v = sorted(values)
     return v[max(0, math.ceil(0.5 * len(v)) - 1)] * 1000.0
 
-rounds = [(probe(f"probe-{i}.json"), wrk(f"wrk-{i}.txt")) for i in (1, 2)]
 c32 = wrk("wrk-c32.txt")
 warm = json.load(open(f"{out}/warm-permit-tui.json"))
 others = json.load(open(f"{out}/warm-others.json"))
@@ -145,21 +147,29 @@ ct, cw, sdk = p50(others["curl_total_s"]), p50(others["curl_wall_s"]), p50(other
 lines = []
 p = lines.append
 p(f"Machine: {os.cpu_count()} CPUs, {platform.platform()}; sandbox and load generator share them.")
+p(f"Load before the run: `{open(f'{out}/load-before.txt').read().strip()}`")
 p("")
-p(f"Load probe vs wrk (same query, -c {conc}, {duration} s each, rounds alternate order):")
+p(f"Load probe vs wrk (same query, {duration} s each, two rounds in alternating order):")
 p("")
-p("| round | tool | requests | req/s | p50 ms | p99 ms | errors |")
-p("| --- | --- | ---: | ---: | ---: | ---: | --- |")
-for i, (b, w) in enumerate(rounds, 1):
-    p(f"| {i} | permit-tui bench | {b['requests']} | {b['rps']:.0f} | {b['p50']:.3f} | {b['p99']:.3f} | {b['errors']} |")
-    p(f"| {i} | wrk | {w['requests']} | {w['rps']:.0f} | {w['p50']:.3f} | {w['p99']:.3f} | non-2xx {w['non2xx']}, socket {w['socket_errors']} |")
-b_rps = sum(b["rps"] for b, _ in rounds) / 2; w_rps = sum(w["rps"] for _, w in rounds) / 2
-b_p50 = sum(b["p50"] for b, _ in rounds) / 2; w_p50 = sum(w["p50"] for _, w in rounds) / 2
-b_p99 = sum(b["p99"] for b, _ in rounds) / 2; w_p99 = sum(w["p99"] for _, w in rounds) / 2
+p("| -c | round | tool | requests | req/s | p50 ms | p99 ms | errors |")
+p("| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |")
+summary = []
+for c in ("1", conc):
+    rounds = [(probe(f"probe-c{c}-{i}.json"), wrk(f"wrk-c{c}-{i}.txt")) for i in (1, 2)]
+    for i, (b, w) in enumerate(rounds, 1):
+        p(f"| {c} | {i} | permit-tui bench | {b['requests']} | {b['rps']:.0f} | {b['p50']:.3f} | {b['p99']:.3f} | {b['errors']} |")
+        p(f"| {c} | {i} | wrk | {w['requests']} | {w['rps']:.0f} | {w['p50']:.3f} | {w['p99']:.3f} | non-2xx {w['non2xx']}, socket {w['socket_errors']} |")
+    mean = lambda side, key: sum(r[side][key] for r in rounds) / len(rounds)
+    summary.append((c, {k: (mean(0, k), mean(1, k)) for k in ("rps", "p50", "p99")}))
 p("")
-p(f"Mean of the rounds: req/s bench/wrk = {b_rps:.0f}/{w_rps:.0f} = **{b_rps / w_rps:.2f}**; "
-  f"p50 bench/wrk = {b_p50:.3f}/{w_p50:.3f} ms = **{b_p50 / w_p50:.2f}**; "
-  f"p99 bench/wrk = {b_p99:.3f}/{w_p99:.3f} ms = **{b_p99 / w_p99:.2f}**")
+p("| -c | req/s bench / wrk | p50 bench / wrk | p99 bench / wrk |")
+p("| ---: | ---: | ---: | ---: |")
+for c, m in summary:
+    cells = []
+    for key, fmt in (("rps", "{:.0f}"), ("p50", "{:.3f} ms"), ("p99", "{:.3f} ms")):
+        b, w = m[key]
+        cells.append(f"{fmt.format(b)} / {fmt.format(w)} = **{b / w:.2f}**")
+    p(f"| {c} | " + " | ".join(cells) + " |")
 p("")
 p(f"Sandbox under wrk -c 32: **{c32['rps']:.0f} req/s**, p50 {c32['p50']:.3f} ms, **p99 {c32['p99']:.3f} ms** "
   f"({c32['requests']} requests, non-2xx {c32['non2xx']}).")

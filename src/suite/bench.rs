@@ -269,6 +269,55 @@ impl BenchSummary {
     }
 }
 
+#[derive(Clone)]
+struct Worker {
+    client: PdpClient,
+    queries: Arc<[AllowedQuery]>,
+    live: Arc<BenchLive>,
+    cancel: CancellationToken,
+    deadline: Option<Instant>,
+    limit: u64,
+}
+
+impl Worker {
+    async fn run(self) {
+        let Worker {
+            client,
+            queries,
+            live,
+            cancel,
+            deadline,
+            limit,
+        } = self;
+        loop {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                break;
+            }
+            let n = live.issued.fetch_add(1, Ordering::Relaxed);
+            if n >= limit {
+                break;
+            }
+            let query = &queries[(n % queries.len() as u64) as usize];
+            let exchange = tokio::select! {
+                _ = cancel.cancelled() => break,
+                exchange = client.check(query) => exchange,
+            };
+            let mut stats = live.lock();
+            match exchange.result {
+                Ok(result) => {
+                    stats.latency.record(exchange.latency);
+                    if result.allow {
+                        stats.allowed += 1;
+                    } else {
+                        stats.denied += 1;
+                    }
+                }
+                Err(err) => *stats.errors.entry(err.kind().to_string()).or_default() += 1,
+            }
+        }
+    }
+}
+
 /// Runs `plan` against `client` until the bound or `cancel`. `live` is where progress
 /// goes (make it with [`BenchLive::new`] using the plan's bound).
 pub async fn run_bench(
@@ -287,42 +336,60 @@ pub async fn run_bench(
         Bound::Requests(n) => n,
         Bound::Duration(_) => u64::MAX,
     };
-    let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..plan.concurrency {
-        let client = client.clone();
-        let queries = queries.clone();
-        let live = live.clone();
-        let cancel = cancel.clone();
-        workers.spawn(async move {
-            loop {
-                if deadline.is_some_and(|d| Instant::now() >= d) {
-                    break;
-                }
-                let n = live.issued.fetch_add(1, Ordering::Relaxed);
-                if n >= limit {
-                    break;
-                }
-                let query = &queries[(n % queries.len() as u64) as usize];
-                let exchange = tokio::select! {
-                    _ = cancel.cancelled() => break,
-                    exchange = client.check(query) => exchange,
+    // Workers run on their own single-threaded runtimes, one OS thread per core at most:
+    // a request and its connection task then share a thread, which removes cross-thread
+    // wake-ups from every measured latency. The async barrier keeps every runtime (and the
+    // connections it drives for the shared pool) alive until all workers are done.
+    let threads = plan
+        .concurrency
+        .min(std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let all_done = Arc::new(tokio::sync::Barrier::new(threads + 1));
+    let mut spawned = 0;
+    for t in 0..threads {
+        let workers_here = plan.concurrency / threads + usize::from(t < plan.concurrency % threads);
+        let worker = Worker {
+            client: client.clone(),
+            queries: queries.clone(),
+            live: live.clone(),
+            cancel: cancel.clone(),
+            deadline,
+            limit,
+        };
+        let barrier = all_done.clone();
+        let started = std::thread::Builder::new()
+            .name(format!("bench-{t}"))
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                let Ok(runtime) = runtime else {
+                    // Without a runtime this thread's workers never run; free the others.
+                    futures::executor::block_on(barrier.wait());
+                    return;
                 };
-                let mut stats = live.lock();
-                match exchange.result {
-                    Ok(result) => {
-                        stats.latency.record(exchange.latency);
-                        if result.allow {
-                            stats.allowed += 1;
-                        } else {
-                            stats.denied += 1;
-                        }
+                runtime.block_on(async move {
+                    let mut set = tokio::task::JoinSet::new();
+                    for _ in 0..workers_here {
+                        set.spawn(worker.clone().run());
                     }
-                    Err(err) => *stats.errors.entry(err.kind().to_string()).or_default() += 1,
-                }
-            }
-        });
+                    while set.join_next().await.is_some() {}
+                    barrier.wait().await;
+                });
+            });
+        if started.is_ok() {
+            spawned += 1;
+        }
     }
-    while workers.join_next().await.is_some() {}
+    if spawned < threads {
+        // A thread that did not start never reaches the barrier: stand in for it.
+        let missing = threads - spawned;
+        for _ in 0..missing {
+            let barrier = all_done.clone();
+            tokio::spawn(async move { barrier.wait().await });
+        }
+    }
+    all_done.wait().await;
     let elapsed = live.elapsed();
     let stats = live.snapshot();
     let stopped_early = cancel.is_cancelled()

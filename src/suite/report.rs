@@ -29,13 +29,13 @@ pub fn render_table(suite: &Suite, run: &SuiteRun) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Suite {} ({}) against {} ({}), {} checks via {:?}",
+        "Suite {} ({}) against {} ({}), {} checks via {}",
         suite.name,
         suite.source.display(),
         run.target,
         run.pdp_url,
         run.runs.len(),
-        run.transport
+        run.transport.as_str()
     );
     let width = run
         .runs

@@ -142,6 +142,16 @@ pub enum Transport {
     Mixed,
 }
 
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Bulk => "bulk",
+            Transport::Single => "single",
+            Transport::Mixed => "bulk + single",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SuiteRun {
     pub target: String,
