@@ -300,7 +300,7 @@ impl Worker {
             let query = &queries[(n % queries.len() as u64) as usize];
             let exchange = tokio::select! {
                 _ = cancel.cancelled() => break,
-                exchange = client.check(query) => exchange,
+                exchange = client.check_decision(query) => exchange,
             };
             let mut stats = live.lock();
             match exchange.result {
