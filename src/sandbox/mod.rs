@@ -32,14 +32,8 @@ use store::Env;
 pub const ORG_API_KEY: &str = "permit_key_sandbox_org";
 
 const BUNDLED: [(&str, &str); 2] = [
-    (
-        "<bundled assets/sandbox/dev.json>",
-        include_str!("../../assets/sandbox/dev.json"),
-    ),
-    (
-        "<bundled assets/sandbox/prod.json>",
-        include_str!("../../assets/sandbox/prod.json"),
-    ),
+    ("<bundled assets/sandbox/dev.json>", include_str!("../../assets/sandbox/dev.json")),
+    ("<bundled assets/sandbox/prod.json>", include_str!("../../assets/sandbox/prod.json")),
 ];
 
 /// All loaded environments, chosen by API key. Cheap to clone (shared).
@@ -58,10 +52,7 @@ struct Inner {
 impl Sandbox {
     /// The bundled demo environments `dev` and `prod`.
     pub fn bundled() -> Result<Sandbox, LoadError> {
-        let envs = BUNDLED
-            .iter()
-            .map(|(name, text)| load::load_str(text, name))
-            .collect::<Result<Vec<_>, _>>()?;
+        let envs = BUNDLED.iter().map(|(name, text)| load::load_str(text, name)).collect::<Result<Vec<_>, _>>()?;
         Sandbox::from_envs(envs)
     }
 
@@ -82,10 +73,7 @@ impl Sandbox {
 
     /// One environment per policy text, named `name` in errors (tests, benches).
     pub fn from_texts(texts: &[(&str, &str)]) -> Result<Sandbox, LoadError> {
-        let envs = texts
-            .iter()
-            .map(|(name, text)| load::load_str(text, name))
-            .collect::<Result<Vec<_>, _>>()?;
+        let envs = texts.iter().map(|(name, text)| load::load_str(text, name)).collect::<Result<Vec<_>, _>>()?;
         Sandbox::from_envs(envs)
     }
 
@@ -104,23 +92,11 @@ impl Sandbox {
             if by_key.insert(env.info.api_key.clone(), i).is_some() {
                 return Err(clash(&format!("api_key '{}'", env.info.api_key)));
             }
-            if seen_env
-                .insert((env.info.project.clone(), env.info.key.clone()), i)
-                .is_some()
-            {
-                return Err(clash(&format!(
-                    "environment '{}/{}'",
-                    env.info.project, env.info.key
-                )));
+            if seen_env.insert((env.info.project.clone(), env.info.key.clone()), i).is_some() {
+                return Err(clash(&format!("environment '{}/{}'", env.info.project, env.info.key)));
             }
         }
-        Ok(Sandbox {
-            inner: Arc::new(Inner {
-                envs,
-                by_key,
-                org_key: ORG_API_KEY.to_string(),
-            }),
-        })
+        Ok(Sandbox { inner: Arc::new(Inner { envs, by_key, org_key: ORG_API_KEY.to_string() }) })
     }
 
     pub fn environments(&self) -> Vec<EnvironmentInfo> {
@@ -142,10 +118,7 @@ impl Sandbox {
     }
 
     pub(crate) fn env_by_key(&self, api_key: &str) -> Option<&Env> {
-        self.inner
-            .by_key
-            .get(api_key)
-            .and_then(|&i| self.inner.envs.get(i))
+        self.inner.by_key.get(api_key).and_then(|&i| self.inner.envs.get(i))
     }
 
     pub(crate) fn envs(&self) -> &[Env] {
