@@ -373,3 +373,36 @@ fn the_checker_rejects_broken_xml() {
     assert!(well_formed(&format!("{decl}<a>")).is_err());
     assert!(well_formed(&format!("{decl}<a x=\"&lt;\">&amp;</a>")).is_ok());
 }
+
+#[test]
+fn permit_pdp_url_and_key_come_from_the_environment() {
+    use permit_tui::sandbox::{serve, Sandbox, ServeOptions};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let running = runtime
+        .block_on(serve(
+            Sandbox::bundled().unwrap(),
+            "127.0.0.1:0".parse().unwrap(),
+            ServeOptions::default(),
+        ))
+        .unwrap();
+    let suite = demo_suite();
+    let run = |key: &str| {
+        Command::new(env!("CARGO_BIN_EXE_permit-tui"))
+            .args(["test", suite.to_str().unwrap(), "--json"])
+            .env("PERMIT_PDP_URL", running.url())
+            .env("PERMIT_API_KEY", key)
+            .output()
+            .unwrap()
+    };
+    let out = run("permit_key_sandbox_dev");
+    let report = json_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["pdp_url"], running.url());
+    let out = run("permit_key_sandbox_prod");
+    assert_eq!(out.status.code(), Some(1));
+    let out = run("wrong");
+    let report = json_of(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(report["checks"][0]["error_kind"], "wrong_key");
+    runtime.block_on(running.shutdown());
+}
