@@ -44,6 +44,12 @@ impl<T> Exchange<T> {
     }
 }
 
+/// Only the decision of an `/allowed` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct Decision {
+    pub allow: bool,
+}
+
 /// A client for one PDP. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
 pub struct PdpClient {
@@ -134,6 +140,13 @@ impl PdpClient {
 
     /// `POST /allowed`.
     pub async fn check(&self, query: &AllowedQuery) -> Exchange<AllowedResult> {
+        self.post("/allowed", query).await
+    }
+
+    /// `POST /allowed`, reading only `allow`: the rest of the body (`debug` can be kilobytes)
+    /// is skipped, not built. For the load probe, whose own cost must stay out of the PDP's
+    /// figures.
+    pub async fn check_decision(&self, query: &AllowedQuery) -> Exchange<Decision> {
         self.post("/allowed", query).await
     }
 
