@@ -64,6 +64,11 @@ pub fn load_str(text: &str, file: &str) -> Result<Env, LoadError> {
     build(policy, &ctx)
 }
 
+/// Validates an already-parsed policy (e.g. generated in code) and builds its store.
+pub fn load_policy(policy: PolicyFile, file: &str) -> Result<Env, LoadError> {
+    build(policy, &Ctx { file })
+}
+
 fn known(list: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let items: Vec<String> = list.into_iter().take(10).map(|s| format!("'{}'", s.as_ref())).collect();
     if items.is_empty() {

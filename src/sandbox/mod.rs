@@ -77,6 +77,12 @@ impl Sandbox {
         Sandbox::from_envs(envs)
     }
 
+    /// One environment per already-parsed policy (generated policies in benches and tests).
+    pub fn from_policies(policies: Vec<(String, policy::PolicyFile)>) -> Result<Sandbox, LoadError> {
+        let envs = policies.into_iter().map(|(name, p)| load::load_policy(p, &name)).collect::<Result<Vec<_>, _>>()?;
+        Sandbox::from_envs(envs)
+    }
+
     fn from_envs(envs: Vec<Env>) -> Result<Sandbox, LoadError> {
         let mut by_key = HashMap::new();
         let mut seen_env = HashMap::new();
