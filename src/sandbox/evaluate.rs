@@ -284,7 +284,7 @@ fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) 
     (user_attrs, res_attrs, input)
 }
 
-fn set_matches(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usize) -> bool {
+fn set_matches(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> bool {
     if depth > MAX_HOPS {
         return false;
     }
@@ -293,11 +293,11 @@ fn set_matches(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: u
             return false;
         }
     }
-    if !conditions::eval(&set.cond, Scope::Input(input)) {
+    if !conditions::eval(&set.cond, scope) {
         return false;
     }
     match set.parent.as_ref().and_then(|p| env.sets.get(p)) {
-        Some(parent) => set_matches(env, parent, input, kind, depth + 1),
+        Some(parent) => set_matches(env, parent, scope, kind, depth + 1),
         None => true,
     }
 }
@@ -337,7 +337,7 @@ fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
     let mut users: Vec<SetRef> = Vec::new();
     for key in &env.userset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, input, kind, 0) {
+            if set_matches(env, set, Scope::Input(input), kind, 0) {
                 users.push(SetRef::Set(key.clone()));
             }
         }
@@ -350,7 +350,7 @@ fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
     let mut resources: Vec<SetRef> = Vec::new();
     for key in &env.resourceset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, input, kind, 0) {
+            if set_matches(env, set, Scope::Input(input), kind, 0) {
                 resources.push(SetRef::Set(key.clone()));
             }
         }
@@ -491,6 +491,48 @@ fn autogen_trace(key: &str, name: &str, matched: bool, attribute: &str, op: &str
     }
 }
 
+/// ABAC for `decide`: only the rules for this permission, over unmerged attribute layers.
+fn abac_decide(f: &Facts<'_>) -> bool {
+    let env = f.env;
+    let Some(rules) = env.rules_by_permission.get(&f.permission) else { return false };
+    let kind = f.q.resource.kind.as_str();
+    let mut generated_user = Map::new();
+    generated_user.insert("roles".into(), json!(f.roles_in_tenant));
+    generated_user.insert("tenants".into(), json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])));
+    generated_user.insert("key".into(), Value::String(f.q.user.key.clone()));
+    if let Some(email) = f.q.user.email.as_ref().or_else(|| f.user.and_then(|u| u.email.as_ref())) {
+        generated_user.insert("email".into(), Value::String(email.clone()));
+    }
+    let mut generated_res = Map::new();
+    generated_res.insert("type".into(), Value::String(kind.to_string()));
+    generated_res.insert("tenant".into(), Value::String(f.tenant.to_string()));
+    if let Some(key) = &f.q.resource.key {
+        generated_res.insert("key".into(), Value::String(key.clone()));
+    }
+    let stored_res = f.q.resource.key.as_ref().and_then(|k| f.env.instances.get(&format!("{kind}:{k}"))).map(|i| &i.attributes);
+    let member = f.user.is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
+    let stored_tenant = if member {
+        f.env.tenants.get(f.tenant).and_then(|t| t.attributes.as_object())
+    } else {
+        None
+    };
+    let mut tenant_key = Map::new();
+    tenant_key.insert("key".into(), Value::String(f.tenant.to_string()));
+    let layers = conditions::Layered {
+        user: [Some(&f.q.user.attributes), f.user.map(|u| &u.attributes), Some(&generated_user)],
+        resource: [Some(&f.q.resource.attributes), stored_res, Some(&generated_res)],
+        tenant: [stored_tenant, Some(&tenant_key), None],
+        context: [Some(&f.q.context), Some(&f.q.resource.context), None],
+    };
+    let scope = Scope::Layered(&layers);
+    let side = |r: &SetRef| match r {
+        SetRef::Set(k) => env.sets.get(k).is_some_and(|s| set_matches(env, s, scope, kind, 0)),
+        SetRef::Role(role) => f.roles_in_tenant.contains(role),
+        SetRef::Type(t) => t == kind,
+    };
+    rules.iter().any(|r| side(&r.userset) && side(&r.resourceset))
+}
+
 // ---------------------------------------------------------------- ReBAC
 
 /// A role the user holds on an instance, with how it got there.
@@ -505,11 +547,20 @@ pub struct HeldRole {
 /// Every role `user` holds on `instance`, assigned or derived through relationship tuples,
 /// transitively and safe against cycles.
 pub fn graph_roles(env: &Env, user: &UserRec, instance: &str) -> Vec<HeldRole> {
-    let mut visiting = Vec::new();
-    roles_on(env, user, instance, &mut visiting)
+    graph_roles_with(env, user, instance, true)
 }
 
-fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String>) -> Vec<HeldRole> {
+/// `explain = false` skips building paths and sources (the `decide` hot path).
+fn graph_roles_with(env: &Env, user: &UserRec, instance: &str, explain: bool) -> Vec<HeldRole> {
+    // Every derived role starts from a directly assigned one.
+    if user.instance_roles.is_empty() {
+        return Vec::new();
+    }
+    let mut visiting = Vec::new();
+    roles_on(env, user, instance, &mut visiting, explain)
+}
+
+fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String>, explain: bool) -> Vec<HeldRole> {
     if visiting.len() > MAX_HOPS || visiting.iter().any(|v| v == instance) {
         return Vec::new();
     }
@@ -518,12 +569,15 @@ fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String
     let mut held: Vec<HeldRole> = Vec::new();
     let direct = user.instance_roles.get(instance);
     for role in direct.into_iter().flatten() {
-        held.push(HeldRole {
-            role: role.clone(),
-            resource: instance.to_string(),
-            path: vec![format!("user '{}' is assigned the role '{role}' on '{instance}'", user.key)],
-            sources: vec![json!({"type": "role_assignment", "role": role, "resource": instance})],
-        });
+        let (path, sources) = if explain {
+            (
+                vec![format!("user '{}' is assigned the role '{role}' on '{instance}'", user.key)],
+                vec![json!({"type": "role_assignment", "role": role, "resource": instance})],
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        held.push(HeldRole { role: role.clone(), resource: instance.to_string(), path, sources });
     }
     let incoming = env.incoming.get(instance);
     if incoming.is_none() {
@@ -541,8 +595,12 @@ fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String
                 if *rel != d.linked_by_relation || split_instance(subject).map(|(t, _)| t) != Some(d.on_resource.as_str()) {
                     continue;
                 }
-                for src in roles_on(env, user, subject, visiting) {
+                for src in roles_on(env, user, subject, visiting, explain) {
                     if src.role != d.role || held.iter().any(|h| h.role == *role_key) {
+                        continue;
+                    }
+                    if !explain {
+                        held.push(HeldRole { role: role_key.clone(), resource: String::new(), path: Vec::new(), sources: Vec::new() });
                         continue;
                     }
                     let mut path = src.path.clone();
@@ -570,7 +628,7 @@ struct RebacOut {
     instance_tenant: Option<String>,
 }
 
-fn rebac(f: &Facts<'_>) -> RebacOut {
+fn rebac(f: &Facts<'_>, explain: bool) -> RebacOut {
     let instance = f.q.resource.key.as_ref().map(|k| format!("{}:{k}", f.q.resource.kind));
     let instance_tenant = instance.as_ref().and_then(|i| f.env.instances.get(i)).map(|i| i.tenant.clone());
     let mut out = RebacOut { allow: false, code: "no_graph_roles", instance, held: Vec::new(), instance_tenant };
@@ -583,7 +641,7 @@ fn rebac(f: &Facts<'_>) -> RebacOut {
     if out.instance_tenant.as_deref() != Some(f.tenant) {
         return out;
     }
-    out.held = graph_roles(f.env, user, inst);
+    out.held = graph_roles_with(f.env, user, inst, explain);
     if out.held.is_empty() {
         return out;
     }
@@ -656,14 +714,10 @@ pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
     if rbac(&f).allow {
         return true;
     }
-    if env.rebac_active && rebac(&f).allow {
+    if env.rebac_active && rebac(&f, false).allow {
         return true;
     }
-    if !env.sets.is_empty() {
-        let (_, _, input) = abac_input(&f);
-        return abac(&f, &input).allow;
-    }
-    false
+    !env.sets.is_empty() && abac_decide(&f)
 }
 
 /// The decision with Permit's `debug` object and the sandbox trace.
@@ -674,7 +728,7 @@ pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
     let abac_active = !env.sets.is_empty();
     let a = abac(&f, &input);
     let a_allow = abac_active && a.allow;
-    let g = rebac(&f);
+    let g = rebac(&f, true);
     let g_allow = env.rebac_active && g.allow;
     let allow = r.allow || a_allow || g_allow;
 
