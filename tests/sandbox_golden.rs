@@ -416,3 +416,13 @@ fn environments_and_keys_are_listed() {
     assert_eq!(keys, vec![("dev", DEV), ("prod", PROD)]);
     assert_eq!(sandbox().org_api_key(), "permit_key_sandbox_org");
 }
+
+#[test]
+fn explained_wire_json_equals_the_allowed_result_json() {
+    let s = sandbox();
+    for q in [query("alice", "read", "document:doc-1", "acme"), query("bob", "delete", "document:doc-1", "acme"), query("erin", "write", "document:api-spec", "acme")] {
+        let wire = serde_json::to_value(s.explain(DEV, &q).unwrap()).unwrap();
+        let result = serde_json::to_value(s.check(DEV, &q).unwrap()).unwrap();
+        assert_eq!(wire, result);
+    }
+}

@@ -720,8 +720,69 @@ pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
     !env.sets.is_empty() && abac_decide(&f)
 }
 
+/// A check's answer with the sandbox trace kept typed, so the server can write it straight to
+/// JSON without first building a `serde_json::Value` tree (most of the cost of a traced check).
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The answer, with `debug.sandbox_trace` left empty.
+    pub result: AllowedResult,
+    pub trace: SandboxTrace,
+}
+
+impl Explained {
+    /// The `AllowedResult` with the trace under `debug.sandbox_trace`.
+    pub fn into_result(self) -> AllowedResult {
+        let mut result = self.result;
+        if let Some(debug) = result.debug.as_mut() {
+            debug.sandbox_trace = serde_json::to_value(self.trace).ok();
+        }
+        result
+    }
+}
+
+impl serde::Serialize for Explained {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Wire<'a> {
+            allow: bool,
+            debug: WireDebug<'a>,
+            result: bool,
+        }
+        #[derive(serde::Serialize)]
+        struct WireDebug<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            request: Option<&'a Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            rbac: Option<&'a DebugBlock>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            abac: Option<&'a DebugBlock>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            rebac: Option<&'a DebugBlock>,
+            sandbox_trace: &'a SandboxTrace,
+        }
+        let d = self.result.debug.as_ref();
+        Wire {
+            allow: self.result.allow,
+            debug: WireDebug {
+                request: d.and_then(|d| d.request.as_ref()),
+                rbac: d.and_then(|d| d.rbac.as_ref()),
+                abac: d.and_then(|d| d.abac.as_ref()),
+                rebac: d.and_then(|d| d.rebac.as_ref()),
+                sandbox_trace: &self.trace,
+            },
+            result: self.result.allow,
+        }
+        .serialize(serializer)
+    }
+}
+
 /// The decision with Permit's `debug` object and the sandbox trace.
 pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
+    explain(env, q).into_result()
+}
+
+/// The decision, Permit's `debug` object and the typed sandbox trace.
+pub fn explain(env: &Env, q: &AllowedQuery) -> Explained {
     let f = Facts::new(env, q);
     let r = rbac(&f);
     let (user_attrs, res_attrs, input) = abac_input(&f);
@@ -751,8 +812,7 @@ pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
         abac: abac_trace(&f, &input, &a),
         rebac: rebac_trace(&f, &g),
     };
-    debug.sandbox_trace = serde_json::to_value(trace).ok();
-    AllowedResult { allow, query: None, debug: Some(debug), result: Some(allow) }
+    Explained { result: AllowedResult { allow, query: None, debug: Some(debug), result: Some(allow) }, trace }
 }
 
 fn request_json(f: &Facts<'_>, user_attrs: Map<String, Value>, res_attrs: Map<String, Value>) -> Value {
