@@ -7,7 +7,12 @@ fn main() {
     let q = AllowedQuery {
         user: User::with_key("alice"),
         action: "read".into(),
-        resource: Resource { kind: "document".into(), key: Some("doc-1".into()), tenant: Some("acme".into()), ..Resource::default() },
+        resource: Resource {
+            kind: "document".into(),
+            key: Some("doc-1".into()),
+            tenant: Some("acme".into()),
+            ..Resource::default()
+        },
         ..AllowedQuery::default()
     };
     let n = 20_000u32;

@@ -11,15 +11,67 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 const KEYS: &[&str] = &[
-    "user", "action", "resource", "type", "key", "tenant", "attributes", "context", "tenants", "resources",
-    "resource_types", "allOf", "anyOf", "not", "and", "or", "equals", "not-equals", "greater-than", "less-than-equals",
-    "between", "contains", "in", "array_contains", "array_superset", "array_intersect", "object_match", "any_match",
-    "all_match", "match", "ref", "user.clearance", "user.department", "resource.owner", "tenant.plan", "context.hour",
-    "user.projects", "resource.reviewers",
+    "user",
+    "action",
+    "resource",
+    "type",
+    "key",
+    "tenant",
+    "attributes",
+    "context",
+    "tenants",
+    "resources",
+    "resource_types",
+    "allOf",
+    "anyOf",
+    "not",
+    "and",
+    "or",
+    "equals",
+    "not-equals",
+    "greater-than",
+    "less-than-equals",
+    "between",
+    "contains",
+    "in",
+    "array_contains",
+    "array_superset",
+    "array_intersect",
+    "object_match",
+    "any_match",
+    "all_match",
+    "match",
+    "ref",
+    "user.clearance",
+    "user.department",
+    "resource.owner",
+    "tenant.plan",
+    "context.hour",
+    "user.projects",
+    "resource.reviewers",
 ];
 
-const STRINGS: &[&str] = &["alice", "bob", "erin", "ghost", "document", "folder", "report", "read", "write", "acme",
-    "default", "doc-1", "design-doc", "api-spec", "engineering", "user.email", "", "💥", "a:b:c"];
+const STRINGS: &[&str] = &[
+    "alice",
+    "bob",
+    "erin",
+    "ghost",
+    "document",
+    "folder",
+    "report",
+    "read",
+    "write",
+    "acme",
+    "default",
+    "doc-1",
+    "design-doc",
+    "api-spec",
+    "engineering",
+    "user.email",
+    "",
+    "💥",
+    "a:b:c",
+];
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![3 => proptest::sample::select(KEYS).prop_map(str::to_string), 1 => "[a-z_.:-]{0,10}"]
@@ -37,7 +89,8 @@ fn json_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(5, 64, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
-            proptest::collection::btree_map(key(), inner, 0..5).prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+            proptest::collection::btree_map(key(), inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
         ]
     })
 }
@@ -82,11 +135,23 @@ struct Server {
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
         let running = rt
-            .block_on(serve(Sandbox::bundled().expect("bundled"), "127.0.0.1:0".parse().expect("addr"), ServeOptions::default()))
+            .block_on(serve(
+                Sandbox::bundled().expect("bundled"),
+                "127.0.0.1:0".parse().expect("addr"),
+                ServeOptions::default(),
+            ))
             .expect("serve");
-        Server { rt, running, client: reqwest::Client::new() }
+        Server {
+            rt,
+            running,
+            client: reqwest::Client::new(),
+        }
     })
 }
 
@@ -109,7 +174,13 @@ fn post(path: &str, body: &[u8]) -> u16 {
     })
 }
 
-const ROUTES: &[&str] = &["/allowed", "/allowed/bulk", "/allowed/all-tenants", "/user-permissions", "/authorized_users"];
+const ROUTES: &[&str] = &[
+    "/allowed",
+    "/allowed/bulk",
+    "/allowed/all-tenants",
+    "/user-permissions",
+    "/authorized_users",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
@@ -177,7 +248,12 @@ fn sandbox() -> &'static Sandbox {
 fn server_still_healthy_after_the_storm() {
     let s = server();
     let status = s.rt.block_on(async {
-        s.client.get(format!("{}/healthy", s.running.url())).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+        s.client
+            .get(format!("{}/healthy", s.running.url()))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
     });
     assert_eq!(status, 200);
 }

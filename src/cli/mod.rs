@@ -5,7 +5,11 @@ pub mod sandbox;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "permit-tui", version, about = "A terminal debugger for Permit.io permission checks")]
+#[command(
+    name = "permit-tui",
+    version,
+    about = "A terminal debugger for Permit.io permission checks"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

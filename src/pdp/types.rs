@@ -90,7 +90,11 @@ pub struct Debug {
     pub rebac: Option<DebugBlock>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<DebugBlock>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "sandbox_trace")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "sandbox_trace"
+    )]
     pub sandbox_trace: Option<Value>,
     #[serde(flatten)]
     pub extra: JsonObject,
