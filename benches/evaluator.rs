@@ -131,7 +131,12 @@ fn synthetic(users: usize) -> PolicyFile {
         let d = (n / users * 7919 + u * 31) % INSTANCES;
         assignments.push(RoleAssignmentDef {
             user: format!("u{u}"),
-            role: if n % 2 == 0 { "viewer" } else { "editor" }.into(),
+            role: if n.is_multiple_of(2) {
+                "viewer"
+            } else {
+                "editor"
+            }
+            .into(),
             tenant: format!("t{}", d % TENANTS),
             resource_instance: Some(format!("document:d{d}")),
         });
