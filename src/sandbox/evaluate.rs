@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::conditions::{self, Input, Scope};
+use super::conditions::{self, Scope};
 use super::load::split_instance;
 use super::store::{CompiledSet, Env, SetRef, UserRec};
 use super::trace::{
@@ -278,8 +278,9 @@ fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> 
 
 // ---------------------------------------------------------------- ABAC
 
-/// The merged attributes: request input over stored over generated.
-fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) {
+/// The merged user and resource attributes Permit reports under `debug.request` (request input
+/// over stored over generated). Conditions read the same precedence from `Generated::layers`.
+fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>) {
     let mut user_attrs = Map::new();
     user_attrs.insert("roles".into(), json!(f.roles_in_tenant));
     user_attrs.insert(
@@ -307,52 +308,7 @@ fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) 
     for (k, v) in &f.q.resource.attributes {
         res_attrs.insert(k.clone(), v.clone());
     }
-    // Stored tenant attributes are visible only to members of the tenant.
-    let member = f
-        .user
-        .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
-    let mut tenant = Map::new();
-    tenant.insert("key".into(), Value::String(f.tenant.to_string()));
-    if member {
-        if let Some(Value::Object(attrs)) = f.env.tenants.get(f.tenant).map(|t| &t.attributes) {
-            for (k, v) in attrs {
-                tenant.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    // Conditions may also read the user's key and profile fields (e.g. a `ref` to user.email).
-    let mut user_root = user_attrs.clone();
-    user_root
-        .entry("key")
-        .or_insert_with(|| Value::String(f.q.user.key.clone()));
-    let email =
-        f.q.user
-            .email
-            .clone()
-            .or_else(|| f.user.and_then(|u| u.email.clone()));
-    if let Some(email) = email {
-        user_root.entry("email").or_insert(Value::String(email));
-    }
-    let mut res_root = res_attrs.clone();
-    if let Some(key) = &f.q.resource.key {
-        res_root
-            .entry("key")
-            .or_insert_with(|| Value::String(key.clone()));
-    }
-    res_root
-        .entry("tenant")
-        .or_insert_with(|| Value::String(f.tenant.to_string()));
-    let mut context = f.q.resource.context.clone();
-    for (k, v) in &f.q.context {
-        context.insert(k.clone(), v.clone());
-    }
-    let input = Input {
-        user: Value::Object(user_root),
-        resource: Value::Object(res_root),
-        tenant: Value::Object(tenant),
-        context: Value::Object(context),
-    };
-    (user_attrs, res_attrs, input)
+    (user_attrs, res_attrs)
 }
 
 fn set_matches(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> bool {
@@ -373,14 +329,14 @@ fn set_matches(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth
     }
 }
 
-fn set_trace(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usize) -> SetTrace {
-    let conditions = conditions::eval_traced(&set.cond, Scope::Input(input));
+fn set_trace(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> SetTrace {
+    let conditions = conditions::eval_traced(&set.cond, scope);
     let type_matched = set.resource_type.as_ref().map(|rt| rt == kind);
     let parent = if depth < MAX_HOPS {
         set.parent
             .as_ref()
             .and_then(|p| env.sets.get(p))
-            .map(|p| Box::new(set_trace(env, p, input, kind, depth + 1)))
+            .map(|p| Box::new(set_trace(env, p, scope, kind, depth + 1)))
     } else {
         None
     };
@@ -407,13 +363,13 @@ struct AbacOut {
     allowing: Vec<(SetRef, SetRef)>,
 }
 
-fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
+fn abac(f: &Facts<'_>, scope: Scope<'_>) -> AbacOut {
     let env = f.env;
     let kind = f.q.resource.kind.as_str();
     let mut users: Vec<SetRef> = Vec::new();
     for key in &env.userset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, Scope::Input(input), kind, 0) {
+            if set_matches(env, set, scope, kind, 0) {
                 users.push(SetRef::Set(key.clone()));
             }
         }
@@ -426,7 +382,7 @@ fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
     let mut resources: Vec<SetRef> = Vec::new();
     for key in &env.resourceset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, Scope::Input(input), kind, 0) {
+            if set_matches(env, set, scope, kind, 0) {
                 resources.push(SetRef::Set(key.clone()));
             }
         }
@@ -527,14 +483,14 @@ fn abac_block(f: &Facts<'_>, out: &AbacOut) -> DebugBlock {
     b
 }
 
-fn abac_trace(f: &Facts<'_>, input: &Input, out: &AbacOut) -> AbacTrace {
+fn abac_trace(f: &Facts<'_>, scope: Scope<'_>, out: &AbacOut) -> AbacTrace {
     let env = f.env;
     let kind = f.q.resource.kind.as_str();
     let sets = |order: &[String]| -> Vec<SetTrace> {
         order
             .iter()
             .filter_map(|k| env.sets.get(k))
-            .map(|s| set_trace(env, s, input, kind, 0))
+            .map(|s| set_trace(env, s, scope, kind, 0))
             .collect()
     };
     let mut usersets = sets(&env.userset_order);
@@ -612,6 +568,85 @@ fn autogen_trace(
     }
 }
 
+/// Attributes the PDP generates (lowest precedence) plus the tenant key, owned so that the
+/// layered scope can borrow them.
+struct Generated {
+    user: Map<String, Value>,
+    resource: Map<String, Value>,
+    tenant_key: Map<String, Value>,
+}
+
+impl Generated {
+    fn new(f: &Facts<'_>) -> Generated {
+        let kind = f.q.resource.kind.as_str();
+        let mut generated_user = Map::new();
+        generated_user.insert("roles".into(), json!(f.roles_in_tenant));
+        generated_user.insert(
+            "tenants".into(),
+            json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])),
+        );
+        generated_user.insert("key".into(), Value::String(f.q.user.key.clone()));
+        if let Some(email) =
+            f.q.user
+                .email
+                .as_ref()
+                .or_else(|| f.user.and_then(|u| u.email.as_ref()))
+        {
+            generated_user.insert("email".into(), Value::String(email.clone()));
+        }
+        let mut generated_res = Map::new();
+        generated_res.insert("type".into(), Value::String(kind.to_string()));
+        generated_res.insert("tenant".into(), Value::String(f.tenant.to_string()));
+        if let Some(key) = &f.q.resource.key {
+            generated_res.insert("key".into(), Value::String(key.clone()));
+        }
+        let mut tenant_key = Map::new();
+        tenant_key.insert("key".into(), Value::String(f.tenant.to_string()));
+        Generated {
+            user: generated_user,
+            resource: generated_res,
+            tenant_key,
+        }
+    }
+
+    /// Request input over stored over generated, without merging anything.
+    fn layers<'a>(&'a self, f: &'a Facts<'a>) -> conditions::Layered<'a> {
+        let kind = f.q.resource.kind.as_str();
+        let stored_res =
+            f.q.resource
+                .key
+                .as_ref()
+                .and_then(|k| f.env.instances.get(&format!("{kind}:{k}")))
+                .map(|i| &i.attributes);
+        // Stored tenant attributes are visible only to members of the tenant.
+        let member = f
+            .user
+            .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
+        let stored_tenant = if member {
+            f.env
+                .tenants
+                .get(f.tenant)
+                .and_then(|t| t.attributes.as_object())
+        } else {
+            None
+        };
+        conditions::Layered {
+            user: [
+                Some(&f.q.user.attributes),
+                f.user.map(|u| &u.attributes),
+                Some(&self.user),
+            ],
+            resource: [
+                Some(&f.q.resource.attributes),
+                stored_res,
+                Some(&self.resource),
+            ],
+            tenant: [stored_tenant, Some(&self.tenant_key), None],
+            context: [Some(&f.q.context), Some(&f.q.resource.context), None],
+        }
+    }
+}
+
 /// ABAC for `decide`: only the rules for this permission, over unmerged attribute layers.
 fn abac_decide(f: &Facts<'_>) -> bool {
     let env = f.env;
@@ -619,60 +654,8 @@ fn abac_decide(f: &Facts<'_>) -> bool {
         return false;
     };
     let kind = f.q.resource.kind.as_str();
-    let mut generated_user = Map::new();
-    generated_user.insert("roles".into(), json!(f.roles_in_tenant));
-    generated_user.insert(
-        "tenants".into(),
-        json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])),
-    );
-    generated_user.insert("key".into(), Value::String(f.q.user.key.clone()));
-    if let Some(email) =
-        f.q.user
-            .email
-            .as_ref()
-            .or_else(|| f.user.and_then(|u| u.email.as_ref()))
-    {
-        generated_user.insert("email".into(), Value::String(email.clone()));
-    }
-    let mut generated_res = Map::new();
-    generated_res.insert("type".into(), Value::String(kind.to_string()));
-    generated_res.insert("tenant".into(), Value::String(f.tenant.to_string()));
-    if let Some(key) = &f.q.resource.key {
-        generated_res.insert("key".into(), Value::String(key.clone()));
-    }
-    let stored_res =
-        f.q.resource
-            .key
-            .as_ref()
-            .and_then(|k| f.env.instances.get(&format!("{kind}:{k}")))
-            .map(|i| &i.attributes);
-    let member = f
-        .user
-        .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
-    let stored_tenant = if member {
-        f.env
-            .tenants
-            .get(f.tenant)
-            .and_then(|t| t.attributes.as_object())
-    } else {
-        None
-    };
-    let mut tenant_key = Map::new();
-    tenant_key.insert("key".into(), Value::String(f.tenant.to_string()));
-    let layers = conditions::Layered {
-        user: [
-            Some(&f.q.user.attributes),
-            f.user.map(|u| &u.attributes),
-            Some(&generated_user),
-        ],
-        resource: [
-            Some(&f.q.resource.attributes),
-            stored_res,
-            Some(&generated_res),
-        ],
-        tenant: [stored_tenant, Some(&tenant_key), None],
-        context: [Some(&f.q.context), Some(&f.q.resource.context), None],
-    };
+    let generated = Generated::new(f);
+    let layers = generated.layers(f);
     let scope = Scope::Layered(&layers);
     let side = |r: &SetRef| match r {
         SetRef::Set(k) => env
@@ -1020,9 +1003,12 @@ pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
 pub fn explain(env: &Env, q: &AllowedQuery) -> Explained {
     let f = Facts::new(env, q);
     let r = rbac(&f);
-    let (user_attrs, res_attrs, input) = abac_input(&f);
+    let (user_attrs, res_attrs) = merged_attributes(&f);
+    let generated = Generated::new(&f);
+    let layers = generated.layers(&f);
+    let scope = Scope::Layered(&layers);
     let abac_active = !env.sets.is_empty();
-    let a = abac(&f, &input);
+    let a = abac(&f, scope);
     let a_allow = abac_active && a.allow;
     let g = rebac(&f, true);
     let g_allow = env.rebac_active && g.allow;
@@ -1047,7 +1033,7 @@ pub fn explain(env: &Env, q: &AllowedQuery) -> Explained {
         version: TRACE_VERSION,
         environment: env.info.key.clone(),
         rbac: rbac_trace(&f),
-        abac: abac_trace(&f, &input, &a),
+        abac: abac_trace(&f, scope, &a),
         rebac: rebac_trace(&f, &g),
     };
     Explained {
