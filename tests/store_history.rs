@@ -22,7 +22,7 @@ fn entry(writer: &str, seq: usize) -> HistoryEntry {
             "action": "read",
             "resource": {"type": "document", "tenant": "default"}
         }),
-        decision: Some(seq % 2 == 0),
+        decision: Some(seq.is_multiple_of(2)),
         codes: vec![],
         status: Some(200),
         error_kind: None,

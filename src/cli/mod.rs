@@ -1,5 +1,6 @@
 //! Command-line surface: clap definitions and the headless commands.
 
+pub mod env;
 pub mod sandbox;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the sandbox PDP standalone, for SDKs and other tools.
     Sandbox(sandbox::SandboxArgs),
+    /// Manage environments: list, add (optionally discovering it from an API key), remove, use.
+    Env(env::EnvArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -26,5 +29,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         None => crate::tui::run().await,
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
+        Some(Command::Env(args)) => env::run(args).await,
     }
 }
