@@ -344,10 +344,8 @@ fn prompt_secret(prompt: &str) -> std::io::Result<String> {
                     KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                         return Ok(String::new())
                     }
-                    KeyCode::Backspace => {
-                        if secret.pop().is_some() {
-                            write!(err, "\x08 \x08")?;
-                        }
+                    KeyCode::Backspace if secret.pop().is_some() => {
+                        write!(err, "\x08 \x08")?;
                     }
                     KeyCode::Char(c) => {
                         secret.push(c);
