@@ -6,8 +6,12 @@
 
 pub mod cli;
 pub mod cloud;
+pub mod explain;
+pub mod export;
+pub mod matrix;
 pub mod pdp;
 pub mod sandbox;
 pub mod store;
 pub mod targets;
 pub mod tui;
+pub mod whatif;

@@ -1,5 +1,6 @@
 //! Command-line surface: clap definitions and the headless commands.
 
+pub mod check;
 pub mod env;
 pub mod sandbox;
 
@@ -18,6 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Fire one check and print the decision, the reason and the latency.
+    Check(Box<check::CheckArgs>),
     /// Serve the sandbox PDP standalone, for SDKs and other tools.
     Sandbox(sandbox::SandboxArgs),
     /// Manage environments: list, add (optionally discovering it from an API key), remove, use.
@@ -28,6 +31,7 @@ pub enum Command {
 pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         None => crate::tui::run().await,
+        Some(Command::Check(args)) => check::run(*args).await,
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
         Some(Command::Env(args)) => env::run(args).await,
     }

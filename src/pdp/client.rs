@@ -292,3 +292,46 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     }
     last
 }
+
+/// A request as it goes on the wire, with the API key redacted: for `--json`, the
+/// explorer's request tab and exports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestPreview {
+    pub method: &'static str,
+    pub url: String,
+    /// Header name to value, in the order sent.
+    pub headers: serde_json::Map<String, serde_json::Value>,
+    pub body: serde_json::Value,
+}
+
+/// What stands in for the key wherever a request is shown.
+pub const REDACTED_KEY: &str = "<redacted>";
+
+impl PdpClient {
+    /// The POST request `path` would send, the key replaced by [`REDACTED_KEY`].
+    pub fn describe_request<B: Serialize + ?Sized>(&self, path: &str, body: &B) -> RequestPreview {
+        let headers = self
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name == AUTHORIZATION {
+                    format!("Bearer {REDACTED_KEY}")
+                } else {
+                    value.to_str().unwrap_or_default().to_string()
+                };
+                (name.as_str().to_string(), serde_json::Value::String(shown))
+            })
+            .collect();
+        RequestPreview {
+            method: "POST",
+            url: format!("{}{path}", self.base_url),
+            headers,
+            body: serde_json::to_value(body).unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    /// The real key, for the rare export the user asks to include it in.
+    pub fn api_key(&self) -> Option<&str> {
+        self.api_key.as_deref()
+    }
+}

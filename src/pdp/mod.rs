@@ -3,6 +3,7 @@
 pub mod client;
 pub mod error;
 pub mod input;
+pub mod trace;
 pub mod types;
 
 pub use client::{Exchange, PdpClient, DEFAULT_PDP_URL, DEFAULT_TIMEOUT};
@@ -20,7 +21,7 @@ pub fn mask_key(key: &str) -> String {
         .rev()
         .collect();
     if key.chars().count() <= 8 {
-        return "…".repeat(1) + &"•".repeat(4);
+        return "••••".to_string();
     }
     let prefix = if key.starts_with("permit_key_") {
         "permit_key_"
@@ -39,6 +40,6 @@ mod tests {
         let key = "permit_key_abcdefghijklmnopqrstuvwxyz0123a1b2";
         assert_eq!(mask_key(key), "permit_key_…a1b2");
         assert_eq!(mask_key("secretvalue99"), "…ue99");
-        assert!(!mask_key("short").contains("short"));
+        assert_eq!(mask_key("short"), "••••");
     }
 }

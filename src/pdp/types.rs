@@ -244,3 +244,42 @@ pub struct Health {
     #[serde(default)]
     pub components: JsonObject,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn response_without_debug_parses_and_ignores_legacy_result() {
+        let r: AllowedResult =
+            serde_json::from_value(json!({"allow": true, "result": false})).unwrap();
+        assert!(r.allow);
+        assert!(r.debug.is_none());
+    }
+
+    #[test]
+    fn response_with_debug_keeps_unknown_fields_through_a_round_trip() {
+        let raw = json!({"allow": false, "debug": {
+            "request": {"user": {"key": "a", "synced": true}},
+            "abac": {"allow": false, "code": "no_matching_rules", "reason": "x",
+                     "matching_usersets": ["us"], "matching_resourcesets": ["rs"], "new": 1},
+            "sandbox_trace": {"rbac": {}}, "other": "kept"}});
+        let r: AllowedResult = serde_json::from_value(raw.clone()).unwrap();
+        let debug = r.debug.as_ref().unwrap();
+        let abac = debug.abac.as_ref().unwrap();
+        assert_eq!(abac.matching_usersets, Some(vec![json!("us")]));
+        assert_eq!(abac.extra["new"], json!(1));
+        assert_eq!(
+            debug.blocks().map(|(n, _)| n).collect::<Vec<_>>(),
+            vec!["abac"]
+        );
+        assert_eq!(serde_json::to_value(&r).unwrap(), raw);
+    }
+
+    #[test]
+    fn a_string_user_is_refused_as_current_pdps_do() {
+        let body = json!({"user": "alice", "action": "read", "resource": {"type": "doc"}});
+        assert!(serde_json::from_value::<AllowedQuery>(body).is_err());
+    }
+}

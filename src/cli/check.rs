@@ -1,0 +1,194 @@
+//! `permit-tui check`: one check, headless. Exit 0 allow, 1 deny, 2 any error.
+
+use std::io::Write;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::pdp::error::fmt_duration;
+use crate::pdp::types::AllowedResult;
+use crate::pdp::{CheckInput, Exchange, PdpClient, DEFAULT_PDP_URL};
+
+pub const EXIT_ALLOW: i32 = 0;
+pub const EXIT_DENY: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The user: a key, or a JSON object such as '{"key":"alice","email":"a@x.io"}'.
+    #[arg(short, long)]
+    pub user: String,
+    /// The action, e.g. read.
+    #[arg(short, long)]
+    pub action: String,
+    /// The resource: TYPE or TYPE:KEY.
+    #[arg(short, long)]
+    pub resource: String,
+    /// The tenant (default: "default", as the SDKs do).
+    #[arg(short, long, default_value = "")]
+    pub tenant: String,
+    /// Just-in-time user attributes, a JSON object.
+    #[arg(long = "user-attr", value_name = "JSON", default_value = "")]
+    pub user_attributes: String,
+    /// Resource attributes, a JSON object.
+    #[arg(long = "resource-attr", value_name = "JSON", default_value = "")]
+    pub resource_attributes: String,
+    /// Context, a JSON object.
+    #[arg(long, value_name = "JSON", default_value = "")]
+    pub context: String,
+    #[command(flatten)]
+    pub pdp: PdpArgs,
+    /// Print one JSON object: the request sent (key redacted), the response and the latency.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Where checks go: shared by the headless commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PdpArgs {
+    /// The PDP's URL.
+    #[arg(long = "pdp", env = "PERMIT_PDP_URL", default_value = DEFAULT_PDP_URL)]
+    pub pdp_url: String,
+    /// The environment's API key (prefer the PERMIT_API_KEY variable: argv is visible to other users).
+    #[arg(long, env = "PERMIT_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Seconds to wait for the PDP before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub timeout: f64,
+}
+
+impl PdpArgs {
+    pub fn client(&self) -> anyhow::Result<PdpClient> {
+        if !(self.timeout.is_finite() && self.timeout > 0.0) {
+            anyhow::bail!("--timeout must be a positive number of seconds");
+        }
+        let timeout = Duration::from_secs_f64(self.timeout);
+        Ok(PdpClient::new(
+            &self.pdp_url,
+            self.api_key.clone(),
+            timeout,
+        )?)
+    }
+}
+
+pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
+    let input = CheckInput {
+        user: args.user.clone(),
+        user_attributes: args.user_attributes.clone(),
+        action: args.action.clone(),
+        resource: args.resource.clone(),
+        resource_key: String::new(),
+        tenant: args.tenant.clone(),
+        resource_attributes: args.resource_attributes.clone(),
+        context: args.context.clone(),
+    };
+    let query = match input.to_query() {
+        Ok(query) => query,
+        Err(err) => {
+            eprintln!("error: {err}\nnothing was sent.");
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let client = match args.pdp.client() {
+        Ok(client) => client,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let exchange = client.check(&query).await;
+    let request = client.describe_request("/allowed", &query);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", json_report(&request, &exchange))?;
+    } else {
+        write!(out, "{}", text_report(&query_summary(&query), &exchange))?;
+    }
+    Ok(exit_code(&exchange))
+}
+
+pub fn exit_code(exchange: &Exchange<AllowedResult>) -> i32 {
+    match &exchange.result {
+        Ok(result) if result.allow => EXIT_ALLOW,
+        Ok(_) => EXIT_DENY,
+        Err(_) => EXIT_ERROR,
+    }
+}
+
+fn query_summary(query: &crate::pdp::types::AllowedQuery) -> String {
+    let resource = match &query.resource.key {
+        Some(key) => format!("{}:{key}", query.resource.kind),
+        None => query.resource.kind.clone(),
+    };
+    format!(
+        "user '{}' {} {} in tenant '{}'",
+        query.user.key,
+        query.action,
+        resource,
+        query.resource.tenant.as_deref().unwrap_or_default()
+    )
+}
+
+/// The human report: decision, each debug block's code and reason, latency.
+pub fn text_report(summary: &str, exchange: &Exchange<AllowedResult>) -> String {
+    let status = exchange
+        .status
+        .map(|s| format!(", HTTP {s}"))
+        .unwrap_or_default();
+    let timing = format!("({}{status})", fmt_duration(exchange.latency));
+    match &exchange.result {
+        Ok(result) => {
+            let verdict = if result.allow { "ALLOW" } else { "DENY" };
+            let mut text = format!("{verdict}  {summary}  {timing}\n");
+            match &result.debug {
+                Some(debug) => {
+                    for (name, block) in debug.blocks() {
+                        text.push_str(&format!(
+                            "  {name:<6} {:<26} {}\n",
+                            block.code.as_deref().unwrap_or("-"),
+                            block.reason.as_deref().unwrap_or("")
+                        ));
+                        if let Some(link) = &block.support_link {
+                            text.push_str(&format!("         see {link}\n"));
+                        }
+                    }
+                }
+                None => text.push_str(
+                    "  (the PDP sent no explanation: run it with PDP_DEBUG=true to see why)\n",
+                ),
+            }
+            text
+        }
+        Err(err) => format!(
+            "ERROR  {summary}  {timing}\n  {err}\n  hint: {}\n",
+            err.hint()
+        ),
+    }
+}
+
+/// The `--json` report. The Authorization header is redacted in `request`.
+pub fn json_report(
+    request: &crate::pdp::client::RequestPreview,
+    exchange: &Exchange<AllowedResult>,
+) -> Value {
+    let decision = match &exchange.result {
+        Ok(r) if r.allow => "allow",
+        Ok(_) => "deny",
+        Err(_) => "error",
+    };
+    let body = exchange.raw_body.as_deref().map(|raw| {
+        serde_json::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.to_string()))
+    });
+    let error = exchange
+        .result
+        .as_ref()
+        .err()
+        .map(|err| json!({"kind": err.kind(), "message": err.to_string(), "hint": err.hint()}));
+    json!({
+        "decision": decision,
+        "latency_ms": exchange.latency.as_secs_f64() * 1000.0,
+        "request": request,
+        "response": {"status": exchange.status, "body": body},
+        "error": error,
+    })
+}

@@ -1,0 +1,58 @@
+//! Decisions explained for people: a tree that reads in seconds, and the facts that would
+//! turn a deny into an allow. Built from the sandbox trace when present, from Permit's
+//! `debug` blocks otherwise. Pure functions: the explorer only draws what they return.
+
+mod suggest;
+mod tree;
+
+pub use suggest::{what_would_allow, Suggestion};
+pub use tree::{explain, Mark, Node};
+
+use serde_json::Value;
+
+use crate::pdp::trace::SandboxTrace;
+use crate::pdp::types::AllowedResult;
+
+/// The sandbox trace of a result, when the PDP sent one this version can read.
+pub fn sandbox_trace(result: &AllowedResult) -> Option<SandboxTrace> {
+    let raw = result.debug.as_ref()?.sandbox_trace.clone()?;
+    serde_json::from_value(raw).ok()
+}
+
+/// An operator as a person reads it.
+pub fn operator_text(operator: &str) -> &str {
+    match operator {
+        "equals" => "=",
+        "not-equals" => "≠",
+        "greater-than" => ">",
+        "greater-than-equals" => "≥",
+        "less-than" => "<",
+        "less-than-equals" => "≤",
+        "allOf" => "all of",
+        "anyOf" => "any of",
+        "not" => "not",
+        "array_contains" => "contains",
+        "array_subset" => "is a subset of",
+        "array_superset" => "is a superset of",
+        "array_intersect" => "shares an item with",
+        other => other,
+    }
+}
+
+/// A JSON value, short: strings unquoted when they are simple.
+pub fn value_text(value: &Value) -> String {
+    if let Some(reference) = value.get("ref").and_then(Value::as_str) {
+        let resolved = value
+            .get("value")
+            .map(value_text)
+            .unwrap_or_else(|| "missing".into());
+        return format!("{reference} ({resolved})");
+    }
+    match value {
+        Value::String(s) if !s.is_empty() && !s.contains([' ', ',', '"']) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,207 @@
+//! `permit-tui check` as a user runs it: the real binary against a real sandbox over loopback.
+
+use std::process::{Command, Output};
+
+use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
+use serde_json::Value;
+
+const POLICY: &str = r#"{
+  "environment": {"key": "t", "project": "p", "api_key": "permit_key_cli_test"},
+  "resources": [{"key": "document", "actions": {"read": {}, "delete": {}}}],
+  "roles": [{"key": "viewer", "permissions": ["document:read"]},
+            {"key": "editor", "permissions": ["document:delete"], "extends": ["viewer"]}],
+  "tenants": [{"key": "acme"}, {"key": "default"}],
+  "users": [{"key": "alice"}],
+  "role_assignments": [{"user": "alice", "role": "viewer", "tenant": "acme"}]
+}"#;
+
+async fn sandbox() -> RunningSandbox {
+    let sandbox = Sandbox::from_texts(&[("cli-test", POLICY)]).expect("test policy loads");
+    serve(
+        sandbox,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .expect("sandbox binds")
+}
+
+fn check(url: &str, key: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_permit-tui"));
+    cmd.arg("check")
+        .args(args)
+        .env("PERMIT_PDP_URL", url)
+        .env_remove("PERMIT_API_KEY");
+    if let Some(key) = key {
+        cmd.env("PERMIT_API_KEY", key);
+    }
+    cmd.output().expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn allow_exits_0_and_prints_the_allowing_role() {
+    let sb = sandbox().await;
+    let out = check(
+        &sb.url(),
+        Some("permit_key_cli_test"),
+        &[
+            "-u",
+            "alice",
+            "-a",
+            "read",
+            "-r",
+            "document:d1",
+            "-t",
+            "acme",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("ALLOW  user 'alice' read document:d1 in tenant 'acme'"),
+        "{text}"
+    );
+    assert!(text.contains("rbac") && text.contains("allow"), "{text}");
+    assert!(text.contains("HTTP 200"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deny_exits_1_and_prints_the_code_and_support_link() {
+    let sb = sandbox().await;
+    let out = check(
+        &sb.url(),
+        Some("permit_key_cli_test"),
+        &[
+            "-u", "alice", "-a", "delete", "-r", "document", "-t", "acme",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("DENY"), "{text}");
+    assert!(text.contains("no_permission"), "{text}");
+    assert!(
+        text.contains("https://docs.permit.io/errors/no_permission"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tenant_defaults_to_default_like_the_sdks() {
+    let sb = sandbox().await;
+    let out = check(
+        &sb.url(),
+        Some("permit_key_cli_test"),
+        &["-u", "alice", "-a", "read", "-r", "document", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["request"]["body"]["resource"]["tenant"], "default");
+    assert_eq!(
+        report["response"]["body"]["debug"]["rbac"]["code"],
+        "no_role_in_tenant"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_report_redacts_the_key_and_carries_response_and_latency() {
+    let sb = sandbox().await;
+    let out = check(
+        &sb.url(),
+        Some("permit_key_cli_test"),
+        &[
+            "-u", "alice", "-a", "read", "-r", "document", "-t", "acme", "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(!text.contains("permit_key_cli_test"), "key leaked: {text}");
+    let report: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["decision"], "allow");
+    assert_eq!(
+        report["request"]["headers"]["authorization"],
+        "Bearer <redacted>"
+    );
+    assert_eq!(report["response"]["status"], 200);
+    assert_eq!(report["response"]["body"]["allow"], true);
+    assert!(report["latency_ms"].as_f64().is_some_and(|ms| ms > 0.0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_key_exits_2_with_advice() {
+    let sb = sandbox().await;
+    let out = check(
+        &sb.url(),
+        Some("permit_key_wrong"),
+        &["-u", "alice", "-a", "read", "-r", "document"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(text.contains("refused the API key (HTTP 403"), "{text}");
+    assert!(text.contains("environment-level API key"), "{text}");
+    let out = check(
+        &sb.url(),
+        None,
+        &["-u", "alice", "-a", "read", "-r", "document"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("HTTP 401"), "{}", stdout(&out));
+}
+
+#[test]
+fn invalid_json_attribute_exits_2_with_line_and_column_and_sends_nothing() {
+    // The PDP URL points at a port nobody listens on: had anything been sent, the error
+    // would be "cannot reach", not the JSON error.
+    let out = check(
+        "http://127.0.0.1:9",
+        None,
+        &[
+            "-u",
+            "alice",
+            "-a",
+            "read",
+            "-r",
+            "document",
+            "--user-attr",
+            "{\"a\":\n 1,}",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("user attributes") && err.contains("line 2, column 4"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_resource_with_two_colons_is_refused() {
+    let out = check(
+        "http://127.0.0.1:9",
+        None,
+        &["-u", "alice", "-a", "read", "-r", "a:b:c"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than one `:`"));
+}
+
+#[test]
+fn unreachable_pdp_exits_2_and_says_how_to_start_one() {
+    let out = check(
+        "http://127.0.0.1:9",
+        None,
+        &["-u", "alice", "-a", "read", "-r", "document"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("cannot reach the PDP at http://127.0.0.1:9"),
+        "{text}"
+    );
+    assert!(text.contains("permit-tui sandbox"), "{text}");
+}
