@@ -210,3 +210,43 @@ fn an_unwritable_config_dir_gives_a_notice_and_a_working_store() {
     let (config, _) = Config::load(&paths);
     assert!(config.environments.is_empty());
 }
+
+#[test]
+fn a_key_pasted_into_a_form_field_is_masked_in_presets_history_and_exports() {
+    let key = format!("permit_key_{}", "Zz09".repeat(24));
+    let root = tempfile::tempdir().unwrap();
+    let paths = Paths::in_dir(root.path());
+    let (mut store, _) = Store::open(paths.clone());
+    let mut p = preset("pasted");
+    p.input.context = format!("{{\"token\": \"{key}\"}}");
+    store.presets.save(p.clone(), false).unwrap();
+    let export = root.path().join("export.toml");
+    store.presets.export_to(&export, None).unwrap();
+    let query = p.input.to_query().unwrap();
+    let entry = HistoryEntry {
+        time: permit_tui::store::time::now_rfc3339(),
+        environment: "sandbox-dev".into(),
+        endpoint: "/allowed".into(),
+        request: serde_json::to_value(&query).unwrap(),
+        decision: Some(false),
+        codes: vec![],
+        status: Some(200),
+        error_kind: None,
+        latency_us: 1,
+    };
+    store.history.append(&entry).unwrap();
+    for file in files_under(root.path()) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains(&key), "{} holds the key", file.display());
+    }
+    // The files still parse, with the key masked.
+    let (reloaded, notices) = permit_tui::store::Presets::load(&paths.presets_file());
+    assert!(notices.is_empty(), "{notices:?}");
+    assert!(reloaded
+        .get("pasted")
+        .unwrap()
+        .input
+        .context
+        .contains("permit_key_…Zz09"));
+    assert_eq!(store.history.load().0.len(), 1);
+}

@@ -165,10 +165,21 @@ impl History {
         self.cap
     }
 
+    /// Records one `/allowed` check: the usual call after a check from the UI or the CLI.
+    pub fn append_check(
+        &mut self,
+        environment: &str,
+        query: &AllowedQuery,
+        exchange: &Exchange<AllowedResult>,
+    ) -> Result<(), StoreError> {
+        self.append(&HistoryEntry::from_check(environment, query, exchange))
+    }
+
     /// Appends one entry as one line, rotating when the log has grown past the cap.
     pub fn append(&mut self, entry: &HistoryEntry) -> Result<(), StoreError> {
-        let mut line =
-            serde_json::to_vec(entry).map_err(|err| StoreError::Invalid(err.to_string()))?;
+        let text =
+            serde_json::to_string(entry).map_err(|err| StoreError::Invalid(err.to_string()))?;
+        let mut line = super::secrets::redact_keys(&text).into_owned().into_bytes();
         line.push(b'\n');
         self.append_raw(&line)?;
         self.approx_lines += 1;

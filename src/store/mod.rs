@@ -11,6 +11,7 @@ pub mod history;
 pub mod lock;
 pub mod paths;
 pub mod presets;
+pub mod secrets;
 pub mod time;
 mod tomlfile;
 
