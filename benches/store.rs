@@ -9,19 +9,23 @@ use permit_tui::store::{Preset, Presets};
 use serde_json::json;
 
 fn entry(i: usize) -> HistoryEntry {
+    let action = ["read", "write", "delete"][i % 3];
     HistoryEntry {
         time: "2026-11-25T18:00:00.000Z".to_string(),
         environment: ["sandbox-dev", "sandbox-prod", "prod"][i % 3].to_string(),
         endpoint: "/allowed".to_string(),
         request: json!({
             "user": {"key": format!("user-{i}"), "attributes": {"department": "engineering", "clearance": 3}},
-            "action": ["read", "write", "delete"][i % 3],
+            "action": action,
             "resource": {"type": "document", "key": format!("doc-{i}"), "tenant": "acme",
                          "attributes": {"classification": "internal"}},
             "context": {"ip": "10.0.0.1"}
         }),
         decision: Some(i.is_multiple_of(2)),
-        codes: vec!["rbac:ALLOWED_BY_ROLE".to_string(), "abac:NO_MATCHING_RULE".to_string()],
+        codes: vec![
+            "rbac:ALLOWED_BY_ROLE".to_string(),
+            "abac:NO_MATCHING_RULE".to_string(),
+        ],
         status: Some(200),
         error_kind: None,
         latency_us: 300 + (i % 500) as u64,
