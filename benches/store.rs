@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use permit_tui::pdp::CheckInput;
-use permit_tui::store::history::{filter, latency_series, History, HistoryEntry};
+use permit_tui::store::history::{filter, latency_series, History, HistoryEntry, HistoryIndex};
 use permit_tui::store::{Preset, Presets};
 use serde_json::json;
 
@@ -49,6 +49,16 @@ fn history(c: &mut Criterion) {
     });
     c.bench_function("history_filter_10k_env_only", |b| {
         b.iter(|| filter(&entries, "", Some("prod")).len())
+    });
+    c.bench_function("history_index_build_10k", |b| {
+        b.iter(|| HistoryIndex::new(entries.clone()).len())
+    });
+    let index = HistoryIndex::new(entries.clone());
+    c.bench_function("history_index_filter_10k_substring", |b| {
+        b.iter(|| index.filter("user-99 write", None).len())
+    });
+    c.bench_function("history_index_filter_10k_subsequence", |b| {
+        b.iter(|| index.filter("usr9 wrt", None).len())
     });
     c.bench_function("latency_series_10k", |b| {
         b.iter(|| latency_series(&entries, 500))
