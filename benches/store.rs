@@ -14,13 +14,13 @@ fn entry(i: usize) -> HistoryEntry {
         time: "2026-11-25T18:00:00.000Z".to_string(),
         environment: ["sandbox-dev", "sandbox-prod", "prod"][i % 3].to_string(),
         endpoint: "/allowed".to_string(),
-        request: json!({
+        request: permit_tui::store::history::raw_request(&json!({
             "user": {"key": format!("user-{i}"), "attributes": {"department": "engineering", "clearance": 3}},
             "action": action,
             "resource": {"type": "document", "key": format!("doc-{i}"), "tenant": "acme",
                          "attributes": {"classification": "internal"}},
             "context": {"ip": "10.0.0.1"}
-        }),
+        })),
         decision: Some(i.is_multiple_of(2)),
         codes: vec![
             "rbac:ALLOWED_BY_ROLE".to_string(),
@@ -43,6 +43,9 @@ fn history(c: &mut Criterion) {
     eprintln!("history.jsonl with 10,000 entries: {bytes} bytes");
 
     c.bench_function("history_load_10k", |b| b.iter(|| history.load()));
+    c.bench_function("history_load_recent_200_of_10k", |b| {
+        b.iter(|| history.load_recent(200))
+    });
     let (entries, _) = history.load();
     c.bench_function("history_filter_10k_substring", |b| {
         b.iter(|| filter(&entries, "user-99 write", None).len())

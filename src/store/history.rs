@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::atomic::{create_private_dir, write_atomic};
 use super::lock::FileLock;
@@ -28,7 +28,9 @@ use crate::pdp::Exchange;
 pub const DEFAULT_CAP: usize = 10_000;
 
 /// One past check. The request is the body as sent; keys travel in headers and are never here.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The request is kept as raw JSON text: 10,000 entries load fast and stay small in memory,
+/// and it is parsed only when one is re-run or loaded into the form ([`HistoryEntry::query`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryEntry {
     /// RFC 3339, UTC.
     pub time: String,
@@ -36,7 +38,7 @@ pub struct HistoryEntry {
     /// The PDP route called, e.g. `/allowed`.
     #[serde(default = "default_endpoint")]
     pub endpoint: String,
-    pub request: Value,
+    pub request: Box<RawValue>,
     /// `Some(allow)` when the PDP decided.
     #[serde(default)]
     pub decision: Option<bool>,
@@ -55,6 +57,49 @@ fn default_endpoint() -> String {
     "/allowed".to_string()
 }
 
+impl PartialEq for HistoryEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time
+            && self.environment == other.environment
+            && self.endpoint == other.endpoint
+            && self.request.get() == other.request.get()
+            && self.decision == other.decision
+            && self.codes == other.codes
+            && self.status == other.status
+            && self.error_kind == other.error_kind
+            && self.latency_us == other.latency_us
+    }
+}
+
+/// Any serializable request as raw JSON (`null` if it cannot be encoded).
+pub fn raw_request<T: Serialize + ?Sized>(request: &T) -> Box<RawValue> {
+    serde_json::value::to_raw_value(request).unwrap_or_default()
+}
+
+/// The few request fields a list shows and filters on, read without building a JSON tree.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Brief {
+    user: BriefUser,
+    action: String,
+    resource: BriefResource,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct BriefUser {
+    key: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct BriefResource {
+    #[serde(rename = "type")]
+    kind: String,
+    key: Option<String>,
+    tenant: Option<String>,
+}
+
 impl HistoryEntry {
     /// The entry for one `/allowed` check, stamped now.
     pub fn from_check(
@@ -70,7 +115,7 @@ impl HistoryEntry {
             time: time::now_rfc3339(),
             environment: environment.to_string(),
             endpoint: default_endpoint(),
-            request: serde_json::to_value(query).unwrap_or(Value::Null),
+            request: raw_request(query),
             decision,
             codes,
             status: exchange.status,
@@ -81,7 +126,7 @@ impl HistoryEntry {
 
     /// The request as an `/allowed` query, for re-running it or loading it into the form.
     pub fn query(&self) -> Option<AllowedQuery> {
-        serde_json::from_value(self.request.clone()).ok()
+        serde_json::from_str(self.request.get()).ok()
     }
 
     /// `allow`, `deny`, or the error kind.
@@ -96,24 +141,19 @@ impl HistoryEntry {
 
     /// One line for lists and for filtering: `env user action resource tenant outcome codes`.
     pub fn summary(&self) -> String {
-        let field = |path: &[&str]| {
-            let mut v = &self.request;
-            for p in path {
-                v = v.get(p).unwrap_or(&Value::Null);
-            }
-            v.as_str().unwrap_or_default().to_string()
-        };
-        let resource = match field(&["resource", "key"]) {
-            key if key.is_empty() => field(&["resource", "type"]),
-            key => format!("{}:{key}", field(&["resource", "type"])),
+        let brief: Brief = serde_json::from_str(self.request.get()).unwrap_or_default();
+        let r = &brief.resource;
+        let resource = match &r.key {
+            Some(key) if !key.is_empty() => format!("{}:{key}", r.kind),
+            _ => r.kind.clone(),
         };
         format!(
             "{} {} {} {} {} {} {}",
             self.environment,
-            field(&["user", "key"]),
-            field(&["action"]),
+            brief.user.key,
+            brief.action,
             resource,
-            field(&["resource", "tenant"]),
+            r.tenant.as_deref().unwrap_or_default(),
             self.outcome(),
             self.codes.join(" ")
         )
@@ -242,6 +282,12 @@ impl History {
     /// Every readable entry, newest first. Lines that do not parse are skipped and reported
     /// in one notice (the file is left as it is); a last line still being written is ignored.
     pub fn load(&self) -> (Vec<HistoryEntry>, Vec<Notice>) {
+        self.load_recent(usize::MAX)
+    }
+
+    /// The newest `limit` readable entries, newest first: parses only what it returns, so the
+    /// first screen can show history at once while the full load runs in the background.
+    pub fn load_recent(&self, limit: usize) -> (Vec<HistoryEntry>, Vec<Notice>) {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (vec![], vec![]),
@@ -256,9 +302,13 @@ impl History {
                 )
             }
         };
+        let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
         let mut entries = Vec::new();
         let mut bad: Vec<usize> = Vec::new();
-        for (index, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        for (index, line) in lines.iter().enumerate().rev() {
+            if entries.len() >= limit {
+                break;
+            }
             let complete = line.ends_with(b"\n");
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -269,8 +319,7 @@ impl History {
                 Err(_) => bad.push(index + 1),
             }
         }
-        entries.reverse();
-        let notices = match bad.first() {
+        let notices = match bad.last() {
             Some(first) => vec![Notice::new(
                 Some(&self.path),
                 Some(*first),
@@ -380,7 +429,9 @@ mod tests {
             time: time::now_rfc3339(),
             environment: env.to_string(),
             endpoint: default_endpoint(),
-            request: json!({"user": {"key": user}, "action": "read", "resource": {"type": "document", "tenant": "default"}}),
+            request: raw_request(
+                &json!({"user": {"key": user}, "action": "read", "resource": {"type": "document", "tenant": "default"}}),
+            ),
             decision: Some(allow),
             codes: vec!["rbac:ALLOWED_BY_ROLE".to_string()],
             status: Some(200),
@@ -416,6 +467,8 @@ mod tests {
         assert_eq!(series["dev"], [10, 30]);
         assert_eq!(series["prod"], [20]);
         assert_eq!(latency_series(&entries, 1)["dev"], [30]);
+        let (recent, _) = history.load_recent(2);
+        assert_eq!(recent, entries[..2]);
     }
 
     #[test]
