@@ -288,8 +288,8 @@ impl History {
     /// The newest `limit` readable entries, newest first: parses only what it returns, so the
     /// first screen can show history at once while the full load runs in the background.
     pub fn load_recent(&self, limit: usize) -> (Vec<HistoryEntry>, Vec<Notice>) {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
+        let (bytes, first_line) = match read_tail(&self.path, limit) {
+            Ok(tail) => tail,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (vec![], vec![]),
             Err(err) => {
                 return (
@@ -316,13 +316,13 @@ impl History {
             match serde_json::from_slice::<HistoryEntry>(line) {
                 Ok(entry) => entries.push(entry),
                 Err(_) if !complete => {}
-                Err(_) => bad.push(index + 1),
+                Err(_) => bad.push(first_line.map_or(0, |first| first + index)),
             }
         }
         let notices = match bad.last() {
             Some(first) => vec![Notice::new(
                 Some(&self.path),
-                Some(*first),
+                Some(*first).filter(|line| *line > 0),
                 format!(
                     "{} line(s) are not history entries and were skipped",
                     bad.len()
@@ -332,6 +332,36 @@ impl History {
         };
         (entries, notices)
     }
+}
+
+/// The end of the file holding at least `lines` complete lines (the whole file when shorter),
+/// and the 1-based number of its first line when known (i.e. when it starts at the file's
+/// start). Reading from the end keeps a short load short however long the log is.
+fn read_tail(path: &Path, lines: usize) -> std::io::Result<(Vec<u8>, Option<usize>)> {
+    use std::io::{Read, Seek, SeekFrom};
+    const CHUNK: u64 = 64 * 1024;
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut start = len;
+    let mut tail: Vec<u8> = Vec::new();
+    while start > 0 {
+        let step = CHUNK.min(start);
+        start -= step;
+        file.seek(SeekFrom::Start(start))?;
+        let mut chunk = vec![0u8; step as usize];
+        file.read_exact(&mut chunk)?;
+        chunk.extend_from_slice(&tail);
+        tail = chunk;
+        // One more newline than wanted: the first (partial) line is then dropped whole.
+        if lines != usize::MAX && tail.iter().filter(|b| **b == b'\n').count() > lines {
+            break;
+        }
+    }
+    if start == 0 {
+        return Ok((tail, Some(1)));
+    }
+    let cut = tail.iter().position(|b| *b == b'\n').map_or(0, |i| i + 1);
+    Ok((tail.split_off(cut), None))
 }
 
 fn lock_path(path: &Path) -> PathBuf {
@@ -486,8 +516,31 @@ mod tests {
         history.rotate().unwrap();
         let (entries, _) = history.load();
         assert_eq!(entries.len(), 100);
+        for n in [0, 1, 7, 99, 100, 500] {
+            let (recent, notices) = history.load_recent(n);
+            assert_eq!(recent, entries[..n.min(100)], "load_recent({n})");
+            assert!(notices.is_empty());
+        }
         assert_eq!(entries[0].latency_us, 249);
         assert_eq!(entries[99].latency_us, 150);
+    }
+
+    #[test]
+    fn recent_entries_come_from_the_tail_of_a_long_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut history = History::open(&path);
+        for i in 0..1500u64 {
+            history
+                .append(&entry("dev", &format!("u{i}"), true, i))
+                .unwrap();
+        }
+        assert!(std::fs::metadata(&path).unwrap().len() > 3 * 64 * 1024);
+        let (recent, notices) = history.load_recent(5);
+        assert!(notices.is_empty());
+        let seen: Vec<u64> = recent.iter().map(|e| e.latency_us).collect();
+        assert_eq!(seen, [1499, 1498, 1497, 1496, 1495]);
+        assert_eq!(history.load().0.len(), 1500);
     }
 
     #[test]
