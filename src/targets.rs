@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::cloud::{self, CloudClient, CloudError};
+use crate::pdp::types::AllowedQuery;
 use crate::pdp::{mask_key, PdpClient, PdpError};
 use crate::sandbox::{serve, EnvironmentInfo, Sandbox, ServeOptions};
 use crate::store::{Config, EnvironmentConfig, KeySource};
@@ -63,6 +64,23 @@ impl Target {
     pub fn cloud_client(&self) -> Option<CloudClient> {
         let key = self.key.as_deref()?;
         CloudClient::with_http(http(), &self.api_url, key, cloud::client::DEFAULT_TIMEOUT).ok()
+    }
+
+    /// The warning to show before sending `query` here: the Cloud PDP does not evaluate ABAC,
+    /// so attributes or context would be ignored or answered with 501.
+    pub fn abac_warning(&self, query: &AllowedQuery) -> Option<String> {
+        let uses_attributes = !query.user.attributes.is_empty()
+            || !query.resource.attributes.is_empty()
+            || !query.resource.context.is_empty()
+            || !query.context.is_empty();
+        (self.is_cloud_pdp && uses_attributes).then(|| {
+            format!(
+                "`{}` uses the Cloud PDP, which does not evaluate ABAC: attributes and context \
+                 are not considered (a 501 may come back). Use a local PDP or the sandbox for \
+                 attribute-based checks.",
+                self.name
+            )
+        })
     }
 
     /// `(project, environment)` for the REST paths: as configured, else from the key's scope.

@@ -99,4 +99,22 @@ async fn overrides_apply_to_the_runs_environment_only() {
     let prod = targets::resolve(None, &config).await.unwrap();
     assert!(prod.is_cloud_pdp);
     assert_eq!(prod.key_source, KeySource::Stored);
+
+    // Attributes at the Cloud PDP get a warning before they are sent; elsewhere none.
+    let plain = permit_tui::pdp::CheckInput {
+        user: "alice".into(),
+        action: "read".into(),
+        resource: "document".into(),
+        ..Default::default()
+    };
+    let with_attrs = permit_tui::pdp::CheckInput {
+        resource_attributes: "{\"owner\": \"alice\"}".into(),
+        ..plain.clone()
+    };
+    assert!(prod.abac_warning(&plain.to_query().unwrap()).is_none());
+    let warning = prod.abac_warning(&with_attrs.to_query().unwrap()).unwrap();
+    assert!(warning.contains("ABAC"), "{warning}");
+    assert!(sandbox
+        .abac_warning(&with_attrs.to_query().unwrap())
+        .is_none());
 }

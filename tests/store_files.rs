@@ -250,3 +250,36 @@ fn a_key_pasted_into_a_form_field_is_masked_in_presets_history_and_exports() {
         .contains("permit_key_…Zz09"));
     assert_eq!(store.history.load().0.len(), 1);
 }
+
+#[tokio::test]
+async fn an_unwritable_data_dir_is_reported_once_and_checks_go_on() {
+    let root = tempfile::tempdir().unwrap();
+    let paths = Paths {
+        config_dir: root.path().join("config"),
+        data_dir: unwritable_dir(root.path()),
+    };
+    let (mut store, notices) = Store::open(paths.clone());
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.message.contains("history will not be saved")),
+        "{notices:?}"
+    );
+    let target = targets::resolve(Some("sandbox-dev"), &store.config)
+        .await
+        .unwrap();
+    let query = preset("p").input.to_query().unwrap();
+    let exchange = target.client.check(&query).await;
+    assert_eq!(exchange.status, Some(200));
+    assert!(store
+        .record_check(&target.name, &query, &exchange)
+        .is_some());
+    assert!(
+        store
+            .record_check(&target.name, &query, &exchange)
+            .is_none(),
+        "told once"
+    );
+    // Presets live in the config dir, which is fine.
+    assert_eq!(store.presets.save(preset("p"), false), Ok(None));
+}

@@ -129,6 +129,11 @@ impl HistoryEntry {
         serde_json::from_str(self.request.get()).ok()
     }
 
+    /// The request as form fields, for "load into the form".
+    pub fn to_input(&self) -> Option<crate::pdp::CheckInput> {
+        self.query().map(|q| crate::pdp::CheckInput::from_query(&q))
+    }
+
     /// `allow`, `deny`, or the error kind.
     pub fn outcome(&self) -> &str {
         match (self.decision, &self.error_kind) {
