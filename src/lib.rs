@@ -11,6 +11,7 @@ pub mod export;
 pub mod matrix;
 pub mod pdp;
 pub mod sandbox;
+pub mod schema;
 pub mod store;
 pub mod targets;
 pub mod tui;

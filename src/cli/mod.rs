@@ -15,6 +15,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Options of the interactive explorer (used when no subcommand is given).
+    #[command(flatten)]
+    pub explorer: crate::tui::ExplorerArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,7 +34,7 @@ pub enum Command {
 /// Runs the parsed command line and returns the process exit code.
 pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        None => crate::tui::run().await,
+        None => crate::tui::run(cli.explorer).await,
         Some(Command::Check(args)) => check::run(*args).await,
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
         Some(Command::Env(args)) => env::run(args).await,

@@ -1,6 +1,153 @@
-//! The interactive explorer.
+//! The interactive explorer, in the Elm style: `App` state, `Msg` in, `update` changes state
+//! and returns `Effect`s, the `effects::Runtime` performs them on tokio tasks and sends results
+//! back as messages over one channel, `view::render` draws `&App`.
+//!
+//! The loop is generic over the ratatui `Backend` and takes its input as an injected `Stream`
+//! of crossterm events, so tests drive it on `TestBackend` with scripted keys.
 
-/// Runs the explorer until the user quits. Returns the process exit code.
-pub async fn run() -> anyhow::Result<i32> {
-    anyhow::bail!("the explorer is not built yet; use `permit-tui check`")
+pub mod app;
+pub mod bootstrap;
+pub mod effects;
+pub mod keymap;
+pub mod latency;
+pub mod msg;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+use tokio::sync::{mpsc, watch};
+
+pub use app::{App, Settings, Target, TargetKind};
+pub use msg::{Effect, Msg};
+
+/// The explorer's command-line options (top level of `permit-tui`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExplorerArgs {
+    /// PDP to check against. Without it (and without PERMIT_PDP_URL) the embedded sandbox
+    /// is started and selected.
+    #[arg(long, env = "PERMIT_PDP_URL", value_name = "URL")]
+    pub pdp: Option<String>,
+    /// The environment's API key, sent as `Authorization: Bearer …`.
+    #[arg(
+        long,
+        env = "PERMIT_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+    /// Seconds a check may take before it ends with a timeout error.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub timeout: f64,
+    /// Draw one frame and exit (for measuring cold start).
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
+}
+
+/// Runs the explorer in the real terminal until the user quits. Returns the exit code.
+pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| anyhow::anyhow!("--timeout must be a positive number of seconds"))?;
+    let mut boot = bootstrap::prepare(&args).await?;
+    let settings = Settings {
+        timeout,
+        color: theme::color_from_env(),
+        ..Settings::default()
+    };
+    let mut app = App::new(std::mem::take(&mut boot.targets), &boot.input, settings);
+    let options = LoopOptions {
+        frames: None,
+        exit_after_first_frame: args.exit_after_first_frame,
+    };
+    let result = {
+        let mut guard = terminal::TerminalGuard::new()?;
+        let events = crossterm::event::EventStream::new();
+        run_loop(&mut guard.terminal, &mut app, events, options).await
+    };
+    boot.shutdown().await;
+    result.map(|()| 0)
+}
+
+/// Hooks for tests and measurements.
+#[derive(Default)]
+pub struct LoopOptions {
+    /// Receives a copy of every drawn frame.
+    pub frames: Option<watch::Sender<Buffer>>,
+    pub exit_after_first_frame: bool,
+}
+
+/// The event loop: input, effect results and timers become messages; each is handed to
+/// `update`, its effects to the runtime, and the screen is redrawn once the queue is empty.
+/// Ends when the app quits or the input stream ends.
+pub async fn run_loop<B, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut events: S,
+    options: LoopOptions,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let runtime = effects::Runtime::new(tx);
+    let size = terminal.size()?;
+    app.size = (size.width, size.height);
+    draw(terminal, app, &options)?;
+    if options.exit_after_first_frame {
+        return Ok(());
+    }
+    let mut ticks = tokio::time::interval(app.settings.tick);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // The first tick is immediate: health is asked for at start.
+    let mut health = tokio::time::interval(app.settings.health_every);
+    health.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        let wants_ticks = app.wants_ticks();
+        let msg = tokio::select! {
+            biased;
+            Some(msg) = rx.recv() => msg,
+            event = events.next() => match event {
+                Some(Ok(event)) => Msg::Input(event),
+                Some(Err(err)) => return Err(anyhow::Error::new(err).context("reading terminal input")),
+                None => break,
+            },
+            _ = ticks.tick(), if wants_ticks => Msg::Tick,
+            _ = health.tick() => Msg::HealthTick,
+        };
+        for effect in update::update(app, msg) {
+            runtime.perform(effect);
+        }
+        if app.should_quit {
+            break;
+        }
+        // Batch: redraw only when nothing else is already waiting.
+        if rx.is_empty() {
+            draw(terminal, app, &options)?;
+        }
+    }
+    Ok(())
+}
+
+fn draw<B>(terminal: &mut Terminal<B>, app: &App, options: &LoopOptions) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    let frame = terminal.draw(|frame| view::render(app, frame))?;
+    if let Some(frames) = &options.frames {
+        frames.send_replace(frame.buffer.clone());
+    }
+    Ok(())
 }

@@ -1,0 +1,170 @@
+//! The explorer's whole loop (TestBackend 200×50, scripted F5 presses) firing 10,000
+//! sequential checks at the in-process sandbox over loopback. Reports:
+//! - resident memory before and after (VmRSS / VmHWM from /proc/self/status);
+//! - the latency the explorer shows (p50/p95/p99 of its ring), and, when `wrk` is
+//!   installed, wrk's p50 for the same request against the same sandbox, for comparison.
+//!
+//! `cargo bench --bench explorer_checks` (CHECKS=N to change the count)
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures::channel::mpsc::unbounded;
+use permit_tui::pdp::error::fmt_duration;
+use permit_tui::tui::app::{App, Settings};
+use permit_tui::tui::bootstrap::{demo_input, start_sandbox};
+use permit_tui::tui::{run_loop, LoopOptions};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use tokio::sync::watch;
+
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn contains(buffer: &Buffer, needle: &str) -> bool {
+    let area = buffer.area;
+    (area.top()..area.bottom()).any(|y| {
+        let row: String = (area.left()..area.right())
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        row.contains(needle)
+    })
+}
+
+/// p50 in microseconds from wrk's `--latency` table, e.g. `     50%  152.00us`.
+fn wrk_p50(output: &str) -> Option<f64> {
+    let line = output.lines().find(|l| l.trim_start().starts_with("50%"))?;
+    let value = line.split_whitespace().nth(1)?;
+    let (number, factor) = if let Some(v) = value.strip_suffix("us") {
+        (v, 1.0)
+    } else if let Some(v) = value.strip_suffix("ms") {
+        (v, 1000.0)
+    } else if let Some(v) = value.strip_suffix('s') {
+        (v, 1_000_000.0)
+    } else {
+        return None;
+    };
+    number.parse::<f64>().ok().map(|n| n * factor)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let checks: u64 = std::env::var("CHECKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let (sandbox, targets) = start_sandbox().await.expect("sandbox starts");
+        let url = sandbox.url();
+        let api_key = targets[0].api_key.clone().unwrap_or_default();
+        let app = App::new(targets, &demo_input(), Settings::default());
+        let (keys, key_stream) = unbounded();
+        let (frames_tx, mut frames) = watch::channel(Buffer::empty(Rect::default()));
+        let handle = tokio::spawn(async move {
+            let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("backend");
+            let mut app = app;
+            let options = LoopOptions {
+                frames: Some(frames_tx),
+                ..LoopOptions::default()
+            };
+            run_loop(&mut terminal, &mut app, key_stream, options)
+                .await
+                .expect("loop");
+            app
+        });
+        let _ = frames.changed().await;
+        let rss_before = status_kb("VmRSS:");
+        let started = Instant::now();
+        for n in 1..=checks {
+            keys.unbounded_send(Ok(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))))
+                .expect("loop alive");
+            let needle = format!("check #{n} on");
+            tokio::time::timeout(Duration::from_secs(10), async {
+                loop {
+                    if contains(&frames.borrow_and_update(), &needle) {
+                        break;
+                    }
+                    if frames.changed().await.is_err() {
+                        panic!("loop ended early");
+                    }
+                }
+            })
+            .await
+            .expect("each check answers within 10 s");
+        }
+        let elapsed = started.elapsed();
+        let rss_after = status_kb("VmRSS:");
+        let hwm = status_kb("VmHWM:");
+        keys.unbounded_send(Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        ))))
+        .expect("loop alive");
+        let app = handle.await.expect("loop task");
+        let stats = app.targets[0].latencies.stats().expect("answered checks");
+        println!("explorer: {checks} checks in {:.2} s through the full loop (200x50 frames)", elapsed.as_secs_f64());
+        println!(
+            "memory: VmRSS {:.1} MB before, {:.1} MB after {checks} checks; peak VmHWM {:.1} MB",
+            rss_before as f64 / 1024.0,
+            rss_after as f64 / 1024.0,
+            hwm as f64 / 1024.0
+        );
+        println!(
+            "explorer latency (last {} checks): min {} p50 {} p95 {} p99 {} max {}",
+            stats.count,
+            fmt_duration(stats.min),
+            fmt_duration(stats.p50),
+            fmt_duration(stats.p95),
+            fmt_duration(stats.p99),
+            fmt_duration(stats.max)
+        );
+
+        // The same request with wrk, one connection, against the same sandbox.
+        let body = serde_json::to_string(&demo_input().to_query().expect("valid")).expect("json");
+        let script = std::env::temp_dir().join(format!("permit-tui-wrk-{}.lua", std::process::id()));
+        let lua = format!(
+            "wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Cache-Control\"] = \"no-cache\"\nwrk.headers[\"Authorization\"] = \"Bearer {api_key}\"\n"
+        );
+        let wrote = std::fs::File::create(&script).and_then(|mut f| f.write_all(lua.as_bytes()));
+        let output = match wrote {
+            Ok(()) => tokio::process::Command::new("wrk")
+                .args(["-t1", "-c1", "-d3s", "--latency", "-s"])
+                .arg(&script)
+                .arg(format!("{url}/allowed"))
+                .output()
+                .await
+                .ok(),
+            Err(_) => None,
+        };
+        let _ = std::fs::remove_file(&script);
+        match output.map(|o| String::from_utf8_lossy(&o.stdout).to_string()).as_deref().and_then(wrk_p50) {
+            Some(p50_us) => {
+                let ours = stats.p50.as_secs_f64() * 1e6;
+                println!(
+                    "wrk -t1 -c1 p50 {:.0} µs vs explorer p50 {:.0} µs: difference {:+.0} µs ({:+.1}%)",
+                    p50_us,
+                    ours,
+                    ours - p50_us,
+                    (ours - p50_us) / p50_us * 100.0
+                );
+            }
+            None => println!("wrk not available or its output not understood: no comparison"),
+        }
+        sandbox.shutdown().await;
+    });
+}

@@ -1,0 +1,79 @@
+//! Time to draw one explorer frame at 200×50 on ratatui's `TestBackend`: a realistic ALLOW
+//! with the sandbox's full explanation and trace, and a full latency ring.
+//!
+//! `cargo bench --bench frame`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use permit_tui::pdp::{CheckInput, Exchange};
+use permit_tui::sandbox::Sandbox;
+use permit_tui::tui::app::{
+    App, CheckOutcome, Health, ResultTab, SentRequest, Settings, Target, TargetKind,
+};
+use permit_tui::tui::bootstrap::demo_input;
+use permit_tui::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn app_with_result(input: &CheckInput) -> App {
+    let sandbox = Sandbox::bundled().expect("bundled policies load");
+    let env = sandbox
+        .environments()
+        .into_iter()
+        .find(|e| e.key == "dev")
+        .expect("dev environment");
+    let target = Target {
+        name: env.key.clone(),
+        pdp_url: "http://127.0.0.1:7766".into(),
+        api_key: Some(env.api_key.clone()),
+        tenant: None,
+        kind: TargetKind::Sandbox,
+    };
+    let mut app = App::new(vec![target.clone()], input, Settings::default());
+    app.targets[0].health = Health::Up;
+    let query = app.validation.clone().expect("demo query is valid");
+    let result = sandbox.check(&env.api_key, &query).expect("known key");
+    for i in 0..2000u64 {
+        app.targets[0]
+            .latencies
+            .push(Duration::from_micros(300 + (i * 7919) % 900));
+    }
+    app.result = Some(CheckOutcome {
+        id: 2000,
+        target_name: target.name.clone(),
+        request: SentRequest::for_check(&target, &query),
+        exchange: Exchange {
+            raw_body: Some(serde_json::to_string(&result).expect("serialisable")),
+            result: Ok(result),
+            latency: Duration::from_micros(412),
+            status: Some(200),
+        },
+    });
+    app
+}
+
+fn frame(c: &mut Criterion) {
+    let mut app = app_with_result(&demo_input());
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");
+    c.bench_function("frame_200x50_allow_with_trace", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| view::render(black_box(&app), f))
+                .expect("draw");
+        })
+    });
+    app.show_histogram = true;
+    app.tab = ResultTab::Response;
+    c.bench_function("frame_200x50_response_tab_histogram", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| view::render(black_box(&app), f))
+                .expect("draw");
+        })
+    });
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);

@@ -1,0 +1,468 @@
+//! The explorer's state. Only `update` mutates it; the views only read it.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use ratatui_textarea::TextArea;
+use tokio_util::sync::CancellationToken;
+
+use super::latency::LatencyRing;
+use crate::pdp::input::{parse_json_object, JsonFieldError};
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::pdp::{CheckInput, Exchange, InputError};
+
+/// The form's fields, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    User,
+    UserAttributes,
+    Action,
+    Resource,
+    ResourceKey,
+    Tenant,
+    ResourceAttributes,
+    Context,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [
+        Field::User,
+        Field::UserAttributes,
+        Field::Action,
+        Field::Resource,
+        Field::ResourceKey,
+        Field::Tenant,
+        Field::ResourceAttributes,
+        Field::Context,
+    ];
+
+    pub fn index(self) -> usize {
+        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::User => "User",
+            Field::UserAttributes => "User attributes (JSON)",
+            Field::Action => "Action",
+            Field::Resource => "Resource",
+            Field::ResourceKey => "Resource key",
+            Field::Tenant => "Tenant",
+            Field::ResourceAttributes => "Resource attributes (JSON)",
+            Field::Context => "Context (JSON)",
+        }
+    }
+
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Field::User => "user key, or {\"key\": …}",
+            Field::Action => "read",
+            Field::Resource => "type or type:key",
+            Field::ResourceKey => "optional",
+            Field::Tenant => "default",
+            _ => "{}",
+        }
+    }
+
+    pub fn is_json(self) -> bool {
+        matches!(
+            self,
+            Field::UserAttributes | Field::ResourceAttributes | Field::Context
+        )
+    }
+
+    /// The name `parse_json_object` reports errors under.
+    fn json_name(self) -> &'static str {
+        match self {
+            Field::UserAttributes => "user attributes",
+            Field::ResourceAttributes => "resource attributes",
+            _ => "context",
+        }
+    }
+}
+
+/// What has focus: a form field, or the decision panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Field(Field),
+    Decision,
+}
+
+impl Focus {
+    /// The focus ring: the fields in order, then the decision panel.
+    pub const RING: [Focus; 9] = [
+        Focus::Field(Field::User),
+        Focus::Field(Field::UserAttributes),
+        Focus::Field(Field::Action),
+        Focus::Field(Field::Resource),
+        Focus::Field(Field::ResourceKey),
+        Focus::Field(Field::Tenant),
+        Focus::Field(Field::ResourceAttributes),
+        Focus::Field(Field::Context),
+        Focus::Decision,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    /// The embedded sandbox this process started.
+    Sandbox,
+    /// A PDP given by URL.
+    Remote,
+}
+
+/// A PDP to send checks to. The API key lives only here, in memory.
+#[derive(Clone, PartialEq)]
+pub struct Target {
+    pub name: String,
+    pub pdp_url: String,
+    pub api_key: Option<String>,
+    /// The tenant this environment defaults to, prefilled when the form's tenant is empty.
+    pub tenant: Option<String>,
+    pub kind: TargetKind,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("name", &self.name)
+            .field("pdp_url", &self.pdp_url)
+            .field("api_key", &self.masked_key())
+            .field("tenant", &self.tenant)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+impl Target {
+    pub fn masked_key(&self) -> Option<String> {
+        self.api_key.as_deref().map(crate::pdp::mask_key)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    Unknown,
+    Up,
+    /// Answered, but not healthy; the reason.
+    Degraded(String),
+    /// Did not answer.
+    Down(String),
+}
+
+/// A target with what the explorer learned about it.
+#[derive(Debug, Clone)]
+pub struct TargetState {
+    pub target: Target,
+    pub health: Health,
+    pub latencies: LatencyRing,
+}
+
+impl TargetState {
+    pub fn new(target: Target) -> Self {
+        TargetState {
+            target,
+            health: Health::Unknown,
+            latencies: LatencyRing::default(),
+        }
+    }
+}
+
+/// The request as it went on the wire, with the key masked. Kept for the "request" tab.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentRequest {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    /// Pretty-printed JSON body.
+    pub body: String,
+}
+
+impl SentRequest {
+    pub fn for_check(target: &Target, query: &AllowedQuery) -> SentRequest {
+        let mut headers = vec![
+            ("Content-Type".to_string(), "application/json".to_string()),
+            ("Cache-Control".to_string(), "no-cache".to_string()),
+        ];
+        if let Some(masked) = target.masked_key() {
+            headers.push(("Authorization".to_string(), format!("Bearer {masked}")));
+        }
+        SentRequest {
+            method: "POST",
+            url: format!("{}/allowed", target.pdp_url.trim_end_matches('/')),
+            headers,
+            body: serde_json::to_string_pretty(query).unwrap_or_default(),
+        }
+    }
+}
+
+/// A check on its way.
+#[derive(Debug, Clone)]
+pub struct InFlight {
+    pub id: u64,
+    pub token: CancellationToken,
+    pub target: usize,
+    pub request: SentRequest,
+    /// `App::ticks` when it was sent, for the elapsed time next to the spinner.
+    pub started_tick: u64,
+}
+
+/// A finished check, as shown in the decision panel.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    pub id: u64,
+    pub target_name: String,
+    pub request: SentRequest,
+    pub exchange: Exchange<AllowedResult>,
+}
+
+/// What the decision panel says when it is not showing a result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PanelNote {
+    None,
+    Cancelled(u64),
+    /// The user asked for a check the form cannot express yet.
+    Invalid(InputError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Warning,
+}
+
+/// A short-lived message in the footer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub level: NoticeLevel,
+    /// Disappears at this `App::ticks`.
+    pub until_tick: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultTab {
+    Decision,
+    Request,
+    Response,
+}
+
+impl ResultTab {
+    pub const ALL: [ResultTab; 3] = [ResultTab::Decision, ResultTab::Request, ResultTab::Response];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ResultTab::Decision => "Decision",
+            ResultTab::Request => "Request",
+            ResultTab::Response => "Response",
+        }
+    }
+}
+
+/// Tunables that tests and the command line set.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub timeout: Duration,
+    pub debounce: Duration,
+    pub health_every: Duration,
+    /// How long a tick is (spinner and notice expiry).
+    pub tick: Duration,
+    pub color: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            timeout: crate::pdp::DEFAULT_TIMEOUT,
+            debounce: Duration::from_millis(300),
+            health_every: Duration::from_secs(3),
+            tick: Duration::from_millis(100),
+            color: true,
+        }
+    }
+}
+
+pub struct App {
+    pub fields: Vec<TextArea<'static>>,
+    /// The first JSON error of each field (indexed like `Field::ALL`).
+    pub field_errors: Vec<Option<JsonFieldError>>,
+    /// The whole form as a query, or why it is not one.
+    pub validation: Result<AllowedQuery, InputError>,
+    pub focus: Focus,
+    /// Environments to check against; `current` indexes it. Storage (branch `store`) will
+    /// fill this list; the explorer itself only ever adds the sandbox or a `--pdp` target.
+    pub targets: Vec<TargetState>,
+    pub current: usize,
+    pub next_check_id: u64,
+    pub in_flight: Option<InFlight>,
+    pub result: Option<CheckOutcome>,
+    pub note: PanelNote,
+    pub live: bool,
+    /// Bumped by each edit; a debounce timer fires only if it is still current.
+    pub debounce_generation: u64,
+    pub notices: VecDeque<Notice>,
+    pub modals: Vec<Modal>,
+    pub tab: ResultTab,
+    pub scroll: u16,
+    pub show_histogram: bool,
+    /// Terminal size, for layout hit-tests of mouse clicks.
+    pub size: (u16, u16),
+    pub ticks: u64,
+    pub should_quit: bool,
+    pub settings: Settings,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("input", &self.input())
+            .field("focus", &self.focus)
+            .field("targets", &self.targets)
+            .field("current", &self.current)
+            .field("in_flight", &self.in_flight.as_ref().map(|f| f.id))
+            .field("result", &self.result.as_ref().map(|r| r.id))
+            .field("live", &self.live)
+            .finish_non_exhaustive()
+    }
+}
+
+fn new_field(field: Field, text: &str) -> TextArea<'static> {
+    let lines: Vec<String> = if text.is_empty() {
+        vec![String::new()]
+    } else {
+        text.lines().map(str::to_string).collect()
+    };
+    let mut area = TextArea::new(lines);
+    area.set_placeholder_text(field.placeholder());
+    area.set_tab_length(2);
+    // Typing continues what is there, as in any form.
+    area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    area.move_cursor(ratatui_textarea::CursorMove::End);
+    area
+}
+
+impl App {
+    /// An app with one or more targets (the first is selected) and the form filled from
+    /// `input`.
+    pub fn new(targets: Vec<Target>, input: &CheckInput, settings: Settings) -> App {
+        let mut app = App {
+            fields: Field::ALL.iter().map(|f| new_field(*f, "")).collect(),
+            field_errors: vec![None; Field::ALL.len()],
+            validation: Err(InputError::Missing { field: "user key" }),
+            focus: Focus::Field(Field::User),
+            targets: targets.into_iter().map(TargetState::new).collect(),
+            current: 0,
+            next_check_id: 1,
+            in_flight: None,
+            result: None,
+            note: PanelNote::None,
+            live: false,
+            debounce_generation: 0,
+            notices: VecDeque::new(),
+            modals: Vec::new(),
+            tab: ResultTab::Decision,
+            scroll: 0,
+            show_histogram: false,
+            size: (80, 24),
+            ticks: 0,
+            should_quit: false,
+            settings,
+        };
+        app.set_input(input);
+        app
+    }
+
+    /// Replaces the whole form, e.g. with a preset.
+    pub fn set_input(&mut self, input: &CheckInput) {
+        for field in Field::ALL {
+            let text = match field {
+                Field::User => &input.user,
+                Field::UserAttributes => &input.user_attributes,
+                Field::Action => &input.action,
+                Field::Resource => &input.resource,
+                Field::ResourceKey => &input.resource_key,
+                Field::Tenant => &input.tenant,
+                Field::ResourceAttributes => &input.resource_attributes,
+                Field::Context => &input.context,
+            };
+            self.fields[field.index()] = new_field(field, text);
+        }
+        self.revalidate();
+    }
+
+    /// Plugs in a new list of targets (e.g. loaded from `config.toml`), keeping none of the
+    /// old latency history.
+    pub fn set_targets(&mut self, targets: Vec<Target>, current: usize) {
+        self.targets = targets.into_iter().map(TargetState::new).collect();
+        self.current = current.min(self.targets.len().saturating_sub(1));
+    }
+
+    pub fn text(&self, field: Field) -> String {
+        self.fields[field.index()].lines().join("\n")
+    }
+
+    pub fn input(&self) -> CheckInput {
+        CheckInput {
+            user: self.text(Field::User),
+            user_attributes: self.text(Field::UserAttributes),
+            action: self.text(Field::Action),
+            resource: self.text(Field::Resource),
+            resource_key: self.text(Field::ResourceKey),
+            tenant: self.text(Field::Tenant),
+            resource_attributes: self.text(Field::ResourceAttributes),
+            context: self.text(Field::Context),
+        }
+    }
+
+    /// Recomputes the per-field JSON errors and the whole-form validation.
+    pub fn revalidate(&mut self) {
+        for field in Field::ALL.into_iter().filter(|f| f.is_json()) {
+            self.field_errors[field.index()] =
+                parse_json_object(field.json_name(), &self.text(field)).err();
+        }
+        let mut input = self.input();
+        if input.tenant.trim().is_empty() {
+            if let Some(tenant) = self.target().and_then(|t| t.target.tenant.clone()) {
+                input.tenant = tenant;
+            }
+        }
+        self.validation = input.to_query();
+    }
+
+    pub fn target(&self) -> Option<&TargetState> {
+        self.targets.get(self.current)
+    }
+
+    pub fn focused_field(&self) -> Option<Field> {
+        match self.focus {
+            Focus::Field(f) => Some(f),
+            Focus::Decision => None,
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    /// Whether the loop should send `Tick`s: a spinner turns or a notice must expire.
+    pub fn wants_ticks(&self) -> bool {
+        self.in_flight.is_some() || !self.notices.is_empty()
+    }
+
+    pub fn notice(&mut self, text: impl Into<String>, level: NoticeLevel) {
+        let ticks_per_4s = (4000 / self.settings.tick.as_millis().max(1)) as u64;
+        self.notices.push_back(Notice {
+            text: text.into(),
+            level,
+            until_tick: self.ticks + ticks_per_4s.max(1),
+        });
+        while self.notices.len() > 3 {
+            self.notices.pop_front();
+        }
+    }
+}

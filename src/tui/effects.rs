@@ -1,0 +1,93 @@
+//! The effects runtime: performs what `update` asks for on tokio tasks. Every result comes
+//! back as a `Msg` over one channel, so the UI thread never waits on the network.
+
+use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::msg::{Effect, Msg};
+use super::update::health_of;
+use crate::pdp::client::shared_http_client;
+use crate::pdp::{Exchange, PdpClient};
+
+#[derive(Clone)]
+pub struct Runtime {
+    /// One connection pool for every target, so a warm check does not pay a handshake.
+    http: reqwest::Client,
+    tx: UnboundedSender<Msg>,
+}
+
+impl Runtime {
+    pub fn new(tx: UnboundedSender<Msg>) -> Runtime {
+        Runtime {
+            http: shared_http_client(),
+            tx,
+        }
+    }
+
+    pub fn perform(&self, effect: Effect) {
+        match effect {
+            Effect::Check {
+                id,
+                query,
+                target,
+                token,
+                timeout,
+            } => {
+                let http = self.http.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let started = Instant::now();
+                    let client = match PdpClient::with_http(
+                        http,
+                        &target.pdp_url,
+                        target.api_key.clone(),
+                        timeout,
+                    ) {
+                        Ok(client) => client,
+                        Err(error) => {
+                            let exchange = Exchange {
+                                result: Err(error),
+                                latency: started.elapsed(),
+                                status: None,
+                                raw_body: None,
+                            };
+                            let _ = tx.send(Msg::CheckFinished { id, exchange });
+                            return;
+                        }
+                    };
+                    tokio::select! {
+                        // Dropping the request future aborts the HTTP call.
+                        _ = token.cancelled() => {}
+                        exchange = client.check(&query) => {
+                            let _ = tx.send(Msg::CheckFinished { id, exchange });
+                        }
+                    }
+                });
+            }
+            Effect::Cancel(token) => token.cancel(),
+            Effect::Health {
+                target,
+                url,
+                timeout,
+            } => {
+                let http = self.http.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let health = match PdpClient::with_http(http, &url, None, timeout) {
+                        Ok(client) => health_of(&client.healthy().await),
+                        Err(err) => super::app::Health::Down(err.to_string()),
+                    };
+                    let _ = tx.send(Msg::HealthUpdated { target, health });
+                });
+            }
+            Effect::Debounce { generation, after } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = tx.send(Msg::DebounceElapsed { generation });
+                });
+            }
+        }
+    }
+}

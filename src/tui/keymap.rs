@@ -1,0 +1,466 @@
+//! The one key table. Dispatch (`lookup`), the footer hints (`hints`) and the `?` help overlay
+//! (`BINDINGS` grouped by context) all read it, so they cannot disagree.
+//!
+//! While a text field has focus it receives every printable key: the bindings of the text
+//! contexts use only Ctrl, F-keys, Esc, Tab and Enter.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where the focus is, which decides which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere except inside a modal.
+    Global,
+    /// A single-line field of the form.
+    TextField,
+    /// A multi-line JSON field of the form.
+    JsonField,
+    /// The decision panel (no text input: plain letters are commands).
+    Panel,
+    /// The help overlay.
+    Help,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::TextField => "Single-line fields",
+            Context::JsonField => "JSON fields",
+            Context::Panel => "Decision panel",
+            Context::Help => "Help",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Fire,
+    Cancel,
+    FocusNext,
+    FocusPrev,
+    ToggleLive,
+    OpenHelp,
+    CloseModal,
+    FormatJson,
+    ClearField,
+    NextTab,
+    PrevTab,
+    ToggleHistogram,
+    ScrollUp,
+    ScrollDown,
+    NextTarget,
+}
+
+/// One key: a code and the modifiers that must be held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub key: Key,
+    pub context: Context,
+    pub action: Action,
+    pub description: &'static str,
+    /// Shown in the footer when its context is active.
+    pub hint: bool,
+}
+
+const fn bind(
+    key: Key,
+    context: Context,
+    action: Action,
+    description: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        key,
+        context,
+        action,
+        description,
+        hint,
+    }
+}
+
+use Action as A;
+use Context as C;
+
+/// Context-specific bindings come before global ones; the first match wins.
+pub const BINDINGS: &[Binding] = &[
+    // Help overlay.
+    bind(
+        key(KeyCode::Esc),
+        C::Help,
+        A::CloseModal,
+        "close help",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('?')),
+        C::Help,
+        A::CloseModal,
+        "close help",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('q')),
+        C::Help,
+        A::CloseModal,
+        "close help",
+        false,
+    ),
+    bind(
+        key(KeyCode::F(1)),
+        C::Help,
+        A::CloseModal,
+        "close help",
+        false,
+    ),
+    bind(ctrl('c'), C::Help, A::Quit, "quit", true),
+    // Single-line fields.
+    bind(key(KeyCode::Enter), C::TextField, A::Fire, "check", true),
+    bind(ctrl('u'), C::TextField, A::ClearField, "clear field", true),
+    // JSON fields: Enter is a newline there.
+    bind(
+        ctrl('f'),
+        C::JsonField,
+        A::FormatJson,
+        "pretty-print JSON",
+        true,
+    ),
+    bind(ctrl('u'), C::JsonField, A::ClearField, "clear field", true),
+    // Decision panel.
+    bind(key(KeyCode::Enter), C::Panel, A::Fire, "check", true),
+    bind(key(KeyCode::Char('q')), C::Panel, A::Quit, "quit", true),
+    bind(key(KeyCode::Char('?')), C::Panel, A::OpenHelp, "help", true),
+    bind(key(KeyCode::Right), C::Panel, A::NextTab, "next tab", true),
+    bind(
+        key(KeyCode::Left),
+        C::Panel,
+        A::PrevTab,
+        "previous tab",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('l')),
+        C::Panel,
+        A::NextTab,
+        "next tab",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('h')),
+        C::Panel,
+        A::PrevTab,
+        "previous tab",
+        false,
+    ),
+    bind(
+        key(KeyCode::Down),
+        C::Panel,
+        A::ScrollDown,
+        "scroll down",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('j')),
+        C::Panel,
+        A::ScrollDown,
+        "scroll down",
+        true,
+    ),
+    bind(key(KeyCode::Up), C::Panel, A::ScrollUp, "scroll up", false),
+    bind(
+        key(KeyCode::Char('k')),
+        C::Panel,
+        A::ScrollUp,
+        "scroll up",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('g')),
+        C::Panel,
+        A::ToggleHistogram,
+        "latency histogram",
+        true,
+    ),
+    // Everywhere.
+    bind(key(KeyCode::F(5)), C::Global, A::Fire, "check", true),
+    bind(
+        Key {
+            code: KeyCode::Enter,
+            mods: KeyModifiers::CONTROL,
+        },
+        C::Global,
+        A::Fire,
+        "check",
+        false,
+    ),
+    bind(ctrl('r'), C::Global, A::Fire, "check", false),
+    bind(
+        key(KeyCode::Esc),
+        C::Global,
+        A::Cancel,
+        "cancel check",
+        true,
+    ),
+    bind(
+        key(KeyCode::Tab),
+        C::Global,
+        A::FocusNext,
+        "next field",
+        true,
+    ),
+    bind(
+        Key {
+            code: KeyCode::BackTab,
+            mods: KeyModifiers::SHIFT,
+        },
+        C::Global,
+        A::FocusPrev,
+        "previous field",
+        false,
+    ),
+    bind(
+        key(KeyCode::F(2)),
+        C::Global,
+        A::ToggleLive,
+        "live mode",
+        true,
+    ),
+    bind(ctrl('l'), C::Global, A::ToggleLive, "live mode", false),
+    bind(
+        key(KeyCode::F(3)),
+        C::Global,
+        A::NextTab,
+        "next result tab",
+        false,
+    ),
+    bind(
+        key(KeyCode::F(4)),
+        C::Global,
+        A::ToggleHistogram,
+        "latency histogram",
+        false,
+    ),
+    bind(
+        key(KeyCode::F(7)),
+        C::Global,
+        A::NextTarget,
+        "next environment",
+        false,
+    ),
+    bind(key(KeyCode::F(1)), C::Global, A::OpenHelp, "help", true),
+    bind(ctrl('c'), C::Global, A::Quit, "quit", true),
+];
+
+fn matches(binding: &Key, event: &KeyEvent) -> bool {
+    // Terminals differ on whether Shift accompanies a shifted character (`?`) or BackTab.
+    let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+    let event_mods = match event.code {
+        KeyCode::Char(_) | KeyCode::BackTab => event.modifiers & relevant,
+        _ => event.modifiers & (relevant | KeyModifiers::SHIFT),
+    };
+    let binding_mods = match binding.code {
+        KeyCode::Char(_) | KeyCode::BackTab => binding.mods & relevant,
+        _ => binding.mods,
+    };
+    let same_code = match (binding.code, event.code) {
+        (KeyCode::Char(a), KeyCode::Char(b)) if event.modifiers.contains(KeyModifiers::CONTROL) => {
+            a.eq_ignore_ascii_case(&b)
+        }
+        (a, b) => a == b,
+    };
+    same_code && binding_mods == event_mods
+}
+
+/// The action a key triggers in `context`, if any. A modal (`Help`) sees only its own
+/// bindings; the other contexts fall back to the global ones.
+pub fn lookup(event: &KeyEvent, context: Context) -> Option<Action> {
+    let own = BINDINGS
+        .iter()
+        .find(|b| b.context == context && matches(&b.key, event));
+    if own.is_some() || context == Context::Help {
+        return own.map(|b| b.action);
+    }
+    BINDINGS
+        .iter()
+        .find(|b| b.context == Context::Global && matches(&b.key, event))
+        .map(|b| b.action)
+}
+
+/// How a key is written in the footer and the help overlay.
+pub fn describe(key: &Key) -> String {
+    let mut out = String::new();
+    if key.mods.contains(KeyModifiers::CONTROL) {
+        out.push_str("Ctrl-");
+    }
+    if key.mods.contains(KeyModifiers::ALT) {
+        out.push_str("Alt-");
+    }
+    let name = match key.code {
+        KeyCode::Char(c) if key.mods.contains(KeyModifiers::CONTROL) => {
+            c.to_ascii_uppercase().to_string()
+        }
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        other => format!("{other:?}"),
+    };
+    out.push_str(&name);
+    out
+}
+
+/// The footer hints for `context`: its own hinted bindings, then the global ones whose action
+/// it does not already cover. Each action appears once.
+pub fn hints(context: Context) -> Vec<(String, &'static str)> {
+    let mut seen: Vec<Action> = Vec::new();
+    let mut out = Vec::new();
+    let contexts: &[Context] = if context == Context::Help {
+        &[Context::Help]
+    } else {
+        &[context, Context::Global]
+    };
+    for ctx in contexts {
+        for b in BINDINGS.iter().filter(|b| b.context == *ctx && b.hint) {
+            if !seen.contains(&b.action) {
+                seen.push(b.action);
+                out.push((describe(&b.key), b.description));
+            }
+        }
+    }
+    out
+}
+
+/// The help overlay's sections: each context with every binding of it, keys of the same
+/// action and description joined (`F5 / Ctrl-Enter / Ctrl-R`).
+pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
+    let order = [
+        Context::Global,
+        Context::TextField,
+        Context::JsonField,
+        Context::Panel,
+        Context::Help,
+    ];
+    order
+        .iter()
+        .map(|ctx| {
+            let mut rows: Vec<(Action, String, &'static str)> = Vec::new();
+            for b in BINDINGS.iter().filter(|b| b.context == *ctx) {
+                match rows
+                    .iter_mut()
+                    .find(|(a, _, d)| *a == b.action && *d == b.description)
+                {
+                    Some(row) => {
+                        row.1.push_str(" / ");
+                        row.1.push_str(&describe(&b.key));
+                    }
+                    None => rows.push((b.action, describe(&b.key), b.description)),
+                }
+            }
+            (*ctx, rows.into_iter().map(|(_, k, d)| (k, d)).collect())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn printable_keys_are_never_bound_in_text_fields() {
+        for b in BINDINGS {
+            if matches!(
+                b.context,
+                Context::TextField | Context::JsonField | Context::Global
+            ) {
+                if let KeyCode::Char(_) = b.key.code {
+                    assert!(
+                        b.key.mods.contains(KeyModifiers::CONTROL),
+                        "{:?} would steal a printable key",
+                        b
+                    );
+                }
+            }
+        }
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(lookup(&q, Context::TextField), None);
+        assert_eq!(lookup(&q, Context::JsonField), None);
+        assert_eq!(lookup(&q, Context::Panel), Some(Action::Quit));
+    }
+
+    #[test]
+    fn enter_fires_in_single_line_fields_but_not_in_json_fields() {
+        let enter = ev(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(lookup(&enter, Context::TextField), Some(Action::Fire));
+        assert_eq!(lookup(&enter, Context::JsonField), None);
+        let ctrl_enter = ev(KeyCode::Enter, KeyModifiers::CONTROL);
+        assert_eq!(lookup(&ctrl_enter, Context::JsonField), Some(Action::Fire));
+    }
+
+    #[test]
+    fn help_context_sees_only_its_own_keys() {
+        let f5 = ev(KeyCode::F(5), KeyModifiers::NONE);
+        assert_eq!(lookup(&f5, Context::Help), None);
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(lookup(&esc, Context::Help), Some(Action::CloseModal));
+        assert_eq!(lookup(&esc, Context::TextField), Some(Action::Cancel));
+    }
+
+    #[test]
+    fn shifted_question_mark_and_backtab_match() {
+        let q = ev(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&q, Context::Panel), Some(Action::OpenHelp));
+        let bt = ev(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(lookup(&bt, Context::TextField), Some(Action::FocusPrev));
+        let bt_plain = ev(KeyCode::BackTab, KeyModifiers::NONE);
+        assert_eq!(
+            lookup(&bt_plain, Context::TextField),
+            Some(Action::FocusPrev)
+        );
+    }
+
+    #[test]
+    fn footer_and_help_come_from_the_table() {
+        let hints = hints(Context::JsonField);
+        assert!(hints
+            .iter()
+            .any(|(k, d)| k == "Ctrl-F" && *d == "pretty-print JSON"));
+        assert!(hints.iter().any(|(k, _)| k == "F5"));
+        assert!(!hints.iter().any(|(k, _)| k == "Enter"));
+        let help = help_sections();
+        let global = &help[0].1;
+        assert!(global
+            .iter()
+            .any(|(k, d)| k == "F5 / Ctrl-Enter / Ctrl-R" && *d == "check"));
+    }
+}

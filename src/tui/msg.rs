@@ -1,0 +1,57 @@
+//! Messages into `update`, and the effects it asks the runtime to perform.
+
+use std::time::Duration;
+
+use crossterm::event::Event;
+use tokio_util::sync::CancellationToken;
+
+use super::app::{Health, Target};
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::pdp::Exchange;
+
+// A handful of messages per second: boxing the big variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Msg {
+    /// Key, mouse, resize or paste, as crossterm reports it.
+    Input(Event),
+    /// Time passes: the spinner turns, notices expire.
+    Tick,
+    /// Time to ask the current target whether it is healthy.
+    HealthTick,
+    CheckFinished {
+        id: u64,
+        exchange: Exchange<AllowedResult>,
+    },
+    HealthUpdated {
+        target: usize,
+        health: Health,
+    },
+    /// The live-mode debounce timer of edit `generation` ran out.
+    DebounceElapsed {
+        generation: u64,
+    },
+}
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Effect {
+    /// Send `POST /allowed` and report `CheckFinished{id}` unless `token` is cancelled first.
+    Check {
+        id: u64,
+        query: AllowedQuery,
+        target: Target,
+        token: CancellationToken,
+        timeout: Duration,
+    },
+    /// Stop a check in flight; its result, if any still comes, is dropped.
+    Cancel(CancellationToken),
+    /// `GET /healthy` on `targets[target]`, reporting `HealthUpdated`.
+    Health {
+        target: usize,
+        url: String,
+        timeout: Duration,
+    },
+    /// Report `DebounceElapsed{generation}` after `after`.
+    Debounce { generation: u64, after: Duration },
+}

@@ -1,0 +1,775 @@
+//! `update`: the only place the explorer's state changes. Pure: it returns the side effects
+//! it wants (`Effect`) and the runtime performs them.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+use ratatui_textarea::{CursorMove, Input};
+use tokio_util::sync::CancellationToken;
+
+use super::app::{
+    App, CheckOutcome, Field, Focus, Health, InFlight, Modal, NoticeLevel, PanelNote, ResultTab,
+    SentRequest,
+};
+use super::keymap::{self, Action, Context};
+use super::msg::{Effect, Msg};
+use super::view::layout;
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Input(Event::Key(key)) => on_key(app, key),
+        Msg::Input(Event::Mouse(mouse)) => on_mouse(app, mouse),
+        Msg::Input(Event::Paste(text)) => on_paste(app, &text),
+        Msg::Input(Event::Resize(w, h)) => {
+            app.size = (w, h);
+            Vec::new()
+        }
+        Msg::Input(_) => Vec::new(),
+        Msg::Tick => {
+            app.ticks += 1;
+            let now = app.ticks;
+            app.notices.retain(|n| n.until_tick > now);
+            Vec::new()
+        }
+        Msg::HealthTick => match app.target() {
+            Some(t) => vec![Effect::Health {
+                target: app.current,
+                url: t.target.pdp_url.clone(),
+                timeout: app.settings.timeout,
+            }],
+            None => Vec::new(),
+        },
+        Msg::HealthUpdated { target, health } => {
+            if let Some(t) = app.targets.get_mut(target) {
+                t.health = health;
+            }
+            Vec::new()
+        }
+        Msg::CheckFinished { id, exchange } => {
+            // A result of a check that is no longer the current one is dropped unseen.
+            let Some(flight) = app.in_flight.take_if(|f| f.id == id) else {
+                return Vec::new();
+            };
+            let target_name = match app.targets.get_mut(flight.target) {
+                Some(t) => {
+                    if exchange.status.is_some() {
+                        t.latencies.push(exchange.latency);
+                    }
+                    t.target.name.clone()
+                }
+                None => String::new(),
+            };
+            app.result = Some(CheckOutcome {
+                id,
+                target_name,
+                request: flight.request,
+                exchange,
+            });
+            app.note = PanelNote::None;
+            app.scroll = 0;
+            Vec::new()
+        }
+        Msg::DebounceElapsed { generation } => {
+            if app.live && generation == app.debounce_generation && app.validation.is_ok() {
+                fire(app)
+            } else {
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Which part of the keymap applies now.
+pub fn context(app: &App) -> Context {
+    if app.modals.last() == Some(&Modal::Help) {
+        return Context::Help;
+    }
+    match app.focus {
+        Focus::Field(f) if f.is_json() => Context::JsonField,
+        Focus::Field(_) => Context::TextField,
+        Focus::Decision => Context::Panel,
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    let ctx = context(app);
+    if let Some(action) = keymap::lookup(&key, ctx) {
+        return perform(app, action);
+    }
+    if ctx == Context::Help {
+        return Vec::new();
+    }
+    let Some(field) = app.focused_field() else {
+        return Vec::new();
+    };
+    // Single-line fields never take a newline.
+    if !field.is_json() && matches!(key.code, KeyCode::Enter)
+        || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL))
+    {
+        return Vec::new();
+    }
+    let changed = app.fields[field.index()].input(Input::from(key));
+    if changed {
+        on_edit(app)
+    } else {
+        Vec::new()
+    }
+}
+
+fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let Some(field) = app.focused_field() else {
+        return Vec::new();
+    };
+    if context(app) == Context::Help {
+        return Vec::new();
+    }
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if field.is_json() {
+        text
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    if app.fields[field.index()].insert_str(&text) {
+        on_edit(app)
+    } else {
+        Vec::new()
+    }
+}
+
+fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
+    if !app.modals.is_empty() {
+        return Vec::new();
+    }
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    if layout::too_small(area) {
+        return Vec::new();
+    }
+    let regions = layout::regions(area);
+    let pos = Position::new(mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            if let Some(field) = Field::ALL
+                .into_iter()
+                .find(|f| regions.fields[f.index()].contains(pos))
+            {
+                app.focus = Focus::Field(field);
+                let rect = regions.fields[field.index()];
+                // Place the cursor where the click landed (inside the border of JSON fields).
+                let (row, col) = if field.is_json() {
+                    (
+                        mouse.row.saturating_sub(rect.y + 1),
+                        mouse.column.saturating_sub(rect.x + 1),
+                    )
+                } else {
+                    (0, mouse.column.saturating_sub(rect.x + layout::LABEL_WIDTH))
+                };
+                let area = &mut app.fields[field.index()];
+                let target = area.screen_to_data(row as usize, col as usize);
+                area.move_cursor(CursorMove::Jump(target.0 as u16, target.1 as u16));
+            } else if regions.decision.contains(pos) {
+                app.focus = Focus::Decision;
+            }
+        }
+        MouseEventKind::ScrollDown if regions.decision.contains(pos) => {
+            app.scroll = app.scroll.saturating_add(2);
+        }
+        MouseEventKind::ScrollUp if regions.decision.contains(pos) => {
+            app.scroll = app.scroll.saturating_sub(2);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn on_edit(app: &mut App) -> Vec<Effect> {
+    app.revalidate();
+    if matches!(app.note, PanelNote::Invalid(_)) {
+        app.note = PanelNote::None;
+    }
+    app.debounce_generation += 1;
+    if app.live && app.validation.is_ok() {
+        vec![Effect::Debounce {
+            generation: app.debounce_generation,
+            after: app.settings.debounce,
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
+fn perform(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => {
+            app.should_quit = true;
+            cancel_in_flight(app)
+        }
+        Action::Fire => fire(app),
+        Action::Cancel => cancel_in_flight(app),
+        Action::FocusNext | Action::FocusPrev => {
+            let ring = Focus::RING;
+            let i = ring.iter().position(|f| *f == app.focus).unwrap_or(0);
+            let n = ring.len();
+            let next = if action == Action::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            app.focus = ring[next];
+            Vec::new()
+        }
+        Action::ToggleLive => {
+            app.live = !app.live;
+            let state = if app.live {
+                "Live mode on: every valid edit re-checks"
+            } else {
+                "Live mode off"
+            };
+            app.notice(state, NoticeLevel::Info);
+            if app.live && app.validation.is_ok() {
+                fire(app)
+            } else {
+                Vec::new()
+            }
+        }
+        Action::OpenHelp => {
+            if app.modals.last() != Some(&Modal::Help) {
+                app.modals.push(Modal::Help);
+            }
+            Vec::new()
+        }
+        Action::CloseModal => {
+            app.modals.pop();
+            Vec::new()
+        }
+        Action::FormatJson => format_json(app),
+        Action::ClearField => match app.focused_field() {
+            Some(field) => {
+                let area = &mut app.fields[field.index()];
+                area.select_all();
+                area.cut();
+                on_edit(app)
+            }
+            None => Vec::new(),
+        },
+        Action::NextTab | Action::PrevTab => {
+            let tabs = ResultTab::ALL;
+            let i = tabs.iter().position(|t| *t == app.tab).unwrap_or(0);
+            let n = tabs.len();
+            app.tab = if action == Action::NextTab {
+                tabs[(i + 1) % n]
+            } else {
+                tabs[(i + n - 1) % n]
+            };
+            app.scroll = 0;
+            Vec::new()
+        }
+        Action::ToggleHistogram => {
+            app.show_histogram = !app.show_histogram;
+            Vec::new()
+        }
+        Action::ScrollDown => {
+            app.scroll = app.scroll.saturating_add(1);
+            Vec::new()
+        }
+        Action::ScrollUp => {
+            app.scroll = app.scroll.saturating_sub(1);
+            Vec::new()
+        }
+        Action::NextTarget => {
+            if app.targets.len() < 2 {
+                app.notice("Only one environment is configured", NoticeLevel::Info);
+                return Vec::new();
+            }
+            let mut effects = cancel_in_flight(app);
+            app.current = (app.current + 1) % app.targets.len();
+            app.result = None;
+            app.revalidate();
+            let name = app
+                .target()
+                .map(|t| t.target.name.clone())
+                .unwrap_or_default();
+            app.notice(format!("Environment: {name}"), NoticeLevel::Info);
+            if let Some(t) = app.target() {
+                effects.push(Effect::Health {
+                    target: app.current,
+                    url: t.target.pdp_url.clone(),
+                    timeout: app.settings.timeout,
+                });
+            }
+            effects
+        }
+    }
+}
+
+fn cancel_in_flight(app: &mut App) -> Vec<Effect> {
+    match app.in_flight.take() {
+        Some(flight) => {
+            if !app.should_quit {
+                app.note = PanelNote::Cancelled(flight.id);
+                app.result = None;
+                app.notice(format!("Check #{} cancelled", flight.id), NoticeLevel::Info);
+            }
+            vec![Effect::Cancel(flight.token)]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Sends the form as a check. A check still in flight is cancelled: the newer supersedes it.
+fn fire(app: &mut App) -> Vec<Effect> {
+    app.revalidate();
+    let query = match &app.validation {
+        Ok(query) => query.clone(),
+        Err(err) => {
+            app.note = PanelNote::Invalid(err.clone());
+            app.result = None;
+            return Vec::new();
+        }
+    };
+    let Some(target) = app.target().map(|t| t.target.clone()) else {
+        app.notice("No environment to check against", NoticeLevel::Warning);
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    if let Some(old) = app.in_flight.take() {
+        effects.push(Effect::Cancel(old.token));
+    }
+    let id = app.next_check_id;
+    app.next_check_id += 1;
+    let token = CancellationToken::new();
+    app.in_flight = Some(InFlight {
+        id,
+        token: token.clone(),
+        target: app.current,
+        request: SentRequest::for_check(&target, &query),
+        started_tick: app.ticks,
+    });
+    app.note = PanelNote::None;
+    effects.push(Effect::Check {
+        id,
+        query,
+        target,
+        token,
+        timeout: app.settings.timeout,
+    });
+    effects
+}
+
+fn format_json(app: &mut App) -> Vec<Effect> {
+    let Some(field) = app.focused_field().filter(|f| f.is_json()) else {
+        return Vec::new();
+    };
+    let text = app.text(field);
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(value) => {
+            let pretty = serde_json::to_string_pretty(&value).unwrap_or(text);
+            let area = &mut app.fields[field.index()];
+            area.select_all();
+            area.cut();
+            area.insert_str(&pretty);
+            on_edit(app)
+        }
+        Err(err) => {
+            app.notice(
+                format!(
+                    "Cannot pretty-print: line {}, column {}: fix the JSON first",
+                    err.line(),
+                    err.column()
+                ),
+                NoticeLevel::Warning,
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// What a health answer means for the header's dot.
+pub fn health_of(exchange: &crate::pdp::Exchange<crate::pdp::types::Health>) -> Health {
+    match (&exchange.result, exchange.status) {
+        (Ok(_), Some(200)) => Health::Up,
+        (Ok(_), Some(status)) => Health::Degraded(format!("HTTP {status}")),
+        (Ok(_), None) => Health::Up,
+        (Err(err), Some(status)) => Health::Degraded(format!("HTTP {status}: {}", err.kind())),
+        (Err(err), None) => Health::Down(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::{KeyEventState, MouseEvent};
+
+    use super::*;
+    use crate::pdp::types::AllowedResult;
+    use crate::pdp::{CheckInput, Exchange, PdpError};
+    use crate::tui::app::{Settings, Target, TargetKind};
+
+    const KEY: &str = "permit_key_SECRETsecretSECRET9f3a";
+
+    fn target() -> Target {
+        Target {
+            name: "dev".into(),
+            pdp_url: "http://127.0.0.1:9".into(),
+            api_key: Some(KEY.into()),
+            tenant: None,
+            kind: TargetKind::Remote,
+        }
+    }
+
+    fn app() -> App {
+        let input = CheckInput {
+            user: "alice".into(),
+            action: "read".into(),
+            resource: "document".into(),
+            ..CheckInput::default()
+        };
+        App::new(vec![target()], &input, Settings::default())
+    }
+
+    fn key(code: KeyCode) -> Msg {
+        Msg::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn ctrl(c: char) -> Msg {
+        Msg::Input(Event::Key(KeyEvent {
+            code: KeyCode::Char(c),
+            modifiers: KeyModifiers::CONTROL,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }))
+    }
+
+    fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for c in text.chars() {
+            effects.extend(update(app, key(KeyCode::Char(c))));
+        }
+        effects
+    }
+
+    fn allow(id: u64, allow: bool) -> Msg {
+        Msg::CheckFinished {
+            id,
+            exchange: Exchange {
+                result: Ok(AllowedResult {
+                    allow,
+                    ..AllowedResult::default()
+                }),
+                latency: Duration::from_millis(3),
+                status: Some(200),
+                raw_body: Some(format!("{{\"allow\":{allow}}}")),
+            },
+        }
+    }
+
+    fn check_id(effects: &[Effect]) -> Option<u64> {
+        effects.iter().find_map(|e| match e {
+            Effect::Check { id, .. } => Some(*id),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn printable_keys_go_into_the_focused_field_even_q() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::Action);
+        type_text(&mut app, "q?");
+        assert_eq!(app.text(Field::Action), "readq?");
+        assert!(!app.should_quit);
+        assert!(app.modals.is_empty());
+    }
+
+    #[test]
+    fn enter_in_a_single_line_field_fires_with_the_key_masked_in_the_request() {
+        let mut app = app();
+        let effects = update(&mut app, key(KeyCode::Enter));
+        assert_eq!(check_id(&effects), Some(1));
+        let flight = app.in_flight.as_ref().unwrap();
+        assert_eq!(flight.id, 1);
+        let auth = flight
+            .request
+            .headers
+            .iter()
+            .find(|(n, _)| n == "Authorization")
+            .unwrap();
+        assert_eq!(auth.1, "Bearer permit_key_…9f3a");
+        assert!(!format!("{:?}", app).contains("SECRET"));
+        match &effects[0] {
+            Effect::Check { query, target, .. } => {
+                assert_eq!(query.user.key, "alice");
+                assert_eq!(query.resource.tenant.as_deref(), Some("default"));
+                assert_eq!(target.api_key.as_deref(), Some(KEY));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn enter_in_a_json_field_is_a_newline_not_a_check() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::Context);
+        type_text(&mut app, "{");
+        let effects = update(&mut app, key(KeyCode::Enter));
+        assert!(effects.is_empty());
+        assert_eq!(app.text(Field::Context), "{\n");
+        let fire = update(
+            &mut app,
+            Msg::Input(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))),
+        );
+        assert!(check_id(&fire).is_none(), "invalid JSON must not be sent");
+        assert!(matches!(app.note, PanelNote::Invalid(_)));
+    }
+
+    #[test]
+    fn json_errors_carry_line_and_column_and_clear_when_fixed() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::UserAttributes);
+        type_text(&mut app, "{\"a\": }");
+        let err = app.field_errors[Field::UserAttributes.index()]
+            .clone()
+            .unwrap();
+        assert_eq!((err.line, err.column), (1, 7));
+        update(&mut app, ctrl('u'));
+        assert_eq!(app.text(Field::UserAttributes), "");
+        assert!(app.field_errors[Field::UserAttributes.index()].is_none());
+        assert!(app.validation.is_ok());
+    }
+
+    #[test]
+    fn format_key_pretty_prints_valid_json_and_refuses_broken_json() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::ResourceAttributes);
+        type_text(&mut app, "{\"a\":1,\"b\":[true]}");
+        update(&mut app, ctrl('f'));
+        assert_eq!(
+            app.text(Field::ResourceAttributes),
+            "{\n  \"a\": 1,\n  \"b\": [\n    true\n  ]\n}"
+        );
+        update(&mut app, ctrl('u'));
+        type_text(&mut app, "{oops");
+        update(&mut app, ctrl('f'));
+        assert_eq!(app.text(Field::ResourceAttributes), "{oops", "nothing lost");
+        assert!(app.notices.back().unwrap().text.contains("line 1"));
+    }
+
+    #[test]
+    fn a_newer_check_supersedes_and_the_older_answer_is_dropped() {
+        let mut app = app();
+        update(&mut app, key(KeyCode::Enter));
+        let old_token = app.in_flight.as_ref().unwrap().token.clone();
+        let effects = update(&mut app, key(KeyCode::F(5)));
+        assert!(
+            matches!(&effects[0], Effect::Cancel(t) if t.is_cancelled() == old_token.is_cancelled())
+        );
+        assert_eq!(check_id(&effects), Some(2));
+        update(&mut app, allow(1, false));
+        assert!(app.result.is_none(), "answer of #1 must not show");
+        assert_eq!(app.in_flight.as_ref().unwrap().id, 2);
+        update(&mut app, allow(2, true));
+        let result = app.result.as_ref().unwrap();
+        assert_eq!(result.id, 2);
+        assert!(app.in_flight.is_none());
+        assert_eq!(app.targets[0].latencies.len(), 1);
+    }
+
+    #[test]
+    fn esc_cancels_and_a_late_answer_is_ignored() {
+        let mut app = app();
+        update(&mut app, key(KeyCode::Enter));
+        let effects = update(&mut app, key(KeyCode::Esc));
+        assert!(matches!(effects.as_slice(), [Effect::Cancel(_)]));
+        assert!(app.in_flight.is_none());
+        assert_eq!(app.note, PanelNote::Cancelled(1));
+        update(&mut app, allow(1, true));
+        assert!(app.result.is_none());
+        // Esc with nothing in flight does nothing.
+        assert!(update(&mut app, key(KeyCode::Esc)).is_empty());
+    }
+
+    #[test]
+    fn transport_errors_show_but_do_not_count_as_latency() {
+        let mut app = app();
+        update(&mut app, key(KeyCode::Enter));
+        update(
+            &mut app,
+            Msg::CheckFinished {
+                id: 1,
+                exchange: Exchange {
+                    result: Err(PdpError::Timeout {
+                        url: "http://x".into(),
+                        after: Duration::from_secs(5),
+                    }),
+                    latency: Duration::from_secs(5),
+                    status: None,
+                    raw_body: None,
+                },
+            },
+        );
+        assert!(app.result.as_ref().unwrap().exchange.result.is_err());
+        assert!(app.targets[0].latencies.is_empty());
+    }
+
+    #[test]
+    fn live_mode_refires_after_the_debounce_of_the_latest_edit_only() {
+        let mut app = app();
+        let effects = update(&mut app, key(KeyCode::F(2)));
+        assert!(app.live);
+        assert_eq!(
+            check_id(&effects),
+            Some(1),
+            "turning live on checks at once"
+        );
+        update(&mut app, allow(1, true));
+        app.focus = Focus::Field(Field::UserAttributes);
+        type_text(&mut app, "{}");
+        let gens: Vec<u64> = type_text(&mut app, " ")
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Debounce { generation, .. } => Some(*generation),
+                _ => None,
+            })
+            .collect();
+        let latest = *gens.last().unwrap();
+        assert!(update(
+            &mut app,
+            Msg::DebounceElapsed {
+                generation: latest - 1
+            }
+        )
+        .is_empty());
+        let fired = update(&mut app, Msg::DebounceElapsed { generation: latest });
+        assert_eq!(check_id(&fired), Some(2));
+    }
+
+    #[test]
+    fn live_mode_does_not_debounce_an_invalid_form() {
+        let mut app = app();
+        update(&mut app, key(KeyCode::F(2)));
+        app.focus = Focus::Field(Field::Context);
+        let effects = type_text(&mut app, "{");
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Debounce { .. })));
+    }
+
+    #[test]
+    fn tab_and_shift_tab_cycle_the_focus_ring() {
+        let mut app = app();
+        for _ in 0..Focus::RING.len() {
+            update(&mut app, key(KeyCode::Tab));
+        }
+        assert_eq!(app.focus, Focus::Field(Field::User));
+        update(
+            &mut app,
+            Msg::Input(Event::Key(KeyEvent::new(
+                KeyCode::BackTab,
+                KeyModifiers::SHIFT,
+            ))),
+        );
+        assert_eq!(app.focus, Focus::Decision);
+    }
+
+    #[test]
+    fn q_quits_outside_text_fields_and_ctrl_c_everywhere() {
+        let mut app = app();
+        app.focus = Focus::Decision;
+        update(&mut app, key(KeyCode::Char('q')));
+        assert!(app.should_quit);
+        let mut app2 = self::app();
+        update(&mut app2, ctrl('c'));
+        assert!(app2.should_quit);
+    }
+
+    #[test]
+    fn help_opens_and_swallows_other_keys_until_closed() {
+        let mut app = app();
+        update(&mut app, key(KeyCode::F(1)));
+        assert_eq!(app.modals, vec![Modal::Help]);
+        assert!(update(&mut app, key(KeyCode::F(5))).is_empty());
+        update(&mut app, key(KeyCode::Char('x')));
+        assert_eq!(app.text(Field::User), "alice");
+        update(&mut app, key(KeyCode::Esc));
+        assert!(app.modals.is_empty());
+    }
+
+    #[test]
+    fn a_click_focuses_the_field_under_the_mouse() {
+        let mut app = app();
+        app.size = (80, 24);
+        let regions = layout::regions(Rect::new(0, 0, 80, 24));
+        let ctx = regions.fields[Field::Context.index()];
+        update(
+            &mut app,
+            Msg::Input(Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: ctx.x + 2,
+                row: ctx.y + 1,
+                modifiers: KeyModifiers::NONE,
+            })),
+        );
+        assert_eq!(app.focus, Focus::Field(Field::Context));
+        let dec = regions.decision;
+        update(
+            &mut app,
+            Msg::Input(Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: dec.x + 3,
+                row: dec.y + 3,
+                modifiers: KeyModifiers::NONE,
+            })),
+        );
+        assert_eq!(app.focus, Focus::Decision);
+    }
+
+    #[test]
+    fn paste_into_a_single_line_field_drops_newlines() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::Tenant);
+        update(&mut app, Msg::Input(Event::Paste("acme\r\n".into())));
+        assert_eq!(app.text(Field::Tenant), "acme");
+        app.focus = Focus::Field(Field::Context);
+        update(&mut app, Msg::Input(Event::Paste("{\r\n\"ip\": 1}".into())));
+        assert_eq!(app.text(Field::Context), "{\n\"ip\": 1}");
+        assert!(app.validation.is_ok());
+    }
+
+    #[test]
+    fn health_updates_land_on_their_target() {
+        let mut app = app();
+        let effects = update(&mut app, Msg::HealthTick);
+        assert!(
+            matches!(&effects[..], [Effect::Health { target: 0, url, .. }] if url == "http://127.0.0.1:9")
+        );
+        update(
+            &mut app,
+            Msg::HealthUpdated {
+                target: 0,
+                health: Health::Up,
+            },
+        );
+        assert_eq!(app.targets[0].health, Health::Up);
+    }
+
+    #[test]
+    fn target_tenant_fills_an_empty_tenant_field() {
+        let mut t = target();
+        t.tenant = Some("acme".into());
+        let input = CheckInput {
+            user: "a".into(),
+            action: "read".into(),
+            resource: "doc".into(),
+            ..CheckInput::default()
+        };
+        let app = App::new(vec![t], &input, Settings::default());
+        assert_eq!(
+            app.validation.unwrap().resource.tenant.as_deref(),
+            Some("acme")
+        );
+    }
+}

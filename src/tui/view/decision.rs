@@ -1,0 +1,435 @@
+//! The decision panel: a big ALLOW / DENY / ERROR badge with latency, HTTP status and check
+//! number, then every debug block the PDP returned and the sandbox trace; tabs for the exact
+//! request sent (key masked) and the raw response.
+
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Tabs, Wrap};
+use ratatui::Frame;
+use serde_json::Value;
+
+use crate::pdp::error::fmt_duration;
+use crate::pdp::types::{AllowedResult, DebugBlock};
+use crate::tui::app::{App, CheckOutcome, Focus, PanelNote, ResultTab};
+use crate::tui::theme::Theme;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const BADGE_WIDTH: u16 = 11;
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Decision;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
+        .title(Span::styled(" Result ", theme.heading()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [tabs_row, badge_row, _gap, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+
+    let selected = ResultTab::ALL
+        .iter()
+        .position(|t| *t == app.tab)
+        .unwrap_or(0);
+    frame.render_widget(
+        Tabs::new(ResultTab::ALL.map(|t| t.title()))
+            .select(selected)
+            .style(theme.dim())
+            .highlight_style(theme.key())
+            .divider("│"),
+        tabs_row,
+    );
+
+    render_badge_row(app, theme, frame, badge_row);
+
+    let lines = match (&app.result, app.tab) {
+        (Some(outcome), ResultTab::Decision) => decision_lines(outcome, theme),
+        (Some(outcome), ResultTab::Request) => request_lines(outcome, theme),
+        (Some(outcome), ResultTab::Response) => response_lines(outcome, theme),
+        (None, _) => idle_lines(app, theme),
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.scroll, 0)),
+        body,
+    );
+}
+
+fn render_badge_row(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let [badge, _gap, meta] = Layout::horizontal([
+        Constraint::Length(BADGE_WIDTH),
+        Constraint::Length(2),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    if let Some(flight) = &app.in_flight {
+        let frame_idx = (app.ticks as usize) % SPINNER.len();
+        let elapsed = app.settings.tick * (app.ticks.saturating_sub(flight.started_tick)) as u32;
+        let lines = vec![
+            Line::from(vec![
+                Span::styled(format!("{} ", SPINNER[frame_idx]), theme.accent()),
+                Span::styled(format!("Checking #{}…", flight.id), theme.heading()),
+            ]),
+            Line::styled(
+                format!(
+                    "{:.1} s, times out after {}",
+                    elapsed.as_secs_f64(),
+                    fmt_duration(app.settings.timeout)
+                ),
+                theme.dim(),
+            ),
+            Line::styled("Esc cancels", theme.dim()),
+        ];
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let Some(outcome) = &app.result else {
+        return;
+    };
+    let (word, style) = match &outcome.exchange.result {
+        Ok(r) if r.allow => ("ALLOW", theme.allow_badge()),
+        Ok(_) => ("DENY", theme.deny_badge()),
+        Err(_) => ("ERROR", theme.error_badge()),
+    };
+    frame.render_widget(
+        Paragraph::new(vec![Line::raw(""), Line::raw(word), Line::raw("")])
+            .alignment(Alignment::Center)
+            .style(style),
+        badge,
+    );
+    let ex = &outcome.exchange;
+    let status = match ex.status {
+        Some(s) => format!("HTTP {s}"),
+        None => "no HTTP answer".to_string(),
+    };
+    let mut third = vec![Span::styled(
+        format!("check #{}", outcome.id),
+        theme.heading(),
+    )];
+    match &ex.result {
+        Err(err) => third.push(Span::styled(format!(" · {}", err.kind()), theme.warn())),
+        Ok(_) if !outcome.target_name.is_empty() => third.push(Span::styled(
+            format!(" on {}", outcome.target_name),
+            theme.dim(),
+        )),
+        Ok(_) => {}
+    }
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(fmt_duration(ex.latency), theme.heading()),
+            Span::styled(" · ", theme.dim()),
+            Span::raw(status),
+        ]),
+        Line::styled(
+            format!("{} {}", outcome.request.method, outcome.request.url),
+            theme.dim(),
+        ),
+        Line::from(third),
+    ];
+    frame.render_widget(Paragraph::new(lines), meta);
+}
+
+fn idle_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
+    match &app.note {
+        PanelNote::Cancelled(id) => vec![
+            Line::styled(format!("Check #{id} cancelled."), theme.warn()),
+            Line::styled("Press Enter or F5 to check again.", theme.dim()),
+        ],
+        PanelNote::Invalid(err) => vec![
+            Line::styled("Cannot check yet:", theme.warn()),
+            Line::raw(err.to_string()),
+            Line::styled("Fix the field and press Enter.", theme.dim()),
+        ],
+        PanelNote::None if app.in_flight.is_some() => Vec::new(),
+        PanelNote::None => vec![
+            Line::styled("No check yet.", theme.heading()),
+            Line::styled(
+                "Press Enter (or F5) to send the query to the PDP.",
+                theme.dim(),
+            ),
+            Line::styled(
+                "F2 turns on live mode: every valid edit re-checks.",
+                theme.dim(),
+            ),
+        ],
+    }
+}
+
+fn decision_lines(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
+    match &outcome.exchange.result {
+        Ok(result) => explanation(result, theme),
+        Err(err) => {
+            let mut lines = vec![
+                Line::styled(err.to_string(), theme.warn()),
+                Line::raw(""),
+                Line::styled("What to do", theme.heading()),
+                Line::raw(err.hint()),
+            ];
+            if let Some(body) = &outcome.exchange.raw_body {
+                if !body.trim().is_empty() {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::styled("Body (see the Response tab)", theme.dim()));
+                    lines.extend(body.lines().take(6).map(|l| Line::raw(l.to_string())));
+                }
+            }
+            lines
+        }
+    }
+}
+
+fn explanation(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let Some(debug) = &result.debug else {
+        lines.push(Line::styled(
+            "The PDP sent no explanation (no `debug` in the answer).",
+            theme.dim(),
+        ));
+        lines.push(Line::styled(
+            "Run the PDP with PDP_DEBUG=true to see codes and reasons.",
+            theme.dim(),
+        ));
+        return lines;
+    };
+    let mut any = false;
+    for (name, block) in debug.blocks() {
+        any = true;
+        debug_block(&mut lines, name, block, theme);
+    }
+    for (key, value) in &debug.extra {
+        any = true;
+        lines.push(Line::styled(key.to_uppercase(), theme.heading()));
+        value_lines(&mut lines, value, 1, theme);
+    }
+    if !any {
+        lines.push(Line::styled(
+            "The debug object has no model blocks.",
+            theme.dim(),
+        ));
+    }
+    if let Some(trace) = &debug.sandbox_trace {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Sandbox trace", theme.heading()));
+        value_lines(&mut lines, trace, 1, theme);
+    }
+    lines
+}
+
+fn debug_block(lines: &mut Vec<Line<'static>>, name: &str, block: &DebugBlock, theme: Theme) {
+    let (mark, style) = if block.allow {
+        ("✔ allow", theme.allow())
+    } else {
+        ("✘ deny", theme.deny())
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<6}", name.to_uppercase()), theme.heading()),
+        Span::styled(mark, style),
+        Span::styled(
+            block
+                .code
+                .as_ref()
+                .map(|c| format!("  {c}"))
+                .unwrap_or_default(),
+            theme.accent(),
+        ),
+    ]));
+    if let Some(reason) = &block.reason {
+        lines.push(Line::raw(format!("  {reason}")));
+    }
+    let lists: [(&str, &Option<Vec<Value>>); 4] = [
+        ("allowing roles", &block.allowing_roles),
+        ("allowing rules", &block.allowing_rules),
+        ("matching user sets", &block.matching_usersets),
+        ("matching resource sets", &block.matching_resourcesets),
+    ];
+    for (label, list) in lists {
+        if let Some(items) = list {
+            let text = if items.is_empty() {
+                "none".to_string()
+            } else {
+                items.iter().map(compact).collect::<Vec<_>>().join(", ")
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {label}: "), theme.label()),
+                Span::raw(text),
+            ]));
+        }
+    }
+    for (key, value) in &block.extra {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {key}: "), theme.label()),
+            Span::raw(compact(value)),
+        ]));
+    }
+    if let Some(link) = &block.support_link {
+        lines.push(Line::from(vec![
+            Span::styled("  support: ", theme.label()),
+            Span::styled(link.clone(), theme.accent()),
+        ]));
+    }
+}
+
+/// A value on one line: strings bare, the rest as compact JSON.
+fn compact(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A JSON value as an indented outline: `key: value` for objects, `•` for array items.
+fn value_lines(lines: &mut Vec<Line<'static>>, value: &Value, depth: usize, theme: Theme) {
+    let pad = "  ".repeat(depth);
+    if let Some(node) = condition_node(value) {
+        let (mark, style) = if node.matched {
+            ("✔ ", theme.allow())
+        } else {
+            ("✘ ", theme.deny())
+        };
+        lines.push(Line::from(vec![
+            Span::raw(pad),
+            Span::styled(mark, style),
+            Span::raw(node.text),
+        ]));
+        for child in node.children {
+            value_lines(lines, child, depth + 1, theme);
+        }
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                if is_scalar(inner) {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{pad}{key}: "), theme.label()),
+                        scalar_span(inner, theme),
+                    ]));
+                } else {
+                    lines.push(Line::styled(format!("{pad}{key}:"), theme.label()));
+                    value_lines(lines, inner, depth + 1, theme);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                if is_scalar(item) {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{pad}• "), theme.dim()),
+                        scalar_span(item, theme),
+                    ]));
+                } else {
+                    lines.push(Line::styled(format!("{pad}•"), theme.dim()));
+                    value_lines(lines, item, depth + 1, theme);
+                }
+            }
+        }
+        scalar => lines.push(Line::from(vec![Span::raw(pad), scalar_span(scalar, theme)])),
+    }
+}
+
+/// A condition of the sandbox trace (`{attribute, operator, expected, actual, matched,
+/// children}`), shown as one line: `✔ user.clearance greater-than-equals 3 (actual 3)`.
+struct ConditionNode<'a> {
+    matched: bool,
+    text: String,
+    children: &'a [Value],
+}
+
+fn condition_node(value: &Value) -> Option<ConditionNode<'_>> {
+    let map = value.as_object()?;
+    let operator = map.get("operator")?.as_str()?;
+    let matched = map.get("matched")?.as_bool()?;
+    let children = map
+        .get("children")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let text = match map.get("attribute").and_then(Value::as_str) {
+        Some(attribute) => {
+            let expected = map.get("expected").map(compact).unwrap_or_default();
+            let actual = match map.get("actual") {
+                None | Some(Value::Null) => "absent".to_string(),
+                Some(v) => compact(v),
+            };
+            format!("{attribute} {operator} {expected} (actual {actual})")
+        }
+        None => operator.to_string(),
+    };
+    Some(ConditionNode {
+        matched,
+        text,
+        children,
+    })
+}
+
+fn is_scalar(value: &Value) -> bool {
+    match value {
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => true,
+    }
+}
+
+fn scalar_span(value: &Value, theme: Theme) -> Span<'static> {
+    match value {
+        Value::Bool(true) => Span::styled("true", theme.allow()),
+        Value::Bool(false) => Span::styled("false", theme.deny()),
+        other => Span::raw(compact(other)),
+    }
+}
+
+fn request_lines(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
+    let req = &outcome.request;
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", req.method), theme.heading()),
+        Span::styled(req.url.clone(), theme.accent()),
+    ])];
+    for (name, value) in &req.headers {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{name}: "), theme.label()),
+            Span::raw(value.clone()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(req.body.lines().map(|l| Line::raw(l.to_string())));
+    lines
+}
+
+fn response_lines(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
+    let ex = &outcome.exchange;
+    let mut lines = Vec::new();
+    match ex.status {
+        Some(status) => lines.push(Line::from(vec![
+            Span::styled(format!("HTTP {status}"), theme.heading()),
+            Span::styled(format!(" · {}", fmt_duration(ex.latency)), theme.dim()),
+        ])),
+        None => lines.push(Line::styled("No HTTP answer", theme.warn())),
+    }
+    lines.push(Line::raw(""));
+    match &ex.raw_body {
+        Some(body) => {
+            let pretty = serde_json::from_str::<Value>(body)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| body.clone());
+            lines.extend(pretty.lines().map(|l| Line::raw(l.to_string())));
+        }
+        None => {
+            if let Err(err) = &ex.result {
+                lines.push(Line::styled(err.to_string(), Style::default()));
+            }
+        }
+    }
+    lines
+}

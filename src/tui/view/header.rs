@@ -1,0 +1,58 @@
+//! The top line: which environment (and that it is the sandbox), its health dot, the tenant
+//! the next check goes to, live mode, the PDP URL and the masked key — most important first,
+//! so a narrow terminal cuts only the tail.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::tui::app::{App, Field, Health, TargetKind};
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let wide = area.width >= 110;
+    let mut spans = vec![Span::styled(" permit-tui ", theme.heading())];
+    let sep = || Span::styled(" │ ", theme.dim());
+    match app.target() {
+        Some(t) => {
+            let (dot, style, word) = match &t.health {
+                Health::Up => ("●", theme.allow(), "healthy"),
+                Health::Degraded(_) => ("●", theme.warn(), "degraded"),
+                Health::Down(_) => ("●", theme.deny(), "down"),
+                Health::Unknown => ("○", theme.dim(), "health unknown"),
+            };
+            spans.push(Span::styled(dot, style));
+            spans.push(Span::raw(" "));
+            if t.target.kind == TargetKind::Sandbox {
+                spans.push(Span::styled("sandbox ", theme.warn()));
+            }
+            spans.push(Span::styled(t.target.name.clone(), theme.heading()));
+            if wide || !matches!(t.health, Health::Up) {
+                spans.push(Span::styled(format!(" ({word})"), theme.dim()));
+            }
+            // The tenant the next check goes to: the form's, else the environment's default.
+            let form_tenant = app.text(Field::Tenant).trim().to_string();
+            let tenant = Some(form_tenant)
+                .filter(|t| !t.is_empty())
+                .or_else(|| t.target.tenant.clone())
+                .unwrap_or_else(|| "default".into());
+            spans.push(sep());
+            spans.push(Span::styled("tenant ", theme.dim()));
+            spans.push(Span::raw(tenant));
+            if app.live {
+                spans.push(sep());
+                spans.push(Span::styled("LIVE", theme.allow()));
+            }
+            spans.push(sep());
+            spans.push(Span::styled(t.target.pdp_url.clone(), theme.accent()));
+            spans.push(sep());
+            spans.push(Span::styled("key ", theme.dim()));
+            spans.push(Span::raw(
+                t.target.masked_key().unwrap_or_else(|| "none".into()),
+            ));
+        }
+        None => spans.push(Span::styled("no environment", theme.warn())),
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

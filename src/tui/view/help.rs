@@ -1,0 +1,79 @@
+//! The `?` overlay: every binding of the keymap table, grouped by where it applies, in two
+//! columns so it fits an 80×24 terminal.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::tui::keymap::{self, Context};
+use crate::tui::theme::Theme;
+
+type Section = (Context, Vec<(String, &'static str)>);
+
+fn column(sections: &[Section], theme: Theme) -> (Vec<Line<'static>>, u16) {
+    let key_width = sections
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let mut lines = Vec::new();
+    let mut width = 0;
+    for (ctx, rows) in sections {
+        if rows.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(ctx.title(), theme.heading()));
+        for (keys, description) in rows {
+            let pad = key_width - keys.chars().count();
+            width = width.max(key_width + description.chars().count() + 4);
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {keys}{} ", " ".repeat(pad)), theme.key()),
+                Span::raw(*description),
+            ]));
+        }
+    }
+    (lines, width as u16)
+}
+
+pub fn render(theme: Theme, frame: &mut Frame, area: Rect) {
+    let sections = keymap::help_sections();
+    let (left, right): (Vec<Section>, Vec<Section>) = sections
+        .into_iter()
+        .partition(|(ctx, _)| matches!(ctx, Context::Global | Context::Help));
+    let (mut left, left_width) = column(&left, theme);
+    let (right, right_width) = column(&right, theme);
+    left.push(Line::raw(""));
+    left.push(Line::styled(
+        "Text fields take every printable key.",
+        theme.dim(),
+    ));
+    left.push(Line::styled("A mouse click focuses a field.", theme.dim()));
+    let width = (left_width + right_width + 5).min(area.width.saturating_sub(2));
+    let height = (left.len().max(right.len()) as u16 + 2).min(area.height.saturating_sub(2));
+    let popup = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.focused_border())
+        .title(Span::styled(" Keys · Esc closes ", theme.heading()));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [l, _gap, r] = Layout::horizontal([
+        Constraint::Length(left_width),
+        Constraint::Length(2),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right), r);
+}

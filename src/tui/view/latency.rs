@@ -1,0 +1,124 @@
+//! The latency panel: a sparkline of this environment's recent checks with min, p50, p95,
+//! p99, max and count, or a histogram of the same samples on a key.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, BorderType, Borders, Paragraph, Sparkline};
+use ratatui::Frame;
+
+use crate::pdp::error::fmt_duration;
+use crate::tui::app::App;
+use crate::tui::latency::histogram;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let name = app
+        .target()
+        .map(|t| t.target.name.clone())
+        .unwrap_or_default();
+    let view = if app.show_histogram {
+        "histogram"
+    } else {
+        "recent"
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border())
+        .title(Span::styled(
+            format!(" Latency · {name} · {view} "),
+            theme.heading(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(target) = app.target() else {
+        return;
+    };
+    let ring = &target.latencies;
+    let Some(stats) = ring.stats() else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "No answered checks yet on this environment.",
+                theme.dim(),
+            )),
+            inner,
+        );
+        return;
+    };
+    let [numbers, chart] =
+        Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
+    let item = |label: &str, d| {
+        vec![
+            Span::styled(format!("{label} "), theme.label()),
+            Span::styled(fmt_duration(d), theme.heading()),
+            Span::raw("  "),
+        ]
+    };
+    let mut first: Vec<Span> = Vec::new();
+    first.extend(item("min", stats.min));
+    first.extend(item("p50", stats.p50));
+    first.extend(item("p95", stats.p95));
+    let mut second: Vec<Span> = Vec::new();
+    second.extend(item("p99", stats.p99));
+    second.extend(item("max", stats.max));
+    second.push(Span::styled("n ", theme.label()));
+    second.push(Span::styled(format!("{}", stats.count), theme.heading()));
+    if ring.total as usize > stats.count {
+        second.push(Span::styled(format!(" (of {})", ring.total), theme.dim()));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        numbers,
+    );
+    if chart.height == 0 {
+        return;
+    }
+    if app.show_histogram {
+        let bins = (chart.width / 6).max(1) as usize;
+        let bars: Vec<Bar> = histogram(ring, bins)
+            .into_iter()
+            .map(|(upper, count)| {
+                Bar::default()
+                    .value(count)
+                    .label(Line::raw(short(upper)))
+                    .style(theme.accent())
+            })
+            .collect();
+        frame.render_widget(
+            BarChart::default()
+                .data(BarGroup::default().bars(&bars))
+                .bar_width(5)
+                .bar_gap(1)
+                .value_style(theme.heading()),
+            chart,
+        );
+    } else {
+        // The most recent samples that fit, newest on the right.
+        let width = chart.width as usize;
+        let data: Vec<u64> = ring
+            .samples()
+            .rev()
+            .take(width)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .map(|d| d.as_micros() as u64)
+            .collect();
+        frame.render_widget(
+            Sparkline::default().data(&data).style(theme.accent()),
+            chart,
+        );
+    }
+}
+
+/// A bin label that fits in five columns.
+fn short(d: std::time::Duration) -> String {
+    let us = d.as_micros();
+    if us < 1_000 {
+        format!("{us}µ")
+    } else if us < 100_000 {
+        format!("{:.1}m", us as f64 / 1000.0)
+    } else {
+        format!("{}m", us / 1000)
+    }
+}

@@ -1,0 +1,152 @@
+//! End to end: the real binary in a pseudo-terminal, read through a vt100 parser. Empty
+//! config and data dirs and no PERMIT_* variables, so it starts the embedded sandbox; Enter
+//! shows a decision; `q` (outside the text fields) quits with 0 and leaves the alternate
+//! screen.
+
+use std::io::{Read, Write};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const ROWS: u16 = 24;
+const COLS: u16 = 80;
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Screen {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    bytes: mpsc::Receiver<Vec<u8>>,
+}
+
+impl Screen {
+    /// Feeds output into the parser until `pred` holds for the screen text, or panics after
+    /// `WAIT` with the last screen.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.parser.screen().contents();
+            if pred(&text) {
+                return text;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self
+                .bytes
+                .recv_timeout(left.min(Duration::from_millis(200)))
+            {
+                Ok(chunk) => {
+                    self.parser.process(&chunk);
+                    self.raw.extend_from_slice(&chunk);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) if !left.is_zero() => {}
+                Err(_) => panic!("timed out waiting for {what}; screen:\n{text}"),
+            }
+        }
+    }
+
+    /// Reads whatever comes until the pty closes (the child exited) or `WAIT` passes.
+    fn drain(&mut self) {
+        let deadline = Instant::now() + WAIT;
+        while let Ok(chunk) = self
+            .bytes
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            self.parser.process(&chunk);
+            self.raw.extend_from_slice(&chunk);
+        }
+    }
+}
+
+#[test]
+fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
+    let config = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_permit-tui"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PERMIT_") || key == "NO_COLOR" {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env("PERMIT_TUI_CONFIG_DIR", config.path());
+    cmd.env("PERMIT_TUI_DATA_DIR", data.path());
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if tx.send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let mut writer = pty.master.take_writer().unwrap();
+    let mut screen = Screen {
+        parser: vt100::Parser::new(
+            std::num::NonZeroU16::new(ROWS).unwrap(),
+            std::num::NonZeroU16::new(COLS).unwrap(),
+            0,
+        ),
+        raw: Vec::new(),
+        bytes: rx,
+    };
+
+    let first = screen.wait_for("the first frame", |s| {
+        s.contains("sandbox dev") && s.contains("No check yet")
+    });
+    assert!(first.contains("alice"), "demo query prefilled:\n{first}");
+    assert!(
+        !first.contains("permit_key_sandbox_dev"),
+        "key masked:\n{first}"
+    );
+
+    writer.write_all(b"\r").unwrap();
+    writer.flush().unwrap();
+    let decided = screen.wait_for("a decision", |s| {
+        s.contains("ALLOW") && s.contains("check #1")
+    });
+    assert!(decided.contains("HTTP 200"), "{decided}");
+
+    // Shift-Tab moves the focus from the first field to the decision panel, where q quits.
+    writer.write_all(b"\x1b[Z").unwrap();
+    writer.flush().unwrap();
+    screen.wait_for("the panel hints", |s| s.contains("q quit"));
+    writer.write_all(b"q").unwrap();
+    writer.flush().unwrap();
+
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_tx.send(child.wait());
+    });
+    let status = done_rx
+        .recv_timeout(WAIT)
+        .expect("the explorer exits after q")
+        .unwrap();
+    assert!(status.success(), "exit status {status:?}");
+    drop(writer);
+    screen.drain();
+    let leave_alt_screen = b"\x1b[?1049l";
+    assert!(
+        screen
+            .raw
+            .windows(leave_alt_screen.len())
+            .any(|w| w == leave_alt_screen),
+        "the terminal was not restored (no leave-alternate-screen sequence)"
+    );
+}
