@@ -227,14 +227,32 @@ pub fn summaries(config: &Config) -> Vec<EnvironmentSummary> {
 
 /// The environment a run starts in: the active one; with none, `from-env` when
 /// `PERMIT_PDP_URL` or `PERMIT_API_KEY` is set, else `sandbox-dev`.
+/// An active name that is neither configured nor a sandbox environment (a hand-edit) is
+/// ignored; [`active_notice`] says so.
 pub fn active_name(config: &Config) -> String {
     match &config.active {
-        Some(name) => name.clone(),
-        None if config.overrides.pdp_url.is_some() || config.overrides.api_key.is_some() => {
+        Some(name) if config.get(name).is_some() || is_sandbox_name(name) => name.clone(),
+        _ if config.overrides.pdp_url.is_some() || config.overrides.api_key.is_some() => {
             FROM_ENV.to_string()
         }
-        None => SANDBOX_DEV.to_string(),
+        _ => SANDBOX_DEV.to_string(),
     }
+}
+
+/// A notice when `active` names no known environment, for the start-up notices.
+pub fn active_notice(config: &Config) -> Option<crate::store::Notice> {
+    let name = config.active.as_deref()?;
+    if config.get(name).is_some() || is_sandbox_name(name) {
+        return None;
+    }
+    Some(crate::store::Notice::new(
+        Some(config.path()),
+        None,
+        format!(
+            "the active environment `{name}` is not defined; using `{}`",
+            active_name(config)
+        ),
+    ))
 }
 
 /// Resolves `name` (None: the run's environment, see [`active_name`]). The run's environment

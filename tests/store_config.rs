@@ -40,6 +40,16 @@ fn config_round_trips_through_store_open() {
     assert_eq!(again.config.environments, store.config.environments);
     assert_eq!(again.config.active.as_deref(), Some("local"));
     assert_eq!(again.config.check_timeout, Duration::from_millis(750));
+    // An active name that matches nothing falls back, with a notice.
+    let mut typo = again.config.clone();
+    typo.active = Some("lcoal".into());
+    assert_eq!(targets::active_name(&typo), "sandbox-dev");
+    let notice = targets::active_notice(&typo).unwrap();
+    assert!(
+        notice.to_string().contains("`lcoal` is not defined"),
+        "{notice}"
+    );
+    assert!(targets::active_notice(&again.config).is_none());
     // Removing the active one clears it.
     let mut config = again.config;
     config.remove("local");

@@ -86,7 +86,10 @@ impl<E: std::fmt::Display> From<E> for Fail {
 pub async fn run(args: EnvArgs) -> anyhow::Result<i32> {
     let paths = Paths::discover();
     let (mut config, notices) = Config::load(&paths);
-    for notice in &notices {
+    for notice in notices
+        .iter()
+        .chain(targets::active_notice(&config).as_ref())
+    {
         eprintln!("warning: {notice}");
     }
     let result = match args.command {
