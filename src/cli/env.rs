@@ -207,11 +207,22 @@ async fn add(config: &mut Config, args: AddArgs) -> Result<(), Fail> {
     let name = env.name.clone();
     let (masked, source) = (env.masked_key(), env.key().1);
     let stores_key = env.key.is_some();
-    config.upsert(env);
-    if args.make_active {
-        config.active = Some(name.clone());
+    let (force, make_active) = (args.force, args.make_active);
+    let added = config.update(|c| {
+        if c.get(&env.name).is_some() && !force {
+            return false;
+        }
+        c.upsert(env);
+        if make_active {
+            c.active = Some(name.clone());
+        }
+        true
+    })?;
+    if !added {
+        return Err(Fail(format!(
+            "an environment named `{name}` exists; pass --force to replace it"
+        )));
     }
-    config.save()?;
     println!(
         "added `{name}`: PDP {pdp_url}, API {api_url}, key {} ({source})",
         masked.unwrap_or_else(|| "none".to_string())
@@ -394,10 +405,10 @@ fn remove(config: &mut Config, name: &str) -> Result<(), Fail> {
         )));
     }
     let was_active = config.active.as_deref() == Some(name);
-    if config.remove(name).is_none() {
+    if config.get(name).is_none() {
         return Err(Fail(unknown(config, name)));
     }
-    config.save()?;
+    config.update(|c| c.remove(name))?;
     println!("removed `{name}`");
     if was_active {
         println!(
@@ -412,8 +423,7 @@ fn use_env(config: &mut Config, name: &str) -> Result<(), Fail> {
     if config.get(name).is_none() && !targets::is_sandbox_name(name) {
         return Err(Fail(unknown(config, name)));
     }
-    config.active = Some(name.to_string());
-    config.save()?;
+    config.update(|c| c.active = Some(name.to_string()))?;
     println!("`{name}` is now the active environment");
     Ok(())
 }
