@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod env;
 pub mod sandbox;
 pub mod test;
 
@@ -34,6 +35,8 @@ pub enum Command {
     Diff(test::DiffArgs),
     /// Bounded load probe against a PDP: latency percentiles, req/s, errors by kind.
     Bench(bench::BenchArgs),
+    /// Manage environments: list, add (optionally discovering it from an API key), remove, use.
+    Env(env::EnvArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -45,5 +48,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Test(args)) => test::run_test(args).await,
         Some(Command::Diff(args)) => test::run_diff_command(args).await,
         Some(Command::Bench(args)) => bench::run(args).await,
+        Some(Command::Env(args)) => env::run(args).await,
     }
 }
