@@ -126,14 +126,23 @@ where
             _ = ticks.tick(), if wants_ticks => Msg::Tick,
             _ = health.tick() => Msg::HealthTick,
         };
+        let before = app.in_flight.as_ref().map(|f| f.id);
         for effect in update::update(app, msg) {
             runtime.perform(effect);
         }
         if app.should_quit {
             break;
         }
+        // A check just left: its spinner is drawn at the next tick, unless the answer comes
+        // first. A fast check then never flashes a spinner, and drawing does not compete for
+        // the CPU with the request being timed.
+        let check_started =
+            app.in_flight.is_some() && app.in_flight.as_ref().map(|f| f.id) != before;
+        if check_started {
+            ticks.reset();
+        }
         // Batch: redraw only when nothing else is already waiting.
-        if rx.is_empty() {
+        if rx.is_empty() && !check_started {
             draw(terminal, app, &options)?;
         }
     }
