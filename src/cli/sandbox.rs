@@ -23,15 +23,25 @@ pub struct SandboxArgs {
 }
 
 pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
-    let loaded = if args.policy.is_empty() { Sandbox::bundled() } else { Sandbox::from_files(&args.policy) };
+    let loaded = if args.policy.is_empty() {
+        Sandbox::bundled()
+    } else {
+        Sandbox::from_files(&args.policy)
+    };
     let sandbox = match loaded {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: the policy does not load\n  file:   {}\n  at:     {}\n  reason: {}", e.file, e.path, e.reason);
+            eprintln!(
+                "error: the policy does not load\n  file:   {}\n  at:     {}\n  reason: {}",
+                e.file, e.path, e.reason
+            );
             return Ok(2);
         }
     };
-    let opts = ServeOptions { allow_remote: args.allow_remote, verbose: args.verbose };
+    let opts = ServeOptions {
+        allow_remote: args.allow_remote,
+        verbose: args.verbose,
+    };
     let running = match serve(sandbox.clone(), args.bind, opts).await {
         Ok(r) => r,
         Err(e) => {
@@ -41,9 +51,15 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
     };
     println!("permit-tui sandbox PDP listening on {}", running.url());
     for env in sandbox.environments() {
-        println!("  environment {}/{} ({}): API key {}", env.project, env.key, env.name, env.api_key);
+        println!(
+            "  environment {}/{} ({}): API key {}",
+            env.project, env.key, env.name, env.api_key
+        );
     }
-    println!("  organization key (REST API, sees every environment): {}", sandbox.org_api_key());
+    println!(
+        "  organization key (REST API, sees every environment): {}",
+        sandbox.org_api_key()
+    );
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("error: cannot wait for Ctrl-C: {e}");

@@ -153,7 +153,12 @@ pub fn compile(value: &Value, path: &str) -> Result<Cond, CompileError> {
 
 const MAX_DEPTH: usize = 64;
 
-fn compile_node(value: &Value, path: &str, attr: Option<&str>, depth: usize) -> Result<Cond, CompileError> {
+fn compile_node(
+    value: &Value,
+    path: &str,
+    attr: Option<&str>,
+    depth: usize,
+) -> Result<Cond, CompileError> {
     if depth > MAX_DEPTH {
         return Err(err(path, "conditions are nested too deeply"));
     }
@@ -172,11 +177,19 @@ fn compile_node(value: &Value, path: &str, attr: Option<&str>, depth: usize) -> 
                 Cond::All(parts)
             })
         }
-        other => Err(err(path, format!("expected a condition object, found {}", kind_of(other)))),
+        other => Err(err(
+            path,
+            format!("expected a condition object, found {}", kind_of(other)),
+        )),
     }
 }
 
-fn compile_list(items: &[Value], path: &str, attr: Option<&str>, depth: usize) -> Result<Vec<Cond>, CompileError> {
+fn compile_list(
+    items: &[Value],
+    path: &str,
+    attr: Option<&str>,
+    depth: usize,
+) -> Result<Vec<Cond>, CompileError> {
     items
         .iter()
         .enumerate()
@@ -184,12 +197,26 @@ fn compile_list(items: &[Value], path: &str, attr: Option<&str>, depth: usize) -
         .collect()
 }
 
-fn compile_entry(key: &str, inner: &Value, path: &str, attr: Option<&str>, depth: usize) -> Result<Cond, CompileError> {
+fn compile_entry(
+    key: &str,
+    inner: &Value,
+    path: &str,
+    attr: Option<&str>,
+    depth: usize,
+) -> Result<Cond, CompileError> {
     if let Some(kind) = group_kind(key) {
         let children = match inner {
             Value::Array(items) => compile_list(items, path, attr, depth)?,
             Value::Object(_) => vec![compile_node(inner, path, attr, depth + 1)?],
-            other => return Err(err(path, format!("`{key}` takes a list of conditions, found {}", kind_of(other)))),
+            other => {
+                return Err(err(
+                    path,
+                    format!(
+                        "`{key}` takes a list of conditions, found {}",
+                        kind_of(other)
+                    ),
+                ))
+            }
         };
         return Ok(match kind {
             "anyOf" => Cond::Any(children),
@@ -218,27 +245,61 @@ fn compile_entry(key: &str, inner: &Value, path: &str, attr: Option<&str>, depth
 
 fn is_attribute_path(key: &str) -> bool {
     let root = key.split('.').next().unwrap_or("");
-    matches!(root, "user" | "subject" | "resource" | "tenant" | "context" | "environment") && key.contains('.')
+    matches!(
+        root,
+        "user" | "subject" | "resource" | "tenant" | "context" | "environment"
+    ) && key.contains('.')
 }
 
-fn compile_operator(attribute: &str, op_name: &str, operand: &Value, path: &str, depth: usize) -> Result<Cond, CompileError> {
+fn compile_operator(
+    attribute: &str,
+    op_name: &str,
+    operand: &Value,
+    path: &str,
+    depth: usize,
+) -> Result<Cond, CompileError> {
     let op = Op::parse(op_name).ok_or_else(|| {
-        err(path, format!("unknown operator `{op_name}` (known: {})", OPERATORS.join(", ")))
+        err(
+            path,
+            format!(
+                "unknown operator `{op_name}` (known: {})",
+                OPERATORS.join(", ")
+            ),
+        )
     })?;
     let operand = if op.is_match() {
         let inner = match operand {
             Value::Object(map) => map.get("match").unwrap_or(operand),
-            other => return Err(err(path, format!("`{op_name}` takes {{\"match\": conditions}}, found {}", kind_of(other)))),
+            other => {
+                return Err(err(
+                    path,
+                    format!(
+                        "`{op_name}` takes {{\"match\": conditions}}, found {}",
+                        kind_of(other)
+                    ),
+                ))
+            }
         };
-        Operand::Match(Box::new(compile_relative(inner, &format!("{path}.match"), depth + 1)?))
-    } else if let Some(r) = operand.as_object().and_then(|m| if m.len() == 1 { m.get("ref") } else { None }) {
+        Operand::Match(Box::new(compile_relative(
+            inner,
+            &format!("{path}.match"),
+            depth + 1,
+        )?))
+    } else if let Some(r) =
+        operand
+            .as_object()
+            .and_then(|m| if m.len() == 1 { m.get("ref") } else { None })
+    {
         match r.as_str() {
             Some(target) => Operand::Ref(target.to_string()),
             None => return Err(err(path, "`ref` must be a string attribute path")),
         }
     } else {
         if op == Op::Between && !matches!(operand, Value::Array(a) if a.len() == 2) {
-            return Err(err(path, "`between` takes a list of two bounds [low, high]"));
+            return Err(err(
+                path,
+                "`between` takes a list of two bounds [low, high]",
+            ));
         }
         Operand::Value(operand.clone())
     };
@@ -276,15 +337,32 @@ fn compile_relative(value: &Value, path: &str, depth: usize) -> Result<Cond, Com
                     });
                 } else {
                     match inner {
-                        Value::Object(_) => parts.push(compile_node(inner, &here, Some(key), depth + 1)?),
-                        other => return Err(err(&here, format!("field `{key}` needs an operator object, found {}", kind_of(other)))),
+                        Value::Object(_) => {
+                            parts.push(compile_node(inner, &here, Some(key), depth + 1)?)
+                        }
+                        other => {
+                            return Err(err(
+                                &here,
+                                format!(
+                                    "field `{key}` needs an operator object, found {}",
+                                    kind_of(other)
+                                ),
+                            ))
+                        }
                     }
                 }
             }
-            Ok(if parts.len() == 1 { parts.pop().unwrap_or(Cond::All(Vec::new())) } else { Cond::All(parts) })
+            Ok(if parts.len() == 1 {
+                parts.pop().unwrap_or(Cond::All(Vec::new()))
+            } else {
+                Cond::All(parts)
+            })
         }
         Value::Null => Ok(Cond::All(Vec::new())),
-        other => Err(err(path, format!("expected a condition object, found {}", kind_of(other)))),
+        other => Err(err(
+            path,
+            format!("expected a condition object, found {}", kind_of(other)),
+        )),
     }
 }
 
@@ -304,7 +382,45 @@ pub fn kind_of(v: &Value) -> &'static str {
 #[derive(Clone, Copy)]
 pub enum Scope<'a> {
     Input(&'a Input),
+    Layered(&'a Layered<'a>),
     Object(&'a Value),
+}
+
+/// The same attributes as `Input`, but unmerged: each root is a stack of borrowed layers,
+/// highest precedence first, so the hot path merges nothing and clones nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Layered<'a> {
+    pub user: [Option<&'a Map<String, Value>>; 3],
+    pub resource: [Option<&'a Map<String, Value>>; 3],
+    pub tenant: [Option<&'a Map<String, Value>>; 3],
+    pub context: [Option<&'a Map<String, Value>>; 3],
+}
+
+impl Layered<'_> {
+    pub fn lookup(&self, path: &str) -> Option<&Value> {
+        let (root, rest) = path.split_once('.').unwrap_or((path, ""));
+        let layers = match root {
+            "user" | "subject" => &self.user,
+            "resource" => &self.resource,
+            "tenant" => &self.tenant,
+            "context" | "environment" => &self.context,
+            _ => return None,
+        };
+        if rest.is_empty() {
+            return None;
+        }
+        let head = rest.split('.').next().unwrap_or(rest);
+        for layer in layers.iter().flatten() {
+            if let Some(v) = layer.get(rest) {
+                return Some(v);
+            }
+            // The highest layer holding the top-level key wins, as in a shallow merge.
+            if let Some(v) = layer.get(head) {
+                return walk(v, rest.get(head.len() + 1..).unwrap_or(""));
+            }
+        }
+        None
+    }
 }
 
 /// The merged attributes a condition sees.
@@ -334,6 +450,7 @@ impl Scope<'_> {
     fn lookup(&self, path: &str) -> Option<&Value> {
         match self {
             Scope::Input(input) => input.lookup(path),
+            Scope::Layered(layers) => layers.lookup(path),
             Scope::Object(obj) => walk(obj, path),
         }
     }
@@ -358,7 +475,11 @@ pub fn eval(cond: &Cond, scope: Scope<'_>) -> bool {
         Cond::All(cs) => cs.iter().all(|c| eval(c, scope)),
         Cond::Any(cs) => cs.iter().any(|c| eval(c, scope)),
         Cond::Not(c) => !eval(c, scope),
-        Cond::Leaf { attribute, op, operand } => {
+        Cond::Leaf {
+            attribute,
+            op,
+            operand,
+        } => {
             let actual = scope.lookup(attribute);
             leaf(*op, actual, operand, scope)
         }
@@ -382,7 +503,11 @@ pub fn eval_traced(cond: &Cond, scope: Scope<'_>) -> ConditionTrace {
             let child = eval_traced(c, scope);
             ConditionTrace::group("not", !child.matched, vec![child])
         }
-        Cond::Leaf { attribute, op, operand } => {
+        Cond::Leaf {
+            attribute,
+            op,
+            operand,
+        } => {
             let actual = scope.lookup(attribute);
             let matched = leaf(*op, actual, operand, scope);
             let (expected, children) = match operand {
@@ -391,7 +516,10 @@ pub fn eval_traced(cond: &Cond, scope: Scope<'_>) -> ConditionTrace {
                     serde_json::json!({"ref": r, "value": scope.lookup(r).cloned()}),
                     Vec::new(),
                 ),
-                Operand::Match(inner) => (Value::String("match".into()), match_children(*op, actual, inner)),
+                Operand::Match(inner) => (
+                    Value::String("match".into()),
+                    match_children(*op, actual, inner),
+                ),
             };
             ConditionTrace {
                 attribute: Some(attribute.clone()),
@@ -407,10 +535,13 @@ pub fn eval_traced(cond: &Cond, scope: Scope<'_>) -> ConditionTrace {
 
 fn match_children(op: Op, actual: Option<&Value>, inner: &Cond) -> Vec<ConditionTrace> {
     match (op, actual) {
-        (Op::ObjectMatch, Some(obj @ Value::Object(_))) => vec![eval_traced(inner, Scope::Object(obj))],
-        (Op::AnyMatch | Op::AllMatch, Some(Value::Array(items))) => {
-            items.iter().map(|item| eval_traced(inner, Scope::Object(item))).collect()
+        (Op::ObjectMatch, Some(obj @ Value::Object(_))) => {
+            vec![eval_traced(inner, Scope::Object(obj))]
         }
+        (Op::AnyMatch | Op::AllMatch, Some(Value::Array(items))) => items
+            .iter()
+            .map(|item| eval_traced(inner, Scope::Object(item)))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -426,8 +557,12 @@ fn leaf(op: Op, actual: Option<&Value>, operand: &Operand, scope: Scope<'_>) -> 
         Operand::Match(inner) => {
             return match (op, actual) {
                 (Op::ObjectMatch, Value::Object(_)) => eval(inner, Scope::Object(actual)),
-                (Op::AnyMatch, Value::Array(items)) => items.iter().any(|i| eval(inner, Scope::Object(i))),
-                (Op::AllMatch, Value::Array(items)) => items.iter().all(|i| eval(inner, Scope::Object(i))),
+                (Op::AnyMatch, Value::Array(items)) => {
+                    items.iter().any(|i| eval(inner, Scope::Object(i)))
+                }
+                (Op::AllMatch, Value::Array(items)) => {
+                    items.iter().all(|i| eval(inner, Scope::Object(i)))
+                }
                 _ => false,
             }
         }
@@ -445,7 +580,8 @@ fn compare(op: Op, actual: &Value, expected: &Value) -> bool {
         Op::Lte => order(actual, expected).is_some_and(|o| o.is_le()),
         Op::Between => match expected.as_array().map(Vec::as_slice) {
             Some([lo, hi]) => {
-                order(actual, lo).is_some_and(|o| o.is_ge()) && order(actual, hi).is_some_and(|o| o.is_le())
+                order(actual, lo).is_some_and(|o| o.is_ge())
+                    && order(actual, hi).is_some_and(|o| o.is_le())
             }
             _ => false,
         },

@@ -8,7 +8,8 @@ use super::conditions::{self, Input, Scope};
 use super::load::split_instance;
 use super::store::{CompiledSet, Env, SetRef, UserRec};
 use super::trace::{
-    AbacTrace, RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, RuleTrace, SandboxTrace, SetTrace, TRACE_VERSION,
+    AbacTrace, RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, RuleTrace, SandboxTrace,
+    SetTrace, TRACE_VERSION,
 };
 use crate::pdp::types::{AllowedQuery, AllowedResult, Debug, DebugBlock};
 
@@ -62,7 +63,10 @@ impl<'a> Facts<'a> {
         let tenant = q.resource.tenant.as_deref().unwrap_or("");
         let user = env.users.get(&q.user.key);
         let rt = env.resources.get(&q.resource.kind);
-        let roles_in_tenant = user.and_then(|u| u.tenant_roles.get(tenant)).map(Vec::as_slice).unwrap_or(&[]);
+        let roles_in_tenant = user
+            .and_then(|u| u.tenant_roles.get(tenant))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         Facts {
             env,
             q,
@@ -92,16 +96,33 @@ impl<'a> Facts<'a> {
     }
 
     fn precondition_reason(&self, code: &str) -> String {
-        let (u, t, a, ty) = (&self.q.user.key, self.tenant, &self.q.action, &self.q.resource.kind);
+        let (u, t, a, ty) = (
+            &self.q.user.key,
+            self.tenant,
+            &self.q.action,
+            &self.q.resource.kind,
+        );
         match code {
             "no_such_resource" => {
-                format!("resource type '{ty}' is not defined. known resource types: {}", fmt_list(&self.env.resource_order))
+                format!(
+                    "resource type '{ty}' is not defined. known resource types: {}",
+                    fmt_list(&self.env.resource_order)
+                )
             }
             "no_such_action" => format!(
                 "action '{a}' is not defined on resource type '{ty}'. known actions on '{ty}': {}",
-                fmt_list(self.env.resources.get(ty.as_str()).map(|r| r.actions.as_slice()).unwrap_or(&[]))
+                fmt_list(
+                    self.env
+                        .resources
+                        .get(ty.as_str())
+                        .map(|r| r.actions.as_slice())
+                        .unwrap_or(&[])
+                )
             ),
-            "no_such_tenant" => format!("tenant '{t}' does not exist. existing tenants: {}", fmt_list(&self.env.tenant_order)),
+            "no_such_tenant" => format!(
+                "tenant '{t}' does not exist. existing tenants: {}",
+                fmt_list(&self.env.tenant_order)
+            ),
             _ => format!("user '{u}' is not synced and therefore has no known role assignments"),
         }
     }
@@ -116,11 +137,17 @@ struct RbacOut {
 }
 
 fn rbac(f: &Facts<'_>) -> RbacOut {
-    let deny = |code| RbacOut { allow: false, code, allowing_roles: Vec::new() };
+    let deny = |code| RbacOut {
+        allow: false,
+        code,
+        allowing_roles: Vec::new(),
+    };
     if let Some(code) = f.precondition() {
         return deny(code);
     }
-    let Some(user) = f.user else { return deny("user_not_synced") };
+    let Some(user) = f.user else {
+        return deny("user_not_synced");
+    };
     if user.tenant_roles.is_empty() {
         return deny("no_user_roles");
     }
@@ -130,13 +157,22 @@ fn rbac(f: &Facts<'_>) -> RbacOut {
     let allowing: Vec<String> = f
         .roles_in_tenant
         .iter()
-        .filter(|r| f.env.roles.get(r.as_str()).is_some_and(|role| role.flat.contains(&f.permission)))
+        .filter(|r| {
+            f.env
+                .roles
+                .get(r.as_str())
+                .is_some_and(|role| role.flat.contains(&f.permission))
+        })
         .cloned()
         .collect();
     if allowing.is_empty() {
         deny("no_permission")
     } else {
-        RbacOut { allow: true, code: "allow", allowing_roles: allowing }
+        RbacOut {
+            allow: true,
+            code: "allow",
+            allowing_roles: allowing,
+        }
     }
 }
 
@@ -150,7 +186,15 @@ fn rbac_block(f: &Facts<'_>, out: &RbacOut) -> DebugBlock {
         "no_user_roles" => format!("no roles assigned to user '{u}'"),
         "no_role_in_tenant" => format!(
             "user '{u}' has no assigned roles in tenant '{t}'. user has roles in these tenants: {}",
-            fmt_list(f.user.map(|x| x.tenant_roles.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default())
+            fmt_list(
+                f.user
+                    .map(|x| x
+                        .tenant_roles
+                        .keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>())
+                    .unwrap_or_default()
+            )
         ),
         "no_permission" => {
             format!("user '{u}' does not have any role that grants him the '{a}' permission on resources of type '{ty}'")
@@ -159,7 +203,12 @@ fn rbac_block(f: &Facts<'_>, out: &RbacOut) -> DebugBlock {
     };
     let mut b = block(out.allow, out.code, reason);
     if out.allow {
-        b.allowing_roles = Some(out.allowing_roles.iter().map(|r| Value::String(r.clone())).collect());
+        b.allowing_roles = Some(
+            out.allowing_roles
+                .iter()
+                .map(|r| Value::String(r.clone()))
+                .collect(),
+        );
     }
     b
 }
@@ -185,9 +234,16 @@ fn rbac_trace(f: &Facts<'_>) -> RbacTrace {
         resource_type_exists: f.type_exists,
         action_exists: f.action_exists,
         roles_in_tenant: f.roles_in_tenant.to_vec(),
-        roles_by_tenant: f.user.map(|u| u.tenant_roles.clone().into_iter().collect()).unwrap_or_default(),
+        roles_by_tenant: f
+            .user
+            .map(|u| u.tenant_roles.clone().into_iter().collect())
+            .unwrap_or_default(),
         grants,
-        roles_granting_action: env.roles_granting.get(&f.permission).cloned().unwrap_or_default(),
+        roles_granting_action: env
+            .roles_granting
+            .get(&f.permission)
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -226,7 +282,10 @@ fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> 
 fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) {
     let mut user_attrs = Map::new();
     user_attrs.insert("roles".into(), json!(f.roles_in_tenant));
-    user_attrs.insert("tenants".into(), json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])));
+    user_attrs.insert(
+        "tenants".into(),
+        json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])),
+    );
     if let Some(u) = f.user {
         for (k, v) in &u.attributes {
             user_attrs.insert(k.clone(), v.clone());
@@ -249,7 +308,9 @@ fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) 
         res_attrs.insert(k.clone(), v.clone());
     }
     // Stored tenant attributes are visible only to members of the tenant.
-    let member = f.user.is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
+    let member = f
+        .user
+        .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
     let mut tenant = Map::new();
     tenant.insert("key".into(), Value::String(f.tenant.to_string()));
     if member {
@@ -261,16 +322,26 @@ fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) 
     }
     // Conditions may also read the user's key and profile fields (e.g. a `ref` to user.email).
     let mut user_root = user_attrs.clone();
-    user_root.entry("key").or_insert_with(|| Value::String(f.q.user.key.clone()));
-    let email = f.q.user.email.clone().or_else(|| f.user.and_then(|u| u.email.clone()));
+    user_root
+        .entry("key")
+        .or_insert_with(|| Value::String(f.q.user.key.clone()));
+    let email =
+        f.q.user
+            .email
+            .clone()
+            .or_else(|| f.user.and_then(|u| u.email.clone()));
     if let Some(email) = email {
         user_root.entry("email").or_insert(Value::String(email));
     }
     let mut res_root = res_attrs.clone();
     if let Some(key) = &f.q.resource.key {
-        res_root.entry("key").or_insert_with(|| Value::String(key.clone()));
+        res_root
+            .entry("key")
+            .or_insert_with(|| Value::String(key.clone()));
     }
-    res_root.entry("tenant").or_insert_with(|| Value::String(f.tenant.to_string()));
+    res_root
+        .entry("tenant")
+        .or_insert_with(|| Value::String(f.tenant.to_string()));
     let mut context = f.q.resource.context.clone();
     for (k, v) in &f.q.context {
         context.insert(k.clone(), v.clone());
@@ -284,7 +355,7 @@ fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) 
     (user_attrs, res_attrs, input)
 }
 
-fn set_matches(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usize) -> bool {
+fn set_matches(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> bool {
     if depth > MAX_HOPS {
         return false;
     }
@@ -293,11 +364,11 @@ fn set_matches(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: u
             return false;
         }
     }
-    if !conditions::eval(&set.cond, Scope::Input(input)) {
+    if !conditions::eval(&set.cond, scope) {
         return false;
     }
     match set.parent.as_ref().and_then(|p| env.sets.get(p)) {
-        Some(parent) => set_matches(env, parent, input, kind, depth + 1),
+        Some(parent) => set_matches(env, parent, scope, kind, depth + 1),
         None => true,
     }
 }
@@ -306,11 +377,16 @@ fn set_trace(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usi
     let conditions = conditions::eval_traced(&set.cond, Scope::Input(input));
     let type_matched = set.resource_type.as_ref().map(|rt| rt == kind);
     let parent = if depth < MAX_HOPS {
-        set.parent.as_ref().and_then(|p| env.sets.get(p)).map(|p| Box::new(set_trace(env, p, input, kind, depth + 1)))
+        set.parent
+            .as_ref()
+            .and_then(|p| env.sets.get(p))
+            .map(|p| Box::new(set_trace(env, p, input, kind, depth + 1)))
     } else {
         None
     };
-    let matched = conditions.matched && type_matched.unwrap_or(true) && parent.as_ref().is_none_or(|p| p.matched);
+    let matched = conditions.matched
+        && type_matched.unwrap_or(true)
+        && parent.as_ref().is_none_or(|p| p.matched);
     SetTrace {
         key: set.key.clone(),
         name: set.name.clone(),
@@ -337,7 +413,7 @@ fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
     let mut users: Vec<SetRef> = Vec::new();
     for key in &env.userset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, input, kind, 0) {
+            if set_matches(env, set, Scope::Input(input), kind, 0) {
                 users.push(SetRef::Set(key.clone()));
             }
         }
@@ -350,7 +426,7 @@ fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
     let mut resources: Vec<SetRef> = Vec::new();
     for key in &env.resourceset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, input, kind, 0) {
+            if set_matches(env, set, Scope::Input(input), kind, 0) {
                 resources.push(SetRef::Set(key.clone()));
             }
         }
@@ -378,7 +454,13 @@ fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
     } else {
         "no_matching_rules"
     };
-    AbacOut { allow: !allowing.is_empty(), code, matching_usersets: users, matching_resourcesets: resources, allowing }
+    AbacOut {
+        allow: !allowing.is_empty(),
+        code,
+        matching_usersets: users,
+        matching_resourcesets: resources,
+        allowing,
+    }
 }
 
 fn rule_json(userset: &SetRef, resourceset: &SetRef) -> Value {
@@ -396,7 +478,11 @@ fn rule_json(userset: &SetRef, resourceset: &SetRef) -> Value {
 
 fn abac_block(f: &Facts<'_>, out: &AbacOut) -> DebugBlock {
     let (u, t, a, ty) = (&f.q.user.key, f.tenant, &f.q.action, &f.q.resource.kind);
-    let keys = |v: &[SetRef]| v.iter().map(|s| Value::String(s.data_key())).collect::<Vec<_>>();
+    let keys = |v: &[SetRef]| {
+        v.iter()
+            .map(|s| Value::String(s.data_key()))
+            .collect::<Vec<_>>()
+    };
     let reason = match out.code {
         "allow" => match out.allowing.first() {
             Some((SetRef::Role(r), SetRef::Type(_))) => format!(
@@ -428,7 +514,9 @@ fn abac_block(f: &Facts<'_>, out: &AbacOut) -> DebugBlock {
     };
     let mut b = block(out.allow, out.code, reason);
     match out.code {
-        "allow" => b.allowing_rules = Some(out.allowing.iter().map(|(u, r)| rule_json(u, r)).collect()),
+        "allow" => {
+            b.allowing_rules = Some(out.allowing.iter().map(|(u, r)| rule_json(u, r)).collect())
+        }
         "no_matching_resourcesets" => b.matching_usersets = Some(keys(&out.matching_usersets)),
         "no_matching_rules" => {
             b.matching_usersets = Some(keys(&out.matching_usersets));
@@ -443,15 +531,35 @@ fn abac_trace(f: &Facts<'_>, input: &Input, out: &AbacOut) -> AbacTrace {
     let env = f.env;
     let kind = f.q.resource.kind.as_str();
     let sets = |order: &[String]| -> Vec<SetTrace> {
-        order.iter().filter_map(|k| env.sets.get(k)).map(|s| set_trace(env, s, input, kind, 0)).collect()
+        order
+            .iter()
+            .filter_map(|k| env.sets.get(k))
+            .map(|s| set_trace(env, s, input, kind, 0))
+            .collect()
     };
     let mut usersets = sets(&env.userset_order);
     for role in &env.autogen_roles {
-        usersets.push(autogen_trace(&format!("__autogen_{role}"), role, f.roles_in_tenant.contains(role), "user.roles", "array_contains", json!(role), json!(f.roles_in_tenant)));
+        usersets.push(autogen_trace(
+            &format!("__autogen_{role}"),
+            role,
+            f.roles_in_tenant.contains(role),
+            "user.roles",
+            "array_contains",
+            json!(role),
+            json!(f.roles_in_tenant),
+        ));
     }
     let mut resourcesets = sets(&env.resourceset_order);
     for t in &env.autogen_types {
-        resourcesets.push(autogen_trace(&format!("__autogen_{t}"), t, t == kind, "resource.type", "equals", json!(t), json!(kind)));
+        resourcesets.push(autogen_trace(
+            &format!("__autogen_{t}"),
+            t,
+            t == kind,
+            "resource.type",
+            "equals",
+            json!(t),
+            json!(kind),
+        ));
     }
     let rules = env
         .rules_by_permission
@@ -469,11 +577,24 @@ fn abac_trace(f: &Facts<'_>, input: &Input, out: &AbacOut) -> AbacTrace {
                 .collect()
         })
         .unwrap_or_default();
-    AbacTrace { activated: !env.sets.is_empty(), usersets, resourcesets, rules }
+    AbacTrace {
+        activated: !env.sets.is_empty(),
+        usersets,
+        resourcesets,
+        rules,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn autogen_trace(key: &str, name: &str, matched: bool, attribute: &str, op: &str, expected: Value, actual: Value) -> SetTrace {
+fn autogen_trace(
+    key: &str,
+    name: &str,
+    matched: bool,
+    attribute: &str,
+    op: &str,
+    expected: Value,
+    actual: Value,
+) -> SetTrace {
     SetTrace {
         key: key.to_string(),
         name: name.to_string(),
@@ -491,6 +612,81 @@ fn autogen_trace(key: &str, name: &str, matched: bool, attribute: &str, op: &str
     }
 }
 
+/// ABAC for `decide`: only the rules for this permission, over unmerged attribute layers.
+fn abac_decide(f: &Facts<'_>) -> bool {
+    let env = f.env;
+    let Some(rules) = env.rules_by_permission.get(&f.permission) else {
+        return false;
+    };
+    let kind = f.q.resource.kind.as_str();
+    let mut generated_user = Map::new();
+    generated_user.insert("roles".into(), json!(f.roles_in_tenant));
+    generated_user.insert(
+        "tenants".into(),
+        json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])),
+    );
+    generated_user.insert("key".into(), Value::String(f.q.user.key.clone()));
+    if let Some(email) =
+        f.q.user
+            .email
+            .as_ref()
+            .or_else(|| f.user.and_then(|u| u.email.as_ref()))
+    {
+        generated_user.insert("email".into(), Value::String(email.clone()));
+    }
+    let mut generated_res = Map::new();
+    generated_res.insert("type".into(), Value::String(kind.to_string()));
+    generated_res.insert("tenant".into(), Value::String(f.tenant.to_string()));
+    if let Some(key) = &f.q.resource.key {
+        generated_res.insert("key".into(), Value::String(key.clone()));
+    }
+    let stored_res =
+        f.q.resource
+            .key
+            .as_ref()
+            .and_then(|k| f.env.instances.get(&format!("{kind}:{k}")))
+            .map(|i| &i.attributes);
+    let member = f
+        .user
+        .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
+    let stored_tenant = if member {
+        f.env
+            .tenants
+            .get(f.tenant)
+            .and_then(|t| t.attributes.as_object())
+    } else {
+        None
+    };
+    let mut tenant_key = Map::new();
+    tenant_key.insert("key".into(), Value::String(f.tenant.to_string()));
+    let layers = conditions::Layered {
+        user: [
+            Some(&f.q.user.attributes),
+            f.user.map(|u| &u.attributes),
+            Some(&generated_user),
+        ],
+        resource: [
+            Some(&f.q.resource.attributes),
+            stored_res,
+            Some(&generated_res),
+        ],
+        tenant: [stored_tenant, Some(&tenant_key), None],
+        context: [Some(&f.q.context), Some(&f.q.resource.context), None],
+    };
+    let scope = Scope::Layered(&layers);
+    let side = |r: &SetRef| match r {
+        SetRef::Set(k) => env
+            .sets
+            .get(k)
+            .is_some_and(|s| set_matches(env, s, scope, kind, 0)),
+        SetRef::Role(role) => f.roles_in_tenant.contains(role),
+        SetRef::Type(t) => t == kind,
+    };
+    rules
+        .iter()
+        .any(|r| side(&r.userset) && side(&r.resourceset))
+}
+
 // ---------------------------------------------------------------- ReBAC
 
 /// A role the user holds on an instance, with how it got there.
@@ -505,24 +701,54 @@ pub struct HeldRole {
 /// Every role `user` holds on `instance`, assigned or derived through relationship tuples,
 /// transitively and safe against cycles.
 pub fn graph_roles(env: &Env, user: &UserRec, instance: &str) -> Vec<HeldRole> {
-    let mut visiting = Vec::new();
-    roles_on(env, user, instance, &mut visiting)
+    graph_roles_with(env, user, instance, true)
 }
 
-fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String>) -> Vec<HeldRole> {
+/// `explain = false` skips building paths and sources (the `decide` hot path).
+fn graph_roles_with(env: &Env, user: &UserRec, instance: &str, explain: bool) -> Vec<HeldRole> {
+    // Every derived role starts from a directly assigned one.
+    if user.instance_roles.is_empty() {
+        return Vec::new();
+    }
+    let mut visiting = Vec::new();
+    roles_on(env, user, instance, &mut visiting, explain)
+}
+
+fn roles_on(
+    env: &Env,
+    user: &UserRec,
+    instance: &str,
+    visiting: &mut Vec<String>,
+    explain: bool,
+) -> Vec<HeldRole> {
     if visiting.len() > MAX_HOPS || visiting.iter().any(|v| v == instance) {
         return Vec::new();
     }
-    let Some((kind, _)) = split_instance(instance) else { return Vec::new() };
-    let Some(rt) = env.resources.get(kind) else { return Vec::new() };
+    let Some((kind, _)) = split_instance(instance) else {
+        return Vec::new();
+    };
+    let Some(rt) = env.resources.get(kind) else {
+        return Vec::new();
+    };
     let mut held: Vec<HeldRole> = Vec::new();
     let direct = user.instance_roles.get(instance);
     for role in direct.into_iter().flatten() {
+        let (path, sources) = if explain {
+            (
+                vec![format!(
+                    "user '{}' is assigned the role '{role}' on '{instance}'",
+                    user.key
+                )],
+                vec![json!({"type": "role_assignment", "role": role, "resource": instance})],
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         held.push(HeldRole {
             role: role.clone(),
             resource: instance.to_string(),
-            path: vec![format!("user '{}' is assigned the role '{role}' on '{instance}'", user.key)],
-            sources: vec![json!({"type": "role_assignment", "role": role, "resource": instance})],
+            path,
+            sources,
         });
     }
     let incoming = env.incoming.get(instance);
@@ -532,17 +758,32 @@ fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String
     let object_has_direct_roles = env.instances_with_direct_roles.contains(instance);
     visiting.push(instance.to_string());
     for role_key in &rt.role_order {
-        let Some(role) = rt.roles.get(role_key) else { continue };
+        let Some(role) = rt.roles.get(role_key) else {
+            continue;
+        };
         for d in &role.derivations {
-            if d.when.as_ref().is_some_and(|w| w.no_direct_roles_on_object) && object_has_direct_roles {
+            if d.when.as_ref().is_some_and(|w| w.no_direct_roles_on_object)
+                && object_has_direct_roles
+            {
                 continue;
             }
             for (rel, subject) in incoming.into_iter().flatten() {
-                if *rel != d.linked_by_relation || split_instance(subject).map(|(t, _)| t) != Some(d.on_resource.as_str()) {
+                if *rel != d.linked_by_relation
+                    || split_instance(subject).map(|(t, _)| t) != Some(d.on_resource.as_str())
+                {
                     continue;
                 }
-                for src in roles_on(env, user, subject, visiting) {
+                for src in roles_on(env, user, subject, visiting, explain) {
                     if src.role != d.role || held.iter().any(|h| h.role == *role_key) {
+                        continue;
+                    }
+                    if !explain {
+                        held.push(HeldRole {
+                            role: role_key.clone(),
+                            resource: String::new(),
+                            path: Vec::new(),
+                            sources: Vec::new(),
+                        });
                         continue;
                     }
                     let mut path = src.path.clone();
@@ -551,9 +792,16 @@ fn roles_on(env: &Env, user: &UserRec, instance: &str, visiting: &mut Vec<String
                         d.on_resource, d.role
                     ));
                     let mut sources = src.sources.clone();
-                    sources.push(json!({"type": "role_derivation", "role": role_key, "resource": instance,
-                        "derived_from": {"role": d.role, "resource": subject, "relation": rel}}));
-                    held.push(HeldRole { role: role_key.clone(), resource: instance.to_string(), path, sources });
+                    sources.push(
+                        json!({"type": "role_derivation", "role": role_key, "resource": instance,
+                        "derived_from": {"role": d.role, "resource": subject, "relation": rel}}),
+                    );
+                    held.push(HeldRole {
+                        role: role_key.clone(),
+                        resource: instance.to_string(),
+                        path,
+                        sources,
+                    });
                 }
             }
         }
@@ -570,25 +818,44 @@ struct RebacOut {
     instance_tenant: Option<String>,
 }
 
-fn rebac(f: &Facts<'_>) -> RebacOut {
-    let instance = f.q.resource.key.as_ref().map(|k| format!("{}:{k}", f.q.resource.kind));
-    let instance_tenant = instance.as_ref().and_then(|i| f.env.instances.get(i)).map(|i| i.tenant.clone());
-    let mut out = RebacOut { allow: false, code: "no_graph_roles", instance, held: Vec::new(), instance_tenant };
+fn rebac(f: &Facts<'_>, explain: bool) -> RebacOut {
+    let instance =
+        f.q.resource
+            .key
+            .as_ref()
+            .map(|k| format!("{}:{k}", f.q.resource.kind));
+    let instance_tenant = instance
+        .as_ref()
+        .and_then(|i| f.env.instances.get(i))
+        .map(|i| i.tenant.clone());
+    let mut out = RebacOut {
+        allow: false,
+        code: "no_graph_roles",
+        instance,
+        held: Vec::new(),
+        instance_tenant,
+    };
     if let Some(code) = f.precondition() {
         out.code = code;
         return out;
     }
-    let (Some(user), Some(inst)) = (f.user, out.instance.as_ref()) else { return out };
+    let (Some(user), Some(inst)) = (f.user, out.instance.as_ref()) else {
+        return out;
+    };
     // An instance lives in one tenant; its roles count only for checks in that tenant.
     if out.instance_tenant.as_deref() != Some(f.tenant) {
         return out;
     }
-    out.held = graph_roles(f.env, user, inst);
+    out.held = graph_roles_with(f.env, user, inst, explain);
     if out.held.is_empty() {
         return out;
     }
     let grants = |h: &HeldRole| {
-        f.env.resources.get(&f.q.resource.kind).and_then(|rt| rt.roles.get(&h.role)).is_some_and(|r| r.actions.contains(&f.q.action))
+        f.env
+            .resources
+            .get(&f.q.resource.kind)
+            .and_then(|rt| rt.roles.get(&h.role))
+            .is_some_and(|r| r.actions.contains(&f.q.action))
     };
     out.allow = out.held.iter().any(grants);
     out.code = if out.allow { "allow" } else { "no_permission" };
@@ -596,13 +863,24 @@ fn rebac(f: &Facts<'_>) -> RebacOut {
 }
 
 fn role_grants(f: &Facts<'_>, role: &str) -> bool {
-    f.env.resources.get(&f.q.resource.kind).and_then(|rt| rt.roles.get(role)).is_some_and(|r| r.actions.contains(&f.q.action))
+    f.env
+        .resources
+        .get(&f.q.resource.kind)
+        .and_then(|rt| rt.roles.get(role))
+        .is_some_and(|r| r.actions.contains(&f.q.action))
 }
 
 fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
     let (u, t, a) = (&f.q.user.key, f.tenant, &f.q.action);
-    let res = out.instance.clone().unwrap_or_else(|| format!("{}:*", f.q.resource.kind));
-    let allowing: Vec<&HeldRole> = out.held.iter().filter(|h| role_grants(f, &h.role)).collect();
+    let res = out
+        .instance
+        .clone()
+        .unwrap_or_else(|| format!("{}:*", f.q.resource.kind));
+    let allowing: Vec<&HeldRole> = out
+        .held
+        .iter()
+        .filter(|h| role_grants(f, &h.role))
+        .collect();
     let reason = match out.code {
         "allow" => {
             let why = allowing.first().map(|h| h.path.join(", then ")).unwrap_or_default();
@@ -640,10 +918,25 @@ fn rebac_trace(f: &Facts<'_>, out: &RebacOut) -> RebacTrace {
         roles: out
             .held
             .iter()
-            .map(|h| RebacRoleTrace { role: h.role.clone(), resource: h.resource.clone(), path: h.path.clone(), grants_action: role_grants(f, &h.role) })
+            .map(|h| RebacRoleTrace {
+                role: h.role.clone(),
+                resource: h.resource.clone(),
+                path: h.path.clone(),
+                grants_action: role_grants(f, &h.role),
+            })
             .collect(),
         roles_granting_action: rt
-            .map(|rt| rt.role_order.iter().filter(|r| rt.roles.get(*r).is_some_and(|x| x.actions.contains(&f.q.action))).cloned().collect())
+            .map(|rt| {
+                rt.role_order
+                    .iter()
+                    .filter(|r| {
+                        rt.roles
+                            .get(*r)
+                            .is_some_and(|x| x.actions.contains(&f.q.action))
+                    })
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -656,29 +949,89 @@ pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
     if rbac(&f).allow {
         return true;
     }
-    if env.rebac_active && rebac(&f).allow {
+    if env.rebac_active && rebac(&f, false).allow {
         return true;
     }
-    if !env.sets.is_empty() {
-        let (_, _, input) = abac_input(&f);
-        return abac(&f, &input).allow;
+    !env.sets.is_empty() && abac_decide(&f)
+}
+
+/// A check's answer with the sandbox trace kept typed, so the server can write it straight to
+/// JSON without first building a `serde_json::Value` tree (most of the cost of a traced check).
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The answer, with `debug.sandbox_trace` left empty.
+    pub result: AllowedResult,
+    pub trace: SandboxTrace,
+}
+
+impl Explained {
+    /// The `AllowedResult` with the trace under `debug.sandbox_trace`.
+    pub fn into_result(self) -> AllowedResult {
+        let mut result = self.result;
+        if let Some(debug) = result.debug.as_mut() {
+            debug.sandbox_trace = serde_json::to_value(self.trace).ok();
+        }
+        result
     }
-    false
+}
+
+impl serde::Serialize for Explained {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Wire<'a> {
+            allow: bool,
+            debug: WireDebug<'a>,
+            result: bool,
+        }
+        #[derive(serde::Serialize)]
+        struct WireDebug<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            request: Option<&'a Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            rbac: Option<&'a DebugBlock>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            abac: Option<&'a DebugBlock>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            rebac: Option<&'a DebugBlock>,
+            sandbox_trace: &'a SandboxTrace,
+        }
+        let d = self.result.debug.as_ref();
+        Wire {
+            allow: self.result.allow,
+            debug: WireDebug {
+                request: d.and_then(|d| d.request.as_ref()),
+                rbac: d.and_then(|d| d.rbac.as_ref()),
+                abac: d.and_then(|d| d.abac.as_ref()),
+                rebac: d.and_then(|d| d.rebac.as_ref()),
+                sandbox_trace: &self.trace,
+            },
+            result: self.result.allow,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// The decision with Permit's `debug` object and the sandbox trace.
 pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
+    explain(env, q).into_result()
+}
+
+/// The decision, Permit's `debug` object and the typed sandbox trace.
+pub fn explain(env: &Env, q: &AllowedQuery) -> Explained {
     let f = Facts::new(env, q);
     let r = rbac(&f);
     let (user_attrs, res_attrs, input) = abac_input(&f);
     let abac_active = !env.sets.is_empty();
     let a = abac(&f, &input);
     let a_allow = abac_active && a.allow;
-    let g = rebac(&f);
+    let g = rebac(&f, true);
     let g_allow = env.rebac_active && g.allow;
     let allow = r.allow || a_allow || g_allow;
 
-    let mut debug = Debug { request: Some(request_json(&f, user_attrs, res_attrs)), ..Debug::default() };
+    let mut debug = Debug {
+        request: Some(request_json(&f, user_attrs, res_attrs)),
+        ..Debug::default()
+    };
     // A model's block appears when it allowed; deny blocks only when nothing allowed, and for
     // ABAC/ReBAC only when the model is activated.
     if r.allow || !allow {
@@ -697,19 +1050,42 @@ pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
         abac: abac_trace(&f, &input, &a),
         rebac: rebac_trace(&f, &g),
     };
-    debug.sandbox_trace = serde_json::to_value(trace).ok();
-    AllowedResult { allow, query: None, debug: Some(debug), result: Some(allow) }
+    Explained {
+        result: AllowedResult {
+            allow,
+            query: None,
+            debug: Some(debug),
+            result: Some(allow),
+        },
+        trace,
+    }
 }
 
-fn request_json(f: &Facts<'_>, user_attrs: Map<String, Value>, res_attrs: Map<String, Value>) -> Value {
+fn request_json(
+    f: &Facts<'_>,
+    user_attrs: Map<String, Value>,
+    res_attrs: Map<String, Value>,
+) -> Value {
     let q = f.q;
     let mut user = Map::new();
     user.insert("key".into(), json!(q.user.key));
     let stored = f.user;
     for (name, given, kept) in [
-        ("first_name", &q.user.first_name, stored.and_then(|u| u.first_name.as_ref())),
-        ("last_name", &q.user.last_name, stored.and_then(|u| u.last_name.as_ref())),
-        ("email", &q.user.email, stored.and_then(|u| u.email.as_ref())),
+        (
+            "first_name",
+            &q.user.first_name,
+            stored.and_then(|u| u.first_name.as_ref()),
+        ),
+        (
+            "last_name",
+            &q.user.last_name,
+            stored.and_then(|u| u.last_name.as_ref()),
+        ),
+        (
+            "email",
+            &q.user.email,
+            stored.and_then(|u| u.email.as_ref()),
+        ),
     ] {
         if let Some(v) = given.as_ref().or(kept) {
             user.insert(name.into(), json!(v));

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::conditions;
 use super::policy::{PolicyFile, SetKind};
 use super::store::{
-    CompiledSet, Env, EnvironmentInfo, InstanceRec, ResourceRole, ResourceType, Rule, SetRef, TenantRec, TenantRole,
-    UserRec,
+    CompiledSet, Env, EnvironmentInfo, InstanceRec, ResourceRole, ResourceType, Rule, SetRef,
+    TenantRec, TenantRole, UserRec,
 };
 
 /// Why a policy did not load.
@@ -59,13 +59,25 @@ pub fn load_str(text: &str, file: &str) -> Result<Env, LoadError> {
         }
     };
     if let Err(e) = de.end() {
-        return Err(ctx.err(format!("line {} column {}", e.line(), e.column()), format!("malformed JSON: {e}")));
+        return Err(ctx.err(
+            format!("line {} column {}", e.line(), e.column()),
+            format!("malformed JSON: {e}"),
+        ));
     }
     build(policy, &ctx)
 }
 
+/// Validates an already-parsed policy (e.g. generated in code) and builds its store.
+pub fn load_policy(policy: PolicyFile, file: &str) -> Result<Env, LoadError> {
+    build(policy, &Ctx { file })
+}
+
 fn known(list: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    let items: Vec<String> = list.into_iter().take(10).map(|s| format!("'{}'", s.as_ref())).collect();
+    let items: Vec<String> = list
+        .into_iter()
+        .take(10)
+        .map(|s| format!("'{}'", s.as_ref()))
+        .collect();
     if items.is_empty() {
         "none".into()
     } else {
@@ -75,19 +87,28 @@ fn known(list: impl IntoIterator<Item = impl AsRef<str>>) -> String {
 
 /// `"type:key"` → (`type`, `key`), splitting on the first colon.
 pub fn split_instance(s: &str) -> Option<(&str, &str)> {
-    s.split_once(':').filter(|(t, k)| !t.is_empty() && !k.is_empty())
+    s.split_once(':')
+        .filter(|(t, k)| !t.is_empty() && !k.is_empty())
 }
 
 fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     let env = &policy.environment;
-    for (field, value) in [("key", &env.key), ("project", &env.project), ("api_key", &env.api_key)] {
+    for (field, value) in [
+        ("key", &env.key),
+        ("project", &env.project),
+        ("api_key", &env.api_key),
+    ] {
         if value.trim().is_empty() {
             return Err(ctx.err(format!("$.environment.{field}"), "must not be empty"));
         }
     }
     let info = EnvironmentInfo {
         key: env.key.clone(),
-        name: if env.name.is_empty() { env.key.clone() } else { env.name.clone() },
+        name: if env.name.is_empty() {
+            env.key.clone()
+        } else {
+            env.name.clone()
+        },
         project: env.project.clone(),
         api_key: env.api_key.clone(),
     };
@@ -98,10 +119,16 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     for (i, r) in policy.resources.iter().enumerate() {
         let p = format!("$.resources[{i}]");
         if r.key.is_empty() || r.key.contains(':') {
-            return Err(ctx.err(format!("{p}.key"), "a resource key must be non-empty and contain no ':'"));
+            return Err(ctx.err(
+                format!("{p}.key"),
+                "a resource key must be non-empty and contain no ':'",
+            ));
         }
         if resources.contains_key(&r.key) {
-            return Err(ctx.err(format!("{p}.key"), format!("duplicate resource '{}'", r.key)));
+            return Err(ctx.err(
+                format!("{p}.key"),
+                format!("duplicate resource '{}'", r.key),
+            ));
         }
         resource_order.push(r.key.clone());
         resources.insert(
@@ -123,7 +150,10 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             if !resources.contains_key(subject) {
                 return Err(ctx.err(
                     format!("{p}.relations.{rel}"),
-                    format!("relation '{rel}' points to unknown resource type '{subject}' (known: {})", known(&resource_order)),
+                    format!(
+                        "relation '{rel}' points to unknown resource type '{subject}' (known: {})",
+                        known(&resource_order)
+                    ),
                 ));
             }
         }
@@ -131,20 +161,26 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         for (role_key, role) in &r.roles {
             let rp = format!("{p}.roles.{role_key}");
             for (j, perm) in role.permissions.iter().enumerate() {
-                let action = match perm.split_once(':') {
-                    Some((t, a)) if t == r.key => a,
-                    Some((t, _)) => {
-                        return Err(ctx.err(
+                let action =
+                    match perm.split_once(':') {
+                        Some((t, a)) if t == r.key => a,
+                        Some((t, _)) => return Err(ctx.err(
                             format!("{rp}.permissions[{j}]"),
-                            format!("a role of resource '{}' can only grant its own actions, not '{t}'", r.key),
-                        ))
-                    }
-                    None => perm.as_str(),
-                };
+                            format!(
+                                "a role of resource '{}' can only grant its own actions, not '{t}'",
+                                r.key
+                            ),
+                        )),
+                        None => perm.as_str(),
+                    };
                 if !r.actions.contains_key(action) {
                     return Err(ctx.err(
                         format!("{rp}.permissions[{j}]"),
-                        format!("unknown action '{action}' on resource '{}' (known: {})", r.key, known(r.actions.keys())),
+                        format!(
+                            "unknown action '{action}' on resource '{}' (known: {})",
+                            r.key,
+                            known(r.actions.keys())
+                        ),
                     ));
                 }
             }
@@ -160,13 +196,22 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             if let Some(granted) = &role.granted_to {
                 for (j, d) in granted.users_with_role.iter().enumerate() {
                     let dp = format!("{rp}.granted_to.users_with_role[{j}]");
-                    let Some(source) = policy.resources.iter().find(|x| x.key == d.on_resource) else {
-                        return Err(ctx.err(format!("{dp}.on_resource"), format!("unknown resource type '{}'", d.on_resource)));
+                    let Some(source) = policy.resources.iter().find(|x| x.key == d.on_resource)
+                    else {
+                        return Err(ctx.err(
+                            format!("{dp}.on_resource"),
+                            format!("unknown resource type '{}'", d.on_resource),
+                        ));
                     };
                     if !source.roles.contains_key(&d.role) {
                         return Err(ctx.err(
                             format!("{dp}.role"),
-                            format!("resource '{}' has no role '{}' (known: {})", d.on_resource, d.role, known(source.roles.keys())),
+                            format!(
+                                "resource '{}' has no role '{}' (known: {})",
+                                d.on_resource,
+                                d.role,
+                                known(source.roles.keys())
+                            ),
                         ));
                     }
                     match r.relations.get(&d.linked_by_relation) {
@@ -174,13 +219,21 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                         Some(subject) => {
                             return Err(ctx.err(
                                 format!("{dp}.linked_by_relation"),
-                                format!("relation '{}' of '{}' links to '{subject}', not '{}'", d.linked_by_relation, r.key, d.on_resource),
+                                format!(
+                                    "relation '{}' of '{}' links to '{subject}', not '{}'",
+                                    d.linked_by_relation, r.key, d.on_resource
+                                ),
                             ))
                         }
                         None => {
                             return Err(ctx.err(
                                 format!("{dp}.linked_by_relation"),
-                                format!("resource '{}' has no relation '{}' (known: {})", r.key, d.linked_by_relation, known(r.relations.keys())),
+                                format!(
+                                    "resource '{}' has no relation '{}' (known: {})",
+                                    r.key,
+                                    d.linked_by_relation,
+                                    known(r.relations.keys())
+                                ),
                             ))
                         }
                     }
@@ -188,9 +241,14 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             }
         }
         if let Some(cycle) = find_cycle(&parents) {
-            return Err(ctx.err(format!("{p}.roles.{}.extends", cycle[0]), format!("cycle in extends: {}", cycle.join(" → "))));
+            return Err(ctx.err(
+                format!("{p}.roles.{}.extends", cycle[0]),
+                format!("cycle in extends: {}", cycle.join(" → ")),
+            ));
         }
-        let rt = resources.get_mut(&r.key).ok_or_else(|| ctx.err(&p, "internal: resource vanished"))?;
+        let rt = resources
+            .get_mut(&r.key)
+            .ok_or_else(|| ctx.err(&p, "internal: resource vanished"))?;
         for (role_key, role) in &r.roles {
             let mut actions = HashSet::new();
             for reached in reachable(role_key, &parents) {
@@ -207,7 +265,11 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 ResourceRole {
                     key: role_key.clone(),
                     actions,
-                    derivations: role.granted_to.as_ref().map(|g| g.users_with_role.clone()).unwrap_or_default(),
+                    derivations: role
+                        .granted_to
+                        .as_ref()
+                        .map(|g| g.users_with_role.clone())
+                        .unwrap_or_default(),
                 },
             );
         }
@@ -217,24 +279,39 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     let mut role_defs: HashMap<&str, usize> = HashMap::new();
     for (i, role) in policy.roles.iter().enumerate() {
         if role_defs.insert(role.key.as_str(), i).is_some() {
-            return Err(ctx.err(format!("$.roles[{i}].key"), format!("duplicate role '{}'", role.key)));
+            return Err(ctx.err(
+                format!("$.roles[{i}].key"),
+                format!("duplicate role '{}'", role.key),
+            ));
         }
     }
     let mut parents: HashMap<&str, &[String]> = HashMap::new();
     for (i, role) in policy.roles.iter().enumerate() {
         for (j, perm) in role.permissions.iter().enumerate() {
-            check_permission(perm, &resources, &resource_order, ctx, &format!("$.roles[{i}].permissions[{j}]"))?;
+            check_permission(
+                perm,
+                &resources,
+                &resource_order,
+                ctx,
+                &format!("$.roles[{i}].permissions[{j}]"),
+            )?;
         }
         for (j, ext) in role.extends.iter().enumerate() {
             if !role_defs.contains_key(ext.as_str()) {
-                return Err(ctx.err(format!("$.roles[{i}].extends[{j}]"), format!("unknown role '{ext}'")));
+                return Err(ctx.err(
+                    format!("$.roles[{i}].extends[{j}]"),
+                    format!("unknown role '{ext}'"),
+                ));
             }
         }
         parents.insert(role.key.as_str(), role.extends.as_slice());
     }
     if let Some(cycle) = find_cycle(&parents) {
         let i = role_defs.get(cycle[0].as_str()).copied().unwrap_or(0);
-        return Err(ctx.err(format!("$.roles[{i}].extends"), format!("cycle in extends: {}", cycle.join(" → "))));
+        return Err(ctx.err(
+            format!("$.roles[{i}].extends"),
+            format!("cycle in extends: {}", cycle.join(" → ")),
+        ));
     }
     let mut roles = HashMap::new();
     let mut role_order = Vec::new();
@@ -249,7 +326,10 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         let mut sorted: Vec<&String> = flat.iter().collect();
         sorted.sort();
         for perm in sorted {
-            roles_granting.entry(perm.clone()).or_default().push(role.key.clone());
+            roles_granting
+                .entry(perm.clone())
+                .or_default()
+                .push(role.key.clone());
         }
         role_order.push(role.key.clone());
         roles.insert(
@@ -268,16 +348,28 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     let mut tenant_order = Vec::new();
     for (i, t) in policy.tenants.iter().enumerate() {
         if tenants.contains_key(&t.key) {
-            return Err(ctx.err(format!("$.tenants[{i}].key"), format!("duplicate tenant '{}'", t.key)));
+            return Err(ctx.err(
+                format!("$.tenants[{i}].key"),
+                format!("duplicate tenant '{}'", t.key),
+            ));
         }
         tenant_order.push(t.key.clone());
-        tenants.insert(t.key.clone(), TenantRec { key: t.key.clone(), attributes: Value::Object(t.attributes.clone()) });
+        tenants.insert(
+            t.key.clone(),
+            TenantRec {
+                key: t.key.clone(),
+                attributes: Value::Object(t.attributes.clone()),
+            },
+        );
     }
     let mut users: HashMap<String, UserRec> = HashMap::with_capacity(policy.users.len());
     let mut user_order = Vec::with_capacity(policy.users.len());
     for (i, u) in policy.users.iter().enumerate() {
         if users.contains_key(&u.key) {
-            return Err(ctx.err(format!("$.users[{i}].key"), format!("duplicate user '{}'", u.key)));
+            return Err(ctx.err(
+                format!("$.users[{i}].key"),
+                format!("duplicate user '{}'", u.key),
+            ));
         }
         user_order.push(u.key.clone());
         users.insert(
@@ -296,18 +388,40 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     for (i, inst) in policy.resource_instances.iter().enumerate() {
         let p = format!("$.resource_instances[{i}]");
         if !resources.contains_key(&inst.resource) {
-            return Err(ctx.err(format!("{p}.resource"), format!("unknown resource type '{}' (known: {})", inst.resource, known(&resource_order))));
+            return Err(ctx.err(
+                format!("{p}.resource"),
+                format!(
+                    "unknown resource type '{}' (known: {})",
+                    inst.resource,
+                    known(&resource_order)
+                ),
+            ));
         }
         if !tenants.contains_key(&inst.tenant) {
-            return Err(ctx.err(format!("{p}.tenant"), format!("unknown tenant '{}' (known: {})", inst.tenant, known(&tenant_order))));
+            return Err(ctx.err(
+                format!("{p}.tenant"),
+                format!(
+                    "unknown tenant '{}' (known: {})",
+                    inst.tenant,
+                    known(&tenant_order)
+                ),
+            ));
         }
         let id = format!("{}:{}", inst.resource, inst.key);
         if instances.contains_key(&id) {
-            return Err(ctx.err(format!("{p}.key"), format!("duplicate resource instance '{id}'")));
+            return Err(ctx.err(
+                format!("{p}.key"),
+                format!("duplicate resource instance '{id}'"),
+            ));
         }
         instances.insert(
             id,
-            InstanceRec { kind: inst.resource.clone(), key: inst.key.clone(), tenant: inst.tenant.clone(), attributes: inst.attributes.clone() },
+            InstanceRec {
+                kind: inst.resource.clone(),
+                key: inst.key.clone(),
+                tenant: inst.tenant.clone(),
+                attributes: inst.attributes.clone(),
+            },
         );
     }
 
@@ -317,7 +431,14 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     for (i, a) in policy.role_assignments.iter().enumerate() {
         let p = format!("$.role_assignments[{i}]");
         if !tenants.contains_key(&a.tenant) {
-            return Err(ctx.err(format!("{p}.tenant"), format!("unknown tenant '{}' (known: {})", a.tenant, known(&tenant_order))));
+            return Err(ctx.err(
+                format!("{p}.tenant"),
+                format!(
+                    "unknown tenant '{}' (known: {})",
+                    a.tenant,
+                    known(&tenant_order)
+                ),
+            ));
         }
         if !users.contains_key(&a.user) {
             return Err(ctx.err(format!("{p}.user"), format!("unknown user '{}'", a.user)));
@@ -327,20 +448,36 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 let Some(inst) = instances.get(inst_id) else {
                     return Err(ctx.err(format!("{p}.resource_instance"), format!("unknown resource instance '{inst_id}' (expected 'type:key' of a listed instance)")));
                 };
-                let rt = resources.get(&inst.kind).ok_or_else(|| ctx.err(&p, "internal: resource vanished"))?;
+                let rt = resources
+                    .get(&inst.kind)
+                    .ok_or_else(|| ctx.err(&p, "internal: resource vanished"))?;
                 if !rt.roles.contains_key(&a.role) {
                     return Err(ctx.err(
                         format!("{p}.role"),
-                        format!("unknown role '{}' on resource '{}' (known: {})", a.role, inst.kind, known(&rt.role_order)),
+                        format!(
+                            "unknown role '{}' on resource '{}' (known: {})",
+                            a.role,
+                            inst.kind,
+                            known(&rt.role_order)
+                        ),
                     ));
                 }
                 if inst.tenant != a.tenant {
-                    return Err(ctx.err(format!("{p}.tenant"), format!("instance '{inst_id}' belongs to tenant '{}', not '{}'", inst.tenant, a.tenant)));
+                    return Err(ctx.err(
+                        format!("{p}.tenant"),
+                        format!(
+                            "instance '{inst_id}' belongs to tenant '{}', not '{}'",
+                            inst.tenant, a.tenant
+                        ),
+                    ));
                 }
             }
             None => {
                 if !roles.contains_key(&a.role) {
-                    return Err(ctx.err(format!("{p}.role"), format!("unknown role '{}' (known: {})", a.role, known(&role_order))));
+                    return Err(ctx.err(
+                        format!("{p}.role"),
+                        format!("unknown role '{}' (known: {})", a.role, known(&role_order)),
+                    ));
                 }
             }
         }
@@ -351,7 +488,9 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         if members.last() != Some(&a.user) {
             members.push(a.user.clone());
         }
-        let user = users.get_mut(&a.user).ok_or_else(|| ctx.err(&p, "internal: user vanished"))?;
+        let user = users
+            .get_mut(&a.user)
+            .ok_or_else(|| ctx.err(&p, "internal: user vanished"))?;
         let list = match &a.resource_instance {
             Some(inst) => user.instance_roles.entry(inst.clone()).or_default(),
             None => user.tenant_roles.entry(a.tenant.clone()).or_default(),
@@ -360,7 +499,10 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             list.push(a.role.clone());
         }
     }
-    for list in instance_users.values_mut().chain(tenant_members.values_mut()) {
+    for list in instance_users
+        .values_mut()
+        .chain(tenant_members.values_mut())
+    {
         list.sort();
         list.dedup();
     }
@@ -381,21 +523,43 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         let p = format!("$.relationship_tuples[{i}]");
         for (field, id) in [("subject", &t.subject), ("object", &t.object)] {
             if !instances.contains_key(id) {
-                return Err(ctx.err(format!("{p}.{field}"), format!("unknown resource instance '{id}'")));
+                return Err(ctx.err(
+                    format!("{p}.{field}"),
+                    format!("unknown resource instance '{id}'"),
+                ));
             }
         }
-        let (obj_type, _) = split_instance(&t.object).ok_or_else(|| ctx.err(format!("{p}.object"), "expected 'type:key'"))?;
-        let (subj_type, _) = split_instance(&t.subject).ok_or_else(|| ctx.err(format!("{p}.subject"), "expected 'type:key'"))?;
+        let (obj_type, _) = split_instance(&t.object)
+            .ok_or_else(|| ctx.err(format!("{p}.object"), "expected 'type:key'"))?;
+        let (subj_type, _) = split_instance(&t.subject)
+            .ok_or_else(|| ctx.err(format!("{p}.subject"), "expected 'type:key'"))?;
         let def = policy.resources.iter().find(|r| r.key == obj_type);
         match def.and_then(|d| d.relations.get(&t.relation)) {
             Some(expected) if expected == subj_type => {}
             Some(expected) => {
-                return Err(ctx.err(format!("{p}.subject"), format!("relation '{}' of '{obj_type}' takes a '{expected}', not a '{subj_type}'", t.relation)))
+                return Err(ctx.err(
+                    format!("{p}.subject"),
+                    format!(
+                        "relation '{}' of '{obj_type}' takes a '{expected}', not a '{subj_type}'",
+                        t.relation
+                    ),
+                ))
             }
-            None => return Err(ctx.err(format!("{p}.relation"), format!("resource '{obj_type}' has no relation '{}'", t.relation))),
+            None => {
+                return Err(ctx.err(
+                    format!("{p}.relation"),
+                    format!("resource '{obj_type}' has no relation '{}'", t.relation),
+                ))
+            }
         }
-        incoming.entry(t.object.clone()).or_default().push((t.relation.clone(), t.subject.clone()));
-        outgoing.entry(t.subject.clone()).or_default().push((t.relation.clone(), t.object.clone()));
+        incoming
+            .entry(t.object.clone())
+            .or_default()
+            .push((t.relation.clone(), t.subject.clone()));
+        outgoing
+            .entry(t.subject.clone())
+            .or_default()
+            .push((t.relation.clone(), t.object.clone()));
     }
 
     // Condition sets.
@@ -405,14 +569,24 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     for (i, s) in policy.condition_sets.iter().enumerate() {
         let p = format!("$.condition_sets[{i}]");
         if sets.contains_key(&s.key) || s.key.starts_with("__autogen_") {
-            return Err(ctx.err(format!("{p}.key"), format!("duplicate or reserved condition set key '{}'", s.key)));
+            return Err(ctx.err(
+                format!("{p}.key"),
+                format!("duplicate or reserved condition set key '{}'", s.key),
+            ));
         }
         if let Some(rt) = &s.resource_id {
             if !resources.contains_key(rt) {
-                return Err(ctx.err(format!("{p}.resource_id"), format!("unknown resource type '{rt}' (known: {})", known(&resource_order))));
+                return Err(ctx.err(
+                    format!("{p}.resource_id"),
+                    format!(
+                        "unknown resource type '{rt}' (known: {})",
+                        known(&resource_order)
+                    ),
+                ));
             }
         }
-        let cond = conditions::compile(&s.conditions, &format!("{p}.conditions")).map_err(|e| ctx.err(e.path, e.reason))?;
+        let cond = conditions::compile(&s.conditions, &format!("{p}.conditions"))
+            .map_err(|e| ctx.err(e.path, e.reason))?;
         match s.kind {
             SetKind::Userset => userset_order.push(s.key.clone()),
             SetKind::Resourceset => resourceset_order.push(s.key.clone()),
@@ -421,7 +595,11 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             s.key.clone(),
             CompiledSet {
                 key: s.key.clone(),
-                name: if s.name.is_empty() { s.key.clone() } else { s.name.clone() },
+                name: if s.name.is_empty() {
+                    s.key.clone()
+                } else {
+                    s.name.clone()
+                },
                 kind: s.kind,
                 resource_type: s.resource_id.clone(),
                 parent: s.parent_id.clone(),
@@ -430,14 +608,27 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         );
     }
     let mut set_parents: HashMap<&str, &[String]> = HashMap::new();
-    let parent_lists: Vec<(String, Vec<String>)> =
-        policy.condition_sets.iter().map(|s| (s.key.clone(), s.parent_id.iter().cloned().collect())).collect();
+    let parent_lists: Vec<(String, Vec<String>)> = policy
+        .condition_sets
+        .iter()
+        .map(|s| (s.key.clone(), s.parent_id.iter().cloned().collect()))
+        .collect();
     for (i, s) in policy.condition_sets.iter().enumerate() {
         if let Some(parent) = &s.parent_id {
             match sets.get(parent) {
                 Some(ps) if ps.kind == s.kind => {}
-                Some(_) => return Err(ctx.err(format!("$.condition_sets[{i}].parent_id"), format!("parent '{parent}' is not the same kind of set"))),
-                None => return Err(ctx.err(format!("$.condition_sets[{i}].parent_id"), format!("unknown condition set '{parent}'"))),
+                Some(_) => {
+                    return Err(ctx.err(
+                        format!("$.condition_sets[{i}].parent_id"),
+                        format!("parent '{parent}' is not the same kind of set"),
+                    ))
+                }
+                None => {
+                    return Err(ctx.err(
+                        format!("$.condition_sets[{i}].parent_id"),
+                        format!("unknown condition set '{parent}'"),
+                    ))
+                }
             }
         }
     }
@@ -445,7 +636,10 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         set_parents.insert(k.as_str(), l.as_slice());
     }
     if let Some(cycle) = find_cycle(&set_parents) {
-        return Err(ctx.err("$.condition_sets", format!("cycle in parent_id: {}", cycle.join(" → "))));
+        return Err(ctx.err(
+            "$.condition_sets",
+            format!("cycle in parent_id: {}", cycle.join(" → ")),
+        ));
     }
 
     // Rules.
@@ -454,13 +648,22 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     let mut autogen_types = Vec::new();
     for (i, r) in policy.condition_set_rules.iter().enumerate() {
         let p = format!("$.condition_set_rules[{i}]");
-        let (ptype, _) = check_permission(&r.permission, &resources, &resource_order, ctx, &format!("{p}.permission"))?;
+        let (ptype, _) = check_permission(
+            &r.permission,
+            &resources,
+            &resource_order,
+            ctx,
+            &format!("{p}.permission"),
+        )?;
         let userset = match sets.get(&r.user_set) {
             Some(s) if s.kind == SetKind::Userset => SetRef::Set(r.user_set.clone()),
             _ => {
                 let role = r.user_set.strip_prefix("__autogen_").unwrap_or(&r.user_set);
                 if !roles.contains_key(role) {
-                    return Err(ctx.err(format!("{p}.user_set"), format!("'{}' is neither a user set nor a role", r.user_set)));
+                    return Err(ctx.err(
+                        format!("{p}.user_set"),
+                        format!("'{}' is neither a user set nor a role", r.user_set),
+                    ));
                 }
                 if !autogen_roles.iter().any(|x: &String| x == role) {
                     autogen_roles.push(role.to_string());
@@ -478,7 +681,10 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 SetRef::Set(r.resource_set.clone())
             }
             _ => {
-                let t = r.resource_set.strip_prefix("__autogen_").unwrap_or(&r.resource_set);
+                let t = r
+                    .resource_set
+                    .strip_prefix("__autogen_")
+                    .unwrap_or(&r.resource_set);
                 if t != ptype {
                     return Err(ctx.err(format!("{p}.resource_set"), format!("'{}' is neither a resource set nor the permission's resource type '{ptype}'", r.resource_set)));
                 }
@@ -488,11 +694,20 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 SetRef::Type(t.to_string())
             }
         };
-        rules_by_permission.entry(r.permission.clone()).or_default().push(Rule { userset, resourceset });
+        rules_by_permission
+            .entry(r.permission.clone())
+            .or_default()
+            .push(Rule {
+                userset,
+                resourceset,
+            });
     }
 
-    let instances_with_direct_roles: HashSet<String> =
-        policy.role_assignments.iter().filter_map(|a| a.resource_instance.clone()).collect();
+    let instances_with_direct_roles: HashSet<String> = policy
+        .role_assignments
+        .iter()
+        .filter_map(|a| a.resource_instance.clone())
+        .collect();
     let rebac_active = !incoming.is_empty() || users.values().any(|u| !u.instance_roles.is_empty());
     let role_assignment_count = policy.role_assignments.len();
     Ok(Env {
@@ -532,13 +747,28 @@ fn check_permission<'p>(
     path: &str,
 ) -> Result<(&'p str, &'p str), LoadError> {
     let Some((t, a)) = perm.split_once(':') else {
-        return Err(ctx.err(path, format!("permission '{perm}' must look like 'resource:action'")));
+        return Err(ctx.err(
+            path,
+            format!("permission '{perm}' must look like 'resource:action'"),
+        ));
     };
     let Some(rt) = resources.get(t) else {
-        return Err(ctx.err(path, format!("permission '{perm}' is on unknown resource '{t}' (known: {})", known(order))));
+        return Err(ctx.err(
+            path,
+            format!(
+                "permission '{perm}' is on unknown resource '{t}' (known: {})",
+                known(order)
+            ),
+        ));
     };
     if !rt.action_set.contains(a) {
-        return Err(ctx.err(path, format!("permission '{perm}': resource '{t}' has no action '{a}' (known: {})", known(&rt.actions))));
+        return Err(ctx.err(
+            path,
+            format!(
+                "permission '{perm}': resource '{t}' has no action '{a}' (known: {})",
+                known(&rt.actions)
+            ),
+        ));
     }
     Ok((t, a))
 }
@@ -567,7 +797,12 @@ fn find_cycle(parents: &HashMap<&str, &[String]>) -> Option<Vec<String>> {
         Active,
         Done,
     }
-    fn visit(node: &str, parents: &HashMap<&str, &[String]>, marks: &mut HashMap<String, Mark>, stack: &mut Vec<String>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        parents: &HashMap<&str, &[String]>,
+        marks: &mut HashMap<String, Mark>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
         match marks.get(node) {
             Some(Mark::Done) => return None,
             Some(Mark::Active) => {

@@ -32,8 +32,14 @@ use store::Env;
 pub const ORG_API_KEY: &str = "permit_key_sandbox_org";
 
 const BUNDLED: [(&str, &str); 2] = [
-    ("<bundled assets/sandbox/dev.json>", include_str!("../../assets/sandbox/dev.json")),
-    ("<bundled assets/sandbox/prod.json>", include_str!("../../assets/sandbox/prod.json")),
+    (
+        "<bundled assets/sandbox/dev.json>",
+        include_str!("../../assets/sandbox/dev.json"),
+    ),
+    (
+        "<bundled assets/sandbox/prod.json>",
+        include_str!("../../assets/sandbox/prod.json"),
+    ),
 ];
 
 /// All loaded environments, chosen by API key. Cheap to clone (shared).
@@ -52,7 +58,10 @@ struct Inner {
 impl Sandbox {
     /// The bundled demo environments `dev` and `prod`.
     pub fn bundled() -> Result<Sandbox, LoadError> {
-        let envs = BUNDLED.iter().map(|(name, text)| load::load_str(text, name)).collect::<Result<Vec<_>, _>>()?;
+        let envs = BUNDLED
+            .iter()
+            .map(|(name, text)| load::load_str(text, name))
+            .collect::<Result<Vec<_>, _>>()?;
         Sandbox::from_envs(envs)
     }
 
@@ -73,7 +82,21 @@ impl Sandbox {
 
     /// One environment per policy text, named `name` in errors (tests, benches).
     pub fn from_texts(texts: &[(&str, &str)]) -> Result<Sandbox, LoadError> {
-        let envs = texts.iter().map(|(name, text)| load::load_str(text, name)).collect::<Result<Vec<_>, _>>()?;
+        let envs = texts
+            .iter()
+            .map(|(name, text)| load::load_str(text, name))
+            .collect::<Result<Vec<_>, _>>()?;
+        Sandbox::from_envs(envs)
+    }
+
+    /// One environment per already-parsed policy (generated policies in benches and tests).
+    pub fn from_policies(
+        policies: Vec<(String, policy::PolicyFile)>,
+    ) -> Result<Sandbox, LoadError> {
+        let envs = policies
+            .into_iter()
+            .map(|(name, p)| load::load_policy(p, &name))
+            .collect::<Result<Vec<_>, _>>()?;
         Sandbox::from_envs(envs)
     }
 
@@ -92,11 +115,23 @@ impl Sandbox {
             if by_key.insert(env.info.api_key.clone(), i).is_some() {
                 return Err(clash(&format!("api_key '{}'", env.info.api_key)));
             }
-            if seen_env.insert((env.info.project.clone(), env.info.key.clone()), i).is_some() {
-                return Err(clash(&format!("environment '{}/{}'", env.info.project, env.info.key)));
+            if seen_env
+                .insert((env.info.project.clone(), env.info.key.clone()), i)
+                .is_some()
+            {
+                return Err(clash(&format!(
+                    "environment '{}/{}'",
+                    env.info.project, env.info.key
+                )));
             }
         }
-        Ok(Sandbox { inner: Arc::new(Inner { envs, by_key, org_key: ORG_API_KEY.to_string() }) })
+        Ok(Sandbox {
+            inner: Arc::new(Inner {
+                envs,
+                by_key,
+                org_key: ORG_API_KEY.to_string(),
+            }),
+        })
     }
 
     pub fn environments(&self) -> Vec<EnvironmentInfo> {
@@ -112,13 +147,22 @@ impl Sandbox {
         self.env_by_key(api_key).map(|env| evaluate::check(env, q))
     }
 
+    /// The same check with the trace kept typed (serializes to the same JSON, faster).
+    pub fn explain(&self, api_key: &str, q: &AllowedQuery) -> Option<evaluate::Explained> {
+        self.env_by_key(api_key)
+            .map(|env| evaluate::explain(env, q))
+    }
+
     /// The decision alone, without building the explanation; `None` for an unknown key.
     pub fn decide(&self, api_key: &str, q: &AllowedQuery) -> Option<bool> {
         self.env_by_key(api_key).map(|env| evaluate::decide(env, q))
     }
 
     pub(crate) fn env_by_key(&self, api_key: &str) -> Option<&Env> {
-        self.inner.by_key.get(api_key).and_then(|&i| self.inner.envs.get(i))
+        self.inner
+            .by_key
+            .get(api_key)
+            .and_then(|&i| self.inner.envs.get(i))
     }
 
     pub(crate) fn envs(&self) -> &[Env] {

@@ -9,8 +9,9 @@ use super::evaluate::{self, graph_roles};
 use super::load::split_instance;
 use super::store::{Env, UserRec};
 use crate::pdp::types::{
-    AllTenantsResult, AllowedQuery, AuthorizedAssignment, AuthorizedUsersQuery, AuthorizedUsersResult, JsonObject,
-    PermissionEntry, PermissionResource, TenantDecision, TenantRef, UserPermissions, UserPermissionsQuery,
+    AllTenantsResult, AllowedQuery, AuthorizedAssignment, AuthorizedUsersQuery,
+    AuthorizedUsersResult, JsonObject, PermissionEntry, PermissionResource, TenantDecision,
+    TenantRef, UserPermissions, UserPermissionsQuery,
 };
 
 const MAX_HOPS: usize = 16;
@@ -20,7 +21,10 @@ fn tenant_ref(env: &Env, key: &str) -> TenantRef {
         Some(Value::Object(m)) => m.clone(),
         _ => JsonObject::new(),
     };
-    TenantRef { key: key.to_string(), attributes }
+    TenantRef {
+        key: key.to_string(),
+        attributes,
+    }
 }
 
 /// `/allowed/all-tenants`: the check in each of the user's tenants (all tenants for an
@@ -36,10 +40,18 @@ pub fn all_tenants(env: &Env, q: &AllowedQuery) -> AllTenantsResult {
         one.resource.tenant = Some(t.clone());
         let r = evaluate::check(env, &one);
         if r.allow {
-            out.push(TenantDecision { allow: true, result: Some(true), query: None, debug: r.debug, tenant: tenant_ref(env, &t) });
+            out.push(TenantDecision {
+                allow: true,
+                result: Some(true),
+                query: None,
+                debug: r.debug,
+                tenant: tenant_ref(env, &t),
+            });
         }
     }
-    AllTenantsResult { allowed_tenants: out }
+    AllTenantsResult {
+        allowed_tenants: out,
+    }
 }
 
 /// Instances reachable from the user's directly assigned instances along relationship tuples
@@ -69,12 +81,24 @@ fn reachable_instances(env: &Env, user: &UserRec) -> Vec<String> {
 /// `resource_types` when given.
 pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions {
     let mut out = UserPermissions::new();
-    let Some(user) = env.users.get(&q.user.key) else { return out };
-    let wanted_tenant = |t: &str| q.tenants.as_ref().is_none_or(|ts| ts.iter().any(|x| x == t));
-    let wanted_resource = |id: &str| {
-        q.resources.as_ref().is_none_or(|rs| rs.iter().any(|r| r == id || format!("__tenant:{r}") == id))
+    let Some(user) = env.users.get(&q.user.key) else {
+        return out;
     };
-    let wanted_type = |ty: &str| q.resource_types.as_ref().is_none_or(|ts| ts.iter().any(|x| x == ty));
+    let wanted_tenant = |t: &str| {
+        q.tenants
+            .as_ref()
+            .is_none_or(|ts| ts.iter().any(|x| x == t))
+    };
+    let wanted_resource = |id: &str| {
+        q.resources
+            .as_ref()
+            .is_none_or(|rs| rs.iter().any(|r| r == id || format!("__tenant:{r}") == id))
+    };
+    let wanted_type = |ty: &str| {
+        q.resource_types
+            .as_ref()
+            .is_none_or(|ts| ts.iter().any(|x| x == ty))
+    };
     if wanted_type("__tenant") {
         for (tenant, roles) in &user.tenant_roles {
             let id = format!("__tenant:{tenant}");
@@ -89,12 +113,19 @@ pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions 
             }
             out.insert(
                 id,
-                PermissionEntry { tenant: Some(tenant_ref(env, tenant)), resource: None, permissions: perms.into_iter().collect(), roles: Some(roles.clone()) },
+                PermissionEntry {
+                    tenant: Some(tenant_ref(env, tenant)),
+                    resource: None,
+                    permissions: perms.into_iter().collect(),
+                    roles: Some(roles.clone()),
+                },
             );
         }
     }
     for inst in reachable_instances(env, user) {
-        let Some(rec) = env.instances.get(&inst) else { continue };
+        let Some(rec) = env.instances.get(&inst) else {
+            continue;
+        };
         if !wanted_type(&rec.kind) || !wanted_tenant(&rec.tenant) || !wanted_resource(&inst) {
             continue;
         }
@@ -118,7 +149,11 @@ pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions 
             inst.clone(),
             PermissionEntry {
                 tenant: Some(tenant_ref(env, &rec.tenant)),
-                resource: Some(PermissionResource { key: rec.key.clone(), kind: rec.kind.clone(), attributes: rec.attributes.clone() }),
+                resource: Some(PermissionResource {
+                    key: rec.key.clone(),
+                    kind: rec.kind.clone(),
+                    attributes: rec.attributes.clone(),
+                }),
                 permissions: perms.into_iter().collect(),
                 roles: Some(roles),
             },
@@ -130,7 +165,11 @@ pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions 
 /// `/authorized_users`: users whose tenant roles (RBAC) or roles on the instance (ReBAC) grant
 /// the action, with the assignments that do.
 pub fn authorized_users(env: &Env, q: &AuthorizedUsersQuery) -> AuthorizedUsersResult {
-    let tenant = q.resource.tenant.clone().unwrap_or_else(|| crate::pdp::types::DEFAULT_TENANT.to_string());
+    let tenant = q
+        .resource
+        .tenant
+        .clone()
+        .unwrap_or_else(|| crate::pdp::types::DEFAULT_TENANT.to_string());
     let kind = &q.resource.kind;
     let resource = match &q.resource.key {
         Some(k) => format!("{kind}:{k}"),
@@ -139,19 +178,33 @@ pub fn authorized_users(env: &Env, q: &AuthorizedUsersQuery) -> AuthorizedUsersR
     let permission = format!("{kind}:{}", q.action);
     let mut users: BTreeMap<String, Vec<AuthorizedAssignment>> = BTreeMap::new();
     for key in env.tenant_members.get(&tenant).into_iter().flatten() {
-        let Some(u) = env.users.get(key) else { continue };
+        let Some(u) = env.users.get(key) else {
+            continue;
+        };
         for r in u.tenant_roles.get(&tenant).into_iter().flatten() {
-            if env.roles.get(r).is_some_and(|role| role.flat.contains(&permission)) {
-                users.entry(key.clone()).or_default().push(AuthorizedAssignment {
-                    user: key.clone(),
-                    tenant: tenant.clone(),
-                    resource: format!("__tenant:{tenant}"),
-                    role: r.clone(),
-                });
+            if env
+                .roles
+                .get(r)
+                .is_some_and(|role| role.flat.contains(&permission))
+            {
+                users
+                    .entry(key.clone())
+                    .or_default()
+                    .push(AuthorizedAssignment {
+                        user: key.clone(),
+                        tenant: tenant.clone(),
+                        resource: format!("__tenant:{tenant}"),
+                        role: r.clone(),
+                    });
             }
         }
     }
-    if q.resource.key.is_some() && env.instances.get(&resource).is_some_and(|i| i.tenant == tenant) {
+    if q.resource.key.is_some()
+        && env
+            .instances
+            .get(&resource)
+            .is_some_and(|i| i.tenant == tenant)
+    {
         // Candidates: users with a direct role on the instance or on any instance above it.
         let mut candidates: BTreeSet<String> = BTreeSet::new();
         let mut frontier = vec![resource.clone()];
@@ -173,18 +226,30 @@ pub fn authorized_users(env: &Env, q: &AuthorizedUsersQuery) -> AuthorizedUsersR
         }
         let rt = split_instance(&resource).and_then(|(t, _)| env.resources.get(t));
         for key in candidates {
-            let Some(u) = env.users.get(&key) else { continue };
+            let Some(u) = env.users.get(&key) else {
+                continue;
+            };
             for h in graph_roles(env, u, &resource) {
-                if rt.and_then(|rt| rt.roles.get(&h.role)).is_some_and(|r| r.actions.contains(&q.action)) {
-                    users.entry(key.clone()).or_default().push(AuthorizedAssignment {
-                        user: key.clone(),
-                        tenant: tenant.clone(),
-                        resource: resource.clone(),
-                        role: h.role.clone(),
-                    });
+                if rt
+                    .and_then(|rt| rt.roles.get(&h.role))
+                    .is_some_and(|r| r.actions.contains(&q.action))
+                {
+                    users
+                        .entry(key.clone())
+                        .or_default()
+                        .push(AuthorizedAssignment {
+                            user: key.clone(),
+                            tenant: tenant.clone(),
+                            resource: resource.clone(),
+                            role: h.role.clone(),
+                        });
                 }
             }
         }
     }
-    AuthorizedUsersResult { resource, tenant, users }
+    AuthorizedUsersResult {
+        resource,
+        tenant,
+        users,
+    }
 }

@@ -33,7 +33,12 @@ fn api_error(status: u16, code: &str, title: &str, message: String) -> RestError
 }
 
 pub fn not_found(message: String) -> RestError {
-    api_error(404, "NOT_FOUND", "The requested data was not found", message)
+    api_error(
+        404,
+        "NOT_FOUND",
+        "The requested data was not found",
+        message,
+    )
 }
 
 fn forbidden(message: String) -> RestError {
@@ -59,7 +64,6 @@ pub fn uuid_for(key: &str) -> String {
     )
 }
 
-
 const CREATED_AT: &str = "2026-01-01T00:00:00+00:00";
 
 fn org_id() -> String {
@@ -84,7 +88,10 @@ impl Paging {
         let num = |name: &str, default: usize| -> Result<usize, RestError> {
             match q.get(name) {
                 None => Ok(default),
-                Some(s) => s.trim().parse::<usize>().map_err(|_| invalid(name, s, "a positive integer")),
+                Some(s) => s
+                    .trim()
+                    .parse::<usize>()
+                    .map_err(|_| invalid(name, s, "a positive integer")),
             }
         };
         let page = num("page", 1)?;
@@ -102,7 +109,12 @@ impl Paging {
     }
 
     fn slice<T: Clone>(&self, items: &[T]) -> Vec<T> {
-        items.iter().skip((self.page - 1).saturating_mul(self.per_page)).take(self.per_page).cloned().collect()
+        items
+            .iter()
+            .skip((self.page - 1).saturating_mul(self.per_page))
+            .take(self.per_page)
+            .cloned()
+            .collect()
     }
 
     fn wrap(&self, items: Vec<Value>) -> Value {
@@ -119,7 +131,8 @@ fn invalid(name: &str, given: &str, want: &str) -> RestError {
 }
 
 fn wants_total(q: &BTreeMap<String, String>) -> bool {
-    q.get("include_total_count").is_some_and(|v| v == "true" || v == "1")
+    q.get("include_total_count")
+        .is_some_and(|v| v == "true" || v == "1")
 }
 
 fn listing(items: Vec<Value>, paging: Paging, q: &BTreeMap<String, String>) -> Value {
@@ -131,29 +144,52 @@ fn listing(items: Vec<Value>, paging: Paging, q: &BTreeMap<String, String>) -> V
 }
 
 fn search_filter(items: Vec<Value>, q: &BTreeMap<String, String>, fields: &[&str]) -> Vec<Value> {
-    let Some(needle) = q.get("search").map(|s| s.to_lowercase()).filter(|s| !s.is_empty()) else { return items };
+    let Some(needle) = q
+        .get("search")
+        .map(|s| s.to_lowercase())
+        .filter(|s| !s.is_empty())
+    else {
+        return items;
+    };
     items
         .into_iter()
-        .filter(|v| fields.iter().any(|f| v.get(*f).and_then(Value::as_str).is_some_and(|s| s.to_lowercase().contains(&needle))))
+        .filter(|v| {
+            fields.iter().any(|f| {
+                v.get(*f)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.to_lowercase().contains(&needle))
+            })
+        })
         .collect()
 }
 
 pub fn scope(caller: Caller<'_>) -> Value {
     match caller {
-        Caller::Org => json!({"organization_id": org_id(), "project_id": null, "environment_id": null}),
-        Caller::Env(env) => json!({"organization_id": org_id(), "project_id": project_id(&env.info.project),
-                                    "environment_id": env_id(&env.info.project, &env.info.key)}),
+        Caller::Org => {
+            json!({"organization_id": org_id(), "project_id": null, "environment_id": null})
+        }
+        Caller::Env(env) => {
+            json!({"organization_id": org_id(), "project_id": project_id(&env.info.project),
+                                    "environment_id": env_id(&env.info.project, &env.info.key)})
+        }
     }
 }
 
 /// Resolves `{proj}/{env}` (keys or ids) to an environment the caller may see.
-pub fn resolve<'a>(sandbox: &'a Sandbox, caller: Caller<'_>, proj: &str, env: &str) -> Result<&'a Env, RestError> {
+pub fn resolve<'a>(
+    sandbox: &'a Sandbox,
+    caller: Caller<'_>,
+    proj: &str,
+    env: &str,
+) -> Result<&'a Env, RestError> {
     let found = sandbox.envs().iter().find(|e| {
         (e.info.project == proj || project_id(&e.info.project) == proj)
             && (e.info.key == env || env_id(&e.info.project, &e.info.key) == env)
     });
     let Some(found) = found else {
-        return Err(not_found(format!("no environment '{env}' in project '{proj}'")));
+        return Err(not_found(format!(
+            "no environment '{env}' in project '{proj}'"
+        )));
     };
     match caller {
         Caller::Org => Ok(found),
@@ -191,7 +227,11 @@ fn env_json(env: &Env) -> Value {
 fn visible<'a>(sandbox: &'a Sandbox, caller: Caller<'_>) -> Vec<&'a Env> {
     match caller {
         Caller::Org => sandbox.envs().iter().collect(),
-        Caller::Env(own) => sandbox.envs().iter().filter(|e| std::ptr::eq(*e, own)).collect(),
+        Caller::Env(own) => sandbox
+            .envs()
+            .iter()
+            .filter(|e| std::ptr::eq(*e, own))
+            .collect(),
     }
 }
 
@@ -205,14 +245,29 @@ pub fn projects(sandbox: &Sandbox, caller: Caller<'_>, paging: Paging) -> Value 
     Value::Array(paging.slice(&keys.iter().map(|p| project_json(p)).collect::<Vec<_>>()))
 }
 
-pub fn envs(sandbox: &Sandbox, caller: Caller<'_>, proj: &str, paging: Paging) -> Result<Value, RestError> {
-    let all: Vec<&Env> = sandbox.envs().iter().filter(|e| e.info.project == proj || project_id(&e.info.project) == proj).collect();
+pub fn envs(
+    sandbox: &Sandbox,
+    caller: Caller<'_>,
+    proj: &str,
+    paging: Paging,
+) -> Result<Value, RestError> {
+    let all: Vec<&Env> = sandbox
+        .envs()
+        .iter()
+        .filter(|e| e.info.project == proj || project_id(&e.info.project) == proj)
+        .collect();
     if all.is_empty() {
         return Err(not_found(format!("no project '{proj}'")));
     }
-    let seen: Vec<Value> = visible(sandbox, caller).into_iter().filter(|e| all.iter().any(|a| std::ptr::eq(*a, *e))).map(env_json).collect();
+    let seen: Vec<Value> = visible(sandbox, caller)
+        .into_iter()
+        .filter(|e| all.iter().any(|a| std::ptr::eq(*a, *e)))
+        .map(env_json)
+        .collect();
     if seen.is_empty() {
-        return Err(forbidden(format!("this API key cannot read project '{proj}'")));
+        return Err(forbidden(format!(
+            "this API key cannot read project '{proj}'"
+        )));
     }
     Ok(Value::Array(paging.slice(&seen)))
 }
@@ -303,7 +358,9 @@ fn attr_type(v: &Value) -> &'static str {
         Value::Bool(_) => "bool",
         Value::Number(_) => "number",
         Value::String(_) => "string",
-        Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => "object_array",
+        Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
+            "object_array"
+        }
         Value::Array(_) => "array",
         Value::Object(_) => "object",
         Value::Null => "json",
@@ -361,17 +418,25 @@ pub fn tenants(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value
 /// `role` keeps users holding that tenant-level role somewhere.
 pub fn users(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
     let role = q.get("role").filter(|r| !r.is_empty());
-    let needle = q.get("search").map(|s| s.to_lowercase()).filter(|s| !s.is_empty());
+    let needle = q
+        .get("search")
+        .map(|s| s.to_lowercase())
+        .filter(|s| !s.is_empty());
     let mut items = Vec::new();
     for key in &env.user_order {
-        let Some(u) = env.users.get(key) else { continue };
+        let Some(u) = env.users.get(key) else {
+            continue;
+        };
         if let Some(role) = role {
             if !u.tenant_roles.values().any(|rs| rs.contains(role)) {
                 continue;
             }
         }
         if let Some(n) = &needle {
-            let hit = u.key.to_lowercase().contains(n) || u.email.as_deref().is_some_and(|e| e.to_lowercase().contains(n));
+            let hit = u.key.to_lowercase().contains(n)
+                || u.email
+                    .as_deref()
+                    .is_some_and(|e| e.to_lowercase().contains(n));
             if !hit {
                 continue;
             }
@@ -401,4 +466,3 @@ pub fn users(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
         .collect();
     json!({"data": data, "total_count": total, "page_count": total.div_ceil(paging.per_page)})
 }
-

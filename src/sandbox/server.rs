@@ -23,12 +23,13 @@ use tokio::task::JoinHandle;
 use super::rest::{self, Caller, Paging, RestError};
 use super::store::Env;
 use super::{evaluate, queries, Sandbox};
-use crate::pdp::types::{AllowedQuery, AuthorizedUsersQuery, BulkResult, UserPermissionsQuery};
+use crate::pdp::types::{AllowedQuery, AuthorizedUsersQuery, UserPermissionsQuery};
 
 /// Largest request body accepted; larger ones get 413.
 pub const BODY_LIMIT: usize = 1 << 20;
 pub const MISSING_AUTH: &str = "Missing Authorization header";
-pub const BAD_KEY: &str = "You are not authorized to access this resource, please check your API key.";
+pub const BAD_KEY: &str =
+    "You are not authorized to access this resource, please check your API key.";
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServeOptions {
@@ -43,7 +44,10 @@ pub enum ServeError {
     #[error("refusing to serve on {0}: it is not a loopback address and the sandbox's API keys are public demo keys; pass --allow-remote to serve it anyway")]
     NotLoopback(SocketAddr),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// A sandbox serving in the background. Dropping it (or `shutdown`) stops the server.
@@ -66,19 +70,30 @@ impl RunningSandbox {
             let _ = stop.send(());
         }
         let task = &mut self.task;
-        if tokio::time::timeout(Duration::from_secs(2), &mut *task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(2), &mut *task)
+            .await
+            .is_err()
+        {
             task.abort();
         }
     }
 }
 
 /// Starts the server on the current tokio runtime. Port 0 picks a free port.
-pub async fn serve(sandbox: Sandbox, bind: SocketAddr, opts: ServeOptions) -> Result<RunningSandbox, ServeError> {
+pub async fn serve(
+    sandbox: Sandbox,
+    bind: SocketAddr,
+    opts: ServeOptions,
+) -> Result<RunningSandbox, ServeError> {
     if !bind.ip().is_loopback() && !opts.allow_remote {
         return Err(ServeError::NotLoopback(bind));
     }
-    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|source| ServeError::Bind { addr: bind, source })?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr: bind, source })?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|source| ServeError::Bind { addr: bind, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr: bind, source })?;
     let app = router(sandbox, opts);
     let (stop, stopped) = oneshot::channel::<()>();
     use axum::serve::ListenerExt;
@@ -94,7 +109,11 @@ pub async fn serve(sandbox: Sandbox, bind: SocketAddr, opts: ServeOptions) -> Re
             eprintln!("sandbox server stopped: {e}");
         }
     });
-    Ok(RunningSandbox { addr, stop: Some(stop), task })
+    Ok(RunningSandbox {
+        addr,
+        stop: Some(stop),
+        task,
+    })
 }
 
 struct AppState {
@@ -121,7 +140,10 @@ pub fn router(sandbox: Sandbox, opts: ServeOptions) -> Router {
         .route("/v2/projects/{proj}/envs", get(envs))
         .route("/v2/schema/{proj}/{env}/resources", get(schema_resources))
         .route("/v2/schema/{proj}/{env}/roles", get(schema_roles))
-        .route("/v2/schema/{proj}/{env}/users/attributes", get(schema_user_attributes))
+        .route(
+            "/v2/schema/{proj}/{env}/users/attributes",
+            get(schema_user_attributes),
+        )
         .route("/v2/facts/{proj}/{env}/tenants", get(facts_tenants))
         .route("/v2/facts/{proj}/{env}/users", get(facts_users))
         .fallback(not_found)
@@ -138,12 +160,21 @@ async fn log_request(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let res = next.run(req).await;
-    eprintln!("{method} {path} -> {} in {:.2} ms", res.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0);
+    eprintln!(
+        "{method} {path} -> {} in {:.2} ms",
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     res
 }
 
 fn text(status: StatusCode, body: impl Into<String>) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body.into()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body.into(),
+    )
+        .into_response()
 }
 
 /// The bearer token, or Permit's 401/403 answer. The scheme is matched case-insensitively.
@@ -151,7 +182,9 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(text(StatusCode::UNAUTHORIZED, MISSING_AUTH));
     };
-    let value = value.to_str().map_err(|_| text(StatusCode::FORBIDDEN, BAD_KEY))?;
+    let value = value
+        .to_str()
+        .map_err(|_| text(StatusCode::FORBIDDEN, BAD_KEY))?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(token.trim()),
         _ => Err(text(StatusCode::FORBIDDEN, BAD_KEY)),
@@ -161,7 +194,10 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
 /// PDP routes take an environment key.
 fn pdp_env<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Env, Response> {
     let token = bearer(headers)?;
-    state.sandbox.env_by_key(token).ok_or_else(|| text(StatusCode::FORBIDDEN, BAD_KEY))
+    state
+        .sandbox
+        .env_by_key(token)
+        .ok_or_else(|| text(StatusCode::FORBIDDEN, BAD_KEY))
 }
 
 /// Parses a JSON body the way axum's `Json` does (same statuses and messages), naming the
@@ -170,23 +206,49 @@ fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Re
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|m| {
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        });
     if !is_json {
-        return Err(text(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Expected request with `Content-Type: application/json`"));
+        return Err(text(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Expected request with `Content-Type: application/json`",
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.inner();
         if inner.is_data() {
             let path = e.path().to_string();
-            let at = if path == "." { String::new() } else { format!("{path}: ") };
-            text(StatusCode::UNPROCESSABLE_ENTITY, format!("Failed to deserialize the JSON body into the target type: {at}{inner}"))
+            let at = if path == "." {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
+            text(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Failed to deserialize the JSON body into the target type: {at}{inner}"),
+            )
         } else {
-            text(StatusCode::BAD_REQUEST, format!("Failed to parse the request body as JSON: {inner}"))
+            text(
+                StatusCode::BAD_REQUEST,
+                format!("Failed to parse the request body as JSON: {inner}"),
+            )
         }
     })?;
-    de.end().map_err(|e| text(StatusCode::BAD_REQUEST, format!("Failed to parse the request body as JSON: {e}")))?;
+    de.end().map_err(|e| {
+        text(
+            StatusCode::BAD_REQUEST,
+            format!("Failed to parse the request body as JSON: {e}"),
+        )
+    })?;
     Ok(value)
 }
 
@@ -196,9 +258,15 @@ async fn allowed(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response 
         Err(r) => return r,
     };
     match parse::<AllowedQuery>(&headers, &body) {
-        Ok(q) => Json(evaluate::check(env, &q)).into_response(),
+        Ok(q) => Json(evaluate::explain(env, &q)).into_response(),
         Err(r) => r,
     }
+}
+
+/// `{"allow": [...]}`, written without an intermediate `Value`.
+#[derive(serde::Serialize)]
+struct BulkAnswer {
+    allow: Vec<evaluate::Explained>,
 }
 
 async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
@@ -207,7 +275,11 @@ async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Resp
         Err(r) => return r,
     };
     match parse::<Vec<AllowedQuery>>(&headers, &body) {
-        Ok(qs) => Json(BulkResult { allow: qs.iter().map(|q| evaluate::check(env, q)).collect() }).into_response(),
+        Ok(qs) => {
+            let allow: Vec<evaluate::Explained> =
+                qs.iter().map(|q| evaluate::explain(env, q)).collect();
+            Json(BulkAnswer { allow }).into_response()
+        }
         Err(r) => r,
     }
 }
@@ -246,7 +318,12 @@ async fn authorized_users(State(s): Shared, headers: HeaderMap, body: Bytes) -> 
 }
 
 async fn health(State(s): Shared) -> Response {
-    let envs: Vec<Value> = s.sandbox.environments().iter().map(|e| json!({"project": e.project, "key": e.key})).collect();
+    let envs: Vec<Value> = s
+        .sandbox
+        .environments()
+        .iter()
+        .map(|e| json!({"project": e.project, "key": e.key}))
+        .collect();
     Json(json!({
         "status": "ok",
         "components": {"sandbox": {"status": "ok", "details": {"environments": envs}}},
@@ -281,7 +358,11 @@ fn rest_caller<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<Caller<'a
     if token == state.sandbox.org_api_key() {
         return Ok(Caller::Org);
     }
-    state.sandbox.env_by_key(token).map(Caller::Env).ok_or_else(|| api_error(StatusCode::FORBIDDEN, "UNAUTHORIZED", BAD_KEY))
+    state
+        .sandbox
+        .env_by_key(token)
+        .map(Caller::Env)
+        .ok_or_else(|| api_error(StatusCode::FORBIDDEN, "UNAUTHORIZED", BAD_KEY))
 }
 
 type Q = Query<BTreeMap<String, String>>;
@@ -311,34 +392,83 @@ async fn api_key_scope(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Res
     rest_call(&s, &headers, &q, |c, _| Ok(rest::scope(c)))
 }
 
-async fn api_key_for_env(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, _| rest::resolve(&s.sandbox, c, &proj, &env).map(rest::api_key))
+async fn api_key_for_env(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    rest_call(&s, &headers, &q, |c, _| {
+        rest::resolve(&s.sandbox, c, &proj, &env).map(rest::api_key)
+    })
 }
 
 async fn projects(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, p| Ok(rest::projects(&s.sandbox, c, p)))
+    rest_call(&s, &headers, &q, |c, p| {
+        Ok(rest::projects(&s.sandbox, c, p))
+    })
 }
 
-async fn envs(State(s): Shared, headers: HeaderMap, Path(proj): Path<String>, Query(q): Q) -> Response {
+async fn envs(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(proj): Path<String>,
+    Query(q): Q,
+) -> Response {
     rest_call(&s, &headers, &q, |c, p| rest::envs(&s.sandbox, c, &proj, p))
 }
 
-async fn schema_resources(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::resources(e, p, &q)))
+async fn schema_resources(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    rest_call(&s, &headers, &q, |c, p| {
+        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::resources(e, p, &q))
+    })
 }
 
-async fn schema_roles(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::roles(e, p, &q)))
+async fn schema_roles(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    rest_call(&s, &headers, &q, |c, p| {
+        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::roles(e, p, &q))
+    })
 }
 
-async fn schema_user_attributes(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::user_attributes(e, p)))
+async fn schema_user_attributes(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    rest_call(&s, &headers, &q, |c, p| {
+        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::user_attributes(e, p))
+    })
 }
 
-async fn facts_tenants(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::tenants(e, p, &q)))
+async fn facts_tenants(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    rest_call(&s, &headers, &q, |c, p| {
+        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::tenants(e, p, &q))
+    })
 }
 
-async fn facts_users(State(s): Shared, headers: HeaderMap, Path((proj, env)): Path<(String, String)>, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, p| rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::users(e, p, &q)))
+async fn facts_users(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
+    rest_call(&s, &headers, &q, |c, p| {
+        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::users(e, p, &q))
+    })
 }

@@ -1,0 +1,232 @@
+//! Loader refusals: each bad-file case is refused with the file, the JSON path and a reason.
+
+use permit_tui::sandbox::{LoadError, Sandbox};
+use serde_json::{json, Value};
+
+fn base() -> Value {
+    json!({
+        "environment": {"key": "dev", "project": "p", "api_key": "permit_key_x"},
+        "resources": [
+            {"key": "document", "actions": {"read": {}}, "relations": {"parent": "folder"},
+             "roles": {"editor": {"permissions": ["read"],
+                                  "granted_to": {"users_with_role": [{"role": "editor", "on_resource": "folder", "linked_by_relation": "parent"}]}}}},
+            {"key": "folder", "actions": {"read": {}}, "roles": {"editor": {"permissions": ["read"]}}}
+        ],
+        "roles": [{"key": "viewer", "permissions": ["document:read"]}],
+        "tenants": [{"key": "acme"}],
+        "users": [{"key": "alice"}],
+        "resource_instances": [{"key": "f1", "resource": "folder", "tenant": "acme"}, {"key": "d1", "resource": "document", "tenant": "acme"}],
+        "role_assignments": [{"user": "alice", "role": "viewer", "tenant": "acme"}],
+        "relationship_tuples": [{"subject": "folder:f1", "relation": "parent", "object": "document:d1"}],
+        "condition_sets": [{"key": "eng", "type": "userset", "conditions": {"allOf": [{"user.dept": {"equals": "eng"}}]}}],
+        "condition_set_rules": [{"user_set": "eng", "permission": "document:read", "resource_set": "document"}]
+    })
+}
+
+fn load(v: &Value) -> Result<Sandbox, LoadError> {
+    Sandbox::from_texts(&[("policy.json", &v.to_string())])
+}
+
+fn refused(v: Value) -> LoadError {
+    match load(&v) {
+        Ok(_) => panic!("expected a refusal"),
+        Err(e) => {
+            assert_eq!(e.file, "policy.json");
+            e
+        }
+    }
+}
+
+#[test]
+fn valid_base_policy_loads() {
+    assert!(load(&base()).is_ok());
+}
+
+#[test]
+fn malformed_json_is_refused_with_line_and_column() {
+    let e = Sandbox::from_texts(&[("policy.json", "{\n  \"environment\": {,\n}")]).unwrap_err();
+    assert_eq!(e.path, "line 2 column 19");
+    assert!(e.reason.starts_with("malformed JSON"), "{e}");
+    assert!(e
+        .to_string()
+        .starts_with("policy.json: at line 2 column 19: malformed JSON"));
+}
+
+#[test]
+fn wrong_shape_is_refused_with_its_path() {
+    let mut v = base();
+    v["users"][0]["key"] = json!(5);
+    let e = refused(v);
+    assert_eq!(e.path, "$.users[0].key");
+    assert!(e.reason.contains("invalid type"), "{e}");
+}
+
+#[test]
+fn unknown_top_level_key_is_refused() {
+    let mut v = base();
+    v["role_assignment"] = json!([]);
+    let e = refused(v);
+    assert!(e.reason.contains("unknown field `role_assignment`"), "{e}");
+}
+
+#[test]
+fn assignment_to_unknown_role_is_refused() {
+    let mut v = base();
+    v["role_assignments"][0]["role"] = json!("superuser");
+    let e = refused(v);
+    assert_eq!(e.path, "$.role_assignments[0].role");
+    assert_eq!(e.reason, "unknown role 'superuser' (known: 'viewer')");
+}
+
+#[test]
+fn assignment_to_unknown_tenant_is_refused() {
+    let mut v = base();
+    v["role_assignments"][0]["tenant"] = json!("globex");
+    let e = refused(v);
+    assert_eq!(e.path, "$.role_assignments[0].tenant");
+    assert!(e.reason.starts_with("unknown tenant 'globex'"));
+}
+
+#[test]
+fn assignment_of_unknown_user_is_refused() {
+    let mut v = base();
+    v["role_assignments"][0]["user"] = json!("mallory");
+    let e = refused(v);
+    assert_eq!(e.path, "$.role_assignments[0].user");
+    assert_eq!(e.reason, "unknown user 'mallory'");
+}
+
+#[test]
+fn assignment_on_unknown_instance_is_refused() {
+    let mut v = base();
+    v["role_assignments"][0] = json!({"user": "alice", "role": "editor", "tenant": "acme", "resource_instance": "folder:nope"});
+    let e = refused(v);
+    assert_eq!(e.path, "$.role_assignments[0].resource_instance");
+    assert!(e
+        .reason
+        .starts_with("unknown resource instance 'folder:nope'"));
+}
+
+#[test]
+fn instance_assignment_with_unknown_resource_role_is_refused() {
+    let mut v = base();
+    v["role_assignments"][0] = json!({"user": "alice", "role": "owner", "tenant": "acme", "resource_instance": "folder:f1"});
+    let e = refused(v);
+    assert_eq!(e.path, "$.role_assignments[0].role");
+    assert!(e
+        .reason
+        .starts_with("unknown role 'owner' on resource 'folder'"));
+}
+
+#[test]
+fn permission_on_unknown_resource_is_refused() {
+    let mut v = base();
+    v["roles"][0]["permissions"] = json!(["invoice:read"]);
+    let e = refused(v);
+    assert_eq!(e.path, "$.roles[0].permissions[0]");
+    assert!(e
+        .reason
+        .starts_with("permission 'invoice:read' is on unknown resource 'invoice'"));
+}
+
+#[test]
+fn permission_with_unknown_action_is_refused() {
+    let mut v = base();
+    v["roles"][0]["permissions"] = json!(["document:burn"]);
+    let e = refused(v);
+    assert_eq!(e.path, "$.roles[0].permissions[0]");
+    assert_eq!(
+        e.reason,
+        "permission 'document:burn': resource 'document' has no action 'burn' (known: 'read')"
+    );
+}
+
+#[test]
+fn rule_permission_on_unknown_action_is_refused() {
+    let mut v = base();
+    v["condition_set_rules"][0]["permission"] = json!("document:burn");
+    let e = refused(v);
+    assert_eq!(e.path, "$.condition_set_rules[0].permission");
+}
+
+#[test]
+fn unknown_condition_operator_is_refused() {
+    let mut v = base();
+    v["condition_sets"][0]["conditions"] =
+        json!({"allOf": [{"user.dept": {"sounds-like": "eng"}}]});
+    let e = refused(v);
+    assert_eq!(
+        e.path,
+        "$.condition_sets[0].conditions.allOf[0].user.dept.sounds-like"
+    );
+    assert!(e.reason.starts_with("unknown operator `sounds-like`"));
+}
+
+#[test]
+fn cycle_in_role_extends_is_refused() {
+    let mut v = base();
+    v["roles"] = json!([
+        {"key": "a", "permissions": [], "extends": ["b"]},
+        {"key": "b", "permissions": [], "extends": ["c"]},
+        {"key": "c", "permissions": [], "extends": ["a"]},
+        {"key": "viewer", "permissions": []}
+    ]);
+    let e = refused(v);
+    assert_eq!(e.path, "$.roles[0].extends");
+    assert_eq!(e.reason, "cycle in extends: a → b → c → a");
+}
+
+#[test]
+fn cycle_in_resource_role_extends_is_refused() {
+    let mut v = base();
+    v["resources"][1]["roles"] =
+        json!({"editor": {"permissions": ["read"], "extends": ["editor"]}});
+    let e = refused(v);
+    assert_eq!(e.path, "$.resources[1].roles.editor.extends");
+    assert!(e.reason.starts_with("cycle in extends"));
+}
+
+#[test]
+fn relation_to_unknown_type_is_refused() {
+    let mut v = base();
+    v["resources"][0]["relations"] = json!({"parent": "drive"});
+    let e = refused(v);
+    assert_eq!(e.path, "$.resources[0].relations.parent");
+    assert!(e
+        .reason
+        .starts_with("relation 'parent' points to unknown resource type 'drive'"));
+}
+
+#[test]
+fn tuple_with_undeclared_relation_is_refused() {
+    let mut v = base();
+    v["relationship_tuples"][0]["relation"] = json!("sibling");
+    let e = refused(v);
+    assert_eq!(e.path, "$.relationship_tuples[0].relation");
+}
+
+#[test]
+fn derivation_over_missing_relation_is_refused() {
+    let mut v = base();
+    v["resources"][0]["roles"]["editor"]["granted_to"]["users_with_role"][0]
+        ["linked_by_relation"] = json!("owner");
+    let e = refused(v);
+    assert_eq!(
+        e.path,
+        "$.resources[0].roles.editor.granted_to.users_with_role[0].linked_by_relation"
+    );
+}
+
+#[test]
+fn duplicate_api_keys_across_files_are_refused() {
+    let text = base().to_string();
+    let e = Sandbox::from_texts(&[("a.json", &text), ("b.json", &text)]).unwrap_err();
+    assert!(e.reason.contains("already used"), "{e}");
+}
+
+#[test]
+fn missing_file_is_refused_with_its_name() {
+    let e = Sandbox::from_files(&["/nonexistent/policy.json".into()]).unwrap_err();
+    assert_eq!(e.file, "/nonexistent/policy.json");
+    assert!(e.reason.starts_with("cannot read the file"));
+}
