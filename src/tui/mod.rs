@@ -70,7 +70,11 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
         exit_after_first_frame: args.exit_after_first_frame,
     };
     let result = {
-        let mut guard = terminal::TerminalGuard::new()?;
+        let mut guard = terminal::TerminalGuard::new().map_err(|err| {
+            anyhow::anyhow!(
+                "the explorer needs an interactive terminal ({err}); for scripts use `permit-tui check`"
+            )
+        })?;
         let events = crossterm::event::EventStream::new();
         run_loop(&mut guard.terminal, &mut app, events, options).await
     };
