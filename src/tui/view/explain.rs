@@ -90,10 +90,13 @@ pub fn code_lines(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
                     format!("{mark} {}", block.code.as_deref().unwrap_or("-")),
                     style,
                 ),
+                // A deny's reason is long and the tree below says it better; an allow's is
+                // the one-line why.
                 Span::styled(
                     block
                         .reason
                         .as_deref()
+                        .filter(|_| block.allow)
                         .map(|r| format!(" — {r}"))
                         .unwrap_or_default(),
                     theme.dim(),
