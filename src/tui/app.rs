@@ -243,6 +243,8 @@ pub struct Notice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Modal {
     Help,
+    /// A debugging tool's overlay (export menu, matrix, what-if, compare, who can).
+    Tool(super::tools::ToolView),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,6 +317,8 @@ pub struct App {
     pub ticks: u64,
     pub should_quit: bool,
     pub settings: Settings,
+    /// State of the debugging tools (`tui::tools`).
+    pub tools: super::tools::Tools,
 }
 
 impl std::fmt::Debug for App {
@@ -372,6 +376,7 @@ impl App {
             ticks: 0,
             should_quit: false,
             settings,
+            tools: super::tools::Tools::default(),
         };
         app.set_input(input);
         app

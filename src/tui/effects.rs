@@ -6,6 +6,7 @@ use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Effect, Msg};
+use super::tools::runtime::{Clipboard, ToolRuntime};
 use super::update::health_of;
 use crate::pdp::client::shared_http_client;
 use crate::pdp::{Exchange, PdpClient};
@@ -15,6 +16,9 @@ pub struct Runtime {
     /// One connection pool for every target, so a warm check does not pay a handshake.
     http: reqwest::Client,
     tx: UnboundedSender<Msg>,
+    clipboard: Clipboard,
+    /// Timeout of the tools' requests (checks carry their own).
+    timeout: std::time::Duration,
 }
 
 impl Runtime {
@@ -22,7 +26,20 @@ impl Runtime {
         Runtime {
             http: shared_http_client(),
             tx,
+            clipboard: Clipboard::Terminal,
+            timeout: crate::pdp::DEFAULT_TIMEOUT,
         }
+    }
+
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Runtime {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends copies somewhere other than the terminal (tests).
+    pub fn with_clipboard(mut self, clipboard: Clipboard) -> Runtime {
+        self.clipboard = clipboard;
+        self
     }
 
     pub fn perform(&self, effect: Effect) {
@@ -81,6 +98,13 @@ impl Runtime {
                     let _ = tx.send(Msg::HealthUpdated { target, health });
                 });
             }
+            Effect::Tool(effect) => ToolRuntime {
+                http: &self.http,
+                tx: &self.tx,
+                clipboard: &self.clipboard,
+                timeout: self.timeout,
+            }
+            .perform(effect),
             Effect::Debounce { generation, after } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {

@@ -6,6 +6,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::tools::ToolAction;
+
 /// Where the focus is, which decides which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
@@ -19,6 +21,14 @@ pub enum Context {
     Panel,
     /// The help overlay.
     Help,
+    /// The autocomplete popup under a field (only its keys; typing still goes to the field).
+    Completion,
+    /// The export menu.
+    Export,
+    /// The permission matrix.
+    Matrix,
+    /// What-if, compare and who-can results.
+    ToolResult,
 }
 
 impl Context {
@@ -29,7 +39,19 @@ impl Context {
             Context::JsonField => "JSON fields",
             Context::Panel => "Decision panel",
             Context::Help => "Help",
+            Context::Completion => "Autocomplete popup",
+            Context::Export => "Export menu",
+            Context::Matrix => "Permission matrix",
+            Context::ToolResult => "What-if / compare / who can",
         }
+    }
+
+    /// Overlays see only their own bindings.
+    pub fn is_modal(self) -> bool {
+        matches!(
+            self,
+            Context::Help | Context::Export | Context::Matrix | Context::ToolResult
+        )
     }
 }
 
@@ -51,6 +73,8 @@ pub enum Action {
     ScrollUp,
     ScrollDown,
     NextTarget,
+    /// A debugging tool's key (`tui::tools`).
+    Tool(ToolAction),
 }
 
 /// One key: a code and the modifiers that must be held.
@@ -102,6 +126,7 @@ const fn bind(
 
 use Action as A;
 use Context as C;
+use ToolAction as T;
 
 /// Context-specific bindings come before global ones; the first match wins.
 pub const BINDINGS: &[Binding] = &[
@@ -202,6 +227,172 @@ pub const BINDINGS: &[Binding] = &[
         "latency histogram",
         true,
     ),
+    bind(
+        key(KeyCode::Down),
+        C::Help,
+        A::Tool(T::Down),
+        "scroll",
+        false,
+    ),
+    bind(key(KeyCode::Up), C::Help, A::Tool(T::Up), "scroll", false),
+    // Autocomplete popup (typing still goes into the field).
+    bind(
+        key(KeyCode::Tab),
+        C::Completion,
+        A::Tool(T::CompleteNext),
+        "next",
+        true,
+    ),
+    bind(
+        key(KeyCode::Down),
+        C::Completion,
+        A::Tool(T::CompleteNext),
+        "next",
+        false,
+    ),
+    bind(
+        key(KeyCode::Up),
+        C::Completion,
+        A::Tool(T::CompletePrev),
+        "previous",
+        false,
+    ),
+    bind(
+        key(KeyCode::Enter),
+        C::Completion,
+        A::Tool(T::CompleteAccept),
+        "accept",
+        true,
+    ),
+    bind(
+        key(KeyCode::Esc),
+        C::Completion,
+        A::Tool(T::CompleteDismiss),
+        "close list",
+        true,
+    ),
+    // Export menu.
+    bind(
+        key(KeyCode::Char('c')),
+        C::Export,
+        A::Tool(T::ExportPick(0)),
+        "curl",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('p')),
+        C::Export,
+        A::Tool(T::ExportPick(1)),
+        "Python SDK",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('n')),
+        C::Export,
+        A::Tool(T::ExportPick(2)),
+        "Node SDK",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('k')),
+        C::Export,
+        A::Tool(T::ExportToggleSecret),
+        "with API key (once)",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('f')),
+        C::Export,
+        A::Tool(T::ExportToggleFile),
+        "file / clipboard",
+        true,
+    ),
+    bind(
+        key(KeyCode::Down),
+        C::Export,
+        A::Tool(T::Down),
+        "move",
+        false,
+    ),
+    bind(key(KeyCode::Up), C::Export, A::Tool(T::Up), "move", false),
+    bind(
+        key(KeyCode::Enter),
+        C::Export,
+        A::Tool(T::Choose),
+        "export selected",
+        false,
+    ),
+    bind(key(KeyCode::Esc), C::Export, A::CloseModal, "close", true),
+    bind(ctrl('c'), C::Export, A::Quit, "quit", false),
+    // Permission matrix.
+    bind(
+        key(KeyCode::Enter),
+        C::Matrix,
+        A::Tool(T::Choose),
+        "load cell and check",
+        true,
+    ),
+    bind(key(KeyCode::Up), C::Matrix, A::Tool(T::Up), "move", false),
+    bind(
+        key(KeyCode::Down),
+        C::Matrix,
+        A::Tool(T::Down),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Left),
+        C::Matrix,
+        A::Tool(T::Left),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Right),
+        C::Matrix,
+        A::Tool(T::Right),
+        "move",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('r')),
+        C::Matrix,
+        A::Tool(T::RefreshSchema),
+        "reload schema",
+        true,
+    ),
+    bind(key(KeyCode::Esc), C::Matrix, A::CloseModal, "close", true),
+    bind(ctrl('c'), C::Matrix, A::Quit, "quit", false),
+    // What-if, compare and who-can results.
+    bind(
+        key(KeyCode::Down),
+        C::ToolResult,
+        A::Tool(T::Down),
+        "scroll",
+        true,
+    ),
+    bind(
+        key(KeyCode::Up),
+        C::ToolResult,
+        A::Tool(T::Up),
+        "scroll",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('u')),
+        C::ToolResult,
+        A::Tool(T::Unpin),
+        "unpin A",
+        true,
+    ),
+    bind(
+        key(KeyCode::Esc),
+        C::ToolResult,
+        A::CloseModal,
+        "close",
+        true,
+    ),
+    bind(ctrl('c'), C::ToolResult, A::Quit, "quit", false),
     // Everywhere.
     bind(key(KeyCode::F(5)), C::Global, A::Fire, "check", true),
     bind(
@@ -270,6 +461,49 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(key(KeyCode::F(1)), C::Global, A::OpenHelp, "help", true),
     bind(ctrl('c'), C::Global, A::Quit, "quit", true),
+    // Everywhere: the debugging tools.
+    bind(
+        ctrl('o'),
+        C::Global,
+        A::Tool(T::OpenExport),
+        "export snippet",
+        true,
+    ),
+    bind(
+        key(KeyCode::F(8)),
+        C::Global,
+        A::Tool(T::OpenMatrix),
+        "permission matrix",
+        true,
+    ),
+    bind(
+        key(KeyCode::F(9)),
+        C::Global,
+        A::Tool(T::OpenWhoCan),
+        "who can",
+        false,
+    ),
+    bind(
+        ctrl('t'),
+        C::Global,
+        A::Tool(T::WhatIf),
+        "pin A / what-if",
+        false,
+    ),
+    bind(
+        key(KeyCode::F(6)),
+        C::Global,
+        A::Tool(T::Compare),
+        "compare envs",
+        false,
+    ),
+    bind(
+        ctrl('g'),
+        C::Global,
+        A::Tool(T::RefreshSchema),
+        "reload schema",
+        false,
+    ),
 ];
 
 fn matches(binding: &Key, event: &KeyEvent) -> bool {
@@ -298,12 +532,20 @@ pub fn lookup(event: &KeyEvent, context: Context) -> Option<Action> {
     let own = BINDINGS
         .iter()
         .find(|b| b.context == context && matches(&b.key, event));
-    if own.is_some() || context == Context::Help {
+    if own.is_some() || context.is_modal() {
         return own.map(|b| b.action);
     }
     BINDINGS
         .iter()
         .find(|b| b.context == Context::Global && matches(&b.key, event))
+        .map(|b| b.action)
+}
+
+/// Only `context`'s own binding for a key (the autocomplete popup, before the field's).
+pub fn lookup_only(event: &KeyEvent, context: Context) -> Option<Action> {
+    BINDINGS
+        .iter()
+        .find(|b| b.context == context && matches(&b.key, event))
         .map(|b| b.action)
 }
 
@@ -341,8 +583,9 @@ pub fn describe(key: &Key) -> String {
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let mut seen: Vec<Action> = Vec::new();
     let mut out = Vec::new();
-    let contexts: &[Context] = if context == Context::Help {
-        &[Context::Help]
+    let only = [context];
+    let contexts: &[Context] = if context.is_modal() {
+        &only
     } else {
         &[context, Context::Global]
     };
@@ -366,6 +609,10 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
         Context::JsonField,
         Context::Panel,
         Context::Help,
+        Context::Completion,
+        Context::Export,
+        Context::Matrix,
+        Context::ToolResult,
     ];
     order
         .iter()

@@ -13,6 +13,7 @@ pub mod latency;
 pub mod msg;
 pub mod terminal;
 pub mod theme;
+pub mod tools;
 pub mod update;
 pub mod view;
 
@@ -68,6 +69,7 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
     let options = LoopOptions {
         frames: None,
         exit_after_first_frame: args.exit_after_first_frame,
+        ..LoopOptions::default()
     };
     let result = {
         let mut guard = terminal::TerminalGuard::new().map_err(|err| {
@@ -88,6 +90,8 @@ pub struct LoopOptions {
     /// Receives a copy of every drawn frame.
     pub frames: Option<watch::Sender<Buffer>>,
     pub exit_after_first_frame: bool,
+    /// Where copies go; the terminal (OSC 52) unless a test catches them.
+    pub clipboard: tools::runtime::Clipboard,
 }
 
 /// The event loop: input, effect results and timers become messages; each is handed to
@@ -105,7 +109,9 @@ where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let runtime = effects::Runtime::new(tx);
+    let runtime = effects::Runtime::new(tx)
+        .with_clipboard(options.clipboard.clone())
+        .with_timeout(app.settings.timeout);
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     draw(terminal, app, &options)?;

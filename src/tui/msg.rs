@@ -31,6 +31,8 @@ pub enum Msg {
     DebounceElapsed {
         generation: u64,
     },
+    /// A debugging tool's effect finished (`tui::tools`).
+    Tool(super::tools::ToolMsg),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -54,4 +56,6 @@ pub enum Effect {
     },
     /// Report `DebounceElapsed{generation}` after `after`.
     Debounce { generation: u64, after: Duration },
+    /// A debugging tool's side effect (`tui::tools::runtime`).
+    Tool(super::tools::ToolEffect),
 }

@@ -70,6 +70,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.scroll = 0;
             Vec::new()
         }
+        Msg::Tool(msg) => super::tools::update(app, msg),
         Msg::DebounceElapsed { generation } => {
             if app.live && generation == app.debounce_generation && app.validation.is_ok() {
                 fire(app)
@@ -82,9 +83,19 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 /// Which part of the keymap applies now.
 pub fn context(app: &App) -> Context {
-    if app.modals.last() == Some(&Modal::Help) {
-        return Context::Help;
+    match app.modals.last() {
+        Some(Modal::Help) => return Context::Help,
+        Some(Modal::Tool(view)) => return super::tools::context_of(*view),
+        None => {}
     }
+    if super::tools::complete::is_open(app) {
+        return Context::Completion;
+    }
+    field_context(app)
+}
+
+/// The context of the focused part of the form or panel, ignoring popups.
+fn field_context(app: &App) -> Context {
     match app.focus {
         Focus::Field(f) if f.is_json() => Context::JsonField,
         Focus::Field(_) => Context::TextField,
@@ -97,10 +108,17 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let ctx = context(app);
-    if let Some(action) = keymap::lookup(&key, ctx) {
+    let action = match ctx {
+        // The popup takes only its keys; the field's own bindings still apply.
+        Context::Completion => {
+            keymap::lookup_only(&key, ctx).or_else(|| keymap::lookup(&key, field_context(app)))
+        }
+        _ => keymap::lookup(&key, ctx),
+    };
+    if let Some(action) = action {
         return perform(app, action);
     }
-    if ctx == Context::Help {
+    if ctx.is_modal() {
         return Vec::new();
     }
     let Some(field) = app.focused_field() else {
@@ -124,7 +142,7 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     let Some(field) = app.focused_field() else {
         return Vec::new();
     };
-    if context(app) == Context::Help {
+    if context(app).is_modal() {
         return Vec::new();
     }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -185,7 +203,13 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn on_edit(app: &mut App) -> Vec<Effect> {
+pub(crate) fn on_edit(app: &mut App) -> Vec<Effect> {
+    let mut effects = edit_effects(app);
+    effects.extend(super::tools::complete::after_edit(app));
+    effects
+}
+
+fn edit_effects(app: &mut App) -> Vec<Effect> {
     app.revalidate();
     if matches!(app.note, PanelNote::Invalid(_)) {
         app.note = PanelNote::None;
@@ -236,6 +260,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::OpenHelp => {
+            app.tools.help_scroll = 0;
             if app.modals.last() != Some(&Modal::Help) {
                 app.modals.push(Modal::Help);
             }
@@ -245,6 +270,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             app.modals.pop();
             Vec::new()
         }
+        Action::Tool(action) => super::tools::perform(app, action),
         Action::FormatJson => format_json(app),
         Action::ClearField => match app.focused_field() {
             Some(field) => {
@@ -320,7 +346,7 @@ fn cancel_in_flight(app: &mut App) -> Vec<Effect> {
 }
 
 /// Sends the form as a check. A check still in flight is cancelled: the newer supersedes it.
-fn fire(app: &mut App) -> Vec<Effect> {
+pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
     app.revalidate();
     let query = match &app.validation {
         Ok(query) => query.clone(),

@@ -1,6 +1,6 @@
 //! The decision panel: a big ALLOW / DENY / ERROR badge with latency, HTTP status and check
-//! number, then every debug block the PDP returned and the sandbox trace; tabs for the exact
-//! request sent (key masked) and the raw response.
+//! number, then the explain tree (`view::explain`) and, for a deny, what would make it allow;
+//! tabs for the exact request sent (key masked) and the raw response.
 
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -169,7 +169,14 @@ fn idle_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
 
 fn decision_lines(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
     match &outcome.exchange.result {
-        Ok(result) => explanation(result, theme),
+        Ok(result) => match super::explain::sent_query(&outcome.request.body) {
+            Some(query) => {
+                let mut lines = super::explain::lines(&query, result, theme);
+                lines.extend(unreadable_trace(result, theme));
+                lines
+            }
+            None => explanation(result, theme),
+        },
         Err(err) => {
             let mut lines = vec![
                 Line::styled(err.to_string(), theme.warn()),
@@ -222,6 +229,20 @@ fn explanation(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Sandbox trace", theme.heading()));
         value_lines(&mut lines, trace, 1, theme);
+    }
+    lines
+}
+
+/// A sandbox trace the explain tree could not read (another sandbox version): shown raw
+/// rather than lost.
+fn unreadable_trace(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(trace) = result.debug.as_ref().and_then(|d| d.sandbox_trace.as_ref()) {
+        if crate::explain::sandbox_trace(result).is_none() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Sandbox trace", theme.heading()));
+            value_lines(&mut lines, trace, 1, theme);
+        }
     }
     lines
 }

@@ -39,11 +39,11 @@ fn column(sections: &[Section], theme: Theme) -> (Vec<Line<'static>>, u16) {
     (lines, width as u16)
 }
 
-pub fn render(theme: Theme, frame: &mut Frame, area: Rect) {
+pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
     let sections = keymap::help_sections();
     let (left, right): (Vec<Section>, Vec<Section>) = sections
         .into_iter()
-        .partition(|(ctx, _)| matches!(ctx, Context::Global | Context::Help));
+        .partition(|(ctx, _)| matches!(ctx, Context::Global | Context::Help | Context::Completion));
     let (mut left, left_width) = column(&left, theme);
     let (right, right_width) = column(&right, theme);
     left.push(Line::raw(""));
@@ -52,8 +52,12 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect) {
         theme.dim(),
     ));
     left.push(Line::styled("A mouse click focuses a field.", theme.dim()));
+    let content_height = left.len().max(right.len()) as u16;
     let width = (left_width + right_width + 5).min(area.width.saturating_sub(2));
-    let height = (left.len().max(right.len()) as u16 + 2).min(area.height.saturating_sub(2));
+    let height = (content_height + 2).min(area.height.saturating_sub(2));
+    // Taller than the screen: ↓/↑ scroll, and the title says so.
+    let scroll = scroll.min(content_height.saturating_sub(height.saturating_sub(2)));
+    let more = content_height > height.saturating_sub(2);
     let popup = Rect {
         x: area.x + (area.width.saturating_sub(width)) / 2,
         y: area.y + (area.height.saturating_sub(height)) / 2,
@@ -65,7 +69,14 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.focused_border())
-        .title(Span::styled(" Keys · Esc closes ", theme.heading()));
+        .title(Span::styled(
+            if more {
+                " Keys · Esc closes · ↓/↑ scroll "
+            } else {
+                " Keys · Esc closes "
+            },
+            theme.heading(),
+        ));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [l, _gap, r] = Layout::horizontal([
@@ -74,6 +85,6 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(Paragraph::new(right), r);
+    frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), l);
+    frame.render_widget(Paragraph::new(right).scroll((scroll, 0)), r);
 }

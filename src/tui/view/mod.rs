@@ -1,19 +1,26 @@
 //! Drawing: a pure function of `&App` into a frame.
 
+pub mod complete;
 pub mod decision;
+pub mod explain;
+pub mod export;
 pub mod footer;
 pub mod form;
 pub mod header;
 pub mod help;
 pub mod latency;
 pub mod layout;
+pub mod matrix;
+pub mod overlay;
+pub mod whatif;
 
-use ratatui::layout::Alignment;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, Modal};
 use super::theme::Theme;
+use super::tools::ToolView;
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -40,7 +47,21 @@ pub fn render(app: &App, frame: &mut Frame) {
     decision::render(app, theme, frame, regions.decision);
     latency::render(app, theme, frame, regions.latency);
     footer::render(app, theme, frame, regions.footer);
-    if app.modals.last() == Some(&Modal::Help) {
-        help::render(theme, frame, area);
+    complete::render(app, theme, frame, &regions);
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    match app.modals.last() {
+        Some(Modal::Help) => help::render(theme, frame, area, app.tools.help_scroll),
+        Some(Modal::Tool(view)) => match view {
+            ToolView::Export => export::render(app, theme, frame, body),
+            ToolView::Matrix => matrix::render(app, theme, frame, body),
+            ToolView::WhoCan => matrix::render_who_can(app, theme, frame, body),
+            ToolView::WhatIf => whatif::render(app, theme, frame, body),
+            ToolView::Compare => whatif::render_compare(app, theme, frame, body),
+        },
+        None => {}
     }
 }

@@ -1,0 +1,144 @@
+//! Two checks side by side: what-if (pinned query A against the form as B, same environment)
+//! and environment compare (the form against the current and the next environment).
+
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::pdp::Exchange;
+use crate::tui::app::{App, NoticeLevel};
+use crate::tui::msg::Effect;
+use crate::whatif::{changes, Change};
+
+use super::{open as open_view, query_or_warn, tool, ToolEffect, ToolView};
+
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// "A" / "B", or the environment's name.
+    pub label: String,
+    pub target: String,
+    pub query: AllowedQuery,
+    pub exchange: Option<Exchange<AllowedResult>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PairState {
+    pub id: u64,
+    pub sides: [Side; 2],
+    /// What differs between the two queries (empty for compare).
+    pub changes: Vec<Change>,
+}
+
+/// First press pins the form as A; later presses check A and the form (B) side by side.
+pub fn what_if(app: &mut App) -> Vec<Effect> {
+    let Some(b) = query_or_warn(app) else {
+        return Vec::new();
+    };
+    let Some(a) = app.tools.pinned.clone() else {
+        app.tools.pinned = Some(b);
+        app.notice(
+            "Pinned the form as A. Edit it into B, then Ctrl-T shows A and B side by side",
+            NoticeLevel::Info,
+        );
+        return Vec::new();
+    };
+    let Some(target) = app.target().map(|t| t.target.clone()) else {
+        return Vec::new();
+    };
+    let id = app.tools.id();
+    let side = |label: &str, query: &AllowedQuery| Side {
+        label: label.to_string(),
+        target: target.name.clone(),
+        query: query.clone(),
+        exchange: None,
+    };
+    app.tools.whatif = Some(PairState {
+        id,
+        sides: [side("A (pinned)", &a), side("B (form)", &b)],
+        changes: changes(&a, &b),
+    });
+    open_view(app, ToolView::WhatIf);
+    vec![
+        tool(ToolEffect::Check {
+            id,
+            side: 0,
+            query: a,
+            target: target.clone(),
+        }),
+        tool(ToolEffect::Check {
+            id,
+            side: 1,
+            query: b,
+            target,
+        }),
+    ]
+}
+
+pub fn unpin(app: &mut App) -> Vec<Effect> {
+    if app.tools.pinned.take().is_some() {
+        app.notice("Unpinned A; Ctrl-T pins the form again", NoticeLevel::Info);
+    }
+    app.modals.pop();
+    Vec::new()
+}
+
+/// The form against the current environment and the next one, at once.
+pub fn compare(app: &mut App) -> Vec<Effect> {
+    if app.targets.len() < 2 {
+        app.notice(
+            "Compare needs two environments; only one is configured",
+            NoticeLevel::Info,
+        );
+        return Vec::new();
+    }
+    let Some(query) = query_or_warn(app) else {
+        return Vec::new();
+    };
+    let first = app.current;
+    let second = (app.current + 1) % app.targets.len();
+    let id = app.tools.id();
+    let mut effects = Vec::new();
+    let mut sides = Vec::new();
+    for (side, index) in [first, second].into_iter().enumerate() {
+        let target = app.targets[index].target.clone();
+        // The form's tenant may come from the target's default: recompute per environment.
+        let mut q = query.clone();
+        if app.text(crate::tui::app::Field::Tenant).trim().is_empty() {
+            q.resource.tenant = Some(target.tenant.clone().unwrap_or_else(|| "default".into()));
+        }
+        sides.push(Side {
+            label: target.name.clone(),
+            target: target.name.clone(),
+            query: q.clone(),
+            exchange: None,
+        });
+        effects.push(tool(ToolEffect::Check {
+            id,
+            side,
+            query: q,
+            target,
+        }));
+    }
+    let [a, b]: [Side; 2] = match sides.try_into() {
+        Ok(pair) => pair,
+        Err(_) => return Vec::new(),
+    };
+    app.tools.compare = Some(PairState {
+        id,
+        sides: [a, b],
+        changes: Vec::new(),
+    });
+    open_view(app, ToolView::Compare);
+    effects
+}
+
+pub fn on_side(app: &mut App, id: u64, side: usize, exchange: Exchange<AllowedResult>) {
+    for state in [app.tools.whatif.as_mut(), app.tools.compare.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        if state.id == id {
+            if let Some(s) = state.sides.get_mut(side) {
+                s.exchange = Some(exchange);
+            }
+            return;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Performs the tools' effects on tokio tasks and reports back as `Msg::Tool`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::cloud::{CloudClient, CloudError};
+use crate::pdp::{Exchange, PdpClient, PdpError};
+use crate::schema::Schema;
+use crate::tui::app::{Target, TargetKind};
+use crate::tui::msg::Msg;
+
+use super::{ToolEffect, ToolMsg};
+
+/// Permit's REST API, for the schema of a PDP given by URL.
+pub const PERMIT_API_URL: &str = "https://api.permit.io";
+/// The project every sandbox environment lives in.
+pub const SANDBOX_PROJECT: &str = "sandbox";
+
+/// Where a copy goes: the terminal (OSC 52), or a channel in tests.
+#[derive(Debug, Clone, Default)]
+pub enum Clipboard {
+    #[default]
+    Terminal,
+    Channel(UnboundedSender<String>),
+}
+
+impl Clipboard {
+    fn copy(&self, text: String) {
+        match self {
+            Clipboard::Terminal => {
+                use crossterm::clipboard::CopyToClipboard;
+                let _ = crossterm::execute!(
+                    std::io::stdout(),
+                    CopyToClipboard::to_clipboard_from(text)
+                );
+            }
+            Clipboard::Channel(tx) => {
+                let _ = tx.send(text);
+            }
+        }
+    }
+}
+
+pub struct ToolRuntime<'a> {
+    pub http: &'a reqwest::Client,
+    pub tx: &'a UnboundedSender<Msg>,
+    pub clipboard: &'a Clipboard,
+    pub timeout: Duration,
+}
+
+fn pdp(http: &reqwest::Client, target: &Target, timeout: Duration) -> Result<PdpClient, PdpError> {
+    PdpClient::with_http(
+        http.clone(),
+        &target.pdp_url,
+        target.api_key.clone(),
+        timeout,
+    )
+}
+
+fn failed<T>(error: PdpError) -> Exchange<T> {
+    Exchange {
+        result: Err(error),
+        latency: Duration::ZERO,
+        status: None,
+        raw_body: None,
+    }
+}
+
+impl ToolRuntime<'_> {
+    pub fn perform(&self, effect: ToolEffect) {
+        let http = self.http.clone();
+        let tx = self.tx.clone();
+        let timeout = self.timeout;
+        let send = move |msg: ToolMsg| {
+            let _ = tx.send(Msg::Tool(msg));
+        };
+        match effect {
+            ToolEffect::FetchSchema { target } => {
+                tokio::spawn(async move {
+                    let name = target.name.clone();
+                    let result = fetch_schema(http, &target, timeout)
+                        .await
+                        .map_err(|e| e.to_string());
+                    send(ToolMsg::SchemaLoaded {
+                        target: name,
+                        result,
+                    });
+                });
+            }
+            ToolEffect::Bulk {
+                id,
+                queries,
+                target,
+            } => {
+                tokio::spawn(async move {
+                    let exchange = match pdp(&http, &target, timeout) {
+                        Ok(client) => client.check_bulk(&queries).await,
+                        Err(e) => failed(e),
+                    };
+                    send(ToolMsg::MatrixFilled { id, exchange });
+                });
+            }
+            ToolEffect::AuthorizedUsers { id, query, target } => {
+                tokio::spawn(async move {
+                    let exchange = match pdp(&http, &target, timeout) {
+                        Ok(client) => client.authorized_users(&query).await,
+                        Err(e) => failed(e),
+                    };
+                    send(ToolMsg::WhoCanAnswered { id, exchange });
+                });
+            }
+            ToolEffect::Check {
+                id,
+                side,
+                query,
+                target,
+            } => {
+                tokio::spawn(async move {
+                    let exchange = match pdp(&http, &target, timeout) {
+                        Ok(client) => client.check(&query).await,
+                        Err(e) => failed(e),
+                    };
+                    send(ToolMsg::SideFinished { id, side, exchange });
+                });
+            }
+            ToolEffect::Clipboard { text } => self.clipboard.copy(text),
+            ToolEffect::SaveFile {
+                dirs,
+                file_name,
+                text,
+                what,
+            } => {
+                tokio::spawn(async move {
+                    let result = save(&dirs, &file_name, &text).await;
+                    send(ToolMsg::Saved { what, result });
+                });
+            }
+        }
+    }
+}
+
+async fn fetch_schema(
+    http: reqwest::Client,
+    target: &Target,
+    timeout: Duration,
+) -> Result<Schema, CloudError> {
+    let key = target
+        .api_key
+        .as_deref()
+        .ok_or_else(|| CloudError::Unauthorized {
+            detail: "this environment has no API key".to_string(),
+        })?;
+    match target.kind {
+        // The sandbox serves the REST slice next to its PDP routes.
+        TargetKind::Sandbox => {
+            let client = CloudClient::with_http(http, &target.pdp_url, key, timeout)?;
+            Schema::fetch(&client, SANDBOX_PROJECT, &target.name).await
+        }
+        TargetKind::Remote => {
+            let client = CloudClient::with_http(http, PERMIT_API_URL, key, timeout)?;
+            let scope = client.scope().await?;
+            match (scope.project_id, scope.environment_id) {
+                (Some(p), Some(e)) => Schema::fetch(&client, &p, &e).await,
+                _ => Err(CloudError::Forbidden {
+                    path: "/v2/api-key/scope".to_string(),
+                    detail: "the key is not an environment-level key".to_string(),
+                }),
+            }
+        }
+    }
+}
+
+/// Writes into the first directory that accepts the file; the error of the last one else.
+async fn save(dirs: &[PathBuf], file_name: &str, text: &str) -> Result<PathBuf, String> {
+    let mut last = String::from("no directory to write to");
+    for dir in dirs {
+        if let Err(err) = tokio::fs::create_dir_all(dir).await {
+            last = format!("{}: {err}", dir.display());
+            continue;
+        }
+        let path = dir.join(file_name);
+        match tokio::fs::write(&path, text).await {
+            Ok(()) => {
+                let shown = std::path::absolute(&path).unwrap_or(path);
+                return Ok(shown);
+            }
+            Err(err) => last = format!("{}: {err}", path.display()),
+        }
+    }
+    Err(last)
+}

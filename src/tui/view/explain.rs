@@ -1,0 +1,152 @@
+//! The explain tree as indented lines (✔ pass, ✘ fail, · info; the decisive fact reversed
+//! and pointed at, so it stands out without colour too), and for a deny the "What would make
+//! this allow?" suggestions.
+
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+
+use crate::explain::{explain, what_would_allow, Mark};
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::tui::theme::Theme;
+
+pub const DECISIVE_POINTER: &str = "  ◀ decisive";
+
+pub fn tree_lines(
+    query: &AllowedQuery,
+    result: &AllowedResult,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let root = explain(query, result);
+    root.walk()
+        .into_iter()
+        .map(|(depth, node)| {
+            let (mark, style) = match node.mark {
+                Mark::Pass => ("✔ ", theme.allow()),
+                Mark::Fail => ("✘ ", theme.deny()),
+                Mark::Info => ("· ", theme.dim()),
+            };
+            let text_style = if depth == 0 {
+                theme.heading()
+            } else if node.decisive {
+                theme.deny().add_modifier(Modifier::REVERSED)
+            } else {
+                ratatui::style::Style::default()
+            };
+            let mut spans = vec![
+                Span::raw("  ".repeat(depth)),
+                Span::styled(mark, style),
+                Span::styled(node.text.clone(), text_style),
+            ];
+            if node.decisive {
+                spans.push(Span::styled(DECISIVE_POINTER, theme.warn()));
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+pub fn suggestion_lines(
+    query: &AllowedQuery,
+    result: &AllowedResult,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    if result.allow {
+        return Vec::new();
+    }
+    let suggestions = what_would_allow(query, result);
+    let mut lines = vec![Line::styled("What would make this allow?", theme.heading())];
+    if suggestions.is_empty() {
+        lines.push(Line::styled(
+            "  Nothing to suggest from this answer (turn the PDP's debug mode on for more).",
+            theme.dim(),
+        ));
+    }
+    for s in suggestions {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  → {:<6}", s.model.to_uppercase()), theme.accent()),
+            Span::raw(s.text),
+        ]));
+    }
+    lines
+}
+
+/// Permit's own verdict per model, one line each (`RBAC ✔ allow — reason`): the codes people
+/// search Permit's docs for.
+pub fn code_lines(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
+    let Some(debug) = &result.debug else {
+        return Vec::new();
+    };
+    debug
+        .blocks()
+        .map(|(name, block)| {
+            let (mark, style) = if block.allow {
+                ("✔", theme.allow())
+            } else {
+                ("✘", theme.deny())
+            };
+            Line::from(vec![
+                Span::styled(format!("{:<6}", name.to_uppercase()), theme.heading()),
+                Span::styled(
+                    format!("{mark} {}", block.code.as_deref().unwrap_or("-")),
+                    style,
+                ),
+                // A deny's reason is long and the tree below says it better; an allow's is
+                // the one-line why.
+                Span::styled(
+                    block
+                        .reason
+                        .as_deref()
+                        .filter(|_| block.allow)
+                        .map(|r| format!(" — {r}"))
+                        .unwrap_or_default(),
+                    theme.dim(),
+                ),
+            ])
+        })
+        .collect()
+}
+
+/// Permit's codes, the tree, then suggestions for a deny.
+pub fn lines(query: &AllowedQuery, result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
+    // The tree from debug blocks already carries the codes; the one from the trace does not.
+    let from_trace = crate::explain::sandbox_trace(result).is_some();
+    let mut out = if from_trace {
+        code_lines(result, theme)
+    } else {
+        Vec::new()
+    };
+    if !out.is_empty() {
+        out.push(Line::raw(""));
+    }
+    out.extend(tree_lines(query, result, theme));
+    let suggestions = suggestion_lines(query, result, theme);
+    if !suggestions.is_empty() {
+        out.push(Line::raw(""));
+        out.extend(suggestions);
+    }
+    let mut links = result
+        .debug
+        .iter()
+        .flat_map(|d| d.blocks())
+        .filter_map(|(_, b)| b.support_link.clone())
+        .filter(|_| from_trace);
+    if let Some(first) = links.next() {
+        out.push(Line::raw(""));
+        out.push(Line::from(vec![
+            Span::styled("support: ", theme.label()),
+            Span::styled(first, theme.accent()),
+        ]));
+    }
+    for link in links {
+        out.push(Line::from(vec![
+            Span::styled("support: ", theme.label()),
+            Span::styled(link, theme.accent()),
+        ]));
+    }
+    out
+}
+
+/// The query a finished check sent, read back from the request body kept for the Request tab.
+pub fn sent_query(body: &str) -> Option<AllowedQuery> {
+    serde_json::from_str(body).ok()
+}

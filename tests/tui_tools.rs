@@ -1,0 +1,486 @@
+//! The debugging tools through the whole explorer loop (`run_loop` on `TestBackend`, scripted
+//! keys) against the in-process sandbox over loopback HTTP. Every wait is bounded.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::Router;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures::channel::mpsc::{unbounded, UnboundedSender};
+use permit_tui::matrix::Cell;
+use permit_tui::pdp::{CheckInput, PdpClient};
+use permit_tui::tui::app::{App, Field, Focus, Settings, Target};
+use permit_tui::tui::bootstrap::start_sandbox;
+use permit_tui::tui::tools::matrix::Fill;
+use permit_tui::tui::tools::runtime::Clipboard;
+use permit_tui::tui::{run_loop, LoopOptions};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Harness {
+    keys: UnboundedSender<io::Result<Event>>,
+    frames: watch::Receiver<Buffer>,
+    clipboard: mpsc::UnboundedReceiver<String>,
+    handle: JoinHandle<anyhow::Result<App>>,
+}
+
+fn text_of(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+impl Harness {
+    fn start(app: App) -> Harness {
+        let (keys, key_stream) = unbounded();
+        let (frames_tx, frames) = watch::channel(Buffer::empty(Rect::default()));
+        let (clip_tx, clipboard) = mpsc::unbounded_channel();
+        let handle = tokio::spawn(async move {
+            let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+            let mut app = app;
+            let options = LoopOptions {
+                frames: Some(frames_tx),
+                clipboard: Clipboard::Channel(clip_tx),
+                ..LoopOptions::default()
+            };
+            run_loop(&mut terminal, &mut app, key_stream, options).await?;
+            Ok(app)
+        });
+        Harness {
+            keys,
+            frames,
+            clipboard,
+            handle,
+        }
+    }
+
+    fn key(&self, code: KeyCode) {
+        self.key_mod(code, KeyModifiers::NONE);
+    }
+
+    fn key_mod(&self, code: KeyCode, mods: KeyModifiers) {
+        self.keys
+            .unbounded_send(Ok(Event::Key(KeyEvent::new(code, mods))))
+            .expect("loop is running");
+    }
+
+    fn ctrl(&self, c: char) {
+        self.key_mod(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    async fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let frames = &mut self.frames;
+        let found = tokio::time::timeout(WAIT, async {
+            loop {
+                let text = text_of(&frames.borrow_and_update());
+                if pred(&text) {
+                    return text;
+                }
+                if frames.changed().await.is_err() {
+                    return String::new();
+                }
+            }
+        })
+        .await;
+        match found {
+            Ok(text) if !text.is_empty() => text,
+            _ => panic!(
+                "timed out waiting for {what}; last screen:\n{}",
+                text_of(&self.frames.borrow())
+            ),
+        }
+    }
+
+    async fn copied(&mut self) -> String {
+        tokio::time::timeout(WAIT, self.clipboard.recv())
+            .await
+            .expect("a clipboard write in time")
+            .expect("clipboard channel open")
+    }
+
+    async fn quit(self) -> App {
+        self.ctrl('c');
+        tokio::time::timeout(WAIT, self.handle)
+            .await
+            .expect("loop ends after Ctrl-C")
+            .expect("loop task did not panic")
+            .expect("loop returned Ok")
+    }
+}
+
+fn heidi(clearance: u32) -> CheckInput {
+    CheckInput {
+        user: "heidi".into(),
+        user_attributes: format!(r#"{{"department": "engineering", "clearance": {clearance}}}"#),
+        action: "read".into(),
+        resource: "document:design-doc".into(),
+        tenant: "acme".into(),
+        ..CheckInput::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_tree_names_the_failing_condition_and_what_would_allow() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let mut app = App::new(targets, &heidi(2), Settings::default());
+    app.focus = Focus::Field(Field::Context);
+    let mut h = Harness::start(app);
+    h.key(KeyCode::F(5));
+    let screen = h
+        .wait_for("a DENY with its tree", |s| {
+            s.contains("check #1") && s.contains("DENY")
+        })
+        .await;
+    assert!(
+        screen.contains("✘ user.clearance ≥ 3 (actual: 2)  ◀ decisive"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Sandbox trace"),
+        "the raw trace dump is replaced by the tree"
+    );
+    // Below the tree, in the same panel: what would make it allow.
+    h.key(KeyCode::Tab);
+    for _ in 0..30 {
+        h.key(KeyCode::Char('j'));
+    }
+    h.wait_for("the suggestions", |s| {
+        s.contains("What would make this allow?")
+            && s.contains("set user.clearance ≥ 3 (is 2) to match user set")
+    })
+    .await;
+    h.quit().await;
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_copies_curl_with_the_key_redacted_unless_asked_and_saves_to_a_file() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let key = targets[0].api_key.clone().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::new(targets, &heidi(3), Settings::default());
+    app.tools.export_dir = Some(dir.path().to_path_buf());
+    let mut h = Harness::start(app);
+    h.ctrl('o');
+    h.wait_for("the export menu", |s| s.contains("Export the check"))
+        .await;
+    h.key(KeyCode::Char('c'));
+    let text = h.copied().await;
+    assert!(text.starts_with("curl "), "{text}");
+    assert!(text.contains("${PERMIT_API_KEY}"), "{text}");
+    assert!(!text.contains(&key), "key must be redacted: {text}");
+    h.wait_for("the Copied notice", |s| {
+        s.contains("Copied curl (key from $PERMIT_API_KEY) to the clipboard")
+    })
+    .await;
+
+    // "With the key" is a separate, explicit choice, and only for that one export.
+    h.ctrl('o');
+    h.key(KeyCode::Char('k'));
+    h.wait_for("the key switch", |s| s.contains("[x] include the API key"))
+        .await;
+    h.key(KeyCode::Char('c'));
+    let secret = h.copied().await;
+    assert!(secret.contains(&key), "{secret}");
+    h.wait_for("the notice", |s| s.contains("WITH the API key"))
+        .await;
+
+    // Save to a file for terminals without OSC 52.
+    h.ctrl('o');
+    h.wait_for("the key switch reset", |s| {
+        s.contains("[ ] include the API key")
+    })
+    .await;
+    h.key(KeyCode::Char('f'));
+    h.key(KeyCode::Char('p'));
+    let screen = h
+        .wait_for("the Saved notice", |s| s.contains("Saved Python SDK"))
+        .await;
+    let path = dir.path().join("permit-check.py");
+    assert!(screen.contains("permit-check.py"), "{screen}");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains("heidi") && !saved.contains(&key), "{saved}");
+    h.quit().await;
+    sandbox.shutdown().await;
+}
+
+/// A loopback proxy in front of the sandbox that counts requests by path.
+async fn counting_proxy(upstream: String) -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+    let counts: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let http = reqwest::Client::new();
+    let seen = counts.clone();
+    let router = Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let http = http.clone();
+            let upstream = upstream.clone();
+            let seen = seen.clone();
+            async move {
+                *seen
+                    .lock()
+                    .unwrap()
+                    .entry(uri.path().to_string())
+                    .or_default() += 1;
+                let url = format!(
+                    "{upstream}{}",
+                    uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+                );
+                let mut req = http.request(method, url).body(body);
+                for (name, value) in &headers {
+                    if name != "host" {
+                        req = req.header(name, value);
+                    }
+                }
+                match req.send().await {
+                    Ok(resp) => {
+                        let status = StatusCode::from_u16(resp.status().as_u16())
+                            .unwrap_or(StatusCode::BAD_GATEWAY);
+                        let body = resp.bytes().await.unwrap_or_default();
+                        (status, [("content-type", "application/json")], body).into_response()
+                    }
+                    Err(_) => StatusCode::BAD_GATEWAY.into_response(),
+                }
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (format!("http://{addr}"), counts)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrix_is_one_bulk_request_and_matches_single_checks_cell_by_cell() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let dev: Target = targets[0].clone();
+    let (proxy, counts) = counting_proxy(sandbox.url()).await;
+    let proxied = Target {
+        pdp_url: proxy,
+        ..dev.clone()
+    };
+    let input = CheckInput {
+        user: "alice".into(),
+        action: "read".into(),
+        resource: "document".into(),
+        tenant: "acme".into(),
+        ..CheckInput::default()
+    };
+    let mut h = Harness::start(App::new(vec![proxied], &input, Settings::default()));
+    h.key(KeyCode::F(8));
+    let screen = h
+        .wait_for("the filled matrix", |s| {
+            s.contains("checks in one /allowed/bulk request,")
+        })
+        .await;
+    assert!(
+        screen.contains("✔ allow") && screen.contains("✘ deny"),
+        "{screen}"
+    );
+    let checks_before = counts.lock().unwrap().clone();
+    assert_eq!(
+        checks_before.get("/allowed/bulk"),
+        Some(&1),
+        "{checks_before:?}"
+    );
+    assert_eq!(checks_before.get("/allowed"), None, "{checks_before:?}");
+
+    // Enter on the selected cell loads it into the form and checks it.
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Enter);
+    h.wait_for("the cell's check", |s| s.contains("check #1"))
+        .await;
+    let app = h.quit().await;
+    let state = app.tools.matrix.clone().unwrap();
+    let Fill::Ready { matrix, .. } = &state.fill else {
+        panic!("matrix not ready: {:?}", state.fill);
+    };
+    let (kind, action) = matrix.cell_query(state.row, state.col).unwrap();
+    assert_eq!(app.text(Field::Resource), kind);
+    assert_eq!(app.text(Field::Action), action);
+    assert_eq!(counts.lock().unwrap().get("/allowed/bulk"), Some(&1));
+
+    // Every cell equals the single check of its type and action.
+    let pdp = PdpClient::new(&sandbox.url(), dev.api_key.clone(), WAIT).unwrap();
+    let mut compared = 0;
+    for (row, kind) in matrix.resource_types.iter().enumerate() {
+        for (col, action) in matrix.actions.iter().enumerate() {
+            let cell = matrix.cells[row][col];
+            if cell == Cell::NotApplicable {
+                continue;
+            }
+            let query = CheckInput {
+                user: "alice".into(),
+                action: action.clone(),
+                resource: kind.clone(),
+                tenant: "acme".into(),
+                ..CheckInput::default()
+            }
+            .to_query()
+            .unwrap();
+            let single = pdp.check(&query).await.result.unwrap().allow;
+            assert_eq!(cell == Cell::Allow, single, "{kind} × {action}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 6, "only {compared} cells");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_can_lists_users_with_role_and_where() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let input = CheckInput {
+        user: "alice".into(),
+        action: "read".into(),
+        resource: "document:doc-1".into(),
+        tenant: "acme".into(),
+        ..CheckInput::default()
+    };
+    let mut h = Harness::start(App::new(targets, &input, Settings::default()));
+    h.key(KeyCode::F(9));
+    let screen = h
+        .wait_for("authorized users", |s| s.contains("user(s)"))
+        .await;
+    assert!(
+        screen.contains("Who can read document:doc-1 in 'acme'"),
+        "{screen}"
+    );
+    assert!(screen.contains("✔ alice"), "{screen}");
+    assert!(screen.contains("role editor"), "{screen}");
+    h.quit().await;
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_if_marks_exactly_the_changed_attribute() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let mut h = Harness::start(App::new(targets, &heidi(3), Settings::default()));
+    h.ctrl('t');
+    h.wait_for("pinned", |s| s.contains("Pinned the form as A"))
+        .await;
+    // Into the user attributes: turn clearance 3 into 2.
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Backspace);
+    h.type_text("2");
+    h.ctrl('t');
+    let screen = h
+        .wait_for("both decisions", |s| {
+            s.contains("ALLOW") && s.contains("DENY") && s.contains("What-if")
+        })
+        .await;
+    assert!(
+        screen.contains("● user.attributes.clearance: 3 → 2"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("user.clearance ≥ 3 (actual: 2)"),
+        "{screen}"
+    );
+    let app = h.quit().await;
+    let changes = &app.tools.whatif.as_ref().unwrap().changes;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].path, "user.attributes.clearance");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_shows_where_dev_and_prod_disagree() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    assert_eq!(names, ["dev", "prod"]);
+    // The demo policies: tenant editors may share in dev, not in prod.
+    let input = CheckInput {
+        user: "alice".into(),
+        action: "share".into(),
+        resource: "document:doc-1".into(),
+        tenant: "acme".into(),
+        ..CheckInput::default()
+    };
+    let mut h = Harness::start(App::new(targets, &input, Settings::default()));
+    h.key(KeyCode::F(6));
+    let screen = h
+        .wait_for("both environments answered", |s| {
+            s.contains("Compare: dev vs prod") && s.contains("ALLOW") && s.contains(" DENY ")
+        })
+        .await;
+    assert!(screen.contains("HTTP 200"), "{screen}");
+    let app = h.quit().await;
+    let sides = &app.tools.compare.as_ref().unwrap().sides;
+    let allow = |i: usize| {
+        sides[i]
+            .exchange
+            .as_ref()
+            .unwrap()
+            .result
+            .as_ref()
+            .unwrap()
+            .allow
+    };
+    assert_eq!((sides[0].label.as_str(), allow(0)), ("dev", true));
+    assert_eq!((sides[1].label.as_str(), allow(1)), ("prod", false));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_offers_alice_and_never_steals_typed_keys() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let input = CheckInput {
+        action: "read".into(),
+        resource: "document:doc-1".into(),
+        tenant: "acme".into(),
+        ..CheckInput::default()
+    };
+    let mut app = App::new(targets, &input, Settings::default());
+    app.focus = Focus::Field(Field::User);
+    let mut h = Harness::start(app);
+    h.type_text("ali");
+    let screen = h.wait_for("the popup", |s| s.contains("│ alice │")).await;
+    assert!(screen.contains("User         ali "), "{screen}");
+    // Typing goes on into the field even with the popup open: `q` and `j` are text.
+    h.type_text("qj");
+    h.wait_for("no candidates for 'aliqj'", |s| {
+        s.contains("aliqj") && !s.contains("│ alice │")
+    })
+    .await;
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.wait_for("the popup again", |s| s.contains("│ alice │"))
+        .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("accepted", |s| {
+        s.contains("User         alice") && !s.contains("│ alice │")
+    })
+    .await;
+    let app = h.quit().await;
+    assert_eq!(app.text(Field::User), "alice");
+    assert_eq!(
+        app.next_check_id, 1,
+        "Enter accepted the suggestion, it did not check"
+    );
+    sandbox.shutdown().await;
+}
