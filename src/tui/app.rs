@@ -245,6 +245,8 @@ pub enum Modal {
     Help,
     /// A debugging tool's overlay (export menu, matrix, what-if, compare, who can).
     Tool(super::tools::ToolView),
+    /// Environments, presets, history (`tui::envs`).
+    Env(super::envs::EnvView),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,6 +321,8 @@ pub struct App {
     pub settings: Settings,
     /// State of the debugging tools (`tui::tools`).
     pub tools: super::tools::Tools,
+    /// Environments, presets and history (`tui::envs`).
+    pub envs: super::envs::EnvState,
 }
 
 impl std::fmt::Debug for App {
@@ -377,6 +381,7 @@ impl App {
             should_quit: false,
             settings,
             tools: super::tools::Tools::default(),
+            envs: super::envs::EnvState::default(),
         };
         app.set_input(input);
         app

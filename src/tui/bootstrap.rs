@@ -1,14 +1,21 @@
-//! What the explorer starts with: the PDP given on the command line, or else the embedded
-//! sandbox started in-process with its demo query in the form.
+//! What the explorer starts with: the environments of the store (configured ones and the
+//! always-available sandbox ones, the active one selected), a PDP given on the command line
+//! first when there is one, the recent history and the presets. With nothing configured:
+//! the sandbox's dev environment and its demo query, as before.
 
 use std::net::SocketAddr;
 
+use std::collections::HashMap;
+
 use anyhow::Context;
+
+use crate::store::{HistoryEntry, Paths, Store};
+use crate::targets;
 
 use crate::pdp::CheckInput;
 use crate::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
 
-use super::app::{Target, TargetKind};
+use super::app::{App, NoticeLevel, Settings, Target, TargetKind};
 use super::ExplorerArgs;
 
 pub struct Boot {
@@ -16,6 +23,15 @@ pub struct Boot {
     pub input: CheckInput,
     /// The embedded sandbox, when this process started one.
     pub sandbox: Option<RunningSandbox>,
+    /// Which of `targets` is selected at start.
+    pub current: usize,
+    pub store: Option<Store>,
+    /// The newest history entries (newest first), read before the first frame.
+    pub recent: Vec<HistoryEntry>,
+    /// What the user should know about the files, for the footer.
+    pub notices: Vec<String>,
+    /// The resolved environments, by name.
+    pub resolved: HashMap<String, targets::Target>,
 }
 
 impl Boot {
@@ -80,28 +96,118 @@ pub fn name_for_url(url: &str) -> String {
 }
 
 pub async fn prepare(args: &ExplorerArgs) -> anyhow::Result<Boot> {
-    match &args.pdp {
-        Some(url) => Ok(Boot {
-            targets: vec![Target {
-                name: name_for_url(url),
-                pdp_url: url.trim().to_string(),
-                api_key: args.api_key.clone(),
-                tenant: None,
-                kind: TargetKind::Remote,
-            }],
-            input: CheckInput {
-                action: "read".into(),
-                ..CheckInput::default()
-            },
-            sandbox: None,
-        }),
-        None => {
-            let (running, targets) = start_sandbox().await?;
-            Ok(Boot {
-                targets,
-                input: demo_input(),
-                sandbox: Some(running),
-            })
+    prepare_in(args, Paths::discover()).await
+}
+
+/// The target a `--pdp` URL (or `PERMIT_PDP_URL`) names.
+fn flag_target(url: &str, api_key: Option<String>) -> Target {
+    Target {
+        name: name_for_url(url),
+        pdp_url: url.trim().to_string(),
+        api_key,
+        tenant: None,
+        kind: TargetKind::Remote,
+    }
+}
+
+/// The explorer's view of a resolved environment (the key stays in memory only).
+pub fn from_resolved(t: &targets::Target) -> Target {
+    Target {
+        name: t.name.clone(),
+        pdp_url: t.pdp_url.clone(),
+        api_key: t.reveal_key().map(str::to_string),
+        tenant: None,
+        kind: if t.is_sandbox {
+            TargetKind::Sandbox
+        } else {
+            TargetKind::Remote
+        },
+    }
+}
+
+/// Opens the store at `paths` and builds the environment list. The sandbox environments
+/// share the one in-process sandbox of `targets` (started here unless a `--pdp` is given).
+pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boot> {
+    let (mut store, store_notices) = Store::open(paths);
+    let mut notices: Vec<String> = store_notices.iter().map(ToString::to_string).collect();
+    if args.pdp.is_none() {
+        if let Some(key) = &args.api_key {
+            store.config.overrides.api_key = Some(key.clone());
         }
+    }
+    if let Some(n) = targets::active_notice(&store.config) {
+        notices.push(n.to_string());
+    }
+    let (recent, history_notices) = store.history.load_recent(super::envs::RECENT_AT_START);
+    notices.extend(history_notices.iter().map(ToString::to_string));
+
+    let mut list = Vec::new();
+    let mut resolved = HashMap::new();
+    let mut current = 0;
+    if let Some(url) = &args.pdp {
+        list.push(flag_target(url, args.api_key.clone()));
+    }
+    for summary in targets::summaries(&store.config) {
+        // A PDP given on the command line replaces the run's environment and needs no
+        // sandbox: cold start stays as fast as before.
+        if args.pdp.is_some() && (summary.is_sandbox || summary.name == targets::FROM_ENV) {
+            continue;
+        }
+        match targets::resolve(Some(&summary.name), &store.config).await {
+            Ok(t) => {
+                if args.pdp.is_none() && summary.is_active {
+                    current = list.len();
+                }
+                list.push(from_resolved(&t));
+                resolved.insert(t.name.clone(), t);
+            }
+            Err(err) => notices.push(err.to_string()),
+        }
+    }
+    if list.is_empty() {
+        anyhow::bail!("no environment could be prepared: {}", notices.join("; "));
+    }
+    let input = if args.pdp.is_some() {
+        CheckInput {
+            action: "read".into(),
+            ..CheckInput::default()
+        }
+    } else {
+        // Pick up where the last session left off in this environment.
+        let name = &list[current].name;
+        recent
+            .iter()
+            .find(|e| &e.environment == name)
+            .and_then(HistoryEntry::to_input)
+            .unwrap_or_else(demo_input)
+    };
+    Ok(Boot {
+        targets: list,
+        input,
+        sandbox: None,
+        current,
+        store: Some(store),
+        recent,
+        notices,
+        resolved,
+    })
+}
+
+impl Boot {
+    /// The explorer's state for this start: environments, form, store, recent history
+    /// (the latency panel rebuilt from it) and the notices about the files.
+    pub fn app(&mut self, settings: Settings) -> App {
+        let mut app = App::new(std::mem::take(&mut self.targets), &self.input, settings);
+        app.current = self.current.min(app.targets.len().saturating_sub(1));
+        app.revalidate();
+        app.envs.store = self.store.take();
+        app.envs.history =
+            crate::store::history::HistoryIndex::new(std::mem::take(&mut self.recent));
+        app.envs.resolved = std::mem::take(&mut self.resolved);
+        super::envs::rebuild_latencies(&mut app);
+        for notice in std::mem::take(&mut self.notices) {
+            app.notice(notice, NoticeLevel::Warning);
+        }
+        app
     }
 }

@@ -105,6 +105,7 @@ impl Runtime {
                 timeout: self.timeout,
             }
             .perform(effect),
+            Effect::Env(effect) => super::envs::runtime::perform(effect, &self.http, &self.tx),
             Effect::Debounce { generation, after } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {

@@ -6,6 +6,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::envs::EnvAction;
 use super::tools::ToolAction;
 
 /// Where the focus is, which decides which bindings apply.
@@ -29,6 +30,16 @@ pub enum Context {
     Matrix,
     /// What-if, compare and who-can results.
     ToolResult,
+    /// The environment picker (no text input: plain letters and digits are commands).
+    EnvPicker,
+    /// The add-environment flow (the key and custom URLs take printable keys).
+    AddEnv,
+    /// The preset picker (typing filters).
+    PresetPicker,
+    /// The history panel (typing filters).
+    HistoryPanel,
+    /// A one-line question: preset name, new name, file path.
+    Prompt,
 }
 
 impl Context {
@@ -43,6 +54,11 @@ impl Context {
             Context::Export => "Export menu",
             Context::Matrix => "Permission matrix",
             Context::ToolResult => "What-if / compare / who can",
+            Context::EnvPicker => "Environment picker",
+            Context::AddEnv => "Add environment",
+            Context::PresetPicker => "Preset picker (typing filters)",
+            Context::HistoryPanel => "History (typing filters)",
+            Context::Prompt => "Name / path prompt",
         }
     }
 
@@ -50,7 +66,15 @@ impl Context {
     pub fn is_modal(self) -> bool {
         matches!(
             self,
-            Context::Help | Context::Export | Context::Matrix | Context::ToolResult
+            Context::Help
+                | Context::Export
+                | Context::Matrix
+                | Context::ToolResult
+                | Context::EnvPicker
+                | Context::AddEnv
+                | Context::PresetPicker
+                | Context::HistoryPanel
+                | Context::Prompt
         )
     }
 }
@@ -75,6 +99,8 @@ pub enum Action {
     NextTarget,
     /// A debugging tool's key (`tui::tools`).
     Tool(ToolAction),
+    /// Environments, presets, history (`tui::envs`).
+    Env(EnvAction),
 }
 
 /// One key: a code and the modifiers that must be held.
@@ -88,6 +114,13 @@ const fn key(code: KeyCode) -> Key {
     Key {
         code,
         mods: KeyModifiers::NONE,
+    }
+}
+
+const fn alt(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::ALT,
     }
 }
 
@@ -126,6 +159,7 @@ const fn bind(
 
 use Action as A;
 use Context as C;
+use EnvAction as E;
 use ToolAction as T;
 
 /// Context-specific bindings come before global ones; the first match wins.
@@ -393,7 +427,420 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(ctrl('c'), C::ToolResult, A::Quit, "quit", false),
+    // Environment picker (no text input).
+    bind(
+        key(KeyCode::Enter),
+        C::EnvPicker,
+        A::Env(E::Choose),
+        "switch / add",
+        true,
+    ),
+    bind(
+        key(KeyCode::Down),
+        C::EnvPicker,
+        A::Env(E::Down),
+        "move",
+        false,
+    ),
+    bind(key(KeyCode::Up), C::EnvPicker, A::Env(E::Up), "move", false),
+    bind(
+        key(KeyCode::Char('j')),
+        C::EnvPicker,
+        A::Env(E::Down),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('k')),
+        C::EnvPicker,
+        A::Env(E::Up),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('a')),
+        C::EnvPicker,
+        A::Env(E::AddEnvironment),
+        "add environment",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('1')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(0)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('2')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(1)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('3')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(2)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('4')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(3)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('5')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(4)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('6')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(5)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('7')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(6)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('8')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(7)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('9')),
+        C::EnvPicker,
+        A::Env(E::SwitchTo(8)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Esc),
+        C::EnvPicker,
+        A::Env(E::Close),
+        "close",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('q')),
+        C::EnvPicker,
+        A::Env(E::Close),
+        "close",
+        false,
+    ),
+    bind(ctrl('c'), C::EnvPicker, A::Quit, "quit", false),
+    // Add environment: the key and custom URLs take every printable key.
+    bind(
+        key(KeyCode::Enter),
+        C::AddEnv,
+        A::Env(E::Choose),
+        "next step",
+        true,
+    ),
+    bind(key(KeyCode::Down), C::AddEnv, A::Env(E::Down), "move", true),
+    bind(key(KeyCode::Up), C::AddEnv, A::Env(E::Up), "move", false),
+    bind(
+        key(KeyCode::Esc),
+        C::AddEnv,
+        A::Env(E::Close),
+        "cancel",
+        true,
+    ),
+    bind(ctrl('c'), C::AddEnv, A::Quit, "quit", false),
+    // Preset picker: typing filters.
+    bind(
+        key(KeyCode::Enter),
+        C::PresetPicker,
+        A::Env(E::Choose),
+        "load into the form",
+        true,
+    ),
+    bind(
+        key(KeyCode::Down),
+        C::PresetPicker,
+        A::Env(E::Down),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Up),
+        C::PresetPicker,
+        A::Env(E::Up),
+        "move",
+        false,
+    ),
+    bind(
+        ctrl('r'),
+        C::PresetPicker,
+        A::Env(E::Rename),
+        "rename",
+        true,
+    ),
+    bind(
+        ctrl('d'),
+        C::PresetPicker,
+        A::Env(E::Duplicate),
+        "duplicate",
+        true,
+    ),
+    bind(
+        ctrl('x'),
+        C::PresetPicker,
+        A::Env(E::Delete),
+        "delete",
+        true,
+    ),
+    bind(
+        ctrl('e'),
+        C::PresetPicker,
+        A::Env(E::Export),
+        "export to a file",
+        true,
+    ),
+    bind(
+        ctrl('o'),
+        C::PresetPicker,
+        A::Env(E::Import),
+        "import a file",
+        true,
+    ),
+    bind(
+        key(KeyCode::Esc),
+        C::PresetPicker,
+        A::Env(E::Close),
+        "close",
+        true,
+    ),
+    bind(ctrl('c'), C::PresetPicker, A::Quit, "quit", false),
+    // History panel: typing filters.
+    bind(
+        key(KeyCode::Enter),
+        C::HistoryPanel,
+        A::Env(E::Choose),
+        "re-run",
+        true,
+    ),
+    bind(
+        ctrl('l'),
+        C::HistoryPanel,
+        A::Env(E::LoadEntry),
+        "load into the form",
+        true,
+    ),
+    bind(
+        key(KeyCode::Down),
+        C::HistoryPanel,
+        A::Env(E::Down),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Up),
+        C::HistoryPanel,
+        A::Env(E::Up),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Esc),
+        C::HistoryPanel,
+        A::Env(E::Close),
+        "close",
+        true,
+    ),
+    bind(ctrl('c'), C::HistoryPanel, A::Quit, "quit", false),
+    // Prompt.
+    bind(
+        key(KeyCode::Enter),
+        C::Prompt,
+        A::Env(E::Choose),
+        "confirm",
+        true,
+    ),
+    bind(
+        ctrl('e'),
+        C::Prompt,
+        A::Env(E::CycleExpect),
+        "expected decision",
+        true,
+    ),
+    bind(
+        key(KeyCode::Esc),
+        C::Prompt,
+        A::Env(E::Close),
+        "cancel",
+        true,
+    ),
+    bind(ctrl('c'), C::Prompt, A::Quit, "quit", false),
+    // Decision panel: direct environment keys.
+    bind(
+        key(KeyCode::Char('1')),
+        C::Panel,
+        A::Env(E::SwitchTo(0)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('2')),
+        C::Panel,
+        A::Env(E::SwitchTo(1)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('3')),
+        C::Panel,
+        A::Env(E::SwitchTo(2)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('4')),
+        C::Panel,
+        A::Env(E::SwitchTo(3)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('5')),
+        C::Panel,
+        A::Env(E::SwitchTo(4)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('6')),
+        C::Panel,
+        A::Env(E::SwitchTo(5)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('7')),
+        C::Panel,
+        A::Env(E::SwitchTo(6)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('8')),
+        C::Panel,
+        A::Env(E::SwitchTo(7)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('9')),
+        C::Panel,
+        A::Env(E::SwitchTo(8)),
+        "switch to environment 1…9",
+        false,
+    ),
     // Everywhere.
+    bind(
+        ctrl('e'),
+        C::Global,
+        A::Env(E::OpenEnvironments),
+        "environments",
+        true,
+    ),
+    bind(
+        ctrl('p'),
+        C::Global,
+        A::Env(E::OpenPresets),
+        "presets",
+        true,
+    ),
+    bind(
+        ctrl('s'),
+        C::Global,
+        A::Env(E::SavePreset),
+        "save as preset",
+        false,
+    ),
+    bind(
+        ctrl('y'),
+        C::Global,
+        A::Env(E::OpenHistory),
+        "history",
+        true,
+    ),
+    bind(
+        alt('1'),
+        C::Global,
+        A::Env(E::SwitchTo(0)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('2'),
+        C::Global,
+        A::Env(E::SwitchTo(1)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('3'),
+        C::Global,
+        A::Env(E::SwitchTo(2)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('4'),
+        C::Global,
+        A::Env(E::SwitchTo(3)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('5'),
+        C::Global,
+        A::Env(E::SwitchTo(4)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('6'),
+        C::Global,
+        A::Env(E::SwitchTo(5)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('7'),
+        C::Global,
+        A::Env(E::SwitchTo(6)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('8'),
+        C::Global,
+        A::Env(E::SwitchTo(7)),
+        "switch to environment 1…9",
+        false,
+    ),
+    bind(
+        alt('9'),
+        C::Global,
+        A::Env(E::SwitchTo(8)),
+        "switch to environment 1…9",
+        false,
+    ),
     bind(key(KeyCode::F(5)), C::Global, A::Fire, "check", true),
     bind(
         Key {
@@ -541,6 +988,46 @@ pub fn lookup(event: &KeyEvent, context: Context) -> Option<Action> {
         .map(|b| b.action)
 }
 
+/// `1 / 2 / … / 9` as `1…9` (and `Alt-1 / … / Alt-9` as `Alt-1…9`), so the direct
+/// environment keys take one short help row.
+fn compress_digits(keys: &str) -> String {
+    for prefix in ["", "Alt-"] {
+        let run: Vec<String> = (1..=9).map(|d| format!("{prefix}{d}")).collect();
+        let joined = run.join(" / ");
+        if keys.contains(&joined) {
+            return keys.replace(&joined, &format!("{prefix}1…9"));
+        }
+    }
+    keys.to_string()
+}
+
+/// Bindings that share one help row: the same action, or direct environment keys.
+fn same_row(a: Action, b: Action) -> bool {
+    a == b
+        || matches!(
+            (a, b),
+            (
+                Action::Env(EnvAction::SwitchTo(_)),
+                Action::Env(EnvAction::SwitchTo(_))
+            )
+        )
+}
+
+/// Whether a help row's keys (as `help_sections` writes them) include `key`.
+pub fn help_covers(keys: &str, key: &Key) -> bool {
+    let written = describe(key);
+    if keys.split(" / ").any(|k| k == written) {
+        return true;
+    }
+    // A compressed digit run: `1…9` or `Alt-1…9`.
+    match (key.code, written.strip_suffix(|c: char| c.is_ascii_digit())) {
+        (KeyCode::Char(d), Some(prefix)) if d.is_ascii_digit() => {
+            keys.split(" / ").any(|k| k == format!("{prefix}1…9"))
+        }
+        _ => false,
+    }
+}
+
 /// Only `context`'s own binding for a key (the autocomplete popup, before the field's).
 pub fn lookup_only(event: &KeyEvent, context: Context) -> Option<Action> {
     BINDINGS
@@ -613,6 +1100,11 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
         Context::Export,
         Context::Matrix,
         Context::ToolResult,
+        Context::EnvPicker,
+        Context::AddEnv,
+        Context::PresetPicker,
+        Context::HistoryPanel,
+        Context::Prompt,
     ];
     order
         .iter()
@@ -621,7 +1113,7 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
             for b in BINDINGS.iter().filter(|b| b.context == *ctx) {
                 match rows
                     .iter_mut()
-                    .find(|(a, _, d)| *a == b.action && *d == b.description)
+                    .find(|(a, _, d)| *d == b.description && same_row(*a, b.action))
                 {
                     Some(row) => {
                         row.1.push_str(" / ");
@@ -630,7 +1122,12 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
                     None => rows.push((b.action, describe(&b.key), b.description)),
                 }
             }
-            (*ctx, rows.into_iter().map(|(_, k, d)| (k, d)).collect())
+            (
+                *ctx,
+                rows.into_iter()
+                    .map(|(_, k, d)| (compress_digits(&k), d))
+                    .collect(),
+            )
         })
         .collect()
 }
@@ -648,11 +1145,20 @@ mod tests {
         for b in BINDINGS {
             if matches!(
                 b.context,
-                Context::TextField | Context::JsonField | Context::Global
+                Context::TextField
+                    | Context::JsonField
+                    | Context::Global
+                    | Context::AddEnv
+                    | Context::PresetPicker
+                    | Context::HistoryPanel
+                    | Context::Prompt
             ) {
                 if let KeyCode::Char(_) = b.key.code {
+                    // Alt+letter never inserts text in a text area either.
                     assert!(
-                        b.key.mods.contains(KeyModifiers::CONTROL),
+                        b.key
+                            .mods
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT),
                         "{:?} would steal a printable key",
                         b
                     );

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod bootstrap;
 pub mod effects;
+pub mod envs;
 pub mod keymap;
 pub mod latency;
 pub mod msg;
@@ -65,7 +66,7 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
         color: theme::color_from_env(),
         ..Settings::default()
     };
-    let mut app = App::new(std::mem::take(&mut boot.targets), &boot.input, settings);
+    let mut app = boot.app(settings);
     let options = LoopOptions {
         frames: None,
         exit_after_first_frame: args.exit_after_first_frame,
@@ -117,6 +118,10 @@ where
     draw(terminal, app, &options)?;
     if options.exit_after_first_frame {
         return Ok(());
+    }
+    // After the first frame: the full history, on a blocking task.
+    for effect in envs::startup_effects(app) {
+        runtime.perform(effect);
     }
     let mut ticks = tokio::time::interval(app.settings.tick);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -33,6 +33,8 @@ pub enum Msg {
     },
     /// A debugging tool's effect finished (`tui::tools`).
     Tool(super::tools::ToolMsg),
+    /// An effect of environments, presets or history finished (`tui::envs`).
+    Env(super::envs::EnvMsg),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -58,4 +60,6 @@ pub enum Effect {
     Debounce { generation: u64, after: Duration },
     /// A debugging tool's side effect (`tui::tools::runtime`).
     Tool(super::tools::ToolEffect),
+    /// Environments, presets or history (`tui::envs::runtime`).
+    Env(super::envs::EnvEffect),
 }

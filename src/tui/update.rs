@@ -51,6 +51,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let Some(flight) = app.in_flight.take_if(|f| f.id == id) else {
                 return Vec::new();
             };
+            let request_body = flight.request.body.clone();
             let target_name = match app.targets.get_mut(flight.target) {
                 Some(t) => {
                     if exchange.status.is_some() {
@@ -60,6 +61,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 None => String::new(),
             };
+            super::envs::after_check(app, &target_name, &request_body, &exchange);
             app.result = Some(CheckOutcome {
                 id,
                 target_name,
@@ -71,6 +73,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tool(msg) => super::tools::update(app, msg),
+        Msg::Env(msg) => super::envs::update(app, msg),
         Msg::DebounceElapsed { generation } => {
             if app.live && generation == app.debounce_generation && app.validation.is_ok() {
                 fire(app)
@@ -86,6 +89,7 @@ pub fn context(app: &App) -> Context {
     match app.modals.last() {
         Some(Modal::Help) => return Context::Help,
         Some(Modal::Tool(view)) => return super::tools::context_of(*view),
+        Some(Modal::Env(view)) => return super::envs::context_of(*view),
         None => {}
     }
     if super::tools::complete::is_open(app) {
@@ -118,6 +122,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if let Some(action) = action {
         return perform(app, action);
     }
+    if super::envs::open_view(app).is_some() {
+        // The overlay's filter, prompt or key input takes the rest.
+        return super::envs::on_text_key(app, key);
+    }
     if ctx.is_modal() {
         return Vec::new();
     }
@@ -139,6 +147,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    if super::envs::on_paste(app, text) {
+        return Vec::new();
+    }
     let Some(field) = app.focused_field() else {
         return Vec::new();
     };
@@ -271,6 +282,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Tool(action) => super::tools::perform(app, action),
+        Action::Env(action) => super::envs::perform(app, action),
         Action::FormatJson => format_json(app),
         Action::ClearField => match app.focused_field() {
             Some(field) => {
@@ -360,6 +372,9 @@ pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
         app.notice("No environment to check against", NoticeLevel::Warning);
         return Vec::new();
     };
+    if !super::envs::may_fire(app, &query, &target) {
+        return Vec::new();
+    }
     let mut effects = Vec::new();
     if let Some(old) = app.in_flight.take() {
         effects.push(Effect::Cancel(old.token));
@@ -848,8 +863,7 @@ mod tests {
                 .expect("context in help");
             assert!(
                 rows.iter().any(|(keys, description)| {
-                    *description == binding.description
-                        && keys.contains(&keymap::describe(&binding.key))
+                    *description == binding.description && keymap::help_covers(keys, &binding.key)
                 }),
                 "{binding:?} missing from help"
             );

@@ -2,16 +2,19 @@
 
 pub mod complete;
 pub mod decision;
+pub mod envs;
 pub mod explain;
 pub mod export;
 pub mod footer;
 pub mod form;
 pub mod header;
 pub mod help;
+pub mod history;
 pub mod latency;
 pub mod layout;
 pub mod matrix;
 pub mod overlay;
+pub mod presets;
 pub mod whatif;
 
 use ratatui::layout::{Alignment, Rect};
@@ -19,6 +22,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, Modal};
+use super::envs::EnvView;
 use super::theme::Theme;
 use super::tools::ToolView;
 
@@ -62,6 +66,25 @@ pub fn render(app: &App, frame: &mut Frame) {
             ToolView::WhatIf => whatif::render(app, theme, frame, body),
             ToolView::Compare => whatif::render_compare(app, theme, frame, body),
         },
+        Some(Modal::Env(view)) => {
+            // A prompt is drawn over the picker it came from.
+            if *view == EnvView::Prompt {
+                if let Some(Modal::Env(under)) = app.modals.iter().rev().nth(1) {
+                    render_env(app, *under, theme, frame, body);
+                }
+            }
+            render_env(app, *view, theme, frame, body);
+        }
         None => {}
+    }
+}
+
+fn render_env(app: &App, view: EnvView, theme: Theme, frame: &mut Frame, body: Rect) {
+    match view {
+        EnvView::Environments => envs::render_picker(app, theme, frame, body),
+        EnvView::AddEnvironment => envs::render_add(app, theme, frame, body),
+        EnvView::Presets => presets::render(app, theme, frame, body),
+        EnvView::History => history::render(app, theme, frame, body),
+        EnvView::Prompt => envs::render_prompt(app, theme, frame, body),
     }
 }

@@ -1,0 +1,369 @@
+//! "Add environment" in the explorer: paste an API key (masked), choose the API URL and the
+//! PDP, then `Discovery` names an environment-level key, or walks an organization/project key
+//! through project then environment (a step with one choice is skipped) and fetches the
+//! environment's own key. The result is saved to `config.toml` (0600) and selected.
+
+use crossterm::event::KeyEvent;
+use ratatui_textarea::{Input, TextArea};
+
+use crate::cloud::{self, DiscoveredEnvironment, Discovery, DiscoveryStart, Environment, Project};
+use crate::tui::app::{App, NoticeLevel, Target, TargetKind};
+use crate::tui::msg::Effect;
+
+use super::{EnvEffect, EnvView};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Key,
+    ApiUrl,
+    PdpUrl,
+    /// Waiting on the API; what is being asked.
+    Working(String),
+    Project(Vec<Project>),
+    Environment(Project, Vec<Environment>),
+    /// The last step failed; Enter goes back to the key.
+    Failed(String),
+}
+
+pub struct AddFlow {
+    pub step: Step,
+    /// The pasted key, drawn masked.
+    pub key: TextArea<'static>,
+    /// A custom URL typed at the API or PDP step.
+    pub custom: TextArea<'static>,
+    pub api_url: String,
+    pub pdp_url: String,
+    pub discovery: Option<Discovery>,
+    /// Bumped per flow, so answers of an abandoned flow are dropped.
+    pub generation: u64,
+}
+
+impl Default for AddFlow {
+    fn default() -> Self {
+        let mut key = TextArea::default();
+        key.set_mask_char('•');
+        key.set_placeholder_text("paste an API key (permit_key_…)");
+        AddFlow {
+            step: Step::Key,
+            key,
+            custom: TextArea::default(),
+            api_url: String::new(),
+            pdp_url: String::new(),
+            discovery: None,
+            generation: 0,
+        }
+    }
+}
+
+impl AddFlow {
+    pub fn key_text(&self) -> String {
+        self.key.lines().join("").trim().to_string()
+    }
+
+    pub fn custom_text(&self) -> String {
+        self.custom.lines().join("").trim().to_string()
+    }
+
+    /// The rows of the current step: `(label, detail)`.
+    pub fn choices(&self) -> Vec<(String, String)> {
+        match &self.step {
+            Step::ApiUrl => cloud::urls::API_CHOICES
+                .iter()
+                .map(|(_, label, url)| (label.to_string(), url.to_string()))
+                .chain([("Custom URL".to_string(), "type it".to_string())])
+                .collect(),
+            Step::PdpUrl => cloud::urls::PDP_CHOICES
+                .iter()
+                .map(|(_, label, url)| (label.to_string(), url.to_string()))
+                .chain([("Custom URL".to_string(), "type it".to_string())])
+                .collect(),
+            Step::Project(projects) => projects
+                .iter()
+                .map(|p| (p.name.clone(), p.key.clone()))
+                .collect(),
+            Step::Environment(_, envs) => envs
+                .iter()
+                .map(|e| (e.name.clone(), e.key.clone()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn choices_len(&self) -> usize {
+        self.choices().len()
+    }
+
+    fn has_custom(&self) -> bool {
+        matches!(self.step, Step::ApiUrl | Step::PdpUrl)
+    }
+}
+
+#[derive(Debug)]
+pub enum AddEffect {
+    Start {
+        generation: u64,
+        api_url: String,
+        key: String,
+    },
+    Environments {
+        generation: u64,
+        discovery: Discovery,
+        project: Project,
+    },
+    Choose {
+        generation: u64,
+        discovery: Discovery,
+        project: Project,
+        environment: Environment,
+    },
+}
+
+#[derive(Debug)]
+pub enum AddMsg {
+    Started {
+        generation: u64,
+        result: Result<(Discovery, DiscoveryStart), String>,
+    },
+    Environments {
+        generation: u64,
+        project: Project,
+        result: Result<Vec<Environment>, String>,
+    },
+    Chosen {
+        generation: u64,
+        result: Result<DiscoveredEnvironment, String>,
+    },
+}
+
+fn effect(effect: AddEffect) -> Vec<Effect> {
+    vec![Effect::Env(EnvEffect::Add(effect))]
+}
+
+pub fn on_text_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let flow = &mut app.envs.add;
+    match flow.step {
+        Step::Key => {
+            flow.key.input(Input::from(key));
+        }
+        Step::ApiUrl | Step::PdpUrl => {
+            if flow.custom.input(Input::from(key)) {
+                // Typing a URL chooses "custom".
+                app.envs.selected = flow.choices_len().saturating_sub(1);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn on_paste(app: &mut App, text: &str) {
+    let flow = &mut app.envs.add;
+    match flow.step {
+        Step::Key => {
+            flow.key.insert_str(text);
+        }
+        Step::ApiUrl | Step::PdpUrl => {
+            flow.custom.insert_str(text);
+            app.envs.selected = flow.choices_len().saturating_sub(1);
+        }
+        _ => {}
+    }
+}
+
+/// The URL chosen at the API or PDP step, or why it is not one.
+fn chosen_url(app: &App) -> Result<String, String> {
+    let flow = &app.envs.add;
+    let choices = flow.choices();
+    let i = app.envs.selected.min(choices.len().saturating_sub(1));
+    let url = if flow.has_custom() && i + 1 == choices.len() {
+        flow.custom_text()
+    } else {
+        choices.get(i).map(|c| c.1.clone()).unwrap_or_default()
+    };
+    let url = url.trim_end_matches('/').to_string();
+    cloud::urls::validate(&url)?;
+    Ok(url)
+}
+
+/// Enter: the next step.
+pub fn choose(app: &mut App) -> Vec<Effect> {
+    let step = app.envs.add.step.clone();
+    match step {
+        Step::Key => {
+            if app.envs.add.key_text().is_empty() {
+                app.notice("Paste an API key first", NoticeLevel::Warning);
+                return Vec::new();
+            }
+            app.envs.add.step = Step::ApiUrl;
+            app.envs.add.custom = TextArea::default();
+            app.envs.selected = 0;
+        }
+        Step::ApiUrl => match chosen_url(app) {
+            Ok(url) => {
+                let flow = &mut app.envs.add;
+                flow.api_url = url;
+                flow.step = Step::PdpUrl;
+                flow.custom = TextArea::default();
+                app.envs.selected = 0;
+            }
+            Err(err) => app.notice(err, NoticeLevel::Warning),
+        },
+        Step::PdpUrl => match chosen_url(app) {
+            Ok(url) => {
+                let flow = &mut app.envs.add;
+                flow.pdp_url = url;
+                flow.generation += 1;
+                flow.step = Step::Working(format!("Asking {} about the key…", flow.api_url));
+                return effect(AddEffect::Start {
+                    generation: flow.generation,
+                    api_url: flow.api_url.clone(),
+                    key: flow.key_text(),
+                });
+            }
+            Err(err) => app.notice(err, NoticeLevel::Warning),
+        },
+        Step::Project(projects) => {
+            if let Some(project) = projects.get(app.envs.selected).cloned() {
+                return pick_project(app, project);
+            }
+        }
+        Step::Environment(project, envs) => {
+            if let Some(env) = envs.get(app.envs.selected).cloned() {
+                return pick_environment(app, project, env);
+            }
+        }
+        Step::Failed(_) => {
+            app.envs.add.step = Step::Key;
+            app.envs.selected = 0;
+        }
+        Step::Working(_) => {}
+    }
+    Vec::new()
+}
+
+fn pick_project(app: &mut App, project: Project) -> Vec<Effect> {
+    let flow = &mut app.envs.add;
+    let Some(discovery) = flow.discovery.clone() else {
+        return Vec::new();
+    };
+    flow.step = Step::Working(format!("Listing the environments of {}…", project.name));
+    effect(AddEffect::Environments {
+        generation: flow.generation,
+        discovery,
+        project,
+    })
+}
+
+fn pick_environment(app: &mut App, project: Project, environment: Environment) -> Vec<Effect> {
+    let flow = &mut app.envs.add;
+    let Some(discovery) = flow.discovery.clone() else {
+        return Vec::new();
+    };
+    flow.step = Step::Working(format!("Fetching the key of {}…", environment.name));
+    effect(AddEffect::Choose {
+        generation: flow.generation,
+        discovery,
+        project,
+        environment,
+    })
+}
+
+pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
+    let current = app.envs.add.generation;
+    let open = super::open_view(app) == Some(EnvView::AddEnvironment);
+    match msg {
+        AddMsg::Started { generation, result } if generation == current && open => match result {
+            Ok((discovery, start)) => {
+                app.envs.add.discovery = Some(discovery);
+                match start {
+                    DiscoveryStart::Ready(found) => return finish(app, *found),
+                    DiscoveryStart::PickProject(projects) => {
+                        if projects.len() == 1 {
+                            return pick_project(app, projects[0].clone());
+                        }
+                        if projects.is_empty() {
+                            app.envs.add.step = Step::Failed("The key sees no project".into());
+                        } else {
+                            app.envs.add.step = Step::Project(projects);
+                            app.envs.selected = 0;
+                        }
+                    }
+                }
+            }
+            Err(err) => app.envs.add.step = Step::Failed(err),
+        },
+        AddMsg::Environments {
+            generation,
+            project,
+            result,
+        } if generation == current && open => match result {
+            Ok(envs) if envs.len() == 1 => {
+                let env = envs[0].clone();
+                return pick_environment(app, project, env);
+            }
+            Ok(envs) if envs.is_empty() => {
+                app.envs.add.step =
+                    Step::Failed(format!("Project {} has no environment", project.name));
+            }
+            Ok(envs) => {
+                app.envs.add.step = Step::Environment(project, envs);
+                app.envs.selected = 0;
+            }
+            Err(err) => app.envs.add.step = Step::Failed(err),
+        },
+        AddMsg::Chosen { generation, result } if generation == current && open => match result {
+            Ok(found) => return finish(app, found),
+            Err(err) => app.envs.add.step = Step::Failed(err),
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Saves the environment (key in `config.toml`, 0600), adds it to the list and selects it.
+fn finish(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
+    let flow = &app.envs.add;
+    let config = found.to_config(None, &flow.pdp_url, &flow.api_url);
+    let name = config.name.clone();
+    let target = Target {
+        name: name.clone(),
+        pdp_url: config.pdp_url.clone(),
+        api_key: Some(found.api_key.clone()),
+        tenant: None,
+        kind: TargetKind::Remote,
+    };
+    match &mut app.envs.store {
+        Some(store) => {
+            let saved = store.config.update(|c| {
+                c.upsert(config);
+                c.active = Some(name.clone());
+            });
+            if let Err(err) = saved {
+                let text = err.to_notice().to_string();
+                app.notice(text, NoticeLevel::Warning);
+            }
+        }
+        None => app.notice(
+            "No config directory: the environment is kept for this session only",
+            NoticeLevel::Warning,
+        ),
+    }
+    let index = match app.targets.iter().position(|t| t.target.name == name) {
+        Some(i) => {
+            app.targets[i].target = target;
+            i
+        }
+        None => {
+            app.targets.push(crate::tui::app::TargetState::new(target));
+            app.targets.len() - 1
+        }
+    };
+    app.envs.add = AddFlow::default();
+    super::close(app);
+    let effects = super::switch_to(app, index);
+    app.notice(
+        format!("Environment `{name}` added and selected"),
+        NoticeLevel::Info,
+    );
+    effects
+}

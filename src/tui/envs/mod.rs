@@ -1,0 +1,686 @@
+//! Environments, presets and history in the explorer (issue 5): the environment picker and the
+//! "add environment" flow, the preset picker, the history panel, recording every check and the
+//! ABAC warning before a Cloud PDP check. State lives in `App::envs`; the shared TEA plumbing
+//! only forwards `Msg::Env`, `Effect::Env` and `Action::Env` here.
+
+pub mod add;
+pub mod runtime;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use ratatui_textarea::{Input, TextArea};
+
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::pdp::Exchange;
+use crate::store::history::{latency_series, HistoryIndex};
+use crate::store::{Expectation, HistoryEntry, Preset, Store};
+
+use super::app::{App, Modal, NoticeLevel, Target};
+use super::latency::{LatencyRing, RING_CAPACITY};
+use super::msg::Effect;
+
+/// How many history entries are read before the first frame.
+pub const RECENT_AT_START: usize = 200;
+
+/// Which overlay of this module is open (pushed on `App::modals` as `Modal::Env`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvView {
+    Environments,
+    AddEnvironment,
+    Presets,
+    History,
+    /// A one-line question (preset name, new name, file path).
+    Prompt,
+}
+
+/// The keys of this module, dispatched through the one keymap table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvAction {
+    OpenEnvironments,
+    OpenPresets,
+    OpenHistory,
+    SavePreset,
+    /// Switch to environment N (0-based).
+    SwitchTo(usize),
+    Up,
+    Down,
+    /// Enter: switch / load / re-run / next step.
+    Choose,
+    /// Load a history entry into the form without running it.
+    LoadEntry,
+    AddEnvironment,
+    Rename,
+    Delete,
+    Duplicate,
+    Export,
+    Import,
+    /// In the save prompt: cycle the expected decision (none, allow, deny).
+    CycleExpect,
+    Close,
+}
+
+/// Results of this module's effects, back into `update`.
+#[derive(Debug)]
+pub enum EnvMsg {
+    /// The whole history, read on a blocking task after the first frame.
+    HistoryLoaded(Vec<HistoryEntry>),
+    /// A step of the add-environment flow finished.
+    Add(add::AddMsg),
+}
+
+#[derive(Debug)]
+pub enum EnvEffect {
+    LoadHistory(std::path::PathBuf),
+    Add(add::AddEffect),
+}
+
+/// What a one-line prompt is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptKind {
+    SavePreset { expect: Option<Expectation> },
+    RenamePreset { old: String },
+    DuplicatePreset { of: String },
+    ExportPresets,
+    ImportPresets,
+}
+
+impl PromptKind {
+    pub fn title(&self) -> String {
+        match self {
+            PromptKind::SavePreset { expect } => format!(
+                "Save the form as a preset · expect: {} (Ctrl-E changes)",
+                expect.map(|e| e.as_str()).unwrap_or("nothing")
+            ),
+            PromptKind::RenamePreset { old } => format!("Rename preset `{old}` to"),
+            PromptKind::DuplicatePreset { of } => format!("Name of the copy of `{of}`"),
+            PromptKind::ExportPresets => "Export all presets to file".to_string(),
+            PromptKind::ImportPresets => "Import presets from file".to_string(),
+        }
+    }
+}
+
+pub struct EnvState {
+    /// The files; `None` when the app runs without a store (some tests).
+    pub store: Option<Store>,
+    pub history: HistoryIndex,
+    /// Whether the full history has replaced the recent slice read at start.
+    pub history_complete: bool,
+    /// The filter of the preset picker and the history panel, and the prompt's text.
+    pub input: TextArea<'static>,
+    pub selected: usize,
+    pub prompt: Option<PromptKind>,
+    /// The prompt's text (the picker under it keeps its filter).
+    pub prompt_input: TextArea<'static>,
+    pub add: add::AddFlow,
+    /// The preset last loaded into the form, for its verdict after a check.
+    pub loaded_preset: Option<Preset>,
+    /// `(preset name, verdict)` of the last check of a loaded preset.
+    pub verdict: Option<(String, Result<(), String>)>,
+    /// The request body a Cloud-PDP ABAC warning was shown for; firing it again sends it.
+    pub abac_acknowledged: Option<String>,
+    /// Resolved environments by name, for `Target::abac_warning`.
+    pub resolved: HashMap<String, crate::targets::Target>,
+}
+
+impl Default for EnvState {
+    fn default() -> Self {
+        EnvState {
+            store: None,
+            history: HistoryIndex::default(),
+            history_complete: false,
+            input: TextArea::default(),
+            selected: 0,
+            prompt: None,
+            prompt_input: TextArea::default(),
+            add: add::AddFlow::default(),
+            loaded_preset: None,
+            verdict: None,
+            abac_acknowledged: None,
+            resolved: HashMap::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for EnvState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvState")
+            .field("history", &self.history.len())
+            .field("selected", &self.selected)
+            .field("prompt", &self.prompt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EnvState {
+    pub fn filter_text(&self) -> String {
+        self.input.lines().join(" ")
+    }
+
+    pub fn prompt_text(&self) -> String {
+        self.prompt_input.lines().join(" ")
+    }
+
+    /// Indices of the presets matching the filter, in picker order.
+    pub fn preset_matches(&self) -> Vec<String> {
+        let query = self.filter_text();
+        self.store
+            .as_ref()
+            .map(|s| {
+                s.presets
+                    .filter(&query)
+                    .into_iter()
+                    .map(|p| p.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn history_matches(&self) -> Vec<usize> {
+        self.history.filter(&self.filter_text(), None)
+    }
+}
+
+/// Which keymap context an overlay of this module uses.
+pub fn context_of(view: EnvView) -> super::keymap::Context {
+    use super::keymap::Context;
+    match view {
+        EnvView::Environments => Context::EnvPicker,
+        EnvView::AddEnvironment => Context::AddEnv,
+        EnvView::Presets => Context::PresetPicker,
+        EnvView::History => Context::HistoryPanel,
+        EnvView::Prompt => Context::Prompt,
+    }
+}
+
+pub fn open_view(app: &App) -> Option<EnvView> {
+    match app.modals.last() {
+        Some(Modal::Env(view)) => Some(*view),
+        _ => None,
+    }
+}
+
+/// Fills the latency rings from history (entries newest first), per environment.
+pub fn rebuild_latencies(app: &mut App) {
+    let series = latency_series(app.envs.history.entries(), RING_CAPACITY);
+    for t in &mut app.targets {
+        let mut ring = LatencyRing::default();
+        if let Some(samples) = series.get(&t.target.name) {
+            for us in samples {
+                ring.push(Duration::from_micros(*us));
+            }
+        }
+        t.latencies = ring;
+    }
+}
+
+fn open(app: &mut App, view: EnvView) {
+    if open_view(app) == Some(view) {
+        return;
+    }
+    // One overlay of this module at a time (a prompt stacks on its picker).
+    if view != EnvView::Prompt {
+        app.modals.retain(|m| !matches!(m, Modal::Env(_)));
+        app.envs.input = TextArea::default();
+        app.envs.selected = 0;
+    }
+    app.modals.push(Modal::Env(view));
+}
+
+fn close(app: &mut App) {
+    if matches!(app.modals.last(), Some(Modal::Env(_))) {
+        app.modals.pop();
+    }
+    if open_view(app).is_none() {
+        app.envs.prompt = None;
+    }
+}
+
+fn open_prompt(app: &mut App, kind: PromptKind, text: &str) {
+    open(app, EnvView::Prompt);
+    app.envs.prompt_input = TextArea::new(vec![text.to_string()]);
+    app.envs
+        .prompt_input
+        .move_cursor(ratatui_textarea::CursorMove::End);
+    app.envs.prompt = Some(kind);
+}
+
+pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
+    let view = open_view(app);
+    match (action, view) {
+        (EnvAction::OpenEnvironments, _) => {
+            open(app, EnvView::Environments);
+            app.envs.selected = app.current;
+        }
+        (EnvAction::OpenPresets, _) => open(app, EnvView::Presets),
+        (EnvAction::OpenHistory, _) => open(app, EnvView::History),
+        (EnvAction::SavePreset, _) => open_prompt(
+            app,
+            PromptKind::SavePreset {
+                expect: app.result.as_ref().and_then(|r| {
+                    r.exchange.result.as_ref().ok().map(|a| {
+                        if a.allow {
+                            Expectation::Allow
+                        } else {
+                            Expectation::Deny
+                        }
+                    })
+                }),
+            },
+            "",
+        ),
+        (EnvAction::SwitchTo(i), _) => {
+            if view == Some(EnvView::Environments) {
+                close(app);
+            }
+            return switch_to(app, i);
+        }
+        (EnvAction::Close, _) => close(app),
+        (EnvAction::Up, _) => app.envs.selected = app.envs.selected.saturating_sub(1),
+        (EnvAction::Down, Some(v)) => {
+            let len = list_len(app, v);
+            if app.envs.selected + 1 < len {
+                app.envs.selected += 1;
+            }
+        }
+        (EnvAction::AddEnvironment, _) => {
+            open(app, EnvView::AddEnvironment);
+            app.envs.add = add::AddFlow::default();
+        }
+        (EnvAction::Choose, Some(EnvView::Environments)) => {
+            let i = app.envs.selected;
+            if i >= app.targets.len() {
+                open(app, EnvView::AddEnvironment);
+                app.envs.add = add::AddFlow::default();
+                return Vec::new();
+            }
+            close(app);
+            return switch_to(app, i);
+        }
+        (EnvAction::Choose, Some(EnvView::AddEnvironment)) => return add::choose(app),
+        (EnvAction::Choose, Some(EnvView::Presets)) => load_selected_preset(app),
+        (EnvAction::Choose, Some(EnvView::History)) => return history_entry(app, true),
+        (EnvAction::LoadEntry, Some(EnvView::History)) => return history_entry(app, false),
+        (EnvAction::Choose, Some(EnvView::Prompt)) => submit_prompt(app),
+        (EnvAction::CycleExpect, Some(EnvView::Prompt)) => {
+            if let Some(PromptKind::SavePreset { expect }) = &mut app.envs.prompt {
+                *expect = match expect {
+                    None => Some(Expectation::Allow),
+                    Some(Expectation::Allow) => Some(Expectation::Deny),
+                    Some(Expectation::Deny) => None,
+                };
+            }
+        }
+        (EnvAction::Rename, Some(EnvView::Presets)) => {
+            if let Some(name) = selected_preset(app) {
+                open_prompt(app, PromptKind::RenamePreset { old: name.clone() }, &name);
+            }
+        }
+        (EnvAction::Duplicate, Some(EnvView::Presets)) => {
+            if let Some(name) = selected_preset(app) {
+                let copy = format!("{name} copy");
+                open_prompt(app, PromptKind::DuplicatePreset { of: name }, &copy);
+            }
+        }
+        (EnvAction::Delete, Some(EnvView::Presets)) => delete_selected_preset(app),
+        (EnvAction::Export, Some(EnvView::Presets)) => {
+            open_prompt(app, PromptKind::ExportPresets, "presets-export.toml")
+        }
+        (EnvAction::Import, Some(EnvView::Presets)) => {
+            open_prompt(app, PromptKind::ImportPresets, "")
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn list_len(app: &App, view: EnvView) -> usize {
+    match view {
+        // The environments, then "add environment".
+        EnvView::Environments => app.targets.len() + 1,
+        EnvView::Presets => app.envs.preset_matches().len(),
+        EnvView::History => app.envs.history_matches().len(),
+        EnvView::AddEnvironment => app.envs.add.choices_len(),
+        EnvView::Prompt => 0,
+    }
+}
+
+/// Printable keys and editing keys of an overlay with a text input (filter, prompt, key).
+pub fn on_text_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    match open_view(app) {
+        Some(EnvView::Presets | EnvView::History) => {
+            if app.envs.input.input(Input::from(key)) {
+                app.envs.selected = 0;
+            }
+            Vec::new()
+        }
+        Some(EnvView::Prompt) => {
+            app.envs.prompt_input.input(Input::from(key));
+            Vec::new()
+        }
+        Some(EnvView::AddEnvironment) => add::on_text_key(app, key),
+        _ => Vec::new(),
+    }
+}
+
+/// A paste into an overlay goes to its text input (newlines dropped).
+pub fn on_paste(app: &mut App, text: &str) -> bool {
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match open_view(app) {
+        Some(EnvView::Presets | EnvView::History) => {
+            app.envs.input.insert_str(&text);
+            app.envs.selected = 0;
+            true
+        }
+        Some(EnvView::Prompt) => {
+            app.envs.prompt_input.insert_str(&text);
+            true
+        }
+        Some(EnvView::AddEnvironment) => {
+            add::on_paste(app, &text);
+            true
+        }
+        Some(EnvView::Environments) => true,
+        None => false,
+    }
+}
+
+/// Makes `targets[i]` current: cancels what is in flight, asks its health, remembers it as
+/// the active environment. Its latency ring and history stay as they were.
+pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
+    if i >= app.targets.len() {
+        app.notice(
+            format!("There is no environment {}", i + 1),
+            NoticeLevel::Info,
+        );
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    if let Some(flight) = app.in_flight.take() {
+        effects.push(Effect::Cancel(flight.token));
+    }
+    app.current = i;
+    app.result = None;
+    app.envs.verdict = None;
+    app.revalidate();
+    let t = &app.targets[i].target;
+    let (name, url) = (t.name.clone(), t.pdp_url.clone());
+    app.notice(format!("Environment: {name}"), NoticeLevel::Info);
+    if let Some(store) = &mut app.envs.store {
+        if store.config.get(&name).is_some() || crate::targets::is_sandbox_name(&name) {
+            let chosen = name.clone();
+            if let Err(err) = store.config.update(|c| c.active = Some(chosen)) {
+                let text = err.to_notice().to_string();
+                app.notice(text, NoticeLevel::Warning);
+            }
+        }
+    }
+    effects.push(Effect::Health {
+        target: i,
+        url,
+        timeout: app.settings.timeout,
+    });
+    effects
+}
+
+fn selected_preset(app: &App) -> Option<String> {
+    app.envs.preset_matches().get(app.envs.selected).cloned()
+}
+
+fn load_selected_preset(app: &mut App) {
+    let Some(name) = selected_preset(app) else {
+        return;
+    };
+    let Some(preset) = app
+        .envs
+        .store
+        .as_ref()
+        .and_then(|s| s.presets.get(&name))
+        .cloned()
+    else {
+        return;
+    };
+    close(app);
+    app.set_input(&preset.input);
+    app.result = None;
+    app.envs.verdict = None;
+    app.notice(format!("Preset `{name}` loaded"), NoticeLevel::Info);
+    app.envs.loaded_preset = Some(preset);
+}
+
+fn delete_selected_preset(app: &mut App) {
+    let Some(name) = selected_preset(app) else {
+        return;
+    };
+    let Some(store) = &mut app.envs.store else {
+        return;
+    };
+    let outcome = store.presets.delete(&name);
+    match outcome {
+        Ok((_, notice)) => {
+            app.notice(format!("Preset `{name}` deleted"), NoticeLevel::Info);
+            if let Some(n) = notice {
+                app.notice(n.to_string(), NoticeLevel::Warning);
+            }
+        }
+        Err(err) => app.notice(err.to_string(), NoticeLevel::Warning),
+    }
+    let len = app.envs.preset_matches().len();
+    app.envs.selected = app.envs.selected.min(len.saturating_sub(1));
+}
+
+fn submit_prompt(app: &mut App) {
+    let text = app.envs.prompt_text().trim().to_string();
+    let Some(kind) = app.envs.prompt.clone() else {
+        close(app);
+        return;
+    };
+    if text.is_empty() {
+        app.notice("Type a name (or Esc)", NoticeLevel::Warning);
+        return;
+    }
+    let input = app.input();
+    let environment = app.target().map(|t| t.target.name.clone());
+    let Some(store) = &mut app.envs.store else {
+        app.notice("No store: presets are not available", NoticeLevel::Warning);
+        return;
+    };
+    let result: Result<(String, Option<crate::store::Notice>), String> = match &kind {
+        PromptKind::SavePreset { expect } => {
+            let preset = Preset {
+                name: text.clone(),
+                input,
+                expect: *expect,
+                expect_code: None,
+                environment,
+            };
+            store
+                .presets
+                .save(preset, true)
+                .map(|n| (format!("Preset `{text}` saved"), n))
+                .map_err(|e| e.to_string())
+        }
+        PromptKind::RenamePreset { old } => store
+            .presets
+            .rename(old, &text)
+            .map(|n| (format!("Preset `{old}` renamed to `{text}`"), n))
+            .map_err(|e| e.to_string()),
+        PromptKind::DuplicatePreset { of } => store
+            .presets
+            .duplicate(of, Some(&text))
+            .map(|(made, n)| (format!("Preset `{of}` copied to `{made}`"), n))
+            .map_err(|e| e.to_string()),
+        PromptKind::ExportPresets => store
+            .presets
+            .export_to(std::path::Path::new(&text), None)
+            .map(|n| (format!("{n} preset(s) exported to {text}"), None))
+            .map_err(|e| e.to_string()),
+        PromptKind::ImportPresets => store
+            .presets
+            .import_from(
+                std::path::Path::new(&text),
+                crate::store::presets::OnConflict::Rename,
+            )
+            .map(|(report, n)| {
+                (
+                    format!(
+                        "Imported from {text}: {} added, {} renamed, {} replaced, {} skipped",
+                        report.added.len(),
+                        report.renamed.len(),
+                        report.replaced.len(),
+                        report.skipped.len()
+                    ),
+                    n.or_else(|| report.notices.first().cloned()),
+                )
+            })
+            .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok((message, notice)) => {
+            close(app);
+            app.notice(message, NoticeLevel::Info);
+            if let Some(n) = notice {
+                app.notice(n.to_string(), NoticeLevel::Warning);
+            }
+        }
+        // The prompt stays open with what was typed: nothing is lost.
+        Err(err) => app.notice(err, NoticeLevel::Warning),
+    }
+}
+
+/// Enter on a history entry re-runs it (`run`), the other key loads it into the form.
+fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
+    let matches = app.envs.history_matches();
+    let Some(entry) = matches
+        .get(app.envs.selected)
+        .and_then(|i| app.envs.history.entries().get(*i))
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let Some(input) = entry.to_input() else {
+        app.notice(
+            "This history entry's request cannot be read",
+            NoticeLevel::Warning,
+        );
+        return Vec::new();
+    };
+    close(app);
+    let mut effects = Vec::new();
+    if let Some(i) = app
+        .targets
+        .iter()
+        .position(|t| t.target.name == entry.environment)
+    {
+        if i != app.current {
+            effects.extend(switch_to(app, i));
+        }
+    }
+    app.set_input(&input);
+    app.envs.loaded_preset = None;
+    app.envs.verdict = None;
+    if run {
+        effects.extend(super::update::fire(app));
+    } else {
+        app.notice("History entry loaded into the form", NoticeLevel::Info);
+    }
+    effects
+}
+
+/// Called by `fire` before sending: `false` when the user must first read the ABAC warning
+/// (firing the same request again sends it).
+pub fn may_fire(app: &mut App, query: &AllowedQuery, target: &Target) -> bool {
+    let warning = match app.envs.resolved.get(&target.name) {
+        Some(resolved) => resolved.abac_warning(query),
+        None => {
+            let uses_attributes = !query.user.attributes.is_empty()
+                || !query.resource.attributes.is_empty()
+                || !query.resource.context.is_empty()
+                || !query.context.is_empty();
+            (crate::targets::is_cloud_pdp(&target.pdp_url) && uses_attributes).then(|| {
+                format!(
+                    "`{}` uses the Cloud PDP, which does not evaluate ABAC: attributes and \
+                     context are not considered (a 501 may come back).",
+                    target.name
+                )
+            })
+        }
+    };
+    let Some(warning) = warning else {
+        return true;
+    };
+    let body = serde_json::to_string(query).unwrap_or_default();
+    if app.envs.abac_acknowledged.as_deref() == Some(body.as_str()) {
+        return true;
+    }
+    app.envs.abac_acknowledged = Some(body);
+    app.notice(
+        format!("{warning} Press F5 again to send it anyway."),
+        NoticeLevel::Warning,
+    );
+    false
+}
+
+/// Called when a check finished: appends it to the history (a failure is a notice, once),
+/// adds it to the history panel, and gives a loaded preset's verdict.
+pub fn after_check(
+    app: &mut App,
+    environment: &str,
+    body: &str,
+    exchange: &Exchange<AllowedResult>,
+) {
+    let Ok(query) = serde_json::from_str::<AllowedQuery>(body) else {
+        return;
+    };
+    if let Some(store) = &mut app.envs.store {
+        if let Some(notice) = store.record_check(environment, &query, exchange) {
+            let text = notice.to_string();
+            app.notice(text, NoticeLevel::Warning);
+        }
+    }
+    app.envs
+        .history
+        .push_newest(HistoryEntry::from_check(environment, &query, exchange));
+    let verdict = app.envs.loaded_preset.as_ref().and_then(|preset| {
+        let loaded = preset.input.to_query().ok()?;
+        // Only while the form still is the preset.
+        if serde_json::to_value(&loaded).ok()? != serde_json::to_value(&query).ok()? {
+            return None;
+        }
+        let result = exchange.result.as_ref().ok()?;
+        let entry = HistoryEntry::from_check(environment, &query, exchange);
+        preset
+            .verdict(result.allow, &entry.codes)
+            .map(|v| (preset.name.clone(), v))
+    });
+    if let Some((name, verdict)) = &verdict {
+        match verdict {
+            Ok(()) => app.notice(format!("Preset `{name}`: as expected ✓"), NoticeLevel::Info),
+            Err(why) => app.notice(format!("Preset `{name}`: {why} ✗"), NoticeLevel::Warning),
+        }
+    }
+    app.envs.verdict = verdict;
+}
+
+/// What to do once the first frame is on screen: read the whole history.
+pub fn startup_effects(app: &App) -> Vec<Effect> {
+    match &app.envs.store {
+        Some(store) if !app.envs.history_complete => vec![Effect::Env(EnvEffect::LoadHistory(
+            store.history.path().to_path_buf(),
+        ))],
+        _ => Vec::new(),
+    }
+}
+
+pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
+    match msg {
+        EnvMsg::HistoryLoaded(entries) => {
+            // Checks made since start are in the file too: the full load replaces the index.
+            app.envs.history = HistoryIndex::new(entries);
+            app.envs.history_complete = true;
+            rebuild_latencies(app);
+            Vec::new()
+        }
+        EnvMsg::Add(msg) => add::update(app, msg),
+    }
+}

@@ -1,0 +1,192 @@
+//! The environment picker (masked keys, the current one marked), the add-environment flow
+//! and the one-line prompt, drawn over the explorer.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::tui::app::{App, Health, TargetKind};
+use crate::tui::envs::add::Step;
+use crate::tui::theme::Theme;
+
+use super::overlay::popup;
+
+/// `lines` with the row `selected` of the list starting at `first` kept in view.
+pub fn scrolled(lines: Vec<Line<'static>>, selected: usize, height: usize) -> Vec<Line<'static>> {
+    let skip = (selected + 1).saturating_sub(height.max(1));
+    lines.into_iter().skip(skip).collect()
+}
+
+/// A text input as one line: label, text and a cursor block.
+pub fn input_line(label: &str, text: &str, theme: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label} "), theme.label()),
+        Span::raw(text.to_string()),
+        Span::styled(" ", theme.cursor()),
+    ])
+}
+
+pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let height = app.targets.len() as u16 + 6;
+    let inner = popup(frame, area, 100, height, "Environments", theme);
+    let mut rows = Vec::new();
+    for (i, t) in app.targets.iter().enumerate() {
+        let current = i == app.current;
+        let mark = if current { "●" } else { " " };
+        let number = if i < 9 {
+            format!("{}", i + 1)
+        } else {
+            " ".into()
+        };
+        let kind = match t.target.kind {
+            TargetKind::Sandbox => "sandbox",
+            TargetKind::Remote if crate::targets::is_cloud_pdp(&t.target.pdp_url) => "cloud",
+            TargetKind::Remote => "",
+        };
+        let health = match t.health {
+            Health::Up => "up",
+            Health::Degraded(_) => "degraded",
+            Health::Down(_) => "down",
+            Health::Unknown => "",
+        };
+        let text = format!(
+            " {number} {mark} {:<24} {:<7} {:<34} {:<18} {health}",
+            t.target.name,
+            kind,
+            t.target.pdp_url,
+            t.target.masked_key().unwrap_or_else(|| "no key".into()),
+        );
+        let style = if i == app.envs.selected {
+            theme.cursor()
+        } else if current {
+            theme.heading()
+        } else {
+            ratatui::style::Style::default()
+        };
+        rows.push(Line::styled(text, style));
+    }
+    let add_style = if app.envs.selected >= app.targets.len() {
+        theme.cursor()
+    } else {
+        theme.accent()
+    };
+    rows.push(Line::styled("   + Add environment (a)", add_style));
+    let mut lines = vec![Line::styled(
+        "  #   name                     kind    PDP                                key",
+        theme.dim(),
+    )];
+    let list_height = inner.height.saturating_sub(1) as usize;
+    lines.extend(scrolled(rows, app.envs.selected, list_height));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let flow = &app.envs.add;
+    let inner = popup(frame, area, 90, 16, "Add environment", theme);
+    let mut lines = Vec::new();
+    let masked: String = "•".repeat(flow.key_text().chars().count());
+    let step_no = match flow.step {
+        Step::Key => 1,
+        Step::ApiUrl => 2,
+        Step::PdpUrl => 3,
+        _ => 4,
+    };
+    lines.push(Line::styled(
+        format!("Step {step_no} of 4 · key → API URL → PDP → project / environment"),
+        theme.dim(),
+    ));
+    lines.push(Line::raw(""));
+    match &flow.step {
+        Step::Key => {
+            lines.push(Line::raw(
+                "Paste an API key (organization, project or environment level):",
+            ));
+            lines.push(input_line("Key", &masked, theme));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "The key is shown masked, stored only in config.toml (mode 0600).",
+                theme.dim(),
+            ));
+        }
+        Step::ApiUrl | Step::PdpUrl => {
+            let what = if flow.step == Step::ApiUrl {
+                "Permit API the key belongs to:"
+            } else {
+                "PDP to send checks to:"
+            };
+            lines.push(Line::raw(what));
+            let choices = flow.choices();
+            for (i, (label, url)) in choices.iter().enumerate() {
+                let custom = i + 1 == choices.len();
+                let detail = if custom {
+                    let typed = flow.custom_text();
+                    if typed.is_empty() {
+                        "type a URL".to_string()
+                    } else {
+                        typed
+                    }
+                } else {
+                    url.clone()
+                };
+                let style = if i == app.envs.selected {
+                    theme.cursor()
+                } else {
+                    ratatui::style::Style::default()
+                };
+                lines.push(Line::styled(format!("  {label:<22} {detail}"), style));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!("Key {}", crate::pdp::mask_key(&flow.key_text())),
+                theme.dim(),
+            ));
+        }
+        Step::Working(what) => lines.push(Line::styled(what.clone(), theme.dim())),
+        Step::Project(_) | Step::Environment(..) => {
+            let what = match &flow.step {
+                Step::Project(_) => "Choose a project:".to_string(),
+                Step::Environment(p, _) => format!("Choose an environment of {}:", p.name),
+                _ => String::new(),
+            };
+            lines.push(Line::raw(what));
+            let rows: Vec<Line<'static>> = flow
+                .choices()
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, key))| {
+                    let style = if i == app.envs.selected {
+                        theme.cursor()
+                    } else {
+                        ratatui::style::Style::default()
+                    };
+                    Line::styled(format!("  {name:<30} {key}"), style)
+                })
+                .collect();
+            let room = inner.height.saturating_sub(4) as usize;
+            lines.extend(scrolled(rows, app.envs.selected, room));
+        }
+        Step::Failed(err) => {
+            lines.push(Line::styled("That did not work:", theme.warn()));
+            lines.push(Line::raw(err.clone()));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Enter starts over, Esc cancels.", theme.dim()));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+pub fn render_prompt(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let title = app
+        .envs
+        .prompt
+        .as_ref()
+        .map(|p| p.title())
+        .unwrap_or_default();
+    let inner = popup(frame, area, 80, 5, &title, theme);
+    let lines = vec![
+        input_line(">", &app.envs.prompt_text(), theme),
+        Line::styled("Enter confirms, Esc cancels", theme.dim()),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}
