@@ -323,7 +323,24 @@ pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
 /// Saves the environment (key in `config.toml`, 0600), adds it to the list and selects it.
 fn finish(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
     let flow = &app.envs.add;
-    let config = found.to_config(None, &flow.pdp_url, &flow.api_url);
+    let mut config = found.to_config(None, &flow.pdp_url, &flow.api_url);
+    // The bundled sandbox names are taken (the sandbox's own project is `sandbox`, so its
+    // org key suggests `sandbox-dev`): the new one gets the first free suffix.
+    let reserved = |name: &str| {
+        crate::targets::is_sandbox_name(name)
+            || app
+                .targets
+                .iter()
+                .any(|t| t.target.name == name && t.target.kind == TargetKind::Sandbox)
+    };
+    if reserved(&config.name) {
+        let base = config.name.clone();
+        let mut n = 2;
+        while reserved(&format!("{base}-{n}")) {
+            n += 1;
+        }
+        config.name = format!("{base}-{n}");
+    }
     let name = config.name.clone();
     let target = Target {
         name: name.clone(),

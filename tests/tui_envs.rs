@@ -1,0 +1,336 @@
+//! Environments, presets and history in the explorer, through the whole loop (`run_loop` on
+//! `TestBackend`) against the in-process sandbox, with the store in a temp directory.
+//! Every wait is bounded by `tokio::time::timeout`.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures::channel::mpsc::{unbounded, UnboundedSender};
+use permit_tui::store::Paths;
+use permit_tui::tui::app::{App, Focus, Settings, TargetKind};
+use permit_tui::tui::bootstrap::prepare_in;
+use permit_tui::tui::{run_loop, ExplorerArgs, LoopOptions};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+struct Harness {
+    keys: UnboundedSender<io::Result<Event>>,
+    frames: watch::Receiver<Buffer>,
+    handle: JoinHandle<anyhow::Result<App>>,
+}
+
+fn text_of(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+async fn boot(dir: &Path) -> App {
+    let mut boot = prepare_in(&ExplorerArgs::default(), Paths::in_dir(dir))
+        .await
+        .expect("boot");
+    boot.app(Settings {
+        color: false,
+        ..Settings::default()
+    })
+}
+
+impl Harness {
+    fn start(app: App) -> Harness {
+        let (keys, key_stream) = unbounded();
+        let (frames_tx, frames) = watch::channel(Buffer::empty(Rect::default()));
+        let handle = tokio::spawn(async move {
+            let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+            let mut app = app;
+            let options = LoopOptions {
+                frames: Some(frames_tx),
+                ..LoopOptions::default()
+            };
+            run_loop(&mut terminal, &mut app, key_stream, options).await?;
+            Ok(app)
+        });
+        Harness {
+            keys,
+            frames,
+            handle,
+        }
+    }
+
+    fn send(&self, event: Event) {
+        self.keys
+            .unbounded_send(Ok(event))
+            .expect("loop is running");
+    }
+
+    fn key(&self, code: KeyCode) {
+        self.key_mod(code, KeyModifiers::NONE);
+    }
+
+    fn key_mod(&self, code: KeyCode, mods: KeyModifiers) {
+        self.send(Event::Key(KeyEvent::new(code, mods)));
+    }
+
+    fn ctrl(&self, c: char) {
+        self.key_mod(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    async fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let frames = &mut self.frames;
+        let found = tokio::time::timeout(WAIT, async {
+            loop {
+                let text = text_of(&frames.borrow_and_update());
+                if pred(&text) {
+                    return text;
+                }
+                if frames.changed().await.is_err() {
+                    return String::new();
+                }
+            }
+        })
+        .await;
+        match found {
+            Ok(text) if !text.is_empty() => text,
+            _ => panic!(
+                "timed out waiting for {what}; last screen:\n{}",
+                text_of(&self.frames.borrow())
+            ),
+        }
+    }
+
+    async fn quit(self) -> App {
+        self.ctrl('c');
+        tokio::time::timeout(WAIT, self.handle)
+            .await
+            .expect("loop ends after Ctrl-C")
+            .expect("loop task did not panic")
+            .expect("loop returned Ok")
+    }
+}
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_key_walks_the_picker_to_a_working_environment_saved_0600() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = boot(dir.path()).await;
+    let sandbox = permit_tui::targets::running_sandbox().await.unwrap();
+    let (url, org_key) = (sandbox.url.clone(), sandbox.org_api_key.clone());
+    let mut h = Harness::start(app);
+    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
+        .await;
+
+    h.ctrl('e');
+    h.wait_for("the picker", |s| s.contains("+ Add environment"))
+        .await;
+    h.type_text("a");
+    h.wait_for("the key step", |s| s.contains("Paste an API key"))
+        .await;
+    h.send(Event::Paste(org_key.clone()));
+    let screen = h
+        .wait_for("the masked key", |s| s.contains("Key •••"))
+        .await;
+    assert!(!screen.contains(&org_key), "key shown in clear:\n{screen}");
+    h.key(KeyCode::Enter);
+    h.wait_for("the API step", |s| s.contains("Permit API (US)"))
+        .await;
+    h.type_text(&url);
+    h.key(KeyCode::Enter);
+    h.wait_for("the PDP step", |s| s.contains("Cloud PDP (US)"))
+        .await;
+    h.type_text(&url);
+    h.key(KeyCode::Enter);
+    // The sandbox has one project: that step is skipped; dev and prod are offered.
+    let screen = h
+        .wait_for("the environment step", |s| {
+            s.contains("Choose an environment")
+        })
+        .await;
+    assert!(
+        screen.contains("dev") && screen.contains("prod"),
+        "{screen}"
+    );
+    h.key(KeyCode::Enter);
+    let screen = h
+        .wait_for("the new environment selected", |s| {
+            s.contains("added and selected")
+        })
+        .await;
+    assert!(!screen.contains(&org_key));
+    h.key(KeyCode::F(5));
+    let screen = h
+        .wait_for("ALLOW on the new environment", |s| {
+            s.contains("check #1") && s.contains("ALLOW")
+        })
+        .await;
+    let app = h.quit().await;
+    let current = &app.targets[app.current].target;
+    assert_eq!(current.kind, TargetKind::Remote, "{current:?}");
+    assert_eq!(
+        current.name, "sandbox-dev-2",
+        "a sandbox name is never taken over"
+    );
+    assert!(app
+        .targets
+        .iter()
+        .any(|t| t.target.name == "sandbox-dev" && t.target.kind == TargetKind::Sandbox));
+    assert!(screen.contains(&current.name), "{screen}");
+    let env_key = current.api_key.clone().expect("env key fetched");
+    assert_ne!(env_key, org_key, "the environment's own key is used");
+
+    let config = dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains(&env_key));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    for file in files(dir.path()).into_iter().filter(|f| *f != config) {
+        let bytes = std::fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(&env_key) && !text.contains(&org_key),
+            "{} holds a key",
+            file.display()
+        );
+    }
+    let history = std::fs::read_to_string(dir.path().join("history.jsonl")).unwrap();
+    assert_eq!(history.lines().count(), 1, "{history}");
+    assert!(history.contains(&current.name));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switch_save_preset_and_history_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = boot(dir.path()).await;
+    assert_eq!(app.targets[app.current].target.name, "sandbox-dev");
+    let mut h = Harness::start(app);
+    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
+        .await;
+    h.key(KeyCode::F(5));
+    h.wait_for("ALLOW in dev", |s| {
+        s.contains("check #1") && s.contains("ALLOW")
+    })
+    .await;
+
+    // Save the form as a preset expecting allow.
+    h.ctrl('s');
+    h.wait_for("the save prompt", |s| s.contains("expect: allow"))
+        .await;
+    h.type_text("alice reads doc-1");
+    h.key(KeyCode::Enter);
+    h.wait_for("saved", |s| s.contains("Preset `alice reads doc-1` saved"))
+        .await;
+
+    // One key switches the environment.
+    h.key_mod(KeyCode::Char('2'), KeyModifiers::ALT);
+    h.wait_for("prod selected", |s| s.contains("Environment: sandbox-prod"))
+        .await;
+    h.key(KeyCode::F(5));
+    h.wait_for("a check in prod", |s| s.contains("check #2"))
+        .await;
+
+    // Back to dev; the preset picker filters as you type and loads.
+    h.key_mod(KeyCode::Char('1'), KeyModifiers::ALT);
+    h.wait_for("dev selected", |s| s.contains("Environment: sandbox-dev"))
+        .await;
+    h.ctrl('u');
+    h.ctrl('p');
+    h.wait_for("the picker", |s| s.contains("1 of 1 presets"))
+        .await;
+    h.type_text("zzz");
+    h.wait_for("nothing matches", |s| s.contains("0 of 1 presets"))
+        .await;
+    for _ in 0..3 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("doc-1");
+    h.wait_for("a match", |s| s.contains("1 of 1 presets"))
+        .await;
+    h.key(KeyCode::Enter);
+    h.wait_for("loaded", |s| {
+        s.contains("Preset `alice reads doc-1` loaded")
+    })
+    .await;
+    h.key(KeyCode::F(5));
+    h.wait_for("the verdict", |s| {
+        s.contains("check #3") && s.contains("as expected")
+    })
+    .await;
+    let app = h.quit().await;
+    assert_eq!(app.text(permit_tui::tui::app::Field::User), "alice");
+    let lines = std::fs::read_to_string(dir.path().join("history.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 3);
+
+    // Restart: latency and history come back from history.jsonl.
+    let app = boot(dir.path()).await;
+    let per_env: Vec<(String, usize)> = app
+        .targets
+        .iter()
+        .map(|t| (t.target.name.clone(), t.latencies.len()))
+        .collect();
+    assert!(
+        per_env.contains(&("sandbox-dev".to_string(), 2)),
+        "{per_env:?}"
+    );
+    assert!(
+        per_env.contains(&("sandbox-prod".to_string(), 1)),
+        "{per_env:?}"
+    );
+    assert_eq!(app.envs.history.len(), 3);
+    let mut h = Harness::start(app);
+    h.ctrl('y');
+    let screen = h
+        .wait_for("the history panel", |s| s.contains("3 of 3 checks"))
+        .await;
+    assert!(screen.contains("sandbox-prod"), "{screen}");
+    h.type_text("prod");
+    h.wait_for("filtered", |s| s.contains("1 of 3 checks"))
+        .await;
+    // Enter re-runs it: in prod.
+    h.key(KeyCode::Enter);
+    let screen = h
+        .wait_for("the re-run", |s| {
+            s.contains("check #1") && s.contains("HTTP 200")
+        })
+        .await;
+    assert!(screen.contains("sandbox-prod"), "{screen}");
+    let app = h.quit().await;
+    assert_eq!(app.targets[app.current].target.name, "sandbox-prod");
+    assert_eq!(app.focus, Focus::Field(permit_tui::tui::app::Field::User));
+    let lines = std::fs::read_to_string(dir.path().join("history.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 4);
+}
