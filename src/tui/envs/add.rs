@@ -145,11 +145,9 @@ pub fn on_text_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Step::Key => {
             flow.key.input(Input::from(key));
         }
-        Step::ApiUrl | Step::PdpUrl => {
-            if flow.custom.input(Input::from(key)) {
-                // Typing a URL chooses "custom".
-                app.envs.selected = flow.choices_len().saturating_sub(1);
-            }
+        // Typing a URL chooses "custom".
+        Step::ApiUrl | Step::PdpUrl if flow.custom.input(Input::from(key)) => {
+            app.envs.selected = flow.choices_len().saturating_sub(1);
         }
         _ => {}
     }

@@ -60,7 +60,9 @@ pub enum EnvAction {
     Close,
 }
 
-/// Results of this module's effects, back into `update`.
+/// Results of this module's effects, back into `update`. A few per session: boxing the big
+/// variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum EnvMsg {
     /// The whole history, read on a blocking task after the first frame.
@@ -69,6 +71,7 @@ pub enum EnvMsg {
     Add(add::AddMsg),
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum EnvEffect {
     LoadHistory(std::path::PathBuf),
@@ -100,6 +103,7 @@ impl PromptKind {
     }
 }
 
+#[derive(Default)]
 pub struct EnvState {
     /// The files; `None` when the app runs without a store (some tests).
     pub store: Option<Store>,
@@ -121,25 +125,6 @@ pub struct EnvState {
     pub abac_acknowledged: Option<String>,
     /// Resolved environments by name, for `Target::abac_warning`.
     pub resolved: HashMap<String, crate::targets::Target>,
-}
-
-impl Default for EnvState {
-    fn default() -> Self {
-        EnvState {
-            store: None,
-            history: HistoryIndex::default(),
-            history_complete: false,
-            input: TextArea::default(),
-            selected: 0,
-            prompt: None,
-            prompt_input: TextArea::default(),
-            add: add::AddFlow::default(),
-            loaded_preset: None,
-            verdict: None,
-            abac_acknowledged: None,
-            resolved: HashMap::new(),
-        }
-    }
 }
 
 impl std::fmt::Debug for EnvState {
