@@ -582,6 +582,8 @@ pub fn describe(key: &Key) -> String {
 /// it does not already cover. Each action appears once.
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let mut seen: Vec<Action> = Vec::new();
+    // A key the context rebinds (Tab, Esc in the autocomplete popup) is hinted once.
+    let mut keys: Vec<Key> = Vec::new();
     let mut out = Vec::new();
     let only = [context];
     let contexts: &[Context] = if context.is_modal() {
@@ -591,8 +593,9 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     };
     for ctx in contexts {
         for b in BINDINGS.iter().filter(|b| b.context == *ctx && b.hint) {
-            if !seen.contains(&b.action) {
+            if !seen.contains(&b.action) && !keys.contains(&b.key) {
                 seen.push(b.action);
+                keys.push(b.key);
                 out.push((describe(&b.key), b.description));
             }
         }
