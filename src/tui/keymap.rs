@@ -713,4 +713,40 @@ mod tests {
             .iter()
             .any(|(k, d)| k == "F5 / Ctrl-Enter / Ctrl-R" && *d == "check"));
     }
+
+    #[test]
+    fn the_autocomplete_popup_never_binds_a_printable_key() {
+        for b in BINDINGS.iter().filter(|b| b.context == Context::Completion) {
+            assert!(
+                !matches!(b.key.code, KeyCode::Char(_)),
+                "{b:?} would steal a typed character"
+            );
+        }
+        let tab = ev(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(
+            lookup_only(&tab, Context::Completion),
+            Some(Action::Tool(ToolAction::CompleteNext))
+        );
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(lookup_only(&j, Context::Completion), None);
+    }
+
+    #[test]
+    fn every_tool_key_is_in_the_help() {
+        let help = help_sections();
+        let all: Vec<&str> = help
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|(_, d)| *d))
+            .collect();
+        for needle in [
+            "export snippet",
+            "permission matrix",
+            "who can",
+            "pin A / what-if",
+            "compare envs",
+            "reload schema",
+        ] {
+            assert!(all.contains(&needle), "{needle} missing from help");
+        }
+    }
 }

@@ -323,3 +323,6 @@ pub(crate) fn ensure_schema(app: &mut App, force: bool) -> Vec<Effect> {
         .insert(target.name.clone(), SchemaState::Loading);
     vec![tool(ToolEffect::FetchSchema { target })]
 }
+
+#[cfg(test)]
+mod tests;
