@@ -134,6 +134,21 @@ fn main() {
             fmt_duration(stats.max)
         );
 
+        // The same check with the PDP client alone (no UI), to split client from UI cost.
+        let client = permit_tui::pdp::PdpClient::new(&url, Some(api_key.clone()), Duration::from_secs(5))
+            .expect("client");
+        let query = demo_input().to_query().expect("valid");
+        let mut alone: Vec<Duration> = Vec::with_capacity(2000);
+        for _ in 0..2000 {
+            alone.push(client.check(&query).await.latency);
+        }
+        alone.sort();
+        println!(
+            "PdpClient alone, 2000 sequential checks: p50 {} p95 {}",
+            fmt_duration(alone[1000]),
+            fmt_duration(alone[1900])
+        );
+
         // The same request with wrk, one connection, against the same sandbox.
         let body = serde_json::to_string(&demo_input().to_query().expect("valid")).expect("json");
         let script = std::env::temp_dir().join(format!("permit-tui-wrk-{}.lua", std::process::id()));

@@ -22,8 +22,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
-echo "== cargo test"
-cargo test --all-targets --locked
+echo "== cargo test (library, binary, integration and doc tests; benches are compiled by clippy above)"
+cargo test --locked
 if [ -x tests/sdk/run.sh ]; then
   echo "== official Permit SDKs against the sandbox"
   tests/sdk/run.sh target/debug/permit-tui

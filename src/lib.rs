@@ -13,6 +13,7 @@ pub mod pdp;
 pub mod sandbox;
 pub mod schema;
 pub mod store;
+pub mod suite;
 pub mod targets;
 pub mod tui;
 pub mod whatif;

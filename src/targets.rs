@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::cloud::{self, CloudClient, CloudError};
+use crate::pdp::types::AllowedQuery;
 use crate::pdp::{mask_key, PdpClient, PdpError};
 use crate::sandbox::{serve, EnvironmentInfo, Sandbox, ServeOptions};
 use crate::store::{Config, EnvironmentConfig, KeySource};
@@ -63,6 +64,23 @@ impl Target {
     pub fn cloud_client(&self) -> Option<CloudClient> {
         let key = self.key.as_deref()?;
         CloudClient::with_http(http(), &self.api_url, key, cloud::client::DEFAULT_TIMEOUT).ok()
+    }
+
+    /// The warning to show before sending `query` here: the Cloud PDP does not evaluate ABAC,
+    /// so attributes or context would be ignored or answered with 501.
+    pub fn abac_warning(&self, query: &AllowedQuery) -> Option<String> {
+        let uses_attributes = !query.user.attributes.is_empty()
+            || !query.resource.attributes.is_empty()
+            || !query.resource.context.is_empty()
+            || !query.context.is_empty();
+        (self.is_cloud_pdp && uses_attributes).then(|| {
+            format!(
+                "`{}` uses the Cloud PDP, which does not evaluate ABAC: attributes and context \
+                 are not considered (a 501 may come back). Use a local PDP or the sandbox for \
+                 attribute-based checks.",
+                self.name
+            )
+        })
     }
 
     /// `(project, environment)` for the REST paths: as configured, else from the key's scope.
@@ -209,14 +227,32 @@ pub fn summaries(config: &Config) -> Vec<EnvironmentSummary> {
 
 /// The environment a run starts in: the active one; with none, `from-env` when
 /// `PERMIT_PDP_URL` or `PERMIT_API_KEY` is set, else `sandbox-dev`.
+/// An active name that is neither configured nor a sandbox environment (a hand-edit) is
+/// ignored; [`active_notice`] says so.
 pub fn active_name(config: &Config) -> String {
     match &config.active {
-        Some(name) => name.clone(),
-        None if config.overrides.pdp_url.is_some() || config.overrides.api_key.is_some() => {
+        Some(name) if config.get(name).is_some() || is_sandbox_name(name) => name.clone(),
+        _ if config.overrides.pdp_url.is_some() || config.overrides.api_key.is_some() => {
             FROM_ENV.to_string()
         }
-        None => SANDBOX_DEV.to_string(),
+        _ => SANDBOX_DEV.to_string(),
     }
+}
+
+/// A notice when `active` names no known environment, for the start-up notices.
+pub fn active_notice(config: &Config) -> Option<crate::store::Notice> {
+    let name = config.active.as_deref()?;
+    if config.get(name).is_some() || is_sandbox_name(name) {
+        return None;
+    }
+    Some(crate::store::Notice::new(
+        Some(config.path()),
+        None,
+        format!(
+            "the active environment `{name}` is not defined; using `{}`",
+            active_name(config)
+        ),
+    ))
 }
 
 /// Resolves `name` (None: the run's environment, see [`active_name`]). The run's environment

@@ -123,14 +123,29 @@ async fn schema_and_facts_listings_parse() {
         .unwrap();
     let client = CloudClient::new(&sandbox.url, &dev.api_key).unwrap();
     let (p, e) = (dev.project.as_str(), dev.key.as_str());
-    client.resources(p, e).await.unwrap();
-    client.roles(p, e).await.unwrap();
+    let resources = client.resources(p, e).await.unwrap();
+    let document = resources.iter().find(|r| r.key == "document").unwrap();
+    assert!(document.action_keys().contains(&"read".to_string()));
+    assert!(document
+        .attribute_types()
+        .contains(&("owner".to_string(), "string".to_string())));
+    let roles = client.roles(p, e).await.unwrap();
+    let viewer = roles.iter().find(|r| r.key == "viewer").unwrap();
+    assert!(viewer.permissions.contains(&"document:read".to_string()));
     client.user_attributes(p, e).await.unwrap();
-    client.tenants(p, e).await.unwrap();
+    let tenants = client.tenants(p, e).await.unwrap();
+    assert!(tenants.iter().any(|t| t.key == "acme"), "{tenants:?}");
     let page = client.users(p, e, None, 1, 100).await.unwrap();
     assert_eq!(page.data.len() as u64, page.total_count.min(100));
     let all = client.all_users(p, e, None, 10_000).await.unwrap();
     assert_eq!(all.len() as u64, page.total_count);
+    assert!(all
+        .iter()
+        .any(|u| u.key == "alice" && u.email.as_deref() == Some("alice@acme.test")));
+    let found = client.users(p, e, Some("alice"), 1, 10).await.unwrap();
+    assert!(found.data.iter().all(
+        |u| u.key.contains("alice") || u.email.as_deref().unwrap_or_default().contains("alice")
+    ));
 }
 
 #[tokio::test]

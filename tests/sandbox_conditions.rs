@@ -22,7 +22,10 @@ fn holds(cond: Value) -> bool {
     let i = input();
     let fast = eval(&c, Scope::Input(&i));
     let traced = eval_traced(&c, Scope::Input(&i));
-    assert_eq!(fast, traced.matched, "traced and untraced evaluation agree for {cond}");
+    assert_eq!(
+        fast, traced.matched,
+        "traced and untraced evaluation agree for {cond}"
+    );
     fast
 }
 
@@ -42,7 +45,10 @@ fn equals_compares_strings_numbers_and_bools() {
 fn not_equals_is_true_for_a_different_value_of_the_same_type() {
     assert!(leaf("user.department", "not-equals", json!("sales")));
     assert!(!leaf("user.department", "not-equals", json!("engineering")));
-    assert!(!leaf("user.department", "not-equals", json!(5)), "type mismatch is false");
+    assert!(
+        !leaf("user.department", "not-equals", json!(5)),
+        "type mismatch is false"
+    );
 }
 
 #[test]
@@ -86,12 +92,19 @@ fn between_is_inclusive_on_both_bounds() {
 fn contains_is_a_substring_test() {
     assert!(leaf("user.email", "contains", json!("@acme.test")));
     assert!(!leaf("user.email", "contains", json!("@globex")));
-    assert!(!leaf("user.projects", "contains", json!("apollo")), "contains is for strings, not arrays");
+    assert!(
+        !leaf("user.projects", "contains", json!("apollo")),
+        "contains is for strings, not arrays"
+    );
 }
 
 #[test]
 fn in_tests_membership_in_the_given_list() {
-    assert!(leaf("user.department", "in", json!(["sales", "engineering"])));
+    assert!(leaf(
+        "user.department",
+        "in",
+        json!(["sales", "engineering"])
+    ));
     assert!(!leaf("user.department", "in", json!(["sales"])));
 }
 
@@ -103,46 +116,83 @@ fn array_contains_tests_the_attribute_array_holds_the_value() {
 
 #[test]
 fn array_subset_holds_when_every_attribute_item_is_in_the_list() {
-    assert!(leaf("resource.tags", "array_subset", json!(["finance", "q3", "q4"])));
+    assert!(leaf(
+        "resource.tags",
+        "array_subset",
+        json!(["finance", "q3", "q4"])
+    ));
     assert!(!leaf("resource.tags", "array_subset", json!(["finance"])));
 }
 
 #[test]
 fn array_superset_holds_when_the_attribute_has_every_listed_item() {
     assert!(leaf("resource.tags", "array_superset", json!(["finance"])));
-    assert!(!leaf("resource.tags", "array_superset", json!(["finance", "hr"])));
+    assert!(!leaf(
+        "resource.tags",
+        "array_superset",
+        json!(["finance", "hr"])
+    ));
 }
 
 #[test]
 fn array_intersect_holds_when_any_item_is_shared() {
-    assert!(leaf("user.projects", "array_intersect", json!(["mercury", "gemini"])));
-    assert!(!leaf("user.projects", "array_intersect", json!(["mercury"])));
+    assert!(leaf(
+        "user.projects",
+        "array_intersect",
+        json!(["mercury", "gemini"])
+    ));
+    assert!(!leaf(
+        "user.projects",
+        "array_intersect",
+        json!(["mercury"])
+    ));
 }
 
 #[test]
 fn ref_operand_compares_attribute_to_attribute() {
-    assert!(holds(json!({"resource.owner": {"equals": {"ref": "user.email"}}})));
-    assert!(!holds(json!({"resource.owner": {"equals": {"ref": "user.department"}}})));
-    assert!(holds(json!({"user.clearance": {"less-than": {"ref": "resource.pages"}}})));
-    assert!(!holds(json!({"resource.owner": {"equals": {"ref": "user.nothing"}}})), "a missing ref is false");
+    assert!(holds(
+        json!({"resource.owner": {"equals": {"ref": "user.email"}}})
+    ));
+    assert!(!holds(
+        json!({"resource.owner": {"equals": {"ref": "user.department"}}})
+    ));
+    assert!(holds(
+        json!({"user.clearance": {"less-than": {"ref": "resource.pages"}}})
+    ));
+    assert!(
+        !holds(json!({"resource.owner": {"equals": {"ref": "user.nothing"}}})),
+        "a missing ref is false"
+    );
 }
 
 #[test]
 fn object_match_applies_conditions_to_an_object_attribute() {
-    assert!(holds(json!({"user.address": {"object_match": {"match": {"country": {"equals": "DE"}, "city": {"in": ["Berlin", "Munich"]}}}}})));
-    assert!(!holds(json!({"user.address": {"object_match": {"match": {"country": {"equals": "FR"}}}}})));
+    assert!(holds(
+        json!({"user.address": {"object_match": {"match": {"country": {"equals": "DE"}, "city": {"in": ["Berlin", "Munich"]}}}}})
+    ));
+    assert!(!holds(
+        json!({"user.address": {"object_match": {"match": {"country": {"equals": "FR"}}}}})
+    ));
 }
 
 #[test]
 fn any_match_holds_when_one_element_matches() {
-    assert!(holds(json!({"user.certs": {"any_match": {"match": {"name": {"equals": "iso"}}}}})));
-    assert!(!holds(json!({"user.certs": {"any_match": {"match": {"name": {"equals": "pci"}}}}})));
+    assert!(holds(
+        json!({"user.certs": {"any_match": {"match": {"name": {"equals": "iso"}}}}})
+    ));
+    assert!(!holds(
+        json!({"user.certs": {"any_match": {"match": {"name": {"equals": "pci"}}}}})
+    ));
 }
 
 #[test]
 fn all_match_holds_when_every_element_matches() {
-    assert!(holds(json!({"user.certs": {"all_match": {"match": {"year": {"greater-than-equals": 2020}}}}})));
-    assert!(!holds(json!({"user.certs": {"all_match": {"match": {"year": {"greater-than-equals": 2021}}}}})));
+    assert!(holds(
+        json!({"user.certs": {"all_match": {"match": {"year": {"greater-than-equals": 2020}}}}})
+    ));
+    assert!(!holds(
+        json!({"user.certs": {"all_match": {"match": {"year": {"greater-than-equals": 2021}}}}})
+    ));
 }
 
 #[test]
@@ -151,26 +201,51 @@ fn all_of_any_of_and_not_nest_either_way_round() {
         {"anyOf": [{"user.department": {"equals": "sales"}}, {"user.clearance": {"greater-than": 2}}]},
         {"not": [{"tenant.plan": {"equals": "free"}}]}
     ]})));
-    assert!(!holds(json!({"anyOf": [{"allOf": [{"user.department": {"equals": "sales"}}]}, {"not": {"user.active": {"equals": true}}}]})));
-    assert!(holds(json!({"and": [{"or": [{"user.active": {"equals": true}}]}]})), "and/or aliases");
+    assert!(!holds(
+        json!({"anyOf": [{"allOf": [{"user.department": {"equals": "sales"}}]}, {"not": {"user.active": {"equals": true}}}]})
+    ));
+    assert!(
+        holds(json!({"and": [{"or": [{"user.active": {"equals": true}}]}]})),
+        "and/or aliases"
+    );
 }
 
 #[test]
 fn attribute_first_groups_apply_operators_to_one_attribute() {
-    assert!(holds(json!({"context.hour": {"anyOf": [{"between": [0, 6]}, {"between": [9, 12]}]}})));
-    assert!(!holds(json!({"context.hour": {"allOf": [{"greater-than": 9}, {"less-than": 10}]}})));
+    assert!(holds(
+        json!({"context.hour": {"anyOf": [{"between": [0, 6]}, {"between": [9, 12]}]}})
+    ));
+    assert!(!holds(
+        json!({"context.hour": {"allOf": [{"greater-than": 9}, {"less-than": 10}]}})
+    ));
 }
 
 #[test]
 fn several_operators_on_one_attribute_are_anded() {
-    assert!(holds(json!({"user.clearance": {"greater-than": 1, "less-than": 4}})));
-    assert!(!holds(json!({"user.clearance": {"greater-than": 1, "less-than": 3}})));
+    assert!(holds(
+        json!({"user.clearance": {"greater-than": 1, "less-than": 4}})
+    ));
+    assert!(!holds(
+        json!({"user.clearance": {"greater-than": 1, "less-than": 3}})
+    ));
 }
 
 #[test]
 fn missing_attribute_makes_every_operator_false() {
-    for op in ["equals", "not-equals", "greater-than", "less-than", "contains", "in", "array_contains", "array_intersect"] {
-        assert!(!leaf("user.nothing", op, json!(["x"])), "{op} on a missing attribute");
+    for op in [
+        "equals",
+        "not-equals",
+        "greater-than",
+        "less-than",
+        "contains",
+        "in",
+        "array_contains",
+        "array_intersect",
+    ] {
+        assert!(
+            !leaf("user.nothing", op, json!(["x"])),
+            "{op} on a missing attribute"
+        );
     }
 }
 
@@ -180,7 +255,9 @@ fn type_mismatch_is_false_not_an_error() {
     assert!(!leaf("user.clearance", "contains", json!("3")));
     assert!(!leaf("user.clearance", "array_contains", json!(3)));
     assert!(!leaf("user.projects", "between", json!(["a", "z"])));
-    assert!(!holds(json!({"user.department": {"any_match": {"match": {"x": {"equals": 1}}}}})));
+    assert!(!holds(
+        json!({"user.department": {"any_match": {"match": {"x": {"equals": 1}}}}})
+    ));
 }
 
 #[test]
@@ -192,19 +269,30 @@ fn empty_conditions_always_hold() {
 
 #[test]
 fn trace_records_attribute_operator_expected_and_actual() {
-    let c = compile(&json!({"allOf": [{"user.clearance": {"greater-than-equals": 4}}]}), "$").unwrap();
+    let c = compile(
+        &json!({"allOf": [{"user.clearance": {"greater-than-equals": 4}}]}),
+        "$",
+    )
+    .unwrap();
     let i = input();
     let t = eval_traced(&c, Scope::Input(&i));
     let v = serde_json::to_value(&t).unwrap();
     assert_eq!(v["operator"], json!("allOf"));
     assert_eq!(v["matched"], json!(false));
-    assert_eq!(v["children"][0], json!({"attribute": "user.clearance", "operator": "greater-than-equals",
-                                         "expected": 4, "actual": 3, "matched": false, "children": []}));
+    assert_eq!(
+        v["children"][0],
+        json!({"attribute": "user.clearance", "operator": "greater-than-equals",
+                                         "expected": 4, "actual": 3, "matched": false, "children": []})
+    );
 }
 
 #[test]
 fn unknown_operator_and_bad_shapes_are_compile_errors() {
-    let e = compile(&json!({"allOf": [{"user.x": {"roughly-equals": 1}}]}), "$.c").unwrap_err();
+    let e = compile(
+        &json!({"allOf": [{"user.x": {"roughly-equals": 1}}]}),
+        "$.c",
+    )
+    .unwrap_err();
     assert_eq!(e.path, "$.c.allOf[0].user.x.roughly-equals");
     assert!(e.reason.starts_with("unknown operator `roughly-equals`"));
     assert!(compile(&json!({"allOf": 3}), "$").is_err());

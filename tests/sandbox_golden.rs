@@ -23,7 +23,12 @@ fn query(user: &str, action: &str, resource: &str, tenant: &str) -> AllowedQuery
     AllowedQuery {
         user: User::with_key(user),
         action: action.into(),
-        resource: Resource { kind, key, tenant: Some(tenant.into()), ..Resource::default() },
+        resource: Resource {
+            kind,
+            key,
+            tenant: Some(tenant.into()),
+            ..Resource::default()
+        },
         ..AllowedQuery::default()
     }
 }
@@ -56,7 +61,10 @@ fn reason(r: &AllowedResult, model: &str) -> String {
 }
 
 fn trace(r: &AllowedResult) -> Value {
-    r.debug.as_ref().and_then(|d| d.sandbox_trace.clone()).expect("sandbox trace")
+    r.debug
+        .as_ref()
+        .and_then(|d| d.sandbox_trace.clone())
+        .expect("sandbox trace")
 }
 
 fn assert_deny_block(r: &AllowedResult, model: &str, expected: &str) {
@@ -64,7 +72,10 @@ fn assert_deny_block(r: &AllowedResult, model: &str, expected: &str) {
     let b = blk(r, model);
     assert!(!b.allow);
     assert_eq!(b.code.as_deref(), Some(expected), "{model} block: {b:#?}");
-    assert_eq!(b.support_link.as_deref(), Some(format!("https://docs.permit.io/errors/{expected}").as_str()));
+    assert_eq!(
+        b.support_link.as_deref(),
+        Some(format!("https://docs.permit.io/errors/{expected}").as_str())
+    );
 }
 
 // ------------------------------------------------------------------ RBAC
@@ -91,7 +102,10 @@ fn rbac_role_in_tenant_allows_through_extends_chain() {
 fn rbac_allow_hides_deny_blocks_of_other_models() {
     let r = dev("alice", "read", "document:doc-1", "acme");
     let d = r.debug.as_ref().unwrap();
-    assert!(d.abac.is_none() && d.rebac.is_none(), "only allowing models appear: {d:#?}");
+    assert!(
+        d.abac.is_none() && d.rebac.is_none(),
+        "only allowing models appear: {d:#?}"
+    );
 }
 
 #[test]
@@ -104,14 +118,19 @@ fn rbac_ignores_the_resource_key() {
 fn rbac_unknown_resource_type_gives_no_such_resource() {
     let r = dev("alice", "read", "spaceship", "acme");
     assert_deny_block(&r, "rbac", "no_such_resource");
-    assert!(reason(&r, "rbac").starts_with("resource type 'spaceship' is not defined. known resource types: ['document', 'folder'"));
+    assert!(reason(&r, "rbac").starts_with(
+        "resource type 'spaceship' is not defined. known resource types: ['document', 'folder'"
+    ));
 }
 
 #[test]
 fn rbac_unknown_action_gives_no_such_action() {
     let r = dev("alice", "launch", "document:doc-1", "acme");
     assert_deny_block(&r, "rbac", "no_such_action");
-    assert!(reason(&r, "rbac").contains("known actions on 'document': ['read'") || reason(&r, "rbac").contains("known actions on 'document': ["));
+    assert!(
+        reason(&r, "rbac").contains("known actions on 'document': ['read'")
+            || reason(&r, "rbac").contains("known actions on 'document': [")
+    );
 }
 
 #[test]
@@ -126,8 +145,14 @@ fn rbac_unknown_tenant_gives_no_such_tenant_and_null_request_tenant() {
 fn rbac_unknown_user_gives_user_not_synced() {
     let r = dev("ghost", "read", "document:doc-1", "acme");
     assert_deny_block(&r, "rbac", "user_not_synced");
-    assert_eq!(reason(&r, "rbac"), "user 'ghost' is not synced and therefore has no known role assignments");
-    assert_eq!(r.debug.unwrap().request.unwrap()["user"]["synced"], json!(false));
+    assert_eq!(
+        reason(&r, "rbac"),
+        "user 'ghost' is not synced and therefore has no known role assignments"
+    );
+    assert_eq!(
+        r.debug.unwrap().request.unwrap()["user"]["synced"],
+        json!(false)
+    );
 }
 
 #[test]
@@ -145,7 +170,10 @@ fn rbac_role_in_other_tenant_gives_no_role_in_tenant() {
         reason(&r, "rbac"),
         "user 'carol' has no assigned roles in tenant 'acme'. user has roles in these tenants: ['default', 'globex']"
     );
-    assert_eq!(trace(&r)["rbac"]["roles_by_tenant"], json!({"default": ["viewer"], "globex": ["admin"]}));
+    assert_eq!(
+        trace(&r)["rbac"]["roles_by_tenant"],
+        json!({"default": ["viewer"], "globex": ["admin"]})
+    );
 }
 
 #[test]
@@ -158,7 +186,10 @@ fn rbac_role_without_the_permission_gives_no_permission() {
     );
     // The trace says which roles would have granted it.
     assert_eq!(trace(&r)["rbac"]["roles_granting_action"], json!(["admin"]));
-    assert_eq!(trace(&r)["rbac"]["grants"][0]["grants_action"], json!(false));
+    assert_eq!(
+        trace(&r)["rbac"]["grants"][0]["grants_action"],
+        json!(false)
+    );
 }
 
 #[test]
@@ -176,8 +207,16 @@ fn abac_userset_and_resourceset_pair_allows_with_allowing_rules() {
     assert!(r.allow);
     let b = blk(&r, "abac");
     assert_eq!(b.code.as_deref(), Some("allow"));
-    assert_eq!(b.allowing_rules, Some(vec![json!({"userset": "staff", "resourceset": "own_documents"})]));
-    assert!(r.debug.as_ref().unwrap().rbac.is_none(), "the denying RBAC block is hidden when ABAC allows");
+    assert_eq!(
+        b.allowing_rules,
+        Some(vec![
+            json!({"userset": "staff", "resourceset": "own_documents"})
+        ])
+    );
+    assert!(
+        r.debug.as_ref().unwrap().rbac.is_none(),
+        "the denying RBAC block is hidden when ABAC allows"
+    );
     assert!(reason(&r, "abac").starts_with("user 'bob' matched 'staff' userset conditions, the given resource matched the 'own_documents' resourceset conditions"));
 }
 
@@ -185,7 +224,9 @@ fn abac_userset_and_resourceset_pair_allows_with_allowing_rules() {
 fn abac_no_userset_matched_gives_no_matching_usersets() {
     let r = dev("heidi", "delete", "document", "default");
     assert_deny_block(&r, "abac", "no_matching_usersets");
-    assert!(reason(&r, "abac").starts_with("user 'heidi' did not match any userset conditions. known usersets: ['cleared_engineers'"));
+    assert!(reason(&r, "abac").starts_with(
+        "user 'heidi' did not match any userset conditions. known usersets: ['cleared_engineers'"
+    ));
     assert_deny_block(&r, "rbac", "no_permission");
 }
 
@@ -193,7 +234,10 @@ fn abac_no_userset_matched_gives_no_matching_usersets() {
 fn abac_no_resourceset_matched_gives_no_matching_resourcesets() {
     let r = dev("bob", "delete", "document:doc-1", "acme");
     assert_deny_block(&r, "abac", "no_matching_resourcesets");
-    assert_eq!(blk(&r, "abac").matching_usersets, Some(vec![json!("staff")]));
+    assert_eq!(
+        blk(&r, "abac").matching_usersets,
+        Some(vec![json!("staff")])
+    );
 }
 
 #[test]
@@ -202,14 +246,20 @@ fn abac_matching_sets_without_a_rule_give_no_matching_rules() {
     assert_deny_block(&r, "abac", "no_matching_rules");
     let b = blk(&r, "abac");
     assert_eq!(b.matching_usersets, Some(vec![json!("staff")]));
-    assert_eq!(b.matching_resourcesets, Some(vec![json!("own_documents"), json!("project_documents")]));
+    assert_eq!(
+        b.matching_resourcesets,
+        Some(vec![json!("own_documents"), json!("project_documents")])
+    );
     assert_eq!(reason(&r, "abac"), "user 'bob' does not match any rule that grants him the 'write' permission on the given resource of type 'document'");
 }
 
 #[test]
 fn abac_jit_attributes_allow_an_unsynced_user() {
     let mut q = query("ghost", "read", "document:design-doc", "acme");
-    q.user.attributes = json!({"department": "engineering", "clearance": 3}).as_object().cloned().unwrap();
+    q.user.attributes = json!({"department": "engineering", "clearance": 3})
+        .as_object()
+        .cloned()
+        .unwrap();
     let r = run(DEV, &q);
     assert!(r.allow, "{r:#?}");
     assert_eq!(code(&r, "abac"), "allow");
@@ -226,7 +276,10 @@ fn abac_jit_attributes_allow_an_unsynced_user() {
 fn abac_request_attributes_override_stored_attributes() {
     // alice is stored with clearance 3; a JIT clearance of 1 takes her out of cleared_engineers.
     let mut q = query("alice", "read", "document:budget", "acme");
-    assert!(run(DEV, &q).allow, "stored clearance 3 lets her read a secret document");
+    assert!(
+        run(DEV, &q).allow,
+        "stored clearance 3 lets her read a secret document"
+    );
     q.user.attributes = json!({"clearance": 1}).as_object().cloned().unwrap();
     let r = run(DEV, &q);
     let t = trace(&r);
@@ -247,19 +300,31 @@ fn abac_stored_instance_attributes_are_merged_when_a_key_is_given() {
     let no_key = query("grace", "write", "document", "globex");
     let r = run(DEV, &no_key);
     assert!(!r.allow);
-    assert_eq!(r.debug.unwrap().request.unwrap()["resource"]["attributes"], json!({"type": "document"}));
+    assert_eq!(
+        r.debug.unwrap().request.unwrap()["resource"]["attributes"],
+        json!({"type": "document"})
+    );
 }
 
 #[test]
 fn abac_userset_parent_conditions_are_anded() {
     // grace (clearance 4) matches senior_cleared_engineers; alice (3) matches only its parent.
     let t = trace(&dev("alice", "write", "document:design-doc", "globex"));
-    let senior = t["abac"]["usersets"].as_array().unwrap().iter().find(|s| s["key"] == "senior_cleared_engineers").unwrap().clone();
+    let senior = t["abac"]["usersets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "senior_cleared_engineers")
+        .unwrap()
+        .clone();
     assert_eq!(senior["matched"], json!(false));
     assert_eq!(senior["parent"]["key"], json!("cleared_engineers"));
     let mut q = query("grace", "write", "document:budget", "globex");
     q.resource.tenant = Some("globex".into());
-    assert!(run(DEV, &q).allow, "grace writes a secret document through the senior set");
+    assert!(
+        run(DEV, &q).allow,
+        "grace writes a secret document through the senior set"
+    );
 }
 
 #[test]
@@ -268,7 +333,12 @@ fn abac_role_as_autogenerated_userset_allows_with_role_rule() {
     q.resource.attributes = json!({"sensitivity": 1}).as_object().cloned().unwrap();
     let r = run(DEV, &q);
     assert!(r.allow, "{r:#?}");
-    assert_eq!(blk(&r, "abac").allowing_rules, Some(vec![json!({"role": "auditor", "resourceset": "low_sensitivity_reports"})]));
+    assert_eq!(
+        blk(&r, "abac").allowing_rules,
+        Some(vec![
+            json!({"role": "auditor", "resourceset": "low_sensitivity_reports"})
+        ])
+    );
 }
 
 #[test]
@@ -276,7 +346,12 @@ fn abac_resource_type_as_autogenerated_resourceset_and_not_of_missing_attribute(
     // finance: department in [...], certifications any_match sox, not(on_leave == true).
     let r = dev("carol", "export", "report", "default");
     assert!(r.allow, "{r:#?}");
-    assert_eq!(blk(&r, "abac").allowing_rules, Some(vec![json!({"userset": "finance", "resource_type": "report"})]));
+    assert_eq!(
+        blk(&r, "abac").allowing_rules,
+        Some(vec![
+            json!({"userset": "finance", "resource_type": "report"})
+        ])
+    );
     let mut q = query("carol", "export", "report", "default");
     q.user.attributes = json!({"on_leave": true}).as_object().cloned().unwrap();
     assert!(!run(DEV, &q).allow);
@@ -296,9 +371,16 @@ fn abac_stored_tenant_attributes_visible_only_to_members() {
     })
     .to_string();
     let s = Sandbox::from_texts(&[("inline", &policy)]).unwrap();
-    assert!(s.decide("permit_key_t", &query("in", "read", "doc", "big")).unwrap());
-    let r = s.check("permit_key_t", &query("out", "read", "doc", "big")).unwrap();
-    assert!(!r.allow, "a non-member does not see the tenant's stored attributes");
+    assert!(s
+        .decide("permit_key_t", &query("in", "read", "doc", "big"))
+        .unwrap());
+    let r = s
+        .check("permit_key_t", &query("out", "read", "doc", "big"))
+        .unwrap();
+    assert!(
+        !r.allow,
+        "a non-member does not see the tenant's stored attributes"
+    );
     assert_eq!(code(&r, "abac"), "no_matching_usersets");
 }
 
@@ -322,15 +404,24 @@ fn rebac_role_derived_through_parent_relation_allows() {
 fn rebac_derivations_follow_several_hops() {
     let r = dev("erin", "write", "document:api-spec", "acme");
     assert!(r.allow, "{r:#?}");
-    let path = trace(&r)["rebac"]["roles"][0]["path"].as_array().unwrap().len();
-    assert_eq!(path, 3, "assignment on engineering, then eng-specs, then api-spec");
+    let path = trace(&r)["rebac"]["roles"][0]["path"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        path, 3,
+        "assignment on engineering, then eng-specs, then api-spec"
+    );
 }
 
 #[test]
 fn rebac_resource_role_without_the_action_gives_no_permission() {
     let r = dev("erin", "delete", "document:design-doc", "acme");
     assert_deny_block(&r, "rebac", "no_permission");
-    assert_eq!(trace(&r)["rebac"]["roles_granting_action"], json!(["owner"]));
+    assert_eq!(
+        trace(&r)["rebac"]["roles_granting_action"],
+        json!(["owner"])
+    );
 }
 
 #[test]
@@ -356,9 +447,15 @@ fn rebac_instance_roles_count_only_in_the_instance_tenant() {
 
 #[test]
 fn rebac_no_direct_roles_on_object_blocks_the_derivation() {
-    assert!(dev("frank", "write", "document:runbook", "acme").allow, "team membership derives document#editor");
+    assert!(
+        dev("frank", "write", "document:runbook", "acme").allow,
+        "team membership derives document#editor"
+    );
     let r = dev("frank", "write", "document:postmortem", "acme");
-    assert!(!r.allow, "postmortem has a direct role, so the derivation does not apply");
+    assert!(
+        !r.allow,
+        "postmortem has a direct role, so the derivation does not apply"
+    );
     assert_eq!(code(&r, "rebac"), "no_graph_roles");
 }
 
@@ -388,8 +485,18 @@ fn all_match_requires_every_reviewer_to_approve() {
 
 #[test]
 fn unknown_api_key_has_no_environment() {
-    assert!(sandbox().check("permit_key_nope", &query("alice", "read", "document", "acme")).is_none());
-    assert!(sandbox().check(sandbox().org_api_key(), &query("alice", "read", "document", "acme")).is_none());
+    assert!(sandbox()
+        .check(
+            "permit_key_nope",
+            &query("alice", "read", "document", "acme")
+        )
+        .is_none());
+    assert!(sandbox()
+        .check(
+            sandbox().org_api_key(),
+            &query("alice", "read", "document", "acme")
+        )
+        .is_none());
 }
 
 #[test]
@@ -405,14 +512,35 @@ fn decide_agrees_with_check_on_demo_queries() {
         ("ghost", "read", "document", "acme"),
     ] {
         let q = query(u, a, r, t);
-        assert_eq!(s.decide(DEV, &q), s.check(DEV, &q).map(|x| x.allow), "{u} {a} {r} {t}");
+        assert_eq!(
+            s.decide(DEV, &q),
+            s.check(DEV, &q).map(|x| x.allow),
+            "{u} {a} {r} {t}"
+        );
     }
 }
 
 #[test]
 fn environments_and_keys_are_listed() {
     let envs = sandbox().environments();
-    let keys: Vec<(&str, &str)> = envs.iter().map(|e| (e.key.as_str(), e.api_key.as_str())).collect();
+    let keys: Vec<(&str, &str)> = envs
+        .iter()
+        .map(|e| (e.key.as_str(), e.api_key.as_str()))
+        .collect();
     assert_eq!(keys, vec![("dev", DEV), ("prod", PROD)]);
     assert_eq!(sandbox().org_api_key(), "permit_key_sandbox_org");
+}
+
+#[test]
+fn explained_wire_json_equals_the_allowed_result_json() {
+    let s = sandbox();
+    for q in [
+        query("alice", "read", "document:doc-1", "acme"),
+        query("bob", "delete", "document:doc-1", "acme"),
+        query("erin", "write", "document:api-spec", "acme"),
+    ] {
+        let wire = serde_json::to_value(s.explain(DEV, &q).unwrap()).unwrap();
+        let result = serde_json::to_value(s.check(DEV, &q).unwrap()).unwrap();
+        assert_eq!(wire, result);
+    }
 }

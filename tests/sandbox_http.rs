@@ -10,7 +10,13 @@ const ORG: &str = "permit_key_sandbox_org";
 
 async fn start() -> RunningSandbox {
     let sandbox = Sandbox::bundled().expect("bundled policies load");
-    serve(sandbox, "127.0.0.1:0".parse().unwrap(), ServeOptions::default()).await.expect("serves")
+    serve(
+        sandbox,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .expect("serves")
 }
 
 fn check_body(user: &str, action: &str, kind: &str, key: Option<&str>, tenant: &str) -> Value {
@@ -29,7 +35,10 @@ async fn post(c: &Client, url: &str, key: Option<&str>, body: &Value) -> (Status
     let res = req.send().await.expect("request");
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 async fn get(c: &Client, url: &str, key: Option<&str>) -> (StatusCode, Value) {
@@ -40,7 +49,10 @@ async fn get(c: &Client, url: &str, key: Option<&str>) -> (StatusCode, Value) {
     let res = req.send().await.expect("request");
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 #[tokio::test]
@@ -61,14 +73,26 @@ async fn allowed_answers_with_decision_debug_and_trace() {
     let s = start().await;
     let c = Client::new();
     let url = format!("{}/allowed", s.url());
-    let (status, body) = post(&c, &url, Some(DEV), &check_body("alice", "read", "document", Some("doc-1"), "acme")).await;
+    let (status, body) = post(
+        &c,
+        &url,
+        Some(DEV),
+        &check_body("alice", "read", "document", Some("doc-1"), "acme"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["allow"], json!(true));
     assert_eq!(body["result"], json!(true));
     assert_eq!(body["debug"]["rbac"]["code"], json!("allow"));
     assert_eq!(body["debug"]["sandbox_trace"]["version"], json!(1));
     // The same check in prod picks the prod environment by key.
-    let (_, body) = post(&c, &url, Some(PROD), &check_body("alice", "share", "document", Some("doc-1"), "acme")).await;
+    let (_, body) = post(
+        &c,
+        &url,
+        Some(PROD),
+        &check_body("alice", "share", "document", Some("doc-1"), "acme"),
+    )
+    .await;
     assert_eq!(body["allow"], json!(false));
     assert_eq!(body["debug"]["sandbox_trace"]["environment"], json!("prod"));
     s.shutdown().await;
@@ -85,14 +109,29 @@ async fn auth_errors_follow_permit() {
     assert_eq!(text, json!("Missing Authorization header"));
     let (status, text) = post(&c, &url, Some("permit_key_wrong"), &body).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(text, json!("You are not authorized to access this resource, please check your API key."));
+    assert_eq!(
+        text,
+        json!("You are not authorized to access this resource, please check your API key.")
+    );
     // The org key is not a PDP key.
     let (status, _) = post(&c, &url, Some(ORG), &body).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Lowercase scheme works; another scheme does not.
-    let res = c.post(&url).header("authorization", format!("bearer {DEV}")).json(&body).send().await.unwrap();
+    let res = c
+        .post(&url)
+        .header("authorization", format!("bearer {DEV}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = c.post(&url).header("authorization", format!("Basic {DEV}")).json(&body).send().await.unwrap();
+    let res = c
+        .post(&url)
+        .header("authorization", format!("Basic {DEV}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     s.shutdown().await;
 }
@@ -104,31 +143,65 @@ async fn body_errors_have_axum_statuses_and_name_the_field() {
     let url = format!("{}/allowed", s.url());
     let auth = format!("Bearer {DEV}");
     let send = |body: Vec<u8>, ctype: Option<&'static str>| {
-        let mut req = c.post(&url).header("Authorization", auth.clone()).body(body);
+        let mut req = c
+            .post(&url)
+            .header("Authorization", auth.clone())
+            .body(body);
         if let Some(t) = ctype {
             req = req.header("Content-Type", t);
         }
         req.send()
     };
-    let res = send(b"{\"user\": ".to_vec(), Some("application/json")).await.unwrap();
+    let res = send(b"{\"user\": ".to_vec(), Some("application/json"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(res.text().await.unwrap().starts_with("Failed to parse the request body as JSON"));
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .starts_with("Failed to parse the request body as JSON"));
 
-    let res = send(br#"{"user":{"key":"a"},"action":"read","resource":{"type":"document"}}"#.to_vec(), None).await.unwrap();
+    let res = send(
+        br#"{"user":{"key":"a"},"action":"read","resource":{"type":"document"}}"#.to_vec(),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let res = send(b"{}".to_vec(), Some("text/plain")).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-    let res = send(br#"{"user":"alice","action":"read","resource":{"type":"document"}}"#.to_vec(), Some("application/json")).await.unwrap();
+    let res = send(
+        br#"{"user":"alice","action":"read","resource":{"type":"document"}}"#.to_vec(),
+        Some("application/json"),
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = res.text().await.unwrap();
-    assert!(text.starts_with("Failed to deserialize the JSON body into the target type: user: invalid type"), "{text}");
+    assert!(
+        text.starts_with(
+            "Failed to deserialize the JSON body into the target type: user: invalid type"
+        ),
+        "{text}"
+    );
 
-    let res = send(br#"{"user":{"key":"a"},"resource":{"type":"document"}}"#.to_vec(), Some("application/json")).await.unwrap();
+    let res = send(
+        br#"{"user":{"key":"a"},"resource":{"type":"document"}}"#.to_vec(),
+        Some("application/json"),
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("missing field `action`"));
 
-    let res = send(br#"{"user":{"key":"a"},"action":"read","resource":{"type":7}}"#.to_vec(), Some("application/json; charset=utf-8")).await.unwrap();
+    let res = send(
+        br#"{"user":{"key":"a"},"action":"read","resource":{"type":7}}"#.to_vec(),
+        Some("application/json; charset=utf-8"),
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("resource.type"));
 
@@ -155,9 +228,20 @@ async fn bulk_takes_a_bare_array_and_answers_in_order() {
     ]);
     let (status, res) = post(&c, &format!("{}/allowed/bulk", s.url()), Some(DEV), &body).await;
     assert_eq!(status, StatusCode::OK);
-    let allows: Vec<bool> = res["allow"].as_array().unwrap().iter().map(|r| r["allow"].as_bool().unwrap()).collect();
+    let allows: Vec<bool> = res["allow"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["allow"].as_bool().unwrap())
+        .collect();
     assert_eq!(allows, vec![true, false, true]);
-    let (status, _) = post(&c, &format!("{}/allowed/bulk", s.url()), Some(DEV), &json!({"checks": []})).await;
+    let (status, _) = post(
+        &c,
+        &format!("{}/allowed/bulk", s.url()),
+        Some(DEV),
+        &json!({"checks": []}),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     s.shutdown().await;
 }
@@ -166,12 +250,25 @@ async fn bulk_takes_a_bare_array_and_answers_in_order() {
 async fn all_tenants_lists_the_tenants_where_allowed() {
     let s = start().await;
     let c = Client::new();
-    let (status, res) =
-        post(&c, &format!("{}/allowed/all-tenants", s.url()), Some(DEV), &check_body("alice", "read", "document", None, "default")).await;
+    let (status, res) = post(
+        &c,
+        &format!("{}/allowed/all-tenants", s.url()),
+        Some(DEV),
+        &check_body("alice", "read", "document", None, "default"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let tenants: Vec<&str> = res["allowed_tenants"].as_array().unwrap().iter().map(|t| t["tenant"]["key"].as_str().unwrap()).collect();
+    let tenants: Vec<&str> = res["allowed_tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tenant"]["key"].as_str().unwrap())
+        .collect();
     assert_eq!(tenants, vec!["acme", "globex"]);
-    assert_eq!(res["allowed_tenants"][0]["tenant"]["attributes"]["plan"], json!("enterprise"));
+    assert_eq!(
+        res["allowed_tenants"][0]["tenant"]["attributes"]["plan"],
+        json!("enterprise")
+    );
     s.shutdown().await;
 }
 
@@ -185,12 +282,30 @@ async fn user_permissions_cover_tenants_and_derived_instances() {
     let perms = res["__tenant:acme"]["permissions"].as_array().unwrap();
     assert!(perms.contains(&json!("document:write")) && perms.contains(&json!("document:read")));
     assert_eq!(res["__tenant:acme"]["roles"], json!(["editor"]));
-    let (_, res) = post(&c, &url, Some(DEV), &json!({"user": {"key": "erin"}, "tenants": ["acme"]})).await;
+    let (_, res) = post(
+        &c,
+        &url,
+        Some(DEV),
+        &json!({"user": {"key": "erin"}, "tenants": ["acme"]}),
+    )
+    .await;
     assert!(res.get("__tenant:initech").is_none(), "filtered by tenants");
     assert_eq!(res["document:api-spec"]["roles"], json!(["editor"]));
-    assert!(res["document:api-spec"]["permissions"].as_array().unwrap().contains(&json!("document:write")));
-    assert_eq!(res["document:api-spec"]["resource"]["type"], json!("document"));
-    let (_, res) = post(&c, &url, Some(DEV), &json!({"user": {"key": "erin"}, "resource_types": ["folder"]})).await;
+    assert!(res["document:api-spec"]["permissions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("document:write")));
+    assert_eq!(
+        res["document:api-spec"]["resource"]["type"],
+        json!("document")
+    );
+    let (_, res) = post(
+        &c,
+        &url,
+        Some(DEV),
+        &json!({"user": {"key": "erin"}, "resource_types": ["folder"]}),
+    )
+    .await;
     let keys: Vec<&String> = res.as_object().unwrap().keys().collect();
     assert_eq!(keys, vec!["folder:eng-specs", "folder:engineering"]);
     s.shutdown().await;
@@ -201,13 +316,22 @@ async fn authorized_users_lists_rbac_and_rebac_grants() {
     let s = start().await;
     let c = Client::new();
     let body = json!({"action": "write", "resource": {"type": "document", "key": "design-doc", "tenant": "acme"}});
-    let (status, res) = post(&c, &format!("{}/authorized_users", s.url()), Some(DEV), &body).await;
+    let (status, res) = post(
+        &c,
+        &format!("{}/authorized_users", s.url()),
+        Some(DEV),
+        &body,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(res["resource"], json!("document:design-doc"));
     assert_eq!(res["tenant"], json!("acme"));
     let users: Vec<&String> = res["users"].as_object().unwrap().keys().collect();
     assert_eq!(users, vec!["alice", "erin", "grace"]);
-    assert_eq!(res["users"]["erin"][0], json!({"user": "erin", "tenant": "acme", "resource": "document:design-doc", "role": "editor"}));
+    assert_eq!(
+        res["users"]["erin"][0],
+        json!({"user": "erin", "tenant": "acme", "resource": "document:design-doc", "role": "editor"})
+    );
     assert_eq!(res["users"]["alice"][0]["resource"], json!("__tenant:acme"));
     s.shutdown().await;
 }
@@ -228,14 +352,23 @@ async fn rest_scope_and_env_key_discovery() {
     assert_eq!(key["secret"], json!(PROD));
     assert_eq!(key["object_type"], json!("env"));
     let (status, err) = get(&c, &format!("{base}/v2/api-key/sandbox/prod"), Some(DEV)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "an env key sees only its own environment");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an env key sees only its own environment"
+    );
     assert_eq!(err["error_code"], json!("FORBIDDEN_ACCESS"));
     let (status, err) = get(&c, &format!("{base}/v2/api-key/sandbox/staging"), Some(ORG)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(err["error_code"], json!("NOT_FOUND"));
     let (status, _) = get(&c, &format!("{base}/v2/api-key/scope"), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = get(&c, &format!("{base}/v2/api-key/scope"), Some("permit_key_wrong")).await;
+    let (status, _) = get(
+        &c,
+        &format!("{base}/v2/api-key/scope"),
+        Some("permit_key_wrong"),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     s.shutdown().await;
 }
@@ -249,47 +382,117 @@ async fn rest_projects_envs_schema_and_facts() {
     assert_eq!(projects.as_array().unwrap().len(), 1);
     assert_eq!(projects[0]["key"], json!("sandbox"));
     let (_, envs) = get(&c, &format!("{base}/v2/projects/sandbox/envs"), Some(ORG)).await;
-    let keys: Vec<&str> = envs.as_array().unwrap().iter().map(|e| e["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = envs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
     assert_eq!(keys, vec!["dev", "prod"]);
     let (_, envs) = get(&c, &format!("{base}/v2/projects/sandbox/envs"), Some(PROD)).await;
     assert_eq!(envs.as_array().unwrap().len(), 1);
     // Ids work wherever keys do.
     let pid = projects[0]["id"].as_str().unwrap();
-    let (status, _) = get(&c, &format!("{base}/v2/schema/{pid}/dev/resources"), Some(ORG)).await;
+    let (status, _) = get(
+        &c,
+        &format!("{base}/v2/schema/{pid}/dev/resources"),
+        Some(ORG),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 
-    let (_, res) = get(&c, &format!("{base}/v2/schema/sandbox/dev/resources"), Some(DEV)).await;
+    let (_, res) = get(
+        &c,
+        &format!("{base}/v2/schema/sandbox/dev/resources"),
+        Some(DEV),
+    )
+    .await;
     let doc = &res[0];
     assert_eq!(doc["key"], json!("document"));
     assert_eq!(doc["actions"]["read"]["key"], json!("read"));
     assert_eq!(doc["attributes"]["pages"]["type"], json!("number"));
-    let (_, res) = get(&c, &format!("{base}/v2/schema/sandbox/dev/resources?include_total_count=true&per_page=2"), Some(DEV)).await;
+    let (_, res) = get(
+        &c,
+        &format!("{base}/v2/schema/sandbox/dev/resources?include_total_count=true&per_page=2"),
+        Some(DEV),
+    )
+    .await;
     assert_eq!(res["total_count"], json!(4));
     assert_eq!(res["page_count"], json!(2));
     assert_eq!(res["data"].as_array().unwrap().len(), 2);
 
-    let (_, roles) = get(&c, &format!("{base}/v2/schema/sandbox/dev/roles"), Some(DEV)).await;
+    let (_, roles) = get(
+        &c,
+        &format!("{base}/v2/schema/sandbox/dev/roles"),
+        Some(DEV),
+    )
+    .await;
     assert_eq!(roles[1]["key"], json!("editor"));
     assert_eq!(roles[1]["extends"], json!(["viewer"]));
-    let (_, attrs) = get(&c, &format!("{base}/v2/schema/sandbox/dev/users/attributes"), Some(DEV)).await;
-    let names: Vec<&str> = attrs.as_array().unwrap().iter().map(|a| a["key"].as_str().unwrap()).collect();
-    assert!(names.contains(&"clearance") && names.contains(&"department") && names.contains(&"roles"));
-    let (_, tenants) = get(&c, &format!("{base}/v2/facts/sandbox/dev/tenants?search=acme"), Some(DEV)).await;
+    let (_, attrs) = get(
+        &c,
+        &format!("{base}/v2/schema/sandbox/dev/users/attributes"),
+        Some(DEV),
+    )
+    .await;
+    let names: Vec<&str> = attrs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"clearance") && names.contains(&"department") && names.contains(&"roles")
+    );
+    let (_, tenants) = get(
+        &c,
+        &format!("{base}/v2/facts/sandbox/dev/tenants?search=acme"),
+        Some(DEV),
+    )
+    .await;
     assert_eq!(tenants.as_array().unwrap().len(), 1);
     assert_eq!(tenants[0]["attributes"]["plan"], json!("enterprise"));
 
-    let (_, users) = get(&c, &format!("{base}/v2/facts/sandbox/dev/users?page=2&per_page=3"), Some(DEV)).await;
+    let (_, users) = get(
+        &c,
+        &format!("{base}/v2/facts/sandbox/dev/users?page=2&per_page=3"),
+        Some(DEV),
+    )
+    .await;
     assert_eq!(users["total_count"], json!(8));
     assert_eq!(users["page_count"], json!(3));
-    let keys: Vec<&str> = users["data"].as_array().unwrap().iter().map(|u| u["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = users["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["key"].as_str().unwrap())
+        .collect();
     assert_eq!(keys, vec!["dave", "erin", "frank"]);
-    let (_, users) = get(&c, &format!("{base}/v2/facts/sandbox/dev/users?search=globex"), Some(DEV)).await;
+    let (_, users) = get(
+        &c,
+        &format!("{base}/v2/facts/sandbox/dev/users?search=globex"),
+        Some(DEV),
+    )
+    .await;
     assert_eq!(users["data"][0]["key"], json!("carol"));
-    assert_eq!(users["data"][0]["roles"], json!([{"role": "viewer", "tenant": "default"}, {"role": "admin", "tenant": "globex"}]));
-    let (status, err) = get(&c, &format!("{base}/v2/facts/sandbox/dev/users?per_page=500"), Some(DEV)).await;
+    assert_eq!(
+        users["data"][0]["roles"],
+        json!([{"role": "viewer", "tenant": "default"}, {"role": "admin", "tenant": "globex"}])
+    );
+    let (status, err) = get(
+        &c,
+        &format!("{base}/v2/facts/sandbox/dev/users?per_page=500"),
+        Some(DEV),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["detail"][0]["loc"], json!(["query", "per_page"]));
-    let (status, _) = get(&c, &format!("{base}/v2/facts/sandbox/dev/users?page=abc"), Some(DEV)).await;
+    let (status, _) = get(
+        &c,
+        &format!("{base}/v2/facts/sandbox/dev/users?page=abc"),
+        Some(DEV),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     s.shutdown().await;
 }
@@ -308,7 +511,13 @@ async fn unknown_route_is_404_and_wrong_method_is_405() {
 #[tokio::test]
 async fn non_loopback_bind_is_refused_without_allow_remote() {
     let sandbox = Sandbox::bundled().unwrap();
-    let err = serve(sandbox, "0.0.0.0:0".parse().unwrap(), ServeOptions::default()).await.unwrap_err();
+    let err = serve(
+        sandbox,
+        "0.0.0.0:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, ServeError::NotLoopback(_)));
     assert!(err.to_string().contains("--allow-remote"));
 }

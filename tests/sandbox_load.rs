@@ -47,7 +47,9 @@ fn malformed_json_is_refused_with_line_and_column() {
     let e = Sandbox::from_texts(&[("policy.json", "{\n  \"environment\": {,\n}")]).unwrap_err();
     assert_eq!(e.path, "line 2 column 19");
     assert!(e.reason.starts_with("malformed JSON"), "{e}");
-    assert!(e.to_string().starts_with("policy.json: at line 2 column 19: malformed JSON"));
+    assert!(e
+        .to_string()
+        .starts_with("policy.json: at line 2 column 19: malformed JSON"));
 }
 
 #[test]
@@ -100,7 +102,9 @@ fn assignment_on_unknown_instance_is_refused() {
     v["role_assignments"][0] = json!({"user": "alice", "role": "editor", "tenant": "acme", "resource_instance": "folder:nope"});
     let e = refused(v);
     assert_eq!(e.path, "$.role_assignments[0].resource_instance");
-    assert!(e.reason.starts_with("unknown resource instance 'folder:nope'"));
+    assert!(e
+        .reason
+        .starts_with("unknown resource instance 'folder:nope'"));
 }
 
 #[test]
@@ -109,7 +113,9 @@ fn instance_assignment_with_unknown_resource_role_is_refused() {
     v["role_assignments"][0] = json!({"user": "alice", "role": "owner", "tenant": "acme", "resource_instance": "folder:f1"});
     let e = refused(v);
     assert_eq!(e.path, "$.role_assignments[0].role");
-    assert!(e.reason.starts_with("unknown role 'owner' on resource 'folder'"));
+    assert!(e
+        .reason
+        .starts_with("unknown role 'owner' on resource 'folder'"));
 }
 
 #[test]
@@ -118,7 +124,9 @@ fn permission_on_unknown_resource_is_refused() {
     v["roles"][0]["permissions"] = json!(["invoice:read"]);
     let e = refused(v);
     assert_eq!(e.path, "$.roles[0].permissions[0]");
-    assert!(e.reason.starts_with("permission 'invoice:read' is on unknown resource 'invoice'"));
+    assert!(e
+        .reason
+        .starts_with("permission 'invoice:read' is on unknown resource 'invoice'"));
 }
 
 #[test]
@@ -127,7 +135,10 @@ fn permission_with_unknown_action_is_refused() {
     v["roles"][0]["permissions"] = json!(["document:burn"]);
     let e = refused(v);
     assert_eq!(e.path, "$.roles[0].permissions[0]");
-    assert_eq!(e.reason, "permission 'document:burn': resource 'document' has no action 'burn' (known: 'read')");
+    assert_eq!(
+        e.reason,
+        "permission 'document:burn': resource 'document' has no action 'burn' (known: 'read')"
+    );
 }
 
 #[test]
@@ -141,9 +152,13 @@ fn rule_permission_on_unknown_action_is_refused() {
 #[test]
 fn unknown_condition_operator_is_refused() {
     let mut v = base();
-    v["condition_sets"][0]["conditions"] = json!({"allOf": [{"user.dept": {"sounds-like": "eng"}}]});
+    v["condition_sets"][0]["conditions"] =
+        json!({"allOf": [{"user.dept": {"sounds-like": "eng"}}]});
     let e = refused(v);
-    assert_eq!(e.path, "$.condition_sets[0].conditions.allOf[0].user.dept.sounds-like");
+    assert_eq!(
+        e.path,
+        "$.condition_sets[0].conditions.allOf[0].user.dept.sounds-like"
+    );
     assert!(e.reason.starts_with("unknown operator `sounds-like`"));
 }
 
@@ -164,7 +179,8 @@ fn cycle_in_role_extends_is_refused() {
 #[test]
 fn cycle_in_resource_role_extends_is_refused() {
     let mut v = base();
-    v["resources"][1]["roles"] = json!({"editor": {"permissions": ["read"], "extends": ["editor"]}});
+    v["resources"][1]["roles"] =
+        json!({"editor": {"permissions": ["read"], "extends": ["editor"]}});
     let e = refused(v);
     assert_eq!(e.path, "$.resources[1].roles.editor.extends");
     assert!(e.reason.starts_with("cycle in extends"));
@@ -176,7 +192,9 @@ fn relation_to_unknown_type_is_refused() {
     v["resources"][0]["relations"] = json!({"parent": "drive"});
     let e = refused(v);
     assert_eq!(e.path, "$.resources[0].relations.parent");
-    assert!(e.reason.starts_with("relation 'parent' points to unknown resource type 'drive'"));
+    assert!(e
+        .reason
+        .starts_with("relation 'parent' points to unknown resource type 'drive'"));
 }
 
 #[test]
@@ -190,9 +208,13 @@ fn tuple_with_undeclared_relation_is_refused() {
 #[test]
 fn derivation_over_missing_relation_is_refused() {
     let mut v = base();
-    v["resources"][0]["roles"]["editor"]["granted_to"]["users_with_role"][0]["linked_by_relation"] = json!("owner");
+    v["resources"][0]["roles"]["editor"]["granted_to"]["users_with_role"][0]
+        ["linked_by_relation"] = json!("owner");
     let e = refused(v);
-    assert_eq!(e.path, "$.resources[0].roles.editor.granted_to.users_with_role[0].linked_by_relation");
+    assert_eq!(
+        e.path,
+        "$.resources[0].roles.editor.granted_to.users_with_role[0].linked_by_relation"
+    );
 }
 
 #[test]

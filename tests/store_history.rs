@@ -17,12 +17,12 @@ fn entry(writer: &str, seq: usize) -> HistoryEntry {
         time: permit_tui::store::time::now_rfc3339(),
         environment: writer.to_string(),
         endpoint: "/allowed".to_string(),
-        request: json!({
+        request: permit_tui::store::history::raw_request(&json!({
             "user": {"key": format!("user-{seq}"), "attributes": {"padding": "x".repeat(200)}},
             "action": "read",
             "resource": {"type": "document", "tenant": "default"}
-        }),
-        decision: Some(seq % 2 == 0),
+        })),
+        decision: Some(seq.is_multiple_of(2)),
         codes: vec![],
         status: Some(200),
         error_kind: None,

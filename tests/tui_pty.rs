@@ -57,8 +57,16 @@ impl Screen {
     }
 }
 
-#[test]
-fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
+struct Session {
+    screen: Screen,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Kept open for the session: closing it hangs up the child.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+fn start(no_color: bool) -> Session {
     let config = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let pty = native_pty_system()
@@ -78,7 +86,10 @@ fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
     cmd.env("PERMIT_TUI_CONFIG_DIR", config.path());
     cmd.env("PERMIT_TUI_DATA_DIR", data.path());
     cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
 
     let mut reader = pty.master.try_clone_reader().unwrap();
@@ -96,8 +107,8 @@ fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
             }
         }
     });
-    let mut writer = pty.master.take_writer().unwrap();
-    let mut screen = Screen {
+    let writer = pty.master.take_writer().unwrap();
+    let screen = Screen {
         parser: vt100::Parser::new(
             std::num::NonZeroU16::new(ROWS).unwrap(),
             std::num::NonZeroU16::new(COLS).unwrap(),
@@ -106,6 +117,24 @@ fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
         raw: Vec::new(),
         bytes: rx,
     };
+    Session {
+        screen,
+        writer,
+        child,
+        _master: pty.master,
+        _dirs: (config, data),
+    }
+}
+
+#[test]
+fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
+    let Session {
+        mut screen,
+        mut writer,
+        mut child,
+        _master,
+        _dirs,
+    } = start(false);
 
     let first = screen.wait_for("the first frame", |s| {
         s.contains("sandbox dev") && s.contains("No check yet")
@@ -122,6 +151,14 @@ fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
         s.contains("ALLOW") && s.contains("check #1")
     });
     assert!(decided.contains("HTTP 200"), "{decided}");
+    let grid = screen.parser.screen();
+    let green_badge = (0..ROWS).any(|r| {
+        (0..COLS).any(|c| {
+            grid.cell(r, c)
+                .is_some_and(|cell| cell.bgcolor() == vt100::Color::Idx(2))
+        })
+    });
+    assert!(green_badge, "the ALLOW badge is green when colour is on");
 
     // Shift-Tab moves the focus from the first field to the decision panel, where q quits.
     writer.write_all(b"\x1b[Z").unwrap();
@@ -149,4 +186,40 @@ fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
             .any(|w| w == leave_alt_screen),
         "the terminal was not restored (no leave-alternate-screen sequence)"
     );
+}
+
+#[test]
+fn no_color_reaches_the_real_terminal() {
+    let Session {
+        mut screen,
+        mut writer,
+        mut child,
+        _master,
+        _dirs,
+    } = start(true);
+    screen.wait_for("the first frame", |s| s.contains("No check yet"));
+    writer.write_all(b"\r").unwrap();
+    writer.flush().unwrap();
+    screen.wait_for("a decision", |s| {
+        s.contains("ALLOW") && s.contains("check #1")
+    });
+    let grid = screen.parser.screen();
+    for row in 0..ROWS {
+        for col in 0..COLS {
+            let cell = grid.cell(row, col).expect("cell in range");
+            assert_eq!(cell.fgcolor(), vt100::Color::Default, "fg at {row},{col}");
+            assert_eq!(cell.bgcolor(), vt100::Color::Default, "bg at {row},{col}");
+        }
+    }
+    writer.write_all(&[3]).unwrap(); // Ctrl-C
+    writer.flush().unwrap();
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_tx.send(child.wait());
+    });
+    let status = done_rx
+        .recv_timeout(WAIT)
+        .expect("exits after Ctrl-C")
+        .unwrap();
+    assert!(status.success(), "exit status {status:?}");
 }

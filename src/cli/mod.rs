@@ -1,7 +1,10 @@
 //! Command-line surface: clap definitions and the headless commands.
 
+pub mod bench;
 pub mod check;
+pub mod env;
 pub mod sandbox;
+pub mod test;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +29,14 @@ pub enum Command {
     Check(Box<check::CheckArgs>),
     /// Serve the sandbox PDP standalone, for SDKs and other tools.
     Sandbox(sandbox::SandboxArgs),
+    /// Run a suite of checks with expected decisions (two targets: compare them).
+    Test(test::TestArgs),
+    /// Run a suite against two PDPs and list only the decisions that differ.
+    Diff(test::DiffArgs),
+    /// Bounded load probe against a PDP: latency percentiles, req/s, errors by kind.
+    Bench(bench::BenchArgs),
+    /// Manage environments: list, add (optionally discovering it from an API key), remove, use.
+    Env(env::EnvArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -34,5 +45,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         None => crate::tui::run(cli.explorer).await,
         Some(Command::Check(args)) => check::run(*args).await,
         Some(Command::Sandbox(args)) => sandbox::run(args).await,
+        Some(Command::Test(args)) => test::run_test(args).await,
+        Some(Command::Diff(args)) => test::run_diff_command(args).await,
+        Some(Command::Bench(args)) => bench::run(args).await,
+        Some(Command::Env(args)) => env::run(args).await,
     }
 }

@@ -118,7 +118,7 @@ fn suggested_name(project: &Project, environment: &Environment) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiscoveryStart {
     /// An environment-level key: nothing to choose.
-    Ready(DiscoveredEnvironment),
+    Ready(Box<DiscoveredEnvironment>),
     /// An organization or project key: choose a project, then an environment.
     PickProject(Vec<Project>),
 }
@@ -144,7 +144,9 @@ impl Discovery {
             key: key.trim().to_string(),
         };
         let start = match KeyLevel::of(&discovery.scope) {
-            KeyLevel::Environment => DiscoveryStart::Ready(discovery.name_env_key().await?),
+            KeyLevel::Environment => {
+                DiscoveryStart::Ready(Box::new(discovery.name_env_key().await?))
+            }
             KeyLevel::Project | KeyLevel::Organization => {
                 DiscoveryStart::PickProject(discovery.projects().await?)
             }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::error::PdpError;
 use super::types::{
     AllTenantsResult, AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult,
-    BulkResult, Health, UserPermissions, UserPermissionsQuery,
+    BulkResult, Health, UserPermissions, UserPermissionsQuery, SANDBOX_TRACE_HEADER,
 };
 
 /// The SDKs' default PDP address.
@@ -42,6 +42,12 @@ impl<T> Exchange<T> {
             raw_body: None,
         }
     }
+}
+
+/// Only the decision of an `/allowed` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct Decision {
+    pub allow: bool,
 }
 
 /// A client for one PDP. Cloning is cheap and shares the connection pool.
@@ -119,6 +125,14 @@ impl PdpClient {
     /// The headers every PDP call carries. `Cache-Control: no-cache` keeps a PDP with the
     /// decision cache on from answering with a stale decision.
     pub fn headers(&self) -> HeaderMap {
+        let mut headers = self.headers_without_trace();
+        headers.insert(SANDBOX_TRACE_HEADER, HeaderValue::from_static("1"));
+        headers
+    }
+
+    /// [`PdpClient::headers`] without the sandbox-trace request: for calls that only need
+    /// decisions (bulk, the load probe), so the sandbox does not build explanations nobody reads.
+    fn headers_without_trace(&self) -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -134,6 +148,13 @@ impl PdpClient {
 
     /// `POST /allowed`.
     pub async fn check(&self, query: &AllowedQuery) -> Exchange<AllowedResult> {
+        self.post_with(self.headers(), "/allowed", query).await
+    }
+
+    /// `POST /allowed`, reading only `allow`: the rest of the body (`debug` can be kilobytes)
+    /// is skipped, not built. For the load probe, whose own cost must stay out of the PDP's
+    /// figures.
+    pub async fn check_decision(&self, query: &AllowedQuery) -> Exchange<Decision> {
         self.post("/allowed", query).await
     }
 
@@ -207,6 +228,16 @@ impl PdpClient {
         path: &str,
         body: &B,
     ) -> Exchange<T> {
+        self.post_with(self.headers_without_trace(), path, body)
+            .await
+    }
+
+    async fn post_with<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        headers: HeaderMap,
+        path: &str,
+        body: &B,
+    ) -> Exchange<T> {
         let started = Instant::now();
         let bytes = match serde_json::to_vec(body) {
             Ok(bytes) => bytes,
@@ -222,7 +253,7 @@ impl PdpClient {
         let request = self
             .http
             .post(format!("{}{path}", self.base_url))
-            .headers(self.headers())
+            .headers(headers)
             .timeout(self.timeout)
             .body(bytes);
         self.finish(request, started).await

@@ -77,6 +77,10 @@ pub struct AllowedResult {
 /// clients that do not know it ignore it.
 pub const SANDBOX_TRACE_KEY: &str = "sandbox_trace";
 
+/// The request header that asks the sandbox for its trace. The trace costs far more to build
+/// than the decision, so the sandbox builds it only when asked; Permit's PDPs ignore the header.
+pub const SANDBOX_TRACE_HEADER: &str = "x-permit-tui-trace";
+
 /// Permit's `debug` object. Unknown keys are kept in `extra`, so nothing a PDP sends is lost.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Debug {

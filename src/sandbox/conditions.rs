@@ -382,7 +382,45 @@ pub fn kind_of(v: &Value) -> &'static str {
 #[derive(Clone, Copy)]
 pub enum Scope<'a> {
     Input(&'a Input),
+    Layered(&'a Layered<'a>),
     Object(&'a Value),
+}
+
+/// The same attributes as `Input`, but unmerged: each root is a stack of borrowed layers,
+/// highest precedence first, so the hot path merges nothing and clones nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Layered<'a> {
+    pub user: [Option<&'a Map<String, Value>>; 3],
+    pub resource: [Option<&'a Map<String, Value>>; 3],
+    pub tenant: [Option<&'a Map<String, Value>>; 3],
+    pub context: [Option<&'a Map<String, Value>>; 3],
+}
+
+impl Layered<'_> {
+    pub fn lookup(&self, path: &str) -> Option<&Value> {
+        let (root, rest) = path.split_once('.').unwrap_or((path, ""));
+        let layers = match root {
+            "user" | "subject" => &self.user,
+            "resource" => &self.resource,
+            "tenant" => &self.tenant,
+            "context" | "environment" => &self.context,
+            _ => return None,
+        };
+        if rest.is_empty() {
+            return None;
+        }
+        let head = rest.split('.').next().unwrap_or(rest);
+        for layer in layers.iter().flatten() {
+            if let Some(v) = layer.get(rest) {
+                return Some(v);
+            }
+            // The highest layer holding the top-level key wins, as in a shallow merge.
+            if let Some(v) = layer.get(head) {
+                return walk(v, rest.get(head.len() + 1..).unwrap_or(""));
+            }
+        }
+        None
+    }
 }
 
 /// The merged attributes a condition sees.
@@ -412,6 +450,7 @@ impl Scope<'_> {
     fn lookup(&self, path: &str) -> Option<&Value> {
         match self {
             Scope::Input(input) => input.lookup(path),
+            Scope::Layered(layers) => layers.lookup(path),
             Scope::Object(obj) => walk(obj, path),
         }
     }

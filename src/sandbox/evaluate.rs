@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::conditions::{self, Input, Scope};
+use super::conditions::{self, Scope};
 use super::load::split_instance;
 use super::store::{CompiledSet, Env, SetRef, UserRec};
 use super::trace::{
@@ -278,8 +278,9 @@ fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> 
 
 // ---------------------------------------------------------------- ABAC
 
-/// The merged attributes: request input over stored over generated.
-fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) {
+/// The merged user and resource attributes Permit reports under `debug.request` (request input
+/// over stored over generated). Conditions read the same precedence from `Generated::layers`.
+fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>) {
     let mut user_attrs = Map::new();
     user_attrs.insert("roles".into(), json!(f.roles_in_tenant));
     user_attrs.insert(
@@ -307,55 +308,10 @@ fn abac_input(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>, Input) 
     for (k, v) in &f.q.resource.attributes {
         res_attrs.insert(k.clone(), v.clone());
     }
-    // Stored tenant attributes are visible only to members of the tenant.
-    let member = f
-        .user
-        .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
-    let mut tenant = Map::new();
-    tenant.insert("key".into(), Value::String(f.tenant.to_string()));
-    if member {
-        if let Some(Value::Object(attrs)) = f.env.tenants.get(f.tenant).map(|t| &t.attributes) {
-            for (k, v) in attrs {
-                tenant.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    // Conditions may also read the user's key and profile fields (e.g. a `ref` to user.email).
-    let mut user_root = user_attrs.clone();
-    user_root
-        .entry("key")
-        .or_insert_with(|| Value::String(f.q.user.key.clone()));
-    let email =
-        f.q.user
-            .email
-            .clone()
-            .or_else(|| f.user.and_then(|u| u.email.clone()));
-    if let Some(email) = email {
-        user_root.entry("email").or_insert(Value::String(email));
-    }
-    let mut res_root = res_attrs.clone();
-    if let Some(key) = &f.q.resource.key {
-        res_root
-            .entry("key")
-            .or_insert_with(|| Value::String(key.clone()));
-    }
-    res_root
-        .entry("tenant")
-        .or_insert_with(|| Value::String(f.tenant.to_string()));
-    let mut context = f.q.resource.context.clone();
-    for (k, v) in &f.q.context {
-        context.insert(k.clone(), v.clone());
-    }
-    let input = Input {
-        user: Value::Object(user_root),
-        resource: Value::Object(res_root),
-        tenant: Value::Object(tenant),
-        context: Value::Object(context),
-    };
-    (user_attrs, res_attrs, input)
+    (user_attrs, res_attrs)
 }
 
-fn set_matches(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usize) -> bool {
+fn set_matches(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> bool {
     if depth > MAX_HOPS {
         return false;
     }
@@ -364,23 +320,23 @@ fn set_matches(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: u
             return false;
         }
     }
-    if !conditions::eval(&set.cond, Scope::Input(input)) {
+    if !conditions::eval(&set.cond, scope) {
         return false;
     }
     match set.parent.as_ref().and_then(|p| env.sets.get(p)) {
-        Some(parent) => set_matches(env, parent, input, kind, depth + 1),
+        Some(parent) => set_matches(env, parent, scope, kind, depth + 1),
         None => true,
     }
 }
 
-fn set_trace(env: &Env, set: &CompiledSet, input: &Input, kind: &str, depth: usize) -> SetTrace {
-    let conditions = conditions::eval_traced(&set.cond, Scope::Input(input));
+fn set_trace(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> SetTrace {
+    let conditions = conditions::eval_traced(&set.cond, scope);
     let type_matched = set.resource_type.as_ref().map(|rt| rt == kind);
     let parent = if depth < MAX_HOPS {
         set.parent
             .as_ref()
             .and_then(|p| env.sets.get(p))
-            .map(|p| Box::new(set_trace(env, p, input, kind, depth + 1)))
+            .map(|p| Box::new(set_trace(env, p, scope, kind, depth + 1)))
     } else {
         None
     };
@@ -407,13 +363,13 @@ struct AbacOut {
     allowing: Vec<(SetRef, SetRef)>,
 }
 
-fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
+fn abac(f: &Facts<'_>, scope: Scope<'_>) -> AbacOut {
     let env = f.env;
     let kind = f.q.resource.kind.as_str();
     let mut users: Vec<SetRef> = Vec::new();
     for key in &env.userset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, input, kind, 0) {
+            if set_matches(env, set, scope, kind, 0) {
                 users.push(SetRef::Set(key.clone()));
             }
         }
@@ -426,7 +382,7 @@ fn abac(f: &Facts<'_>, input: &Input) -> AbacOut {
     let mut resources: Vec<SetRef> = Vec::new();
     for key in &env.resourceset_order {
         if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, input, kind, 0) {
+            if set_matches(env, set, scope, kind, 0) {
                 resources.push(SetRef::Set(key.clone()));
             }
         }
@@ -527,14 +483,14 @@ fn abac_block(f: &Facts<'_>, out: &AbacOut) -> DebugBlock {
     b
 }
 
-fn abac_trace(f: &Facts<'_>, input: &Input, out: &AbacOut) -> AbacTrace {
+fn abac_trace(f: &Facts<'_>, scope: Scope<'_>, out: &AbacOut) -> AbacTrace {
     let env = f.env;
     let kind = f.q.resource.kind.as_str();
     let sets = |order: &[String]| -> Vec<SetTrace> {
         order
             .iter()
             .filter_map(|k| env.sets.get(k))
-            .map(|s| set_trace(env, s, input, kind, 0))
+            .map(|s| set_trace(env, s, scope, kind, 0))
             .collect()
     };
     let mut usersets = sets(&env.userset_order);
@@ -612,6 +568,108 @@ fn autogen_trace(
     }
 }
 
+/// Attributes the PDP generates (lowest precedence) plus the tenant key, owned so that the
+/// layered scope can borrow them.
+struct Generated {
+    user: Map<String, Value>,
+    resource: Map<String, Value>,
+    tenant_key: Map<String, Value>,
+}
+
+impl Generated {
+    fn new(f: &Facts<'_>) -> Generated {
+        let kind = f.q.resource.kind.as_str();
+        let mut generated_user = Map::new();
+        generated_user.insert("roles".into(), json!(f.roles_in_tenant));
+        generated_user.insert(
+            "tenants".into(),
+            json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])),
+        );
+        generated_user.insert("key".into(), Value::String(f.q.user.key.clone()));
+        if let Some(email) =
+            f.q.user
+                .email
+                .as_ref()
+                .or_else(|| f.user.and_then(|u| u.email.as_ref()))
+        {
+            generated_user.insert("email".into(), Value::String(email.clone()));
+        }
+        let mut generated_res = Map::new();
+        generated_res.insert("type".into(), Value::String(kind.to_string()));
+        generated_res.insert("tenant".into(), Value::String(f.tenant.to_string()));
+        if let Some(key) = &f.q.resource.key {
+            generated_res.insert("key".into(), Value::String(key.clone()));
+        }
+        let mut tenant_key = Map::new();
+        tenant_key.insert("key".into(), Value::String(f.tenant.to_string()));
+        Generated {
+            user: generated_user,
+            resource: generated_res,
+            tenant_key,
+        }
+    }
+
+    /// Request input over stored over generated, without merging anything.
+    fn layers<'a>(&'a self, f: &'a Facts<'a>) -> conditions::Layered<'a> {
+        let kind = f.q.resource.kind.as_str();
+        let stored_res =
+            f.q.resource
+                .key
+                .as_ref()
+                .and_then(|k| f.env.instances.get(&format!("{kind}:{k}")))
+                .map(|i| &i.attributes);
+        // Stored tenant attributes are visible only to members of the tenant.
+        let member = f
+            .user
+            .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
+        let stored_tenant = if member {
+            f.env
+                .tenants
+                .get(f.tenant)
+                .and_then(|t| t.attributes.as_object())
+        } else {
+            None
+        };
+        conditions::Layered {
+            user: [
+                Some(&f.q.user.attributes),
+                f.user.map(|u| &u.attributes),
+                Some(&self.user),
+            ],
+            resource: [
+                Some(&f.q.resource.attributes),
+                stored_res,
+                Some(&self.resource),
+            ],
+            tenant: [stored_tenant, Some(&self.tenant_key), None],
+            context: [Some(&f.q.context), Some(&f.q.resource.context), None],
+        }
+    }
+}
+
+/// ABAC for `decide`: only the rules for this permission, over unmerged attribute layers.
+fn abac_decide(f: &Facts<'_>) -> bool {
+    let env = f.env;
+    let Some(rules) = env.rules_by_permission.get(&f.permission) else {
+        return false;
+    };
+    let kind = f.q.resource.kind.as_str();
+    let generated = Generated::new(f);
+    let layers = generated.layers(f);
+    let scope = Scope::Layered(&layers);
+    let side = |r: &SetRef| match r {
+        SetRef::Set(k) => env
+            .sets
+            .get(k)
+            .is_some_and(|s| set_matches(env, s, scope, kind, 0)),
+        SetRef::Role(role) => f.roles_in_tenant.contains(role),
+        SetRef::Type(t) => t == kind,
+    };
+    rules
+        .iter()
+        .any(|r| side(&r.userset) && side(&r.resourceset))
+}
+
 // ---------------------------------------------------------------- ReBAC
 
 /// A role the user holds on an instance, with how it got there.
@@ -626,8 +684,17 @@ pub struct HeldRole {
 /// Every role `user` holds on `instance`, assigned or derived through relationship tuples,
 /// transitively and safe against cycles.
 pub fn graph_roles(env: &Env, user: &UserRec, instance: &str) -> Vec<HeldRole> {
+    graph_roles_with(env, user, instance, true)
+}
+
+/// `explain = false` skips building paths and sources (the `decide` hot path).
+fn graph_roles_with(env: &Env, user: &UserRec, instance: &str, explain: bool) -> Vec<HeldRole> {
+    // Every derived role starts from a directly assigned one.
+    if user.instance_roles.is_empty() {
+        return Vec::new();
+    }
     let mut visiting = Vec::new();
-    roles_on(env, user, instance, &mut visiting)
+    roles_on(env, user, instance, &mut visiting, explain)
 }
 
 fn roles_on(
@@ -635,6 +702,7 @@ fn roles_on(
     user: &UserRec,
     instance: &str,
     visiting: &mut Vec<String>,
+    explain: bool,
 ) -> Vec<HeldRole> {
     if visiting.len() > MAX_HOPS || visiting.iter().any(|v| v == instance) {
         return Vec::new();
@@ -648,14 +716,22 @@ fn roles_on(
     let mut held: Vec<HeldRole> = Vec::new();
     let direct = user.instance_roles.get(instance);
     for role in direct.into_iter().flatten() {
+        let (path, sources) = if explain {
+            (
+                vec![format!(
+                    "user '{}' is assigned the role '{role}' on '{instance}'",
+                    user.key
+                )],
+                vec![json!({"type": "role_assignment", "role": role, "resource": instance})],
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         held.push(HeldRole {
             role: role.clone(),
             resource: instance.to_string(),
-            path: vec![format!(
-                "user '{}' is assigned the role '{role}' on '{instance}'",
-                user.key
-            )],
-            sources: vec![json!({"type": "role_assignment", "role": role, "resource": instance})],
+            path,
+            sources,
         });
     }
     let incoming = env.incoming.get(instance);
@@ -680,8 +756,17 @@ fn roles_on(
                 {
                     continue;
                 }
-                for src in roles_on(env, user, subject, visiting) {
+                for src in roles_on(env, user, subject, visiting, explain) {
                     if src.role != d.role || held.iter().any(|h| h.role == *role_key) {
+                        continue;
+                    }
+                    if !explain {
+                        held.push(HeldRole {
+                            role: role_key.clone(),
+                            resource: String::new(),
+                            path: Vec::new(),
+                            sources: Vec::new(),
+                        });
                         continue;
                     }
                     let mut path = src.path.clone();
@@ -716,7 +801,7 @@ struct RebacOut {
     instance_tenant: Option<String>,
 }
 
-fn rebac(f: &Facts<'_>) -> RebacOut {
+fn rebac(f: &Facts<'_>, explain: bool) -> RebacOut {
     let instance =
         f.q.resource
             .key
@@ -744,7 +829,7 @@ fn rebac(f: &Facts<'_>) -> RebacOut {
     if out.instance_tenant.as_deref() != Some(f.tenant) {
         return out;
     }
-    out.held = graph_roles(f.env, user, inst);
+    out.held = graph_roles_with(f.env, user, inst, explain);
     if out.held.is_empty() {
         return out;
     }
@@ -847,25 +932,85 @@ pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
     if rbac(&f).allow {
         return true;
     }
-    if env.rebac_active && rebac(&f).allow {
+    if env.rebac_active && rebac(&f, false).allow {
         return true;
     }
-    if !env.sets.is_empty() {
-        let (_, _, input) = abac_input(&f);
-        return abac(&f, &input).allow;
+    !env.sets.is_empty() && abac_decide(&f)
+}
+
+/// A check's answer with the sandbox trace kept typed, so the server can write it straight to
+/// JSON without first building a `serde_json::Value` tree (most of the cost of a traced check).
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The answer, with `debug.sandbox_trace` left empty.
+    pub result: AllowedResult,
+    pub trace: SandboxTrace,
+}
+
+impl Explained {
+    /// The `AllowedResult` with the trace under `debug.sandbox_trace`.
+    pub fn into_result(self) -> AllowedResult {
+        let mut result = self.result;
+        if let Some(debug) = result.debug.as_mut() {
+            debug.sandbox_trace = serde_json::to_value(self.trace).ok();
+        }
+        result
     }
-    false
+}
+
+impl serde::Serialize for Explained {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Wire<'a> {
+            allow: bool,
+            debug: WireDebug<'a>,
+            result: bool,
+        }
+        #[derive(serde::Serialize)]
+        struct WireDebug<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            request: Option<&'a Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            rbac: Option<&'a DebugBlock>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            abac: Option<&'a DebugBlock>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            rebac: Option<&'a DebugBlock>,
+            sandbox_trace: &'a SandboxTrace,
+        }
+        let d = self.result.debug.as_ref();
+        Wire {
+            allow: self.result.allow,
+            debug: WireDebug {
+                request: d.and_then(|d| d.request.as_ref()),
+                rbac: d.and_then(|d| d.rbac.as_ref()),
+                abac: d.and_then(|d| d.abac.as_ref()),
+                rebac: d.and_then(|d| d.rebac.as_ref()),
+                sandbox_trace: &self.trace,
+            },
+            result: self.result.allow,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// The decision with Permit's `debug` object and the sandbox trace.
 pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
+    explain(env, q).into_result()
+}
+
+/// The decision, Permit's `debug` object and the typed sandbox trace.
+pub fn explain(env: &Env, q: &AllowedQuery) -> Explained {
     let f = Facts::new(env, q);
     let r = rbac(&f);
-    let (user_attrs, res_attrs, input) = abac_input(&f);
+    let (user_attrs, res_attrs) = merged_attributes(&f);
+    let generated = Generated::new(&f);
+    let layers = generated.layers(&f);
+    let scope = Scope::Layered(&layers);
     let abac_active = !env.sets.is_empty();
-    let a = abac(&f, &input);
+    let a = abac(&f, scope);
     let a_allow = abac_active && a.allow;
-    let g = rebac(&f);
+    let g = rebac(&f, true);
     let g_allow = env.rebac_active && g.allow;
     let allow = r.allow || a_allow || g_allow;
 
@@ -888,15 +1033,17 @@ pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
         version: TRACE_VERSION,
         environment: env.info.key.clone(),
         rbac: rbac_trace(&f),
-        abac: abac_trace(&f, &input, &a),
+        abac: abac_trace(&f, scope, &a),
         rebac: rebac_trace(&f, &g),
     };
-    debug.sandbox_trace = serde_json::to_value(trace).ok();
-    AllowedResult {
-        allow,
-        query: None,
-        debug: Some(debug),
-        result: Some(allow),
+    Explained {
+        result: AllowedResult {
+            allow,
+            query: None,
+            debug: Some(debug),
+            result: Some(allow),
+        },
+        trace,
     }
 }
 

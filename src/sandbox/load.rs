@@ -67,6 +67,11 @@ pub fn load_str(text: &str, file: &str) -> Result<Env, LoadError> {
     build(policy, &ctx)
 }
 
+/// Validates an already-parsed policy (e.g. generated in code) and builds its store.
+pub fn load_policy(policy: PolicyFile, file: &str) -> Result<Env, LoadError> {
+    build(policy, &Ctx { file })
+}
+
 fn known(list: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let items: Vec<String> = list
         .into_iter()
@@ -156,18 +161,19 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         for (role_key, role) in &r.roles {
             let rp = format!("{p}.roles.{role_key}");
             for (j, perm) in role.permissions.iter().enumerate() {
-                let action =
-                    match perm.split_once(':') {
-                        Some((t, a)) if t == r.key => a,
-                        Some((t, _)) => return Err(ctx.err(
+                let action = match perm.split_once(':') {
+                    Some((t, a)) if t == r.key => a,
+                    Some((t, _)) => {
+                        return Err(ctx.err(
                             format!("{rp}.permissions[{j}]"),
                             format!(
                                 "a role of resource '{}' can only grant its own actions, not '{t}'",
                                 r.key
                             ),
-                        )),
-                        None => perm.as_str(),
-                    };
+                        ))
+                    }
+                    None => perm.as_str(),
+                };
                 if !r.actions.contains_key(action) {
                     return Err(ctx.err(
                         format!("{rp}.permissions[{j}]"),

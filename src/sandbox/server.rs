@@ -3,6 +3,10 @@
 //! bodies are parsed into typed values with classified errors, and no handler indexes into
 //! client data.
 
+// Helpers return ready-made responses as their error: that path ends the request, so boxing
+// the response would only add an allocation.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,7 +27,7 @@ use tokio::task::JoinHandle;
 use super::rest::{self, Caller, Paging, RestError};
 use super::store::Env;
 use super::{evaluate, queries, Sandbox};
-use crate::pdp::types::{AllowedQuery, AuthorizedUsersQuery, BulkResult, UserPermissionsQuery};
+use crate::pdp::types::{AllowedQuery, AuthorizedUsersQuery, UserPermissionsQuery};
 
 /// Largest request body accepted; larger ones get 413.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -258,9 +262,15 @@ async fn allowed(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response 
         Err(r) => return r,
     };
     match parse::<AllowedQuery>(&headers, &body) {
-        Ok(q) => Json(evaluate::check(env, &q)).into_response(),
+        Ok(q) => Json(evaluate::explain(env, &q)).into_response(),
         Err(r) => r,
     }
+}
+
+/// `{"allow": [...]}`, written without an intermediate `Value`.
+#[derive(serde::Serialize)]
+struct BulkAnswer {
+    allow: Vec<evaluate::Explained>,
 }
 
 async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
@@ -269,10 +279,11 @@ async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Resp
         Err(r) => return r,
     };
     match parse::<Vec<AllowedQuery>>(&headers, &body) {
-        Ok(qs) => Json(BulkResult {
-            allow: qs.iter().map(|q| evaluate::check(env, q)).collect(),
-        })
-        .into_response(),
+        Ok(qs) => {
+            let allow: Vec<evaluate::Explained> =
+                qs.iter().map(|q| evaluate::explain(env, q)).collect();
+            Json(BulkAnswer { allow }).into_response()
+        }
         Err(r) => r,
     }
 }

@@ -293,6 +293,26 @@ impl Config {
         toml::to_string_pretty(&out).map_err(|err| StoreError::Invalid(err.to_string()))
     }
 
+    /// Read-modify-write under a lock: re-reads the file, applies `change`, saves, and leaves
+    /// `self` equal to what was saved. A change another instance made meanwhile (say
+    /// `permit-tui env add` while the explorer runs) is kept rather than overwritten.
+    /// The overrides and the path of `self` are kept; `change` sees the fresh file.
+    pub fn update<R>(&mut self, change: impl FnOnce(&mut Config) -> R) -> Result<R, StoreError> {
+        let lock_path = self.path.with_file_name(".config.toml.lock");
+        if let Some(dir) = lock_path.parent() {
+            super::atomic::create_private_dir(dir)
+                .map_err(|err| StoreError::io(&self.path, err))?;
+        }
+        let _lock = super::lock::FileLock::exclusive(&lock_path)
+            .map_err(|err| StoreError::io(&self.path, err))?;
+        let (mut fresh, _) = Config::load_from(&self.path);
+        fresh.overrides = self.overrides.clone();
+        let result = change(&mut fresh);
+        fresh.save()?;
+        *self = fresh;
+        Ok(result)
+    }
+
     /// Writes `config.toml` atomically with mode 0600. Refuses to replace a file on disk that
     /// does not parse (a hand-edit in progress), naming the line.
     pub fn save(&self) -> Result<(), StoreError> {
@@ -366,6 +386,24 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
+    }
+
+    #[test]
+    fn update_keeps_what_another_instance_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut ui = Config::empty(&path);
+        ui.update(|c| c.upsert(env("a"))).unwrap();
+        // Another instance adds `b` behind the UI's back.
+        let (mut cli, _) = Config::load_from(&path);
+        cli.update(|c| c.upsert(env("b"))).unwrap();
+        // The UI switches the active environment: `b` survives.
+        ui.update(|c| c.active = Some("a".into())).unwrap();
+        let names: Vec<_> = ui.environments.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        let (on_disk, _) = Config::load_from(&path);
+        assert_eq!(on_disk.environments, ui.environments);
+        assert_eq!(on_disk.active.as_deref(), Some("a"));
     }
 
     #[test]

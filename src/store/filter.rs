@@ -3,10 +3,19 @@
 
 /// A match score, higher is better; `None` when a word does not match at all.
 pub fn score(query: &str, text: &str) -> Option<u32> {
-    let text = text.to_lowercase();
+    score_lowered(&query_words(query), &text.to_lowercase())
+}
+
+/// The query's words, lowercased once per keystroke rather than once per item.
+pub fn query_words(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// [`score`] for words from [`query_words`] and a text already lowercased.
+pub fn score_lowered(words: &[String], text: &str) -> Option<u32> {
     let mut total = 0u32;
-    for word in query.split_whitespace() {
-        total += score_word(&word.to_lowercase(), &text)?;
+    for word in words {
+        total += score_word(word, text)?;
     }
     Some(total)
 }
@@ -61,10 +70,33 @@ fn subsequence_span(word: &str, text: &str) -> Option<usize> {
 /// Indices of `items` matching `query`, best first; ties keep the original order. An empty
 /// query keeps every item in order.
 pub fn rank<T>(query: &str, items: &[T], text_of: impl Fn(&T) -> String) -> Vec<usize> {
+    let words = query_words(query);
+    if words.is_empty() {
+        return (0..items.len()).collect();
+    }
     let mut scored: Vec<(u32, usize)> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| score(query, &text_of(item)).map(|s| (s, i)))
+        .filter_map(|(i, item)| {
+            score_lowered(&words, &text_of(item).to_lowercase()).map(|s| (s, i))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// [`rank`] over texts prepared once (lowercased), for lists filtered on every keystroke.
+/// `keep` preselects items (e.g. one environment); an empty query keeps them in order.
+pub fn rank_prepared(query: &str, lowered: &[String], keep: impl Fn(usize) -> bool) -> Vec<usize> {
+    let words = query_words(query);
+    if words.is_empty() {
+        return (0..lowered.len()).filter(|i| keep(*i)).collect();
+    }
+    let mut scored: Vec<(u32, usize)> = lowered
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .filter_map(|(i, text)| score_lowered(&words, text).map(|s| (s, i)))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()

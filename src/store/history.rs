@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::atomic::{create_private_dir, write_atomic};
 use super::lock::FileLock;
@@ -28,7 +28,9 @@ use crate::pdp::Exchange;
 pub const DEFAULT_CAP: usize = 10_000;
 
 /// One past check. The request is the body as sent; keys travel in headers and are never here.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The request is kept as raw JSON text: 10,000 entries load fast and stay small in memory,
+/// and it is parsed only when one is re-run or loaded into the form ([`HistoryEntry::query`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryEntry {
     /// RFC 3339, UTC.
     pub time: String,
@@ -36,7 +38,7 @@ pub struct HistoryEntry {
     /// The PDP route called, e.g. `/allowed`.
     #[serde(default = "default_endpoint")]
     pub endpoint: String,
-    pub request: Value,
+    pub request: Box<RawValue>,
     /// `Some(allow)` when the PDP decided.
     #[serde(default)]
     pub decision: Option<bool>,
@@ -55,6 +57,49 @@ fn default_endpoint() -> String {
     "/allowed".to_string()
 }
 
+impl PartialEq for HistoryEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time
+            && self.environment == other.environment
+            && self.endpoint == other.endpoint
+            && self.request.get() == other.request.get()
+            && self.decision == other.decision
+            && self.codes == other.codes
+            && self.status == other.status
+            && self.error_kind == other.error_kind
+            && self.latency_us == other.latency_us
+    }
+}
+
+/// Any serializable request as raw JSON (`null` if it cannot be encoded).
+pub fn raw_request<T: Serialize + ?Sized>(request: &T) -> Box<RawValue> {
+    serde_json::value::to_raw_value(request).unwrap_or_default()
+}
+
+/// The few request fields a list shows and filters on, read without building a JSON tree.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Brief {
+    user: BriefUser,
+    action: String,
+    resource: BriefResource,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct BriefUser {
+    key: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct BriefResource {
+    #[serde(rename = "type")]
+    kind: String,
+    key: Option<String>,
+    tenant: Option<String>,
+}
+
 impl HistoryEntry {
     /// The entry for one `/allowed` check, stamped now.
     pub fn from_check(
@@ -70,7 +115,7 @@ impl HistoryEntry {
             time: time::now_rfc3339(),
             environment: environment.to_string(),
             endpoint: default_endpoint(),
-            request: serde_json::to_value(query).unwrap_or(Value::Null),
+            request: raw_request(query),
             decision,
             codes,
             status: exchange.status,
@@ -81,7 +126,12 @@ impl HistoryEntry {
 
     /// The request as an `/allowed` query, for re-running it or loading it into the form.
     pub fn query(&self) -> Option<AllowedQuery> {
-        serde_json::from_value(self.request.clone()).ok()
+        serde_json::from_str(self.request.get()).ok()
+    }
+
+    /// The request as form fields, for "load into the form".
+    pub fn to_input(&self) -> Option<crate::pdp::CheckInput> {
+        self.query().map(|q| crate::pdp::CheckInput::from_query(&q))
     }
 
     /// `allow`, `deny`, or the error kind.
@@ -96,24 +146,19 @@ impl HistoryEntry {
 
     /// One line for lists and for filtering: `env user action resource tenant outcome codes`.
     pub fn summary(&self) -> String {
-        let field = |path: &[&str]| {
-            let mut v = &self.request;
-            for p in path {
-                v = v.get(p).unwrap_or(&Value::Null);
-            }
-            v.as_str().unwrap_or_default().to_string()
-        };
-        let resource = match field(&["resource", "key"]) {
-            key if key.is_empty() => field(&["resource", "type"]),
-            key => format!("{}:{key}", field(&["resource", "type"])),
+        let brief: Brief = serde_json::from_str(self.request.get()).unwrap_or_default();
+        let r = &brief.resource;
+        let resource = match &r.key {
+            Some(key) if !key.is_empty() => format!("{}:{key}", r.kind),
+            _ => r.kind.clone(),
         };
         format!(
             "{} {} {} {} {} {} {}",
             self.environment,
-            field(&["user", "key"]),
-            field(&["action"]),
+            brief.user.key,
+            brief.action,
             resource,
-            field(&["resource", "tenant"]),
+            r.tenant.as_deref().unwrap_or_default(),
             self.outcome(),
             self.codes.join(" ")
         )
@@ -165,10 +210,21 @@ impl History {
         self.cap
     }
 
+    /// Records one `/allowed` check: the usual call after a check from the UI or the CLI.
+    pub fn append_check(
+        &mut self,
+        environment: &str,
+        query: &AllowedQuery,
+        exchange: &Exchange<AllowedResult>,
+    ) -> Result<(), StoreError> {
+        self.append(&HistoryEntry::from_check(environment, query, exchange))
+    }
+
     /// Appends one entry as one line, rotating when the log has grown past the cap.
     pub fn append(&mut self, entry: &HistoryEntry) -> Result<(), StoreError> {
-        let mut line =
-            serde_json::to_vec(entry).map_err(|err| StoreError::Invalid(err.to_string()))?;
+        let text =
+            serde_json::to_string(entry).map_err(|err| StoreError::Invalid(err.to_string()))?;
+        let mut line = super::secrets::redact_keys(&text).into_owned().into_bytes();
         line.push(b'\n');
         self.append_raw(&line)?;
         self.approx_lines += 1;
@@ -231,8 +287,14 @@ impl History {
     /// Every readable entry, newest first. Lines that do not parse are skipped and reported
     /// in one notice (the file is left as it is); a last line still being written is ignored.
     pub fn load(&self) -> (Vec<HistoryEntry>, Vec<Notice>) {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
+        self.load_recent(usize::MAX)
+    }
+
+    /// The newest `limit` readable entries, newest first: parses only what it returns, so the
+    /// first screen can show history at once while the full load runs in the background.
+    pub fn load_recent(&self, limit: usize) -> (Vec<HistoryEntry>, Vec<Notice>) {
+        let (bytes, first_line) = match read_tail(&self.path, limit) {
+            Ok(tail) => tail,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (vec![], vec![]),
             Err(err) => {
                 return (
@@ -245,25 +307,27 @@ impl History {
                 )
             }
         };
+        let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
         let mut entries = Vec::new();
         let mut bad: Vec<usize> = Vec::new();
-        for (index, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        for (index, line) in lines.iter().enumerate().rev() {
+            if entries.len() >= limit {
+                break;
+            }
             let complete = line.ends_with(b"\n");
-            let text = String::from_utf8_lossy(line);
-            if text.trim().is_empty() {
+            if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            match serde_json::from_str::<HistoryEntry>(text.trim()) {
+            match serde_json::from_slice::<HistoryEntry>(line) {
                 Ok(entry) => entries.push(entry),
                 Err(_) if !complete => {}
-                Err(_) => bad.push(index + 1),
+                Err(_) => bad.push(first_line.map_or(0, |first| first + index)),
             }
         }
-        entries.reverse();
-        let notices = match bad.first() {
+        let notices = match bad.last() {
             Some(first) => vec![Notice::new(
                 Some(&self.path),
-                Some(*first),
+                Some(*first).filter(|line| *line > 0),
                 format!(
                     "{} line(s) are not history entries and were skipped",
                     bad.len()
@@ -275,6 +339,36 @@ impl History {
     }
 }
 
+/// The end of the file holding at least `lines` complete lines (the whole file when shorter),
+/// and the 1-based number of its first line when known (i.e. when it starts at the file's
+/// start). Reading from the end keeps a short load short however long the log is.
+fn read_tail(path: &Path, lines: usize) -> std::io::Result<(Vec<u8>, Option<usize>)> {
+    use std::io::{Read, Seek, SeekFrom};
+    const CHUNK: u64 = 64 * 1024;
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut start = len;
+    let mut tail: Vec<u8> = Vec::new();
+    while start > 0 {
+        let step = CHUNK.min(start);
+        start -= step;
+        file.seek(SeekFrom::Start(start))?;
+        let mut chunk = vec![0u8; step as usize];
+        file.read_exact(&mut chunk)?;
+        chunk.extend_from_slice(&tail);
+        tail = chunk;
+        // One more newline than wanted: the first (partial) line is then dropped whole.
+        if lines != usize::MAX && tail.iter().filter(|b| **b == b'\n').count() > lines {
+            break;
+        }
+    }
+    if start == 0 {
+        return Ok((tail, Some(1)));
+    }
+    let cut = tail.iter().position(|b| *b == b'\n').map_or(0, |i| i + 1);
+    Ok((tail.split_off(cut), None))
+}
+
 fn lock_path(path: &Path) -> PathBuf {
     let mut name = path
         .file_name()
@@ -284,8 +378,51 @@ fn lock_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// The history panel's list: entries newest first, with their search text prepared once, so
+/// filtering 10,000 entries per keystroke stays cheap.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryIndex {
+    entries: Vec<HistoryEntry>,
+    lowered: Vec<String>,
+}
+
+impl HistoryIndex {
+    /// From entries newest first (as [`History::load`] returns them).
+    pub fn new(entries: Vec<HistoryEntry>) -> HistoryIndex {
+        let lowered = entries.iter().map(|e| e.summary().to_lowercase()).collect();
+        HistoryIndex { entries, lowered }
+    }
+
+    /// Adds a check just made, at the top.
+    pub fn push_newest(&mut self, entry: HistoryEntry) {
+        self.lowered.insert(0, entry.summary().to_lowercase());
+        self.entries.insert(0, entry);
+    }
+
+    pub fn entries(&self) -> &[HistoryEntry] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Indices into [`HistoryIndex::entries`] matching `query` and, when given, the
+    /// environment; best match first, newest first among equals.
+    pub fn filter(&self, query: &str, environment: Option<&str>) -> Vec<usize> {
+        filter::rank_prepared(query, &self.lowered, |i| {
+            environment.is_none_or(|env| self.entries[i].environment == env)
+        })
+    }
+}
+
 /// Entries matching `query` (see [`filter::score`]) and, when given, the environment; best
-/// match first, newest first among equals. An empty query keeps the input order.
+/// match first, newest first among equals. An empty query keeps the input order. For a list
+/// filtered on every keystroke, use [`HistoryIndex`].
 pub fn filter<'a>(
     entries: &'a [HistoryEntry],
     query: &str,
@@ -327,7 +464,9 @@ mod tests {
             time: time::now_rfc3339(),
             environment: env.to_string(),
             endpoint: default_endpoint(),
-            request: json!({"user": {"key": user}, "action": "read", "resource": {"type": "document", "tenant": "default"}}),
+            request: raw_request(
+                &json!({"user": {"key": user}, "action": "read", "resource": {"type": "document", "tenant": "default"}}),
+            ),
             decision: Some(allow),
             codes: vec!["rbac:ALLOWED_BY_ROLE".to_string()],
             status: Some(200),
@@ -352,11 +491,19 @@ mod tests {
         assert_eq!(users, ["carol", "bob", "alice"]);
         let hits = filter(&entries, "BOB deny", None);
         assert_eq!(hits.len(), 1);
+        let mut index = HistoryIndex::new(entries.clone());
+        assert_eq!(index.filter("bob deny", None), vec![1]);
+        assert_eq!(index.filter("", Some("dev")), vec![0, 2]);
+        index.push_newest(entry("prod", "dave", true, 40));
+        assert_eq!(index.filter("", Some("prod")), vec![0, 2]);
+        assert_eq!(index.entries()[0].query().unwrap().user.key, "dave");
         assert_eq!(filter(&entries, "", Some("dev")).len(), 2);
         let series = latency_series(&entries, 10);
         assert_eq!(series["dev"], [10, 30]);
         assert_eq!(series["prod"], [20]);
         assert_eq!(latency_series(&entries, 1)["dev"], [30]);
+        let (recent, _) = history.load_recent(2);
+        assert_eq!(recent, entries[..2]);
     }
 
     #[test]
@@ -374,8 +521,31 @@ mod tests {
         history.rotate().unwrap();
         let (entries, _) = history.load();
         assert_eq!(entries.len(), 100);
+        for n in [0, 1, 7, 99, 100, 500] {
+            let (recent, notices) = history.load_recent(n);
+            assert_eq!(recent, entries[..n.min(100)], "load_recent({n})");
+            assert!(notices.is_empty());
+        }
         assert_eq!(entries[0].latency_us, 249);
         assert_eq!(entries[99].latency_us, 150);
+    }
+
+    #[test]
+    fn recent_entries_come_from_the_tail_of_a_long_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut history = History::open(&path);
+        for i in 0..1500u64 {
+            history
+                .append(&entry("dev", &format!("u{i}"), true, i))
+                .unwrap();
+        }
+        assert!(std::fs::metadata(&path).unwrap().len() > 3 * 64 * 1024);
+        let (recent, notices) = history.load_recent(5);
+        assert!(notices.is_empty());
+        let seen: Vec<u64> = recent.iter().map(|e| e.latency_us).collect();
+        assert_eq!(seen, [1499, 1498, 1497, 1496, 1495]);
+        assert_eq!(history.load().0.len(), 1500);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod history;
 pub mod lock;
 pub mod paths;
 pub mod presets;
+pub mod secrets;
 pub mod time;
 mod tomlfile;
 
@@ -105,6 +106,8 @@ pub struct Store {
     pub config: Config,
     pub presets: Presets,
     pub history: History,
+    /// Set after the first failed history write, so the user is told once, not per check.
+    history_failed: bool,
 }
 
 impl Store {
@@ -122,9 +125,31 @@ impl Store {
                 config,
                 presets,
                 history,
+                history_failed: false,
             },
             notices,
         )
+    }
+
+    /// Appends a check to the history; a failure comes back as a notice the first time only
+    /// (a read-only data dir should not nag on every check).
+    pub fn record_check(
+        &mut self,
+        environment: &str,
+        query: &crate::pdp::types::AllowedQuery,
+        exchange: &crate::pdp::Exchange<crate::pdp::types::AllowedResult>,
+    ) -> Option<Notice> {
+        match self.history.append_check(environment, query, exchange) {
+            Ok(()) => {
+                self.history_failed = false;
+                None
+            }
+            Err(err) if !self.history_failed => {
+                self.history_failed = true;
+                Some(err.to_notice())
+            }
+            Err(_) => None,
+        }
     }
 }
 

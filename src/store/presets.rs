@@ -31,6 +31,13 @@ pub enum Expectation {
 }
 
 impl Expectation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expectation::Allow => "allow",
+            Expectation::Deny => "deny",
+        }
+    }
+
     pub fn matches(self, allow: bool) -> bool {
         allow == (self == Expectation::Allow)
     }
@@ -48,6 +55,42 @@ pub struct Preset {
 }
 
 impl Preset {
+    /// Whether an answer meets the preset's expectations: `None` when it expects nothing,
+    /// else `Ok` or the mismatch in words. `codes` are debug codes, bare (`NO_ROLE`) or
+    /// with their model (`rbac:NO_ROLE`), as in [`super::HistoryEntry::codes`].
+    pub fn verdict(&self, allow: bool, codes: &[String]) -> Option<Result<(), String>> {
+        if self.expect.is_none() && self.expect_code.is_none() {
+            return None;
+        }
+        let mut problems = Vec::new();
+        if let Some(expect) = self.expect {
+            if !expect.matches(allow) {
+                let got = if allow { "allow" } else { "deny" };
+                problems.push(format!("expected {}, got {got}", expect.as_str()));
+            }
+        }
+        if let Some(code) = &self.expect_code {
+            let found = codes.iter().any(|c| {
+                c.eq_ignore_ascii_case(code)
+                    || c.rsplit_once(':')
+                        .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(code))
+            });
+            if !found {
+                let got = if codes.is_empty() {
+                    "none".to_string()
+                } else {
+                    codes.join(", ")
+                };
+                problems.push(format!("expected debug code {code}, got {got}"));
+            }
+        }
+        Some(if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        })
+    }
+
     /// The text the picker filters on.
     pub fn search_text(&self) -> String {
         let i = &self.input;
@@ -403,7 +446,8 @@ fn to_toml<'a>(presets: impl Iterator<Item = &'a Preset>) -> Result<String, Stor
     };
     let body = toml::to_string_pretty(&out).map_err(|err| StoreError::Invalid(err.to_string()))?;
     Ok(format!(
-        "# permit-tui presets: one [[presets]] block per saved check. Safe to edit by hand.\n\n{body}"
+        "# permit-tui presets: one [[presets]] block per saved check. Safe to edit by hand.\n\n{}",
+        super::secrets::redact_keys(&body)
     ))
 }
 
@@ -454,6 +498,26 @@ mod tests {
             text.contains("[[presets]]") && text.contains("expect = \"allow\""),
             "{text}"
         );
+    }
+
+    #[test]
+    fn verdict_checks_decision_and_code() {
+        let mut p = preset("a");
+        assert_eq!(p.verdict(true, &[]), Some(Ok(())));
+        assert!(p
+            .verdict(false, &[])
+            .unwrap()
+            .unwrap_err()
+            .contains("expected allow, got deny"));
+        p.expect_code = Some("allowed_by_role".into());
+        assert_eq!(
+            p.verdict(true, &["rbac:ALLOWED_BY_ROLE".into()]),
+            Some(Ok(()))
+        );
+        assert!(p.verdict(true, &[]).unwrap().is_err());
+        p.expect = None;
+        p.expect_code = None;
+        assert_eq!(p.verdict(false, &[]), None);
     }
 
     #[test]

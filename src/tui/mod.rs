@@ -72,7 +72,11 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
         ..LoopOptions::default()
     };
     let result = {
-        let mut guard = terminal::TerminalGuard::new()?;
+        let mut guard = terminal::TerminalGuard::new().map_err(|err| {
+            anyhow::anyhow!(
+                "the explorer needs an interactive terminal ({err}); for scripts use `permit-tui check`"
+            )
+        })?;
         let events = crossterm::event::EventStream::new();
         run_loop(&mut guard.terminal, &mut app, events, options).await
     };
@@ -132,14 +136,23 @@ where
             _ = ticks.tick(), if wants_ticks => Msg::Tick,
             _ = health.tick() => Msg::HealthTick,
         };
+        let before = app.in_flight.as_ref().map(|f| f.id);
         for effect in update::update(app, msg) {
             runtime.perform(effect);
         }
         if app.should_quit {
             break;
         }
+        // A check just left: its spinner is drawn at the next tick, unless the answer comes
+        // first. A fast check then never flashes a spinner, and drawing does not compete for
+        // the CPU with the request being timed.
+        let check_started =
+            app.in_flight.is_some() && app.in_flight.as_ref().map(|f| f.id) != before;
+        if check_started {
+            ticks.reset();
+        }
         // Batch: redraw only when nothing else is already waiting.
-        if rx.is_empty() {
+        if rx.is_empty() && !check_started {
             draw(terminal, app, &options)?;
         }
     }

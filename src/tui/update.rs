@@ -798,4 +798,61 @@ mod tests {
             Some("acme")
         );
     }
+
+    #[test]
+    fn next_environment_switches_target_cancels_and_asks_its_health() {
+        let mut app = app();
+        let mut prod = target();
+        prod.name = "prod".into();
+        prod.pdp_url = "http://127.0.0.1:10".into();
+        app.targets.push(crate::tui::app::TargetState::new(prod));
+        update(&mut app, key(KeyCode::Enter));
+        let effects = update(&mut app, key(KeyCode::F(7)));
+        assert_eq!(app.current, 1);
+        assert!(app.in_flight.is_none());
+        assert!(matches!(effects.first(), Some(Effect::Cancel(_))));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::Health { target: 1, .. })));
+        let fired = update(&mut app, key(KeyCode::F(5)));
+        match fired.last() {
+            Some(Effect::Check { target, .. }) => assert_eq!(target.name, "prod"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn result_tabs_cycle_both_ways_and_reset_the_scroll() {
+        let mut app = app();
+        app.focus = Focus::Decision;
+        app.scroll = 5;
+        update(&mut app, key(KeyCode::Right));
+        assert_eq!(app.tab, ResultTab::Request);
+        assert_eq!(app.scroll, 0);
+        update(&mut app, key(KeyCode::Left));
+        update(&mut app, key(KeyCode::Left));
+        assert_eq!(app.tab, ResultTab::Response);
+        update(&mut app, key(KeyCode::Char('j')));
+        assert_eq!(app.scroll, 1);
+        update(&mut app, key(KeyCode::Char('g')));
+        assert!(app.show_histogram);
+    }
+
+    #[test]
+    fn every_action_is_documented_in_the_help_overlay() {
+        let help = keymap::help_sections();
+        for binding in keymap::BINDINGS {
+            let (_, rows) = help
+                .iter()
+                .find(|(ctx, _)| *ctx == binding.context)
+                .expect("context in help");
+            assert!(
+                rows.iter().any(|(keys, description)| {
+                    *description == binding.description
+                        && keys.contains(&keymap::describe(&binding.key))
+                }),
+                "{binding:?} missing from help"
+            );
+        }
+    }
 }
