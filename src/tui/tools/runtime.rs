@@ -125,7 +125,7 @@ impl ToolRuntime<'_> {
                     send(ToolMsg::SideFinished { id, side, exchange });
                 });
             }
-            ToolEffect::Clipboard { text } => self.clipboard.copy(text),
+            ToolEffect::Clipboard { text } => self.clipboard.copy(text.0),
             ToolEffect::SaveFile {
                 dirs,
                 file_name,

@@ -88,8 +88,24 @@ fn export_copies_redacted_curl_and_the_key_only_when_chosen() {
     let [ToolEffect::Clipboard { text }] = effects.as_slice() else {
         panic!("{effects:?}");
     };
-    assert!(text.contains(KEY), "{text}");
+    assert!(text.contains(KEY), "{}", &**text);
+    assert!(
+        !format!("{effects:?}").contains("SECRET"),
+        "Debug never shows the key"
+    );
     assert!(!app.tools.export.with_secret, "the key is a one-off choice");
+}
+
+#[test]
+fn help_scrolls_when_it_outgrows_the_screen() {
+    let mut app = app();
+    press(&mut app, KeyCode::F(1));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.tools.help_scroll, 2);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(1));
+    assert_eq!(app.tools.help_scroll, 0, "opens at the top");
 }
 
 #[test]
