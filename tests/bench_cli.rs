@@ -7,8 +7,12 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn permit_tui(args: &[&str]) -> Output {
+    // Empty config and data directories of the test's own: nothing configured, $HOME untouched.
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     Command::new(env!("CARGO_BIN_EXE_permit-tui"))
         .args(args)
+        .env("PERMIT_TUI_CONFIG_DIR", dirs[0].path())
+        .env("PERMIT_TUI_DATA_DIR", dirs[1].path())
         .env_remove("PERMIT_PDP_URL")
         .env_remove("PERMIT_API_KEY")
         .output()

@@ -26,12 +26,35 @@ async fn sandbox() -> RunningSandbox {
     .expect("sandbox binds")
 }
 
+/// Config and data directories of their own, so tests never touch $HOME.
+struct Dirs {
+    config: tempfile::TempDir,
+    data: tempfile::TempDir,
+}
+
+fn dirs() -> Dirs {
+    Dirs {
+        config: tempfile::tempdir().unwrap(),
+        data: tempfile::tempdir().unwrap(),
+    }
+}
+
 fn check(url: &str, key: Option<&str>, args: &[&str]) -> Output {
+    check_in(&dirs(), Some(url), key, args)
+}
+
+fn check_in(dirs: &Dirs, url: Option<&str>, key: Option<&str>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_permit-tui"));
     cmd.arg("check")
         .args(args)
-        .env("PERMIT_PDP_URL", url)
+        .env("PERMIT_TUI_CONFIG_DIR", dirs.config.path())
+        .env("PERMIT_TUI_DATA_DIR", dirs.data.path())
+        .env_remove("PERMIT_PDP_URL")
+        .env_remove("PERMIT_API_URL")
         .env_remove("PERMIT_API_KEY");
+    if let Some(url) = url {
+        cmd.env("PERMIT_PDP_URL", url);
+    }
     if let Some(key) = key {
         cmd.env("PERMIT_API_KEY", key);
     }
@@ -204,4 +227,117 @@ fn unreachable_pdp_exits_2_and_says_how_to_start_one() {
         "{text}"
     );
     assert!(text.contains("permit-tui sandbox"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_check_lands_in_history_without_the_key() {
+    let sb = sandbox().await;
+    let d = dirs();
+    let args = [
+        "-u",
+        "alice",
+        "-a",
+        "read",
+        "-r",
+        "document:d1",
+        "-t",
+        "acme",
+    ];
+    assert_eq!(
+        check_in(&d, Some(&sb.url()), Some("permit_key_cli_test"), &args)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        check_in(&d, Some("http://127.0.0.1:9"), None, &args)
+            .status
+            .code(),
+        Some(2)
+    );
+    let history = std::fs::read_to_string(d.data.path().join("history.jsonl")).unwrap();
+    let lines: Vec<Value> = history
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{history}");
+    assert!(
+        !history.contains("permit_key_cli_test"),
+        "key leaked into history: {history}"
+    );
+    assert!(history.contains("\"alice\""), "{history}");
+}
+
+#[test]
+fn named_sandbox_environment_needs_no_url_or_key() {
+    let d = dirs();
+    let out = check_in(
+        &d,
+        None,
+        None,
+        &[
+            "--env",
+            "sandbox-dev",
+            "-u",
+            "alice",
+            "-a",
+            "read",
+            "-r",
+            "document:doc-1",
+            "-t",
+            "acme",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = check_in(
+        &d,
+        None,
+        None,
+        &[
+            "--env", "nope", "-u", "alice", "-a", "read", "-r", "document",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
+}
+
+#[test]
+fn a_read_only_data_directory_still_gives_the_decision() {
+    let d = dirs();
+    // A data "directory" under a regular file cannot be created, even by root.
+    let blocker = d.data.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_permit-tui"));
+    let out = cmd
+        .args([
+            "check",
+            "--env",
+            "sandbox-dev",
+            "-u",
+            "alice",
+            "-a",
+            "read",
+            "-r",
+            "document:doc-1",
+            "-t",
+            "acme",
+        ])
+        .env("PERMIT_TUI_CONFIG_DIR", d.config.path())
+        .env("PERMIT_TUI_DATA_DIR", blocker.join("data"))
+        .env_remove("PERMIT_PDP_URL")
+        .env_remove("PERMIT_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not added to history"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

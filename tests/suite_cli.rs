@@ -12,8 +12,12 @@ fn demo_suite() -> PathBuf {
 }
 
 fn permit_tui(args: &[&str]) -> Output {
+    // Empty config and data directories of the test's own: nothing configured, $HOME untouched.
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     Command::new(env!("CARGO_BIN_EXE_permit-tui"))
         .args(args)
+        .env("PERMIT_TUI_CONFIG_DIR", dirs[0].path())
+        .env("PERMIT_TUI_DATA_DIR", dirs[1].path())
         .env_remove("PERMIT_PDP_URL")
         .env_remove("PERMIT_API_KEY")
         .output()
@@ -219,7 +223,7 @@ fn no_target_and_unknown_environments_are_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--env sandbox-dev"));
     let out = permit_tui(&["test", suite.to_str().unwrap(), "--env", "staging"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown environment `staging`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no environment named `staging`"));
     let out = permit_tui(&["diff", suite.to_str().unwrap(), "--env", "sandbox-dev"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("exactly two"));

@@ -192,6 +192,27 @@ async fn export_copies_curl_with_the_key_redacted_unless_asked_and_saves_to_a_fi
     assert!(text.starts_with("curl "), "{text}");
     assert!(text.contains("${PERMIT_API_KEY}"), "{text}");
     assert!(!text.contains(&key), "key must be redacted: {text}");
+    // The copied text runs as pasted and gives the sandbox's own decision.
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&text)
+        .env("PERMIT_API_KEY", &key)
+        .output()
+        .expect("sh runs");
+    let body: serde_json::Value = serde_json::from_slice(&ran.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&ran.stderr)));
+    let pdp = PdpClient::new(&sandbox.url(), Some(key.clone()), WAIT).unwrap();
+    let direct = pdp
+        .check(&heidi(3).to_query().unwrap())
+        .await
+        .result
+        .unwrap();
+    assert_eq!(
+        body["allow"],
+        serde_json::Value::Bool(direct.allow),
+        "{body}"
+    );
+    assert!(direct.allow);
     h.wait_for("the Copied notice", |s| {
         s.contains("Copied curl (key from $PERMIT_API_KEY) to the clipboard")
     })

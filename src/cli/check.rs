@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::pdp::error::fmt_duration;
 use crate::pdp::types::AllowedResult;
 use crate::pdp::{CheckInput, Exchange, PdpClient, DEFAULT_PDP_URL};
+use crate::store::{Config, History, Paths};
 
 pub const EXIT_ALLOW: i32 = 0;
 pub const EXIT_DENY: i32 = 1;
@@ -46,10 +47,14 @@ pub struct CheckArgs {
 /// Where checks go: shared by the headless commands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PdpArgs {
-    /// The PDP's URL.
-    #[arg(long = "pdp", env = "PERMIT_PDP_URL", default_value = DEFAULT_PDP_URL)]
-    pub pdp_url: String,
-    /// The environment's API key (prefer the PERMIT_API_KEY variable: argv is visible to other users).
+    /// A named environment (see `permit-tui env list`; `sandbox-dev` and `sandbox-prod` are
+    /// always there). Default: the active environment, if one is configured.
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Option<String>,
+    /// The PDP's URL (default: the active environment's, else http://localhost:7766).
+    #[arg(long = "pdp", env = "PERMIT_PDP_URL", value_name = "URL")]
+    pub pdp_url: Option<String>,
+    /// The API key for --pdp (prefer the PERMIT_API_KEY variable: argv is visible to other users).
     #[arg(long, env = "PERMIT_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
     /// Seconds to wait for the PDP before giving up.
@@ -57,17 +62,45 @@ pub struct PdpArgs {
     pub timeout: f64,
 }
 
+/// A PDP client and the name history and reports use for it.
+pub struct ResolvedPdp {
+    pub name: String,
+    pub client: PdpClient,
+}
+
 impl PdpArgs {
-    pub fn client(&self) -> anyhow::Result<PdpClient> {
+    fn timeout(&self) -> anyhow::Result<Duration> {
         if !(self.timeout.is_finite() && self.timeout > 0.0) {
             anyhow::bail!("--timeout must be a positive number of seconds");
         }
-        let timeout = Duration::from_secs_f64(self.timeout);
-        Ok(PdpClient::new(
-            &self.pdp_url,
-            self.api_key.clone(),
-            timeout,
-        )?)
+        Ok(Duration::from_secs_f64(self.timeout))
+    }
+
+    /// `--env` names an environment; else `--pdp` (or `PERMIT_PDP_URL`) is used as given;
+    /// else the active environment; else the SDKs' default, a local PDP on port 7766.
+    pub async fn resolve(&self, config: &Config) -> anyhow::Result<ResolvedPdp> {
+        let timeout = self.timeout()?;
+        let named = match (&self.env, &self.pdp_url) {
+            (Some(env), _) => Some(env.as_str()),
+            (None, None) if config.active.is_some() => None,
+            (None, _) => {
+                let url = self.pdp_url.as_deref().unwrap_or(DEFAULT_PDP_URL);
+                let client = PdpClient::new(url, self.api_key.clone(), timeout)?;
+                return Ok(ResolvedPdp {
+                    name: client.base_url().to_string(),
+                    client,
+                });
+            }
+        };
+        // A named environment brings its own key; PERMIT_API_KEY overrides only the active
+        // one (the store applies that), so a key meant for one environment never reaches another.
+        let target = crate::targets::resolve(named, config).await?;
+        let key = target.reveal_key().map(str::to_string);
+        let client = PdpClient::new(&target.pdp_url, key, timeout)?;
+        Ok(ResolvedPdp {
+            name: target.name,
+            client,
+        })
     }
 }
 
@@ -89,14 +122,23 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
             return Ok(EXIT_ERROR);
         }
     };
-    let client = match args.pdp.client() {
-        Ok(client) => client,
+    let paths = Paths::discover();
+    let (config, notices) = Config::load(&paths);
+    for notice in notices {
+        eprintln!("note: {notice}");
+    }
+    let ResolvedPdp { name, client } = match args.pdp.resolve(&config).await {
+        Ok(resolved) => resolved,
         Err(err) => {
             eprintln!("error: {err:#}");
             return Ok(EXIT_ERROR);
         }
     };
     let exchange = client.check(&query).await;
+    // History is a convenience: a read-only data directory must not fail the check.
+    if let Err(err) = History::open(&paths.history_file()).append_check(&name, &query, &exchange) {
+        eprintln!("note: this check was not added to history: {err}");
+    }
     let request = client.describe_request("/allowed", &query);
     let mut out = std::io::stdout().lock();
     if args.json {

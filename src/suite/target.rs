@@ -1,25 +1,22 @@
 //! Which PDPs a headless command talks to: `--env NAME` (repeatable) and `--pdp URL`
 //! (repeatable, with `--api-key`), or `PERMIT_PDP_URL` / `PERMIT_API_KEY`.
 //!
-//! Named environments are resolved in ONE place, [`resolve_env`]. Until the environment
-//! store lands it knows only the bundled sandbox (`sandbox-dev`, `sandbox-prod`); the lead
-//! swaps its body for `crate::targets::resolve(name, &config)`.
+//! Named environments are resolved in ONE place, [`resolve_env`], through the environment
+//! store (`permit-tui env`), which always knows the bundled `sandbox-dev` and `sandbox-prod`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::bail;
 
 use crate::pdp::client::shared_http_client;
 use crate::pdp::PdpClient;
+use crate::store::{Config, Paths};
 
 /// A PDP to run against, with the name reports use for it.
 #[derive(Clone)]
 pub struct Target {
     pub name: String,
     pub client: PdpClient,
-    /// Keeps an in-process sandbox alive as long as a target uses it.
-    _keepalive: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Target {
@@ -33,7 +30,8 @@ impl std::fmt::Debug for Target {
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TargetArgs {
-    /// A named environment (`sandbox-dev`, `sandbox-prod`); repeat it to compare two.
+    /// A named environment (see `permit-tui env list`; `sandbox-dev` and `sandbox-prod` always
+    /// exist); repeat it to compare two.
     #[arg(long = "env", value_name = "NAME")]
     pub envs: Vec<String>,
     /// A PDP URL (default from PERMIT_PDP_URL); repeatable.
@@ -79,9 +77,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 pub async fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
     let http = shared_http_client();
     let mut targets = Vec::new();
-    let mut sandbox: Option<BundledSandbox> = None;
-    for name in &args.envs {
-        targets.push(resolve_env(name, &http, args.timeout, &mut sandbox).await?);
+    if !args.envs.is_empty() {
+        let (config, notices) = Config::load(&Paths::discover());
+        for notice in notices {
+            eprintln!("note: {notice}");
+        }
+        for name in &args.envs {
+            targets.push(resolve_env(name, &http, args.timeout, &config).await?);
+        }
     }
     let mut pdps = args.pdps.clone();
     if pdps.is_empty() && args.envs.is_empty() {
@@ -118,84 +121,30 @@ pub async fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
                     .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
             })
             .unwrap_or_else(|| url.clone());
-        targets.push(Target {
-            name,
-            client,
-            _keepalive: None,
-        });
+        targets.push(Target { name, client });
     }
     Ok(targets)
 }
 
-/// The bundled sandbox, started once per command and shared by its environments.
-struct BundledSandbox {
-    url: String,
-    /// (environment key, API key)
-    envs: Vec<(String, String)>,
-    keepalive: Arc<dyn std::any::Any + Send + Sync>,
-}
-
-/// THE place where an environment name becomes a PDP client.
+/// THE place where an environment name becomes a PDP client: the environment store's
+/// resolver (configured environments, plus the always-available `sandbox-dev`/`sandbox-prod`
+/// served by one in-process sandbox), with this command's timeout.
 async fn resolve_env(
     name: &str,
     http: &reqwest::Client,
     timeout: Duration,
-    sandbox: &mut Option<BundledSandbox>,
+    config: &Config,
 ) -> anyhow::Result<Target> {
-    let Some(env_key) = name.strip_prefix("sandbox-") else {
-        bail!(
-            "unknown environment `{name}`: this build knows sandbox-dev and sandbox-prod; \
-             use --pdp URL --api-key KEY for any other PDP"
-        );
-    };
-    if sandbox.is_none() {
-        *sandbox = Some(start_bundled_sandbox().await?);
-    }
-    let Some(running) = sandbox.as_ref() else {
-        bail!("the bundled sandbox did not start");
-    };
-    let Some((_, api_key)) = running.envs.iter().find(|(key, _)| key == env_key) else {
-        let known: Vec<String> = running
-            .envs
-            .iter()
-            .map(|(k, _)| format!("sandbox-{k}"))
-            .collect();
-        bail!(
-            "unknown environment `{name}`; the sandbox has {}",
-            known.join(", ")
-        );
-    };
-    let client = PdpClient::with_http(http.clone(), &running.url, Some(api_key.clone()), timeout)?;
+    let target = crate::targets::resolve(Some(name), config).await?;
+    let client = PdpClient::with_http(
+        http.clone(),
+        &target.pdp_url,
+        target.reveal_key().map(str::to_string),
+        timeout,
+    )?;
     Ok(Target {
-        name: name.to_string(),
+        name: target.name,
         client,
-        _keepalive: Some(running.keepalive.clone()),
-    })
-}
-
-async fn start_bundled_sandbox() -> anyhow::Result<BundledSandbox> {
-    use crate::sandbox::{serve, Sandbox, ServeOptions};
-    let sandbox = Sandbox::bundled().map_err(|e| {
-        anyhow::anyhow!(
-            "the bundled sandbox policy does not load: {} at {}: {}",
-            e.file,
-            e.path,
-            e.reason
-        )
-    })?;
-    let envs = sandbox
-        .environments()
-        .into_iter()
-        .map(|env| (env.key, env.api_key))
-        .collect();
-    let bind = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let running = serve(sandbox, bind, ServeOptions::default())
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot start the bundled sandbox: {e}"))?;
-    Ok(BundledSandbox {
-        url: running.url(),
-        envs,
-        keepalive: Arc::new(running),
     })
 }
 

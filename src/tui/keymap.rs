@@ -1069,6 +1069,8 @@ pub fn describe(key: &Key) -> String {
 /// it does not already cover. Each action appears once.
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let mut seen: Vec<Action> = Vec::new();
+    // A key the context rebinds (Tab, Esc in the autocomplete popup) is hinted once.
+    let mut keys: Vec<Key> = Vec::new();
     let mut out = Vec::new();
     let only = [context];
     let contexts: &[Context] = if context.is_modal() {
@@ -1078,8 +1080,9 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     };
     for ctx in contexts {
         for b in BINDINGS.iter().filter(|b| b.context == *ctx && b.hint) {
-            if !seen.contains(&b.action) {
+            if !seen.contains(&b.action) && !keys.contains(&b.key) {
                 seen.push(b.action);
+                keys.push(b.key);
                 out.push((describe(&b.key), b.description));
             }
         }
@@ -1215,5 +1218,41 @@ mod tests {
         assert!(global
             .iter()
             .any(|(k, d)| k == "F5 / Ctrl-Enter / Ctrl-R" && *d == "check"));
+    }
+
+    #[test]
+    fn the_autocomplete_popup_never_binds_a_printable_key() {
+        for b in BINDINGS.iter().filter(|b| b.context == Context::Completion) {
+            assert!(
+                !matches!(b.key.code, KeyCode::Char(_)),
+                "{b:?} would steal a typed character"
+            );
+        }
+        let tab = ev(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(
+            lookup_only(&tab, Context::Completion),
+            Some(Action::Tool(ToolAction::CompleteNext))
+        );
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(lookup_only(&j, Context::Completion), None);
+    }
+
+    #[test]
+    fn every_tool_key_is_in_the_help() {
+        let help = help_sections();
+        let all: Vec<&str> = help
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|(_, d)| *d))
+            .collect();
+        for needle in [
+            "export snippet",
+            "permission matrix",
+            "who can",
+            "pin A / what-if",
+            "compare envs",
+            "reload schema",
+        ] {
+            assert!(all.contains(&needle), "{needle} missing from help");
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::export::{render, Format, KeyExposure};
 use crate::tui::app::{App, NoticeLevel};
 use crate::tui::msg::Effect;
 
-use super::{open as open_view, query_or_warn, tool, ToolAction, ToolEffect, ToolView};
+use super::{open as open_view, query_or_warn, tool, Snippet, ToolAction, ToolEffect, ToolView};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ExportMenu {
@@ -95,7 +95,7 @@ pub fn pick(app: &mut App, index: usize) -> Vec<Effect> {
         vec![tool(ToolEffect::SaveFile {
             dirs,
             file_name: format!("{FILE_STEM}.{}", format.file_extension()),
-            text,
+            text: Snippet(text),
             what,
         })]
     } else {
@@ -105,6 +105,8 @@ pub fn pick(app: &mut App, index: usize) -> Vec<Effect> {
             ),
             NoticeLevel::Info,
         );
-        vec![tool(ToolEffect::Clipboard { text })]
+        vec![tool(ToolEffect::Clipboard {
+            text: Snippet(text),
+        })]
     }
 }

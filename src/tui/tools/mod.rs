@@ -159,15 +159,33 @@ pub enum ToolEffect {
     },
     /// Put `text` on the clipboard through OSC 52.
     Clipboard {
-        text: String,
+        text: Snippet,
     },
     /// Write `text` to `file_name` in the first of `dirs` that takes it.
     SaveFile {
         dirs: Vec<PathBuf>,
         file_name: String,
-        text: String,
+        text: Snippet,
         what: String,
     },
+}
+
+/// An exported snippet. It may hold the API key (an explicit "with the key" export), so its
+/// `Debug` shows only its length.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Snippet(pub String);
+
+impl std::fmt::Debug for Snippet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Snippet({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for Snippet {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 pub(crate) fn tool(effect: ToolEffect) -> Effect {
@@ -323,3 +341,6 @@ pub(crate) fn ensure_schema(app: &mut App, force: bool) -> Vec<Effect> {
         .insert(target.name.clone(), SchemaState::Loading);
     vec![tool(ToolEffect::FetchSchema { target })]
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,8 +13,14 @@ use crate::tui::msg::Msg;
 
 use super::{ToolEffect, ToolMsg};
 
-/// Permit's REST API, for the schema of a PDP given by URL.
-pub const PERMIT_API_URL: &str = "https://api.permit.io";
+/// Permit's REST API for the schema of a PDP given by URL: `PERMIT_API_URL`, else Permit's
+/// US API. (When targets carry their own API URL, that should win.)
+pub fn permit_api_url() -> String {
+    std::env::var(crate::store::config::API_URL_VAR)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| crate::cloud::urls::API_US.to_string())
+}
 /// The project every sandbox environment lives in.
 pub const SANDBOX_PROJECT: &str = "sandbox";
 
@@ -125,7 +131,7 @@ impl ToolRuntime<'_> {
                     send(ToolMsg::SideFinished { id, side, exchange });
                 });
             }
-            ToolEffect::Clipboard { text } => self.clipboard.copy(text),
+            ToolEffect::Clipboard { text } => self.clipboard.copy(text.0),
             ToolEffect::SaveFile {
                 dirs,
                 file_name,
@@ -159,7 +165,7 @@ async fn fetch_schema(
             Schema::fetch(&client, SANDBOX_PROJECT, &target.name).await
         }
         TargetKind::Remote => {
-            let client = CloudClient::with_http(http, PERMIT_API_URL, key, timeout)?;
+            let client = CloudClient::with_http(http, &permit_api_url(), key, timeout)?;
             let scope = client.scope().await?;
             match (scope.project_id, scope.environment_id) {
                 (Some(p), Some(e)) => Schema::fetch(&client, &p, &e).await,

@@ -16,8 +16,8 @@ pub fn popup(
     title: &str,
     theme: Theme,
 ) -> Rect {
-    let width = width.min(area.width.saturating_sub(2));
-    let height = height.min(area.height.saturating_sub(2));
+    let width = width.min(area.width);
+    let height = height.min(area.height);
     let rect = Rect {
         x: area.x + (area.width.saturating_sub(width)) / 2,
         y: area.y + (area.height.saturating_sub(height)) / 2,
