@@ -24,10 +24,15 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             };
             spans.push(Span::styled(dot, style));
             spans.push(Span::raw(" "));
+            let mut name = t.target.name.as_str();
             if t.target.kind == TargetKind::Sandbox {
                 spans.push(Span::styled("sandbox ", theme.warn()));
+                // `sandbox-dev` reads `sandbox dev`, not `sandbox sandbox-dev`.
+                name = name
+                    .strip_prefix(crate::targets::SANDBOX_PREFIX)
+                    .unwrap_or(name);
             }
-            spans.push(Span::styled(t.target.name.clone(), theme.heading()));
+            spans.push(Span::styled(name.to_string(), theme.heading()));
             if wide || !matches!(t.health, Health::Up) {
                 spans.push(Span::styled(format!(" ({word})"), theme.dim()));
             }
