@@ -669,3 +669,106 @@ pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
         EnvMsg::Add(msg) => add::update(app, msg),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::pdp::CheckInput;
+    use crate::store::Paths;
+    use crate::tui::app::{Settings, TargetKind};
+    use crate::tui::msg::Msg;
+    use crate::tui::update::update;
+
+    fn app(pdp_url: &str, user_attributes: &str) -> App {
+        let target = Target {
+            name: "cloud".into(),
+            pdp_url: pdp_url.into(),
+            api_key: Some("permit_key_SECRETsecret1234".into()),
+            tenant: None,
+            kind: TargetKind::Remote,
+        };
+        let input = CheckInput {
+            user: "alice".into(),
+            user_attributes: user_attributes.into(),
+            action: "read".into(),
+            resource: "document".into(),
+            ..CheckInput::default()
+        };
+        App::new(vec![target], &input, Settings::default())
+    }
+
+    fn f5(app: &mut App) -> Vec<Effect> {
+        update(
+            app,
+            Msg::Input(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))),
+        )
+    }
+
+    fn fired(effects: &[Effect]) -> bool {
+        effects.iter().any(|e| matches!(e, Effect::Check { .. }))
+    }
+
+    #[test]
+    fn attributes_at_the_cloud_pdp_warn_first_and_send_on_the_second_f5() {
+        let mut app = app(crate::cloud::urls::PDP_CLOUD_US, r#"{"plan": "pro"}"#);
+        assert!(!fired(&f5(&mut app)));
+        let warning = &app.notices.back().unwrap().text;
+        assert!(warning.contains("does not evaluate ABAC"), "{warning}");
+        assert!(warning.contains("F5 again"), "{warning}");
+        assert!(fired(&f5(&mut app)));
+    }
+
+    #[test]
+    fn no_warning_without_attributes_or_off_the_cloud() {
+        let mut plain = app(crate::cloud::urls::PDP_CLOUD_US, "");
+        assert!(fired(&f5(&mut plain)));
+        let mut local = app("http://localhost:7766", r#"{"plan": "pro"}"#);
+        assert!(fired(&f5(&mut local)));
+    }
+
+    #[test]
+    fn an_unwritable_data_dir_gives_one_notice_and_the_check_still_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("not-a-dir");
+        std::fs::write(&blocker, b"").unwrap();
+        let paths = Paths {
+            config_dir: dir.path().join("config"),
+            data_dir: blocker.join("data"),
+        };
+        let (store, _) = Store::open(paths);
+        let mut app = app("http://127.0.0.1:9", "");
+        app.envs.store = Some(store);
+        let answer = |id| Msg::CheckFinished {
+            id,
+            exchange: Exchange {
+                result: Ok(AllowedResult {
+                    allow: true,
+                    ..AllowedResult::default()
+                }),
+                latency: Duration::from_millis(2),
+                status: Some(200),
+                raw_body: None,
+            },
+        };
+        f5(&mut app);
+        update(&mut app, answer(1));
+        assert!(app.result.is_some());
+        let notices: Vec<&str> = app.notices.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            notices.iter().filter(|n| n.contains("not saved")).count(),
+            1,
+            "{notices:?}"
+        );
+        f5(&mut app);
+        update(&mut app, answer(2));
+        let again = app
+            .notices
+            .iter()
+            .filter(|n| n.text.contains("not saved"))
+            .count();
+        assert_eq!(again, 1, "told once, not per check");
+        assert_eq!(app.envs.history.len(), 2, "the panel still lists them");
+    }
+}
