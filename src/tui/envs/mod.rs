@@ -110,6 +110,8 @@ pub struct EnvState {
     pub history: HistoryIndex,
     /// Whether the full history has replaced the recent slice read at start.
     pub history_complete: bool,
+    /// Checks added to `history` this session (its first entries), kept across the full load.
+    pub session_checks: usize,
     /// The filter of the preset picker and the history panel, and the prompt's text.
     pub input: TextArea<'static>,
     pub selected: usize,
@@ -626,6 +628,7 @@ pub fn after_check(
     app.envs
         .history
         .push_newest(HistoryEntry::from_check(environment, &query, exchange));
+    app.envs.session_checks += 1;
     let verdict = app.envs.loaded_preset.as_ref().and_then(|preset| {
         let loaded = preset.input.to_query().ok()?;
         // Only while the form still is the preset.
@@ -659,8 +662,17 @@ pub fn startup_effects(app: &App) -> Vec<Effect> {
 
 pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
     match msg {
-        EnvMsg::HistoryLoaded(entries) => {
-            // Checks made since start are in the file too: the full load replaces the index.
+        EnvMsg::HistoryLoaded(mut entries) => {
+            // Checks of this session are in the file too, unless they were appended after the
+            // load read it: those are kept on top.
+            let n = app.envs.session_checks.min(app.envs.history.len());
+            let session = &app.envs.history.entries()[..n];
+            let missing: Vec<HistoryEntry> = session
+                .iter()
+                .filter(|e| !entries.iter().take(session.len()).any(|l| l == *e))
+                .cloned()
+                .collect();
+            entries.splice(0..0, missing);
             app.envs.history = HistoryIndex::new(entries);
             app.envs.history_complete = true;
             rebuild_latencies(app);
@@ -770,5 +782,34 @@ mod tests {
             .count();
         assert_eq!(again, 1, "told once, not per check");
         assert_eq!(app.envs.history.len(), 2, "the panel still lists them");
+    }
+
+    #[test]
+    fn the_full_history_load_keeps_checks_made_meanwhile() {
+        let mut app = app("http://127.0.0.1:9", "");
+        let old = crate::store::history::HistoryIndex::default();
+        app.envs.history = old;
+        f5(&mut app);
+        update(
+            &mut app,
+            Msg::CheckFinished {
+                id: 1,
+                exchange: Exchange {
+                    result: Ok(AllowedResult::default()),
+                    latency: Duration::from_millis(2),
+                    status: Some(200),
+                    raw_body: None,
+                },
+            },
+        );
+        let fresh = app.envs.history.entries()[0].clone();
+        // The load read the file before that check was appended.
+        let mut older = fresh.clone();
+        older.time = "2026-01-01T00:00:00Z".into();
+        older.environment = "elsewhere".into();
+        update(&mut app, Msg::Env(EnvMsg::HistoryLoaded(vec![older])));
+        assert_eq!(app.envs.history.len(), 2);
+        assert_eq!(app.envs.history.entries()[0], fresh);
+        assert_eq!(app.targets[0].latencies.len(), 1, "rebuilt with it");
     }
 }
