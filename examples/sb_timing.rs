@@ -1,4 +1,5 @@
-//! Quick timing of one traced check, its wire serialization and the bare decision.
+//! Quick timing of one check with and without the trace, its wire serialization and the bare
+//! decision.
 //!   cargo run --release --example sb_timing
 use permit_tui::pdp::types::{AllowedQuery, Resource, User};
 use permit_tui::sandbox::Sandbox;
@@ -23,6 +24,15 @@ fn main() {
             std::hint::black_box(e.map(|e| serde_json::to_vec(&e).map(|v| v.len())));
         }
         println!("explain + serialize to wire JSON: {:?}/op", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let e = s.explain_with("permit_key_sandbox_dev", std::hint::black_box(&q), false);
+            std::hint::black_box(e.map(|e| serde_json::to_vec(&e).map(|v| v.len())));
+        }
+        println!(
+            "explain without trace + serialize: {:?}/op",
+            t.elapsed() / n
+        );
         let t = std::time::Instant::now();
         for _ in 0..n {
             std::hint::black_box(s.check("permit_key_sandbox_dev", std::hint::black_box(&q)));

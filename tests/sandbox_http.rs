@@ -1,5 +1,6 @@
 //! The sandbox over real loopback HTTP: every route and every error status, with reqwest.
 
+use permit_tui::pdp::types::{AllowedQuery, SANDBOX_TRACE_HEADER};
 use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeError, ServeOptions};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -28,7 +29,21 @@ fn check_body(user: &str, action: &str, kind: &str, key: Option<&str>, tenant: &
 }
 
 async fn post(c: &Client, url: &str, key: Option<&str>, body: &Value) -> (StatusCode, Value) {
+    post_with(c, url, key, body, None).await
+}
+
+/// `trace`: the value of the sandbox-trace request header, if sent.
+async fn post_with(
+    c: &Client,
+    url: &str,
+    key: Option<&str>,
+    body: &Value,
+    trace: Option<&str>,
+) -> (StatusCode, Value) {
     let mut req = c.post(url).json(body);
+    if let Some(t) = trace {
+        req = req.header(SANDBOX_TRACE_HEADER, t);
+    }
     if let Some(k) = key {
         req = req.header("Authorization", format!("Bearer {k}"));
     }
@@ -73,11 +88,12 @@ async fn allowed_answers_with_decision_debug_and_trace() {
     let s = start().await;
     let c = Client::new();
     let url = format!("{}/allowed", s.url());
-    let (status, body) = post(
+    let (status, body) = post_with(
         &c,
         &url,
         Some(DEV),
         &check_body("alice", "read", "document", Some("doc-1"), "acme"),
+        Some("1"),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -86,15 +102,110 @@ async fn allowed_answers_with_decision_debug_and_trace() {
     assert_eq!(body["debug"]["rbac"]["code"], json!("allow"));
     assert_eq!(body["debug"]["sandbox_trace"]["version"], json!(1));
     // The same check in prod picks the prod environment by key.
-    let (_, body) = post(
+    let (_, body) = post_with(
         &c,
         &url,
         Some(PROD),
         &check_body("alice", "share", "document", Some("doc-1"), "acme"),
+        Some("TRUE"),
     )
     .await;
     assert_eq!(body["allow"], json!(false));
     assert_eq!(body["debug"]["sandbox_trace"]["environment"], json!("prod"));
+    s.shutdown().await;
+}
+
+/// Checks covering every model's allow and deny blocks and every precondition code.
+fn trace_cases() -> Vec<Value> {
+    let mut cases = vec![
+        check_body("alice", "read", "document", Some("doc-1"), "acme"),
+        check_body("bob", "delete", "document", Some("doc-bob"), "acme"),
+        check_body("erin", "write", "document", Some("api-spec"), "acme"),
+        check_body("erin", "read", "document", Some("design-doc"), "acme"),
+        check_body("bob", "delete", "document", Some("doc-1"), "acme"),
+        check_body("alice", "read", "document", None, "acme"),
+        check_body("alice", "read", "document", Some("doc-1"), "globex"),
+        check_body("alice", "read", "document", Some("doc-1"), "nowhere"),
+        check_body("alice", "fly", "document", Some("doc-1"), "acme"),
+        check_body("alice", "read", "spaceship", Some("x"), "acme"),
+        check_body("ghost", "read", "document", Some("doc-1"), "acme"),
+        check_body("bob", "write", "document", Some("doc-bob"), "acme"),
+        check_body("carol", "read", "document", Some("doc-1"), "acme"),
+        check_body("carol", "export", "report", None, "default"),
+        check_body("dave", "read", "document", None, "acme"),
+        check_body("erin", "delete", "document", Some("design-doc"), "acme"),
+        check_body("frank", "write", "document", Some("runbook"), "acme"),
+        check_body("frank", "write", "document", Some("postmortem"), "acme"),
+        check_body("grace", "write", "document", Some("budget"), "globex"),
+        check_body("heidi", "delete", "document", None, "default"),
+    ];
+    let mut jit = check_body("ghost", "read", "document", Some("design-doc"), "acme");
+    jit["user"]["attributes"] = json!({"department": "engineering", "clearance": 3});
+    cases.push(jit);
+    let mut with_attrs = check_body("bob", "delete", "document", Some("doc-1"), "acme");
+    with_attrs["user"]["attributes"] = json!({"clearance": 5, "department": "legal"});
+    with_attrs["resource"]["attributes"] = json!({"classification": "secret", "owner": "bob"});
+    with_attrs["context"] = json!({"ip": "10.0.0.1"});
+    cases.push(with_attrs);
+    cases
+}
+
+/// Without the trace header the answer is exactly the traced answer minus
+/// `debug.sandbox_trace`: same decision, same Permit `debug` blocks, codes and reasons.
+#[tokio::test]
+async fn allowed_sends_the_sandbox_trace_only_when_asked() {
+    let s = start().await;
+    let c = Client::new();
+    let url = format!("{}/allowed", s.url());
+    let sandbox = Sandbox::bundled().expect("bundled policies load");
+    for case in trace_cases() {
+        let (status, plain) = post(&c, &url, Some(DEV), &case).await;
+        assert_eq!(status, StatusCode::OK, "{case}");
+        assert!(plain["debug"]["request"].is_object(), "{plain}");
+        assert!(
+            plain["debug"].get("sandbox_trace").is_none(),
+            "no trace without the header: {plain}"
+        );
+        let (_, off) = post_with(&c, &url, Some(DEV), &case, Some("0")).await;
+        assert_eq!(off, plain, "header value 0 means no trace");
+        let (_, traced) = post_with(&c, &url, Some(DEV), &case, Some("true")).await;
+        assert_eq!(traced["debug"]["sandbox_trace"]["version"], json!(1));
+        let mut stripped = traced.clone();
+        stripped["debug"]
+            .as_object_mut()
+            .expect("debug object")
+            .remove("sandbox_trace");
+        assert_eq!(plain, stripped, "{case}");
+        // And both equal the library's full answer.
+        let q: AllowedQuery = serde_json::from_value(case.clone()).expect("query parses");
+        let full = serde_json::to_value(sandbox.check(DEV, &q).expect("known key")).unwrap();
+        assert_eq!(traced, full, "{case}");
+    }
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn bulk_sends_the_trace_only_when_asked() {
+    let s = start().await;
+    let c = Client::new();
+    let url = format!("{}/allowed/bulk", s.url());
+    let body = Value::Array(trace_cases());
+    let (status, plain) = post(&c, &url, Some(DEV), &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, traced) = post_with(&c, &url, Some(DEV), &body, Some("1")).await;
+    let plain = plain["allow"].as_array().expect("allow array").clone();
+    let traced = traced["allow"].as_array().expect("allow array").clone();
+    assert_eq!(plain.len(), trace_cases().len());
+    for (p, t) in plain.iter().zip(&traced) {
+        assert!(p["debug"].get("sandbox_trace").is_none(), "{p}");
+        assert_eq!(t["debug"]["sandbox_trace"]["version"], json!(1));
+        let mut stripped = t.clone();
+        stripped["debug"]
+            .as_object_mut()
+            .expect("debug object")
+            .remove("sandbox_trace");
+        assert_eq!(p, &stripped);
+    }
     s.shutdown().await;
 }
 

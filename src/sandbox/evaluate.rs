@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::conditions::{self, Scope};
 use super::load::split_instance;
+use super::request_view::RequestView;
 use super::store::{CompiledSet, Env, SetRef, UserRec};
 use super::trace::{
     AbacTrace, RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, RuleTrace, SandboxTrace,
@@ -280,6 +281,7 @@ fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> 
 
 /// The merged user and resource attributes Permit reports under `debug.request` (request input
 /// over stored over generated). Conditions read the same precedence from `Generated::layers`.
+#[cfg(test)]
 fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>) {
     let mut user_attrs = Map::new();
     user_attrs.insert("roles".into(), json!(f.roles_in_tenant));
@@ -653,10 +655,15 @@ fn abac_decide(f: &Facts<'_>) -> bool {
     let Some(rules) = env.rules_by_permission.get(&f.permission) else {
         return false;
     };
-    let kind = f.q.resource.kind.as_str();
     let generated = Generated::new(f);
     let layers = generated.layers(f);
-    let scope = Scope::Layered(&layers);
+    abac_rules_match(f, rules, Scope::Layered(&layers))
+}
+
+/// Whether any of `rules` has both sides matching, evaluating only the sets they name.
+fn abac_rules_match(f: &Facts<'_>, rules: &[super::store::Rule], scope: Scope<'_>) -> bool {
+    let env = f.env;
+    let kind = f.q.resource.kind.as_str();
     let side = |r: &SetRef| match r {
         SetRef::Set(k) => env
             .sets
@@ -938,27 +945,32 @@ pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
     !env.sets.is_empty() && abac_decide(&f)
 }
 
-/// A check's answer with the sandbox trace kept typed, so the server can write it straight to
-/// JSON without first building a `serde_json::Value` tree (most of the cost of a traced check).
+/// A check's answer with `debug.request` and the sandbox trace kept typed, so the server can
+/// write it straight to JSON without first building a `serde_json::Value` tree (most of the
+/// cost of an explained check).
 #[derive(Debug, Clone)]
-pub struct Explained {
-    /// The answer, with `debug.sandbox_trace` left empty.
+pub struct Explained<'a> {
+    /// The answer, with `debug.request` and `debug.sandbox_trace` left empty (see below).
     pub result: AllowedResult,
-    pub trace: SandboxTrace,
+    /// `debug.request`, borrowed from the query and the store.
+    pub request: RequestView<'a>,
+    /// `None` when the caller did not ask for the trace (the fast path).
+    pub trace: Option<SandboxTrace>,
 }
 
-impl Explained {
-    /// The `AllowedResult` with the trace under `debug.sandbox_trace`.
+impl Explained<'_> {
+    /// The `AllowedResult` with `debug.request` and (when built) `debug.sandbox_trace`.
     pub fn into_result(self) -> AllowedResult {
         let mut result = self.result;
         if let Some(debug) = result.debug.as_mut() {
-            debug.sandbox_trace = serde_json::to_value(self.trace).ok();
+            debug.request = Some(self.request.to_value());
+            debug.sandbox_trace = self.trace.and_then(|t| serde_json::to_value(t).ok());
         }
         result
     }
 }
 
-impl serde::Serialize for Explained {
+impl serde::Serialize for Explained<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
         struct Wire<'a> {
@@ -968,25 +980,25 @@ impl serde::Serialize for Explained {
         }
         #[derive(serde::Serialize)]
         struct WireDebug<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            request: Option<&'a Value>,
+            request: &'a RequestView<'a>,
             #[serde(skip_serializing_if = "Option::is_none")]
             rbac: Option<&'a DebugBlock>,
             #[serde(skip_serializing_if = "Option::is_none")]
             abac: Option<&'a DebugBlock>,
             #[serde(skip_serializing_if = "Option::is_none")]
             rebac: Option<&'a DebugBlock>,
-            sandbox_trace: &'a SandboxTrace,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            sandbox_trace: Option<&'a SandboxTrace>,
         }
         let d = self.result.debug.as_ref();
         Wire {
             allow: self.result.allow,
             debug: WireDebug {
-                request: d.and_then(|d| d.request.as_ref()),
+                request: &self.request,
                 rbac: d.and_then(|d| d.rbac.as_ref()),
                 abac: d.and_then(|d| d.abac.as_ref()),
                 rebac: d.and_then(|d| d.rebac.as_ref()),
-                sandbox_trace: &self.trace,
+                sandbox_trace: self.trace.as_ref(),
             },
             result: self.result.allow,
         }
@@ -1000,42 +1012,67 @@ pub fn check(env: &Env, q: &AllowedQuery) -> AllowedResult {
 }
 
 /// The decision, Permit's `debug` object and the typed sandbox trace.
-pub fn explain(env: &Env, q: &AllowedQuery) -> Explained {
+pub fn explain<'a>(env: &'a Env, q: &'a AllowedQuery) -> Explained<'a> {
+    explain_with(env, q, true)
+}
+
+/// The decision and Permit's `debug` object, with the sandbox trace only when `with_trace`
+/// (building it is most of the cost of an explained check).
+pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> Explained<'a> {
     let f = Facts::new(env, q);
     let r = rbac(&f);
-    let (user_attrs, res_attrs) = merged_attributes(&f);
     let generated = Generated::new(&f);
     let layers = generated.layers(&f);
     let scope = Scope::Layered(&layers);
     let abac_active = !env.sets.is_empty();
-    let a = abac(&f, scope);
-    let a_allow = abac_active && a.allow;
-    let g = rebac(&f, true);
+    // Every set is evaluated only for the trace or a shown ABAC block; otherwise only the sets
+    // the permission's rules name (as `decide` does).
+    let mut a = with_trace.then(|| abac(&f, scope));
+    let a_allow = abac_active
+        && match &a {
+            Some(a) => a.allow,
+            None => env
+                .rules_by_permission
+                .get(&f.permission)
+                .is_some_and(|rules| abac_rules_match(&f, rules, scope)),
+        };
+    // Paths and sources are only read by an allowing ReBAC block and by the trace.
+    let mut g = rebac(&f, with_trace);
     let g_allow = env.rebac_active && g.allow;
     let allow = r.allow || a_allow || g_allow;
+    if g_allow && !with_trace {
+        g = rebac(&f, true);
+    }
 
-    let mut debug = Debug {
-        request: Some(request_json(&f, user_attrs, res_attrs)),
-        ..Debug::default()
-    };
+    let mut debug = Debug::default();
     // A model's block appears when it allowed; deny blocks only when nothing allowed, and for
     // ABAC/ReBAC only when the model is activated.
     if r.allow || !allow {
         debug.rbac = Some(rbac_block(&f, &r));
     }
     if a_allow || (!allow && abac_active) {
-        debug.abac = Some(abac_block(&f, &a));
+        let a = a.get_or_insert_with(|| abac(&f, scope));
+        debug.abac = Some(abac_block(&f, a));
     }
     if g_allow || (!allow && env.rebac_active) {
         debug.rebac = Some(rebac_block(&f, &g));
     }
-    let trace = SandboxTrace {
-        version: TRACE_VERSION,
-        environment: env.info.key.clone(),
-        rbac: rbac_trace(&f),
-        abac: abac_trace(&f, scope, &a),
-        rebac: rebac_trace(&f, &g),
+    let trace = match (with_trace, &a) {
+        (true, Some(a)) => Some(SandboxTrace {
+            version: TRACE_VERSION,
+            environment: env.info.key.clone(),
+            rbac: rbac_trace(&f),
+            abac: abac_trace(&f, scope, a),
+            rebac: rebac_trace(&f, &g),
+        }),
+        _ => None,
     };
+    let instance_attributes = q
+        .resource
+        .key
+        .as_ref()
+        .and_then(|k| env.instances.get(&format!("{}:{k}", q.resource.kind)))
+        .map(|i| &i.attributes);
     Explained {
         result: AllowedResult {
             allow,
@@ -1043,10 +1080,19 @@ pub fn explain(env: &Env, q: &AllowedQuery) -> Explained {
             debug: Some(debug),
             result: Some(allow),
         },
+        request: RequestView {
+            q,
+            user: f.user,
+            roles_in_tenant: f.roles_in_tenant,
+            tenant: f.tenant_exists.then_some(f.tenant),
+            instance_attributes,
+        },
         trace,
     }
 }
 
+/// `debug.request` as a `Value` tree: the reference `RequestView` must match (tested below).
+#[cfg(test)]
 fn request_json(
     f: &Facts<'_>,
     user_attrs: Map<String, Value>,
@@ -1091,4 +1137,42 @@ fn request_json(
         "action": q.action,
         "resource": resource,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::Sandbox;
+    use serde_json::json;
+
+    /// The directly written `debug.request` equals the merged `Value` tree it replaced, key
+    /// order included, with request attributes overriding stored and generated ones.
+    #[test]
+    fn request_view_matches_the_merged_value_tree() {
+        let s = Sandbox::bundled().expect("bundled policies load");
+        let env = s.env_by_key("permit_key_sandbox_dev").expect("dev env");
+        let cases = [
+            json!({"user": {"key": "alice"}, "action": "read",
+                   "resource": {"type": "document", "key": "doc-1", "tenant": "acme"}}),
+            json!({"user": {"key": "bob", "email": "b@x.io", "first_name": "Bob",
+                            "attributes": {"clearance": 9, "roles": ["x"], "new": true}},
+                   "action": "delete",
+                   "resource": {"type": "document", "key": "doc-bob", "tenant": "acme",
+                                "attributes": {"owner": "z", "type": "other", "extra": 1}}}),
+            json!({"user": {"key": "ghost", "attributes": {"department": "engineering"}},
+                   "action": "read",
+                   "resource": {"type": "document", "key": "design-doc", "tenant": "nowhere"}}),
+            json!({"user": {"key": "carol"}, "action": "export",
+                   "resource": {"type": "report", "tenant": "default"}}),
+        ];
+        for case in cases {
+            let q: AllowedQuery = serde_json::from_value(case.clone()).expect("query");
+            let f = Facts::new(env, &q);
+            let (u, r) = merged_attributes(&f);
+            let want = serde_json::to_string(&request_json(&f, u, r)).expect("json");
+            let got = explain_with(env, &q, false);
+            let got = serde_json::to_string(&got.request).expect("json");
+            assert_eq!(got, want, "{case}");
+        }
+    }
 }

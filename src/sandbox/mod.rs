@@ -12,6 +12,7 @@ pub mod evaluate;
 pub mod load;
 pub mod policy;
 pub mod queries;
+pub mod request_view;
 pub mod rest;
 pub mod server;
 pub mod store;
@@ -148,9 +149,24 @@ impl Sandbox {
     }
 
     /// The same check with the trace kept typed (serializes to the same JSON, faster).
-    pub fn explain(&self, api_key: &str, q: &AllowedQuery) -> Option<evaluate::Explained> {
+    pub fn explain<'a>(
+        &'a self,
+        api_key: &str,
+        q: &'a AllowedQuery,
+    ) -> Option<evaluate::Explained<'a>> {
         self.env_by_key(api_key)
             .map(|env| evaluate::explain(env, q))
+    }
+
+    /// Permit's answer and `debug` object, with the sandbox trace only when `with_trace`.
+    pub fn explain_with<'a>(
+        &'a self,
+        api_key: &str,
+        q: &'a AllowedQuery,
+        with_trace: bool,
+    ) -> Option<evaluate::Explained<'a>> {
+        self.env_by_key(api_key)
+            .map(|env| evaluate::explain_with(env, q, with_trace))
     }
 
     /// The decision alone, without building the explanation; `None` for an unknown key.

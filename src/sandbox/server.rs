@@ -27,7 +27,9 @@ use tokio::task::JoinHandle;
 use super::rest::{self, Caller, Paging, RestError};
 use super::store::Env;
 use super::{evaluate, queries, Sandbox};
-use crate::pdp::types::{AllowedQuery, AuthorizedUsersQuery, UserPermissionsQuery};
+use crate::pdp::types::{
+    AllowedQuery, AuthorizedUsersQuery, UserPermissionsQuery, SANDBOX_TRACE_HEADER,
+};
 
 /// Largest request body accepted; larger ones get 413.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -261,16 +263,41 @@ async fn allowed(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response 
         Ok(env) => env,
         Err(r) => return r,
     };
+    let with_trace = wants_trace(&headers);
     match parse::<AllowedQuery>(&headers, &body) {
-        Ok(q) => Json(evaluate::explain(env, &q)).into_response(),
+        Ok(q) => json_body(&evaluate::explain_with(env, &q, with_trace), with_trace),
         Err(r) => r,
     }
 }
 
+/// A JSON answer written into one buffer sized for a typical check (axum's `Json` starts at
+/// 128 bytes and regrows several times for a ~1.5 KB debug answer, ~8 KB with the trace).
+fn json_body<T: serde::Serialize>(value: &T, with_trace: bool) -> Response {
+    let mut buf = Vec::with_capacity(if with_trace { 8192 } else { 2048 });
+    match serde_json::to_writer(&mut buf, value) {
+        Ok(()) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            Bytes::from(buf),
+        )
+            .into_response(),
+        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+/// Whether the client asked for `debug.sandbox_trace` (header `x-permit-tui-trace: 1` or
+/// `true`). Permit's own `debug` object is always sent; the trace is sandbox-only and costly.
+fn wants_trace(headers: &HeaderMap) -> bool {
+    headers
+        .get(SANDBOX_TRACE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
 /// `{"allow": [...]}`, written without an intermediate `Value`.
 #[derive(serde::Serialize)]
-struct BulkAnswer {
-    allow: Vec<evaluate::Explained>,
+struct BulkAnswer<'a> {
+    allow: Vec<evaluate::Explained<'a>>,
 }
 
 async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
@@ -278,11 +305,14 @@ async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Resp
         Ok(env) => env,
         Err(r) => return r,
     };
+    let with_trace = wants_trace(&headers);
     match parse::<Vec<AllowedQuery>>(&headers, &body) {
         Ok(qs) => {
-            let allow: Vec<evaluate::Explained> =
-                qs.iter().map(|q| evaluate::explain(env, q)).collect();
-            Json(BulkAnswer { allow }).into_response()
+            let allow: Vec<evaluate::Explained> = qs
+                .iter()
+                .map(|q| evaluate::explain_with(env, q, with_trace))
+                .collect();
+            json_body(&BulkAnswer { allow }, with_trace)
         }
         Err(r) => r,
     }
