@@ -27,9 +27,7 @@ use tokio::task::JoinHandle;
 use super::rest::{self, Caller, Paging, RestError};
 use super::store::Env;
 use super::{evaluate, queries, Sandbox};
-use crate::pdp::types::{
-    AllowedQuery, AuthorizedUsersQuery, UserPermissionsQuery, SANDBOX_TRACE_HEADER,
-};
+use crate::pdp::types::{AllowedQuery, SANDBOX_TRACE_HEADER};
 
 /// Largest request body accepted; larger ones get 413.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -318,37 +316,33 @@ async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Resp
     }
 }
 
-async fn allowed_all_tenants(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    let env = match pdp_env(&s, &headers) {
+/// The PDP routes that answer one JSON body with one JSON answer: authenticate, parse, answer.
+fn answer_json<Q: DeserializeOwned, R: serde::Serialize>(
+    s: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    answer: impl FnOnce(&Env, &Q) -> R,
+) -> Response {
+    let env = match pdp_env(s, headers) {
         Ok(env) => env,
         Err(r) => return r,
     };
-    match parse::<AllowedQuery>(&headers, &body) {
-        Ok(q) => Json(queries::all_tenants(env, &q)).into_response(),
+    match parse::<Q>(headers, body) {
+        Ok(q) => Json(answer(env, &q)).into_response(),
         Err(r) => r,
     }
+}
+
+async fn allowed_all_tenants(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    answer_json(&s, &headers, &body, queries::all_tenants)
 }
 
 async fn user_permissions(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    let env = match pdp_env(&s, &headers) {
-        Ok(env) => env,
-        Err(r) => return r,
-    };
-    match parse::<UserPermissionsQuery>(&headers, &body) {
-        Ok(q) => Json(queries::user_permissions(env, &q)).into_response(),
-        Err(r) => r,
-    }
+    answer_json(&s, &headers, &body, queries::user_permissions)
 }
 
 async fn authorized_users(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    let env = match pdp_env(&s, &headers) {
-        Ok(env) => env,
-        Err(r) => return r,
-    };
-    match parse::<AuthorizedUsersQuery>(&headers, &body) {
-        Ok(q) => Json(queries::authorized_users(env, &q)).into_response(),
-        Err(r) => r,
-    }
+    answer_json(&s, &headers, &body, queries::authorized_users)
 }
 
 async fn health(State(s): Shared) -> Response {
