@@ -384,6 +384,79 @@ fn abac_stored_tenant_attributes_visible_only_to_members() {
     assert_eq!(code(&r, "abac"), "no_matching_usersets");
 }
 
+#[test]
+fn abac_generated_attributes_sit_under_stored_and_request_ones() {
+    // Each user set reads one attribute the PDP generates; `decide` (lazy generated layer) and
+    // `check` (the explained path) must agree on every case.
+    let policy = json!({
+        "environment": {"key": "g", "project": "p", "api_key": "permit_key_g"},
+        "resources": [{"key": "doc", "actions": {"read": {}, "edit": {}, "share": {}, "sign": {}, "audit": {}}}],
+        "roles": [{"key": "member", "permissions": []}, {"key": "lead", "permissions": []}],
+        "tenants": [{"key": "acme"}, {"key": "globex"}],
+        "users": [
+            {"key": "ann", "email": "ann@acme.test"},
+            {"key": "stored", "email": "stored@acme.test", "attributes": {"roles": ["lead"], "email": "override@acme.test"}}
+        ],
+        "role_assignments": [
+            {"user": "ann", "role": "lead", "tenant": "acme"},
+            {"user": "ann", "role": "member", "tenant": "globex"},
+            {"user": "stored", "role": "member", "tenant": "acme"}
+        ],
+        "condition_sets": [
+            {"key": "leads", "type": "userset", "conditions": {"allOf": [{"user.roles": {"array_contains": "lead"}}]}},
+            {"key": "in_two", "type": "userset", "conditions": {"allOf": [{"user.tenants": {"array_superset": ["acme", "globex"]}}]}},
+            {"key": "acme_mail", "type": "userset", "conditions": {"allOf": [{"user.email": {"contains": "@acme.test"}}, {"user.key": {"not-equals": "nobody"}}]}},
+            {"key": "in_acme", "type": "userset", "conditions": {"allOf": [{"tenant.key": {"equals": "acme"}}, {"resource.tenant": {"equals": "acme"}}]}},
+            {"key": "docs", "type": "resourceset", "resource_type": "doc", "conditions": {"allOf": [{"resource.type": {"equals": "doc"}}]}},
+            {"key": "doc_7", "type": "resourceset", "resource_type": "doc", "conditions": {"allOf": [{"resource.key": {"equals": "d7"}}]}}
+        ],
+        "condition_set_rules": [
+            {"user_set": "leads", "permission": "doc:read", "resource_set": "docs"},
+            {"user_set": "in_two", "permission": "doc:edit", "resource_set": "docs"},
+            {"user_set": "acme_mail", "permission": "doc:share", "resource_set": "docs"},
+            {"user_set": "in_acme", "permission": "doc:sign", "resource_set": "docs"},
+            {"user_set": "leads", "permission": "doc:audit", "resource_set": "doc_7"}
+        ]
+    })
+    .to_string();
+    let s = Sandbox::from_texts(&[("inline", &policy)]).unwrap();
+    let both = |q: &AllowedQuery| {
+        let decided = s.decide("permit_key_g", q).unwrap();
+        let checked = s.check("permit_key_g", q).unwrap().allow;
+        assert_eq!(decided, checked, "decide and check disagree on {q:?}");
+        decided
+    };
+    let q = |user: &str, action: &str, tenant: &str| query(user, action, "doc:d1", tenant);
+    // user.roles holds the roles in the request's tenant only.
+    assert!(both(&q("ann", "read", "acme")));
+    assert!(!both(&q("ann", "read", "globex")));
+    // user.tenants lists every tenant where the user holds a role.
+    assert!(both(&q("ann", "edit", "globex")));
+    // user.email: the synced email is generated; a stored attribute of the same name wins.
+    assert!(both(&q("ann", "share", "acme")));
+    let mut other_mail = q("ann", "share", "acme");
+    other_mail.user.attributes = json!({"email": "ann@else.test"})
+        .as_object()
+        .cloned()
+        .unwrap();
+    assert!(
+        !both(&other_mail),
+        "a request attribute wins over the generated email"
+    );
+    // tenant.key and resource.tenant follow the request's tenant.
+    assert!(both(&q("ann", "sign", "acme")));
+    assert!(!both(&q("ann", "sign", "globex")));
+    // A stored `roles` attribute shadows the generated one (member in acme, stored says lead).
+    assert!(both(&q("stored", "read", "acme")));
+    let mut jit = q("stored", "read", "acme");
+    jit.user.attributes = json!({"roles": []}).as_object().cloned().unwrap();
+    assert!(!both(&jit), "request input wins over stored and generated");
+    // resource.key is generated from the request's key, and absent without one.
+    assert!(both(&query("ann", "audit", "doc:d7", "acme")));
+    assert!(!both(&query("ann", "audit", "doc:d1", "acme")));
+    assert!(!both(&query("ann", "audit", "doc", "acme")));
+}
+
 // ------------------------------------------------------------------ ReBAC
 
 #[test]

@@ -386,40 +386,70 @@ pub enum Scope<'a> {
     Object(&'a Value),
 }
 
+/// The root an attribute path starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Root {
+    User,
+    Resource,
+    Tenant,
+    Context,
+}
+
+impl Root {
+    fn parse(name: &str) -> Option<Root> {
+        match name {
+            "user" | "subject" => Some(Root::User),
+            "resource" => Some(Root::Resource),
+            "tenant" => Some(Root::Tenant),
+            "context" | "environment" => Some(Root::Context),
+            _ => None,
+        }
+    }
+}
+
+/// Attributes the PDP generates (`user.roles`, `resource.type`, ...): the lowest layer, asked
+/// only when no stored or given layer holds the key, so the hot path builds none it never reads.
+pub trait GeneratedAttributes {
+    fn generated(&self, root: Root, key: &str) -> Option<&Value>;
+}
+
 /// The same attributes as `Input`, but unmerged: each root is a stack of borrowed layers,
-/// highest precedence first, so the hot path merges nothing and clones nothing.
-#[derive(Debug, Clone, Copy)]
+/// highest precedence first, then the generated ones, so the hot path merges nothing and
+/// clones nothing.
+#[derive(Clone, Copy)]
 pub struct Layered<'a> {
-    pub user: [Option<&'a Map<String, Value>>; 3],
-    pub resource: [Option<&'a Map<String, Value>>; 3],
-    pub tenant: [Option<&'a Map<String, Value>>; 3],
-    pub context: [Option<&'a Map<String, Value>>; 3],
+    pub user: [Option<&'a Map<String, Value>>; 2],
+    pub resource: [Option<&'a Map<String, Value>>; 2],
+    pub tenant: [Option<&'a Map<String, Value>>; 2],
+    pub context: [Option<&'a Map<String, Value>>; 2],
+    pub generated: &'a dyn GeneratedAttributes,
 }
 
 impl Layered<'_> {
     pub fn lookup(&self, path: &str) -> Option<&Value> {
         let (root, rest) = path.split_once('.').unwrap_or((path, ""));
+        let root = Root::parse(root)?;
         let layers = match root {
-            "user" | "subject" => &self.user,
-            "resource" => &self.resource,
-            "tenant" => &self.tenant,
-            "context" | "environment" => &self.context,
-            _ => return None,
+            Root::User => &self.user,
+            Root::Resource => &self.resource,
+            Root::Tenant => &self.tenant,
+            Root::Context => &self.context,
         };
         if rest.is_empty() {
             return None;
         }
         let head = rest.split('.').next().unwrap_or(rest);
+        let below_head = rest.get(head.len() + 1..).unwrap_or("");
         for layer in layers.iter().flatten() {
             if let Some(v) = layer.get(rest) {
                 return Some(v);
             }
             // The highest layer holding the top-level key wins, as in a shallow merge.
             if let Some(v) = layer.get(head) {
-                return walk(v, rest.get(head.len() + 1..).unwrap_or(""));
+                return walk(v, below_head);
             }
         }
-        None
+        walk(self.generated.generated(root, head)?, below_head)
     }
 }
 
@@ -435,12 +465,11 @@ pub struct Input {
 impl Input {
     pub fn lookup(&self, path: &str) -> Option<&Value> {
         let (root, rest) = path.split_once('.').unwrap_or((path, ""));
-        let base = match root {
-            "user" | "subject" => &self.user,
-            "resource" => &self.resource,
-            "tenant" => &self.tenant,
-            "context" | "environment" => &self.context,
-            _ => return None,
+        let base = match Root::parse(root)? {
+            Root::User => &self.user,
+            Root::Resource => &self.resource,
+            Root::Tenant => &self.tenant,
+            Root::Context => &self.context,
         };
         walk(base, rest)
     }

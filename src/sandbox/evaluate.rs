@@ -4,10 +4,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::conditions::{self, Scope};
+use std::cell::OnceCell;
+
+use super::conditions::{self, Root, Scope};
 use super::load::split_instance;
 use super::request_view::RequestView;
-use super::store::{CompiledSet, Env, SetRef, UserRec};
+use super::store::{CompiledSet, Env, InstanceRec, SetRef, UserRec};
 use super::trace::{
     AbacTrace, RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, RuleTrace, SandboxTrace,
     SetTrace, TRACE_VERSION,
@@ -57,6 +59,10 @@ struct Facts<'a> {
     action_exists: bool,
     permission: String,
     roles_in_tenant: &'a [String],
+    /// `"type:key"` when the request names a resource instance.
+    instance: Option<String>,
+    /// The stored instance, when it exists.
+    instance_rec: Option<&'a InstanceRec>,
 }
 
 impl<'a> Facts<'a> {
@@ -68,6 +74,12 @@ impl<'a> Facts<'a> {
             .and_then(|u| u.tenant_roles.get(tenant))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
+        let instance = q
+            .resource
+            .key
+            .as_ref()
+            .map(|k| format!("{}:{k}", q.resource.kind));
+        let instance_rec = instance.as_ref().and_then(|i| env.instances.get(i));
         Facts {
             env,
             q,
@@ -78,6 +90,8 @@ impl<'a> Facts<'a> {
             action_exists: rt.is_some_and(|r| r.action_set.contains(&q.action)),
             permission: format!("{}:{}", q.resource.kind, q.action),
             roles_in_tenant,
+            instance,
+            instance_rec,
         }
     }
 
@@ -299,12 +313,9 @@ fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>) 
     }
     let mut res_attrs = Map::new();
     res_attrs.insert("type".into(), Value::String(f.q.resource.kind.clone()));
-    if let Some(key) = &f.q.resource.key {
-        let id = format!("{}:{key}", f.q.resource.kind);
-        if let Some(inst) = f.env.instances.get(&id) {
-            for (k, v) in &inst.attributes {
-                res_attrs.insert(k.clone(), v.clone());
-            }
+    if let Some(inst) = f.instance_rec {
+        for (k, v) in &inst.attributes {
+            res_attrs.insert(k.clone(), v.clone());
         }
     }
     for (k, v) in &f.q.resource.attributes {
@@ -570,56 +581,78 @@ fn autogen_trace(
     }
 }
 
-/// Attributes the PDP generates (lowest precedence) plus the tenant key, owned so that the
-/// layered scope can borrow them.
-struct Generated {
-    user: Map<String, Value>,
-    resource: Map<String, Value>,
-    tenant_key: Map<String, Value>,
+/// A generated attribute (lowest precedence), one `OnceCell` slot each.
+#[derive(Clone, Copy)]
+enum GeneratedKey {
+    UserRoles,
+    UserTenants,
+    UserKey,
+    UserEmail,
+    ResourceType,
+    ResourceTenant,
+    ResourceKey,
+    TenantKey,
 }
 
-impl Generated {
-    fn new(f: &Facts<'_>) -> Generated {
-        let kind = f.q.resource.kind.as_str();
-        let mut generated_user = Map::new();
-        generated_user.insert("roles".into(), json!(f.roles_in_tenant));
-        generated_user.insert(
-            "tenants".into(),
-            json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])),
-        );
-        generated_user.insert("key".into(), Value::String(f.q.user.key.clone()));
-        if let Some(email) =
-            f.q.user
-                .email
-                .as_ref()
-                .or_else(|| f.user.and_then(|u| u.email.as_ref()))
-        {
-            generated_user.insert("email".into(), Value::String(email.clone()));
-        }
-        let mut generated_res = Map::new();
-        generated_res.insert("type".into(), Value::String(kind.to_string()));
-        generated_res.insert("tenant".into(), Value::String(f.tenant.to_string()));
-        if let Some(key) = &f.q.resource.key {
-            generated_res.insert("key".into(), Value::String(key.clone()));
-        }
-        let mut tenant_key = Map::new();
-        tenant_key.insert("key".into(), Value::String(f.tenant.to_string()));
+impl GeneratedKey {
+    const COUNT: usize = 8;
+
+    fn parse(root: Root, key: &str) -> Option<GeneratedKey> {
+        Some(match (root, key) {
+            (Root::User, "roles") => GeneratedKey::UserRoles,
+            (Root::User, "tenants") => GeneratedKey::UserTenants,
+            (Root::User, "key") => GeneratedKey::UserKey,
+            (Root::User, "email") => GeneratedKey::UserEmail,
+            (Root::Resource, "type") => GeneratedKey::ResourceType,
+            (Root::Resource, "tenant") => GeneratedKey::ResourceTenant,
+            (Root::Resource, "key") => GeneratedKey::ResourceKey,
+            (Root::Tenant, "key") => GeneratedKey::TenantKey,
+            _ => return None,
+        })
+    }
+}
+
+/// The attributes the PDP generates for one request, each built on first read: most
+/// conditions read only stored and given attributes, and building them all up front cost
+/// more than the rest of an ABAC decision.
+struct Generated<'a> {
+    f: &'a Facts<'a>,
+    built: [OnceCell<Option<Value>>; GeneratedKey::COUNT],
+}
+
+impl<'a> Generated<'a> {
+    fn new(f: &'a Facts<'a>) -> Generated<'a> {
         Generated {
-            user: generated_user,
-            resource: generated_res,
-            tenant_key,
+            f,
+            built: Default::default(),
+        }
+    }
+
+    fn build(&self, key: GeneratedKey) -> Option<Value> {
+        let (f, string) = (self.f, |s: &str| Some(Value::String(s.to_string())));
+        match key {
+            GeneratedKey::UserRoles => Some(json!(f.roles_in_tenant)),
+            GeneratedKey::UserTenants => {
+                Some(json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])))
+            }
+            GeneratedKey::UserKey => string(&f.q.user.key),
+            GeneratedKey::UserEmail => {
+                f.q.user
+                    .email
+                    .as_ref()
+                    .or_else(|| f.user.and_then(|u| u.email.as_ref()))
+                    .and_then(|e| string(e))
+            }
+            GeneratedKey::ResourceType => string(&f.q.resource.kind),
+            GeneratedKey::ResourceTenant | GeneratedKey::TenantKey => string(f.tenant),
+            GeneratedKey::ResourceKey => f.q.resource.key.as_deref().and_then(string),
         }
     }
 
     /// Request input over stored over generated, without merging anything.
-    fn layers<'a>(&'a self, f: &'a Facts<'a>) -> conditions::Layered<'a> {
-        let kind = f.q.resource.kind.as_str();
-        let stored_res =
-            f.q.resource
-                .key
-                .as_ref()
-                .and_then(|k| f.env.instances.get(&format!("{kind}:{k}")))
-                .map(|i| &i.attributes);
+    fn layers(&'a self) -> conditions::Layered<'a> {
+        let f = self.f;
+        let stored_res = f.instance_rec.map(|i| &i.attributes);
         // Stored tenant attributes are visible only to members of the tenant.
         let member = f
             .user
@@ -633,19 +666,21 @@ impl Generated {
             None
         };
         conditions::Layered {
-            user: [
-                Some(&f.q.user.attributes),
-                f.user.map(|u| &u.attributes),
-                Some(&self.user),
-            ],
-            resource: [
-                Some(&f.q.resource.attributes),
-                stored_res,
-                Some(&self.resource),
-            ],
-            tenant: [stored_tenant, Some(&self.tenant_key), None],
-            context: [Some(&f.q.context), Some(&f.q.resource.context), None],
+            user: [Some(&f.q.user.attributes), f.user.map(|u| &u.attributes)],
+            resource: [Some(&f.q.resource.attributes), stored_res],
+            tenant: [stored_tenant, None],
+            context: [Some(&f.q.context), Some(&f.q.resource.context)],
+            generated: self,
         }
+    }
+}
+
+impl conditions::GeneratedAttributes for Generated<'_> {
+    fn generated(&self, root: Root, key: &str) -> Option<&Value> {
+        let key = GeneratedKey::parse(root, key)?;
+        self.built[key as usize]
+            .get_or_init(|| self.build(key))
+            .as_ref()
     }
 }
 
@@ -656,7 +691,7 @@ fn abac_decide(f: &Facts<'_>) -> bool {
         return false;
     };
     let generated = Generated::new(f);
-    let layers = generated.layers(f);
+    let layers = generated.layers();
     abac_rules_match(f, rules, Scope::Layered(&layers))
 }
 
@@ -704,14 +739,14 @@ fn graph_roles_with(env: &Env, user: &UserRec, instance: &str, explain: bool) ->
     roles_on(env, user, instance, &mut visiting, explain)
 }
 
-fn roles_on(
-    env: &Env,
+fn roles_on<'a>(
+    env: &'a Env,
     user: &UserRec,
-    instance: &str,
-    visiting: &mut Vec<String>,
+    instance: &'a str,
+    visiting: &mut Vec<&'a str>,
     explain: bool,
 ) -> Vec<HeldRole> {
-    if visiting.len() > MAX_HOPS || visiting.iter().any(|v| v == instance) {
+    if visiting.len() > MAX_HOPS || visiting.contains(&instance) {
         return Vec::new();
     }
     let Some((kind, _)) = split_instance(instance) else {
@@ -741,12 +776,14 @@ fn roles_on(
             sources,
         });
     }
-    let incoming = env.incoming.get(instance);
-    if incoming.is_none() {
+    let Some(incoming) = env.incoming.get(instance) else {
         return held;
-    }
+    };
+    // The roles held on each subject, walked at most once here however many derivations
+    // read them (the walk below `instance` does not depend on which derivation asks).
+    let mut on_subject: Vec<Option<Vec<HeldRole>>> = (0..incoming.len()).map(|_| None).collect();
     let object_has_direct_roles = env.instances_with_direct_roles.contains(instance);
-    visiting.push(instance.to_string());
+    visiting.push(instance);
     for role_key in &rt.role_order {
         let Some(role) = rt.roles.get(role_key) else {
             continue;
@@ -757,13 +794,15 @@ fn roles_on(
             {
                 continue;
             }
-            for (rel, subject) in incoming.into_iter().flatten() {
+            for (i, (rel, subject)) in incoming.iter().enumerate() {
                 if *rel != d.linked_by_relation
                     || split_instance(subject).map(|(t, _)| t) != Some(d.on_resource.as_str())
                 {
                     continue;
                 }
-                for src in roles_on(env, user, subject, visiting, explain) {
+                let from_subject = on_subject[i]
+                    .get_or_insert_with(|| roles_on(env, user, subject, visiting, explain));
+                for src in from_subject.iter() {
                     if src.role != d.role || held.iter().any(|h| h.role == *role_key) {
                         continue;
                     }
@@ -803,51 +842,31 @@ fn roles_on(
 struct RebacOut {
     allow: bool,
     code: &'static str,
-    instance: Option<String>,
     held: Vec<HeldRole>,
-    instance_tenant: Option<String>,
 }
 
 fn rebac(f: &Facts<'_>, explain: bool) -> RebacOut {
-    let instance =
-        f.q.resource
-            .key
-            .as_ref()
-            .map(|k| format!("{}:{k}", f.q.resource.kind));
-    let instance_tenant = instance
-        .as_ref()
-        .and_then(|i| f.env.instances.get(i))
-        .map(|i| i.tenant.clone());
     let mut out = RebacOut {
         allow: false,
         code: "no_graph_roles",
-        instance,
         held: Vec::new(),
-        instance_tenant,
     };
     if let Some(code) = f.precondition() {
         out.code = code;
         return out;
     }
-    let (Some(user), Some(inst)) = (f.user, out.instance.as_ref()) else {
+    let (Some(user), Some(inst)) = (f.user, f.instance.as_deref()) else {
         return out;
     };
     // An instance lives in one tenant; its roles count only for checks in that tenant.
-    if out.instance_tenant.as_deref() != Some(f.tenant) {
+    if f.instance_rec.map(|i| i.tenant.as_str()) != Some(f.tenant) {
         return out;
     }
     out.held = graph_roles_with(f.env, user, inst, explain);
     if out.held.is_empty() {
         return out;
     }
-    let grants = |h: &HeldRole| {
-        f.env
-            .resources
-            .get(&f.q.resource.kind)
-            .and_then(|rt| rt.roles.get(&h.role))
-            .is_some_and(|r| r.actions.contains(&f.q.action))
-    };
-    out.allow = out.held.iter().any(grants);
+    out.allow = out.held.iter().any(|h| role_grants(f, &h.role));
     out.code = if out.allow { "allow" } else { "no_permission" };
     out
 }
@@ -862,7 +881,7 @@ fn role_grants(f: &Facts<'_>, role: &str) -> bool {
 
 fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
     let (u, t, a) = (&f.q.user.key, f.tenant, &f.q.action);
-    let res = out
+    let res = f
         .instance
         .clone()
         .unwrap_or_else(|| format!("{}:*", f.q.resource.kind));
@@ -876,7 +895,7 @@ fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
             let why = allowing.first().map(|h| h.path.join(", then ")).unwrap_or_default();
             format!("user '{u}' has the '{a}' permission on resource '{res}' in tenant '{t}', {why}")
         }
-        "no_graph_roles" => match (&out.instance, &out.instance_tenant) {
+        "no_graph_roles" => match (&f.instance, f.instance_rec.map(|i| &i.tenant)) {
             (None, _) => format!("user '{u}' has no roles on resource '{res}': the request names no resource instance (key), so there is no graph to walk"),
             (Some(_), Some(it)) if it != t => format!("user '{u}' has no roles on resource '{res}' in tenant '{t}': the instance belongs to tenant '{it}'"),
             _ => format!("user '{u}' has no roles on resource '{res}' in tenant '{t}', neither assigned nor derived"),
@@ -902,9 +921,9 @@ fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
 fn rebac_trace(f: &Facts<'_>, out: &RebacOut) -> RebacTrace {
     let rt = f.env.resources.get(&f.q.resource.kind);
     RebacTrace {
-        instance: out.instance.clone(),
-        instance_exists: out.instance_tenant.is_some(),
-        instance_tenant: out.instance_tenant.clone(),
+        instance: f.instance.clone(),
+        instance_exists: f.instance_rec.is_some(),
+        instance_tenant: f.instance_rec.map(|i| i.tenant.clone()),
         roles: out
             .held
             .iter()
@@ -1022,7 +1041,7 @@ pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> 
     let f = Facts::new(env, q);
     let r = rbac(&f);
     let generated = Generated::new(&f);
-    let layers = generated.layers(&f);
+    let layers = generated.layers();
     let scope = Scope::Layered(&layers);
     let abac_active = !env.sets.is_empty();
     // Every set is evaluated only for the trace or a shown ABAC block; otherwise only the sets
@@ -1067,12 +1086,7 @@ pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> 
         }),
         _ => None,
     };
-    let instance_attributes = q
-        .resource
-        .key
-        .as_ref()
-        .and_then(|k| env.instances.get(&format!("{}:{k}", q.resource.kind)))
-        .map(|i| &i.attributes);
+    let instance_attributes = f.instance_rec.map(|i| &i.attributes);
     Explained {
         result: AllowedResult {
             allow,

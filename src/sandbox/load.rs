@@ -1,15 +1,15 @@
 //! Loading a policy file: parse, validate every reference, build the indexed store. A file
 //! that does not load is refused with the file, the JSON path inside it and the reason.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use super::conditions;
 use super::policy::{PolicyFile, SetKind};
 use super::store::{
-    CompiledSet, Env, EnvironmentInfo, InstanceRec, ResourceRole, ResourceType, Rule, SetRef,
-    TenantRec, TenantRole, UserRec,
+    CompiledSet, Env, EnvironmentInfo, HashMap, HashSet, InstanceRec, ResourceRole, ResourceType,
+    Rule, SetRef, TenantRec, TenantRole, UserRec,
 };
 
 /// Why a policy did not load.
@@ -114,7 +114,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     };
 
     // Resource types and their actions first: everything else refers to them.
-    let mut resources: HashMap<String, ResourceType> = HashMap::new();
+    let mut resources: HashMap<String, ResourceType> = HashMap::default();
     let mut resource_order = Vec::new();
     for (i, r) in policy.resources.iter().enumerate() {
         let p = format!("$.resources[{i}]");
@@ -137,7 +137,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 key: r.key.clone(),
                 actions: r.actions.keys().cloned().collect(),
                 action_set: r.actions.keys().cloned().collect(),
-                roles: HashMap::new(),
+                roles: HashMap::default(),
                 role_order: Vec::new(),
             },
         );
@@ -157,7 +157,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 ));
             }
         }
-        let mut parents: HashMap<&str, &[String]> = HashMap::new();
+        let mut parents: HashMap<&str, &[String]> = HashMap::default();
         for (role_key, role) in &r.roles {
             let rp = format!("{p}.roles.{role_key}");
             for (j, perm) in role.permissions.iter().enumerate() {
@@ -251,7 +251,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             .get_mut(&r.key)
             .ok_or_else(|| ctx.err(&p, "internal: resource vanished"))?;
         for (role_key, role) in &r.roles {
-            let mut actions = HashSet::new();
+            let mut actions = HashSet::default();
             for reached in reachable(role_key, &parents) {
                 if let Some(def) = r.roles.get(&reached) {
                     for perm in &def.permissions {
@@ -277,7 +277,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     }
 
     // Tenant-level roles.
-    let mut role_defs: HashMap<&str, usize> = HashMap::new();
+    let mut role_defs: HashMap<&str, usize> = HashMap::default();
     for (i, role) in policy.roles.iter().enumerate() {
         if role_defs.insert(role.key.as_str(), i).is_some() {
             return Err(ctx.err(
@@ -286,7 +286,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             ));
         }
     }
-    let mut parents: HashMap<&str, &[String]> = HashMap::new();
+    let mut parents: HashMap<&str, &[String]> = HashMap::default();
     for (i, role) in policy.roles.iter().enumerate() {
         for (j, perm) in role.permissions.iter().enumerate() {
             check_permission(
@@ -314,11 +314,11 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             format!("cycle in extends: {}", cycle.join(" → ")),
         ));
     }
-    let mut roles = HashMap::new();
+    let mut roles = HashMap::default();
     let mut role_order = Vec::new();
-    let mut roles_granting: HashMap<String, Vec<String>> = HashMap::new();
+    let mut roles_granting: HashMap<String, Vec<String>> = HashMap::default();
     for role in &policy.roles {
-        let mut flat = HashSet::new();
+        let mut flat = HashSet::default();
         for reached in reachable(&role.key, &parents) {
             if let Some(&i) = role_defs.get(reached.as_str()) {
                 flat.extend(policy.roles[i].permissions.iter().cloned());
@@ -345,7 +345,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     }
 
     // Tenants, users, instances.
-    let mut tenants = HashMap::new();
+    let mut tenants = HashMap::default();
     let mut tenant_order = Vec::new();
     for (i, t) in policy.tenants.iter().enumerate() {
         if tenants.contains_key(&t.key) {
@@ -363,7 +363,8 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             },
         );
     }
-    let mut users: HashMap<String, UserRec> = HashMap::with_capacity(policy.users.len());
+    let mut users: HashMap<String, UserRec> =
+        HashMap::with_capacity_and_hasher(policy.users.len(), Default::default());
     let mut user_order = Vec::with_capacity(policy.users.len());
     for (i, u) in policy.users.iter().enumerate() {
         if users.contains_key(&u.key) {
@@ -385,7 +386,8 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             },
         );
     }
-    let mut instances = HashMap::with_capacity(policy.resource_instances.len());
+    let mut instances =
+        HashMap::with_capacity_and_hasher(policy.resource_instances.len(), Default::default());
     for (i, inst) in policy.resource_instances.iter().enumerate() {
         let p = format!("$.resource_instances[{i}]");
         if !resources.contains_key(&inst.resource) {
@@ -427,8 +429,8 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     }
 
     // Role assignments.
-    let mut instance_users: HashMap<String, Vec<String>> = HashMap::new();
-    let mut tenant_members: HashMap<String, Vec<String>> = HashMap::new();
+    let mut instance_users: HashMap<String, Vec<String>> = HashMap::default();
+    let mut tenant_members: HashMap<String, Vec<String>> = HashMap::default();
     for (i, a) in policy.role_assignments.iter().enumerate() {
         let p = format!("$.role_assignments[{i}]");
         if !tenants.contains_key(&a.tenant) {
@@ -518,8 +520,8 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     }
 
     // Relationship tuples.
-    let mut incoming: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    let mut outgoing: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut incoming: HashMap<String, Vec<(String, String)>> = HashMap::default();
+    let mut outgoing: HashMap<String, Vec<(String, String)>> = HashMap::default();
     for (i, t) in policy.relationship_tuples.iter().enumerate() {
         let p = format!("$.relationship_tuples[{i}]");
         for (field, id) in [("subject", &t.subject), ("object", &t.object)] {
@@ -564,7 +566,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     }
 
     // Condition sets.
-    let mut sets: HashMap<String, CompiledSet> = HashMap::new();
+    let mut sets: HashMap<String, CompiledSet> = HashMap::default();
     let mut userset_order = Vec::new();
     let mut resourceset_order = Vec::new();
     for (i, s) in policy.condition_sets.iter().enumerate() {
@@ -608,7 +610,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
             },
         );
     }
-    let mut set_parents: HashMap<&str, &[String]> = HashMap::new();
+    let mut set_parents: HashMap<&str, &[String]> = HashMap::default();
     let parent_lists: Vec<(String, Vec<String>)> = policy
         .condition_sets
         .iter()
@@ -644,7 +646,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     }
 
     // Rules.
-    let mut rules_by_permission: HashMap<String, Vec<Rule>> = HashMap::new();
+    let mut rules_by_permission: HashMap<String, Vec<Rule>> = HashMap::default();
     let mut autogen_roles = Vec::new();
     let mut autogen_types = Vec::new();
     for (i, r) in policy.condition_set_rules.iter().enumerate() {
@@ -825,7 +827,7 @@ fn find_cycle(parents: &HashMap<&str, &[String]>) -> Option<Vec<String>> {
         marks.insert(node.to_string(), Mark::Done);
         None
     }
-    let mut marks = HashMap::new();
+    let mut marks = HashMap::default();
     let mut keys: Vec<&&str> = parents.keys().collect();
     keys.sort();
     for k in keys {

@@ -18,7 +18,6 @@ pub mod server;
 pub mod store;
 pub mod trace;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -27,7 +26,7 @@ pub use server::{serve, RunningSandbox, ServeError, ServeOptions};
 pub use store::EnvironmentInfo;
 
 use crate::pdp::types::{AllowedQuery, AllowedResult};
-use store::Env;
+use store::{Env, HashMap};
 
 /// The organization-level key that sees every environment (for the REST scope/picker flow).
 pub const ORG_API_KEY: &str = "permit_key_sandbox_org";
@@ -102,8 +101,8 @@ impl Sandbox {
     }
 
     fn from_envs(envs: Vec<Env>) -> Result<Sandbox, LoadError> {
-        let mut by_key = HashMap::new();
-        let mut seen_env = HashMap::new();
+        let mut by_key = HashMap::default();
+        let mut seen_env = std::collections::HashMap::new();
         for (i, env) in envs.iter().enumerate() {
             let clash = |what: &str| LoadError {
                 file: env.info.key.clone(),

@@ -2,7 +2,12 @@
 //! keyed by user, tenant, role, instance or permission, so a decision never scans all users
 //! or all role assignments.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+/// The store's maps hash with FxHash: keys come from the trusted policy file, and SipHash's
+/// flood resistance cost more than the rest of a decision.
+pub type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+pub type HashSet<T> = rustc_hash::FxHashSet<T>;
 
 use super::conditions::Cond;
 use super::policy::{Derivation, PolicyFile, SetKind};
