@@ -149,12 +149,16 @@ fn main() {
             fmt_duration(alone[1900])
         );
 
-        // The same request with wrk, one connection, against the same sandbox.
+        // The same request with wrk, one connection, against the same sandbox: the same body
+        // and exactly the headers the explorer sends (key and sandbox-trace request included),
+        // so the sandbox does the same work for both.
         let body = serde_json::to_string(&demo_input().to_query().expect("valid")).expect("json");
         let script = std::env::temp_dir().join(format!("permit-tui-wrk-{}.lua", std::process::id()));
-        let lua = format!(
-            "wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Cache-Control\"] = \"no-cache\"\nwrk.headers[\"Authorization\"] = \"Bearer {api_key}\"\n"
-        );
+        let mut lua = format!("wrk.method = \"POST\"\nwrk.body = [[{body}]]\n");
+        for (name, value) in client.headers().iter() {
+            let value = value.to_str().expect("ASCII header");
+            lua.push_str(&format!("wrk.headers[\"{name}\"] = \"{value}\"\n"));
+        }
         let wrote = std::fs::File::create(&script).and_then(|mut f| f.write_all(lua.as_bytes()));
         let output = match wrote {
             Ok(()) => tokio::process::Command::new("wrk")

@@ -380,3 +380,152 @@ fn debug_printing_a_client_never_shows_the_key() {
         "{shown}"
     );
 }
+
+/// Reads one HTTP request (head and Content-Length body); false when the peer closed first.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = socket.read(&mut chunk).await.unwrap_or(0);
+        if n == 0 {
+            return false;
+        }
+        seen.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&seen).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                })
+                .unwrap_or(0);
+            if seen.len() >= end + 4 + length {
+                return true;
+            }
+        }
+    }
+}
+
+/// Answers the first request on each connection with `{"allow": true}` and keeps it open, then
+/// closes it on the second request without answering: a PDP whose keep-alive timeout fires
+/// just as the client reuses the connection. Returns the URL and the connection count.
+async fn closing_pdp() -> (String, Arc<Mutex<usize>>) {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(Mutex::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            *counted.lock().unwrap() += 1;
+            tokio::spawn(async move {
+                if !read_request(&mut socket).await {
+                    return;
+                }
+                let body = r#"{"allow": true}"#;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+                // The next request on this connection is read and dropped unanswered.
+                read_request(&mut socket).await;
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn a_pdp_closing_kept_alive_connections_between_checks_costs_no_check() {
+    let (url, connections) = closing_pdp().await;
+    let client = client(&url, None);
+    for n in 1..=5 {
+        let exchange = client.check(&demo_query()).await;
+        assert!(
+            exchange.result.expect("each check answers").allow,
+            "check {n}"
+        );
+    }
+    assert_eq!(
+        *connections.lock().unwrap(),
+        5,
+        "one new connection per check"
+    );
+}
+
+#[tokio::test]
+async fn a_url_with_a_path_sends_every_call_under_that_path() {
+    let seen: Seen = Arc::default();
+    let record = seen.clone();
+    let app = Router::new().nest(
+        "/pdp",
+        Router::new().route(
+            "/allowed",
+            post(move |headers: HeaderMap, body: String| {
+                let record = record.clone();
+                async move {
+                    record.lock().unwrap().push((headers, body));
+                    r#"{"allow": false}"#
+                }
+            }),
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let exchange = client(&format!("http://{addr}/pdp/"), None)
+        .check(&demo_query())
+        .await;
+    assert!(!exchange.result.expect("answered under /pdp").allow);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[0].0["host"], addr.to_string().as_str());
+    assert!(seen[0].0["user-agent"]
+        .to_str()
+        .unwrap()
+        .starts_with("permit-tui/"));
+}
+
+#[tokio::test]
+async fn concurrent_checks_on_one_client_each_get_their_own_answer() {
+    use permit_tui::sandbox::{serve, Sandbox, ServeOptions};
+    let sandbox = Sandbox::bundled().expect("bundled policies");
+    let running = serve(
+        sandbox,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .expect("sandbox serves");
+    let client = client(&running.url(), Some("permit_key_sandbox_dev"));
+    // alice may read doc-1 in acme; bob may not delete it (denied by every model).
+    let query = |user: &str, action: &str| {
+        CheckInput {
+            user: user.into(),
+            action: action.into(),
+            resource: "document:doc-1".into(),
+            tenant: "acme".into(),
+            ..CheckInput::default()
+        }
+        .to_query()
+        .unwrap()
+    };
+    let checks = (0..64).map(|i| {
+        let client = client.clone();
+        let allowed = i % 2 == 0;
+        let q = if allowed {
+            query("alice", "read")
+        } else {
+            query("bob", "delete")
+        };
+        tokio::spawn(async move { (allowed, client.check(&q).await) })
+    });
+    for handle in checks {
+        let (allowed, exchange) = handle.await.unwrap();
+        assert_eq!(exchange.result.expect("sandbox answers").allow, allowed);
+    }
+    running.shutdown().await;
+}

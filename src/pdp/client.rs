@@ -1,5 +1,6 @@
-//! The async PDP client: one shared keep-alive `reqwest::Client`, every call timed from
-//! send to body parsed, every failure classified.
+//! The async PDP client: kept-alive connections (hyper directly for plain `http://`, a shared
+//! `reqwest::Client` for TLS and proxies), every call timed on the wire, every failure
+//! classified.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ use reqwest::header::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::direct::DirectHttp;
 use super::error::PdpError;
 use super::types::{
     AllTenantsResult, AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult,
@@ -25,7 +27,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct Exchange<T> {
     pub result: Result<T, PdpError>,
-    /// From sending the request to the body parsed.
+    /// The round trip: from handing the encoded request to the connection to the last byte
+    /// of the answer, as an HTTP load tool (wrk, curl's `time_total`) measures it. Encoding
+    /// the query and parsing the answer are the client's own work and stay out, so the figure
+    /// is the PDP's plus the network's, whatever the answer's size.
     pub latency: Duration,
     /// The HTTP status, when an answer came.
     pub status: Option<u16>,
@@ -54,6 +59,8 @@ pub struct Decision {
 #[derive(Clone)]
 pub struct PdpClient {
     http: reqwest::Client,
+    /// The hyper path, for plain-HTTP PDPs (see `direct.rs`).
+    direct: Option<Arc<DirectHttp>>,
     base_url: Arc<str>,
     api_key: Option<Arc<str>>,
     timeout: Duration,
@@ -73,12 +80,15 @@ impl std::fmt::Debug for PdpClient {
     }
 }
 
+/// The `User-Agent` of every call.
+pub(crate) const USER_AGENT_VALUE: &str = concat!("permit-tui/", env!("CARGO_PKG_VERSION"));
+
 /// Builds the shared HTTP client. One per process is enough: it pools connections per host.
 pub fn shared_http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .pool_idle_timeout(Duration::from_secs(90))
         .tcp_nodelay(true)
-        .user_agent(concat!("permit-tui/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT_VALUE)
         .build()
         .unwrap_or_else(|_| reqwest::Client::new())
 }
@@ -108,6 +118,7 @@ impl PdpClient {
         }
         Ok(PdpClient {
             http,
+            direct: DirectHttp::for_url(&parsed).map(Arc::new),
             base_url: parsed.as_str().trim_end_matches('/').into(),
             api_key: api_key.filter(|k| !k.is_empty()).map(Into::into),
             timeout,
@@ -238,7 +249,6 @@ impl PdpClient {
         path: &str,
         body: &B,
     ) -> Exchange<T> {
-        let started = Instant::now();
         let bytes = match serde_json::to_vec(body) {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -246,17 +256,37 @@ impl PdpClient {
                     PdpError::InvalidResponse {
                         detail: format!("cannot encode the request: {err}"),
                     },
-                    started,
+                    Instant::now(),
                 )
             }
         };
+        if let Some(direct) = &self.direct {
+            let started = Instant::now();
+            let sent =
+                tokio::time::timeout(self.timeout, direct.post(path, &headers, bytes.into()));
+            return match sent.await {
+                Err(_) => Exchange::failed(self.timeout_error(), started),
+                Ok(Err(err)) => Exchange::failed(
+                    PdpError::Unreachable {
+                        url: self.base_url.to_string(),
+                        detail: err.0,
+                    },
+                    started,
+                ),
+                Ok(Ok(answer)) => {
+                    let latency = started.elapsed();
+                    let body = String::from_utf8_lossy(&answer.body).into_owned();
+                    conclude(answer.status, answer.retry_after, body, latency)
+                }
+            };
+        }
         let request = self
             .http
             .post(format!("{}{path}", self.base_url))
             .headers(headers)
             .timeout(self.timeout)
             .body(bytes);
-        self.finish(request, started).await
+        self.finish(request, Instant::now()).await
     }
 
     async fn finish<T: DeserializeOwned>(
@@ -283,38 +313,52 @@ impl PdpClient {
                 return exchange;
             }
         };
-        let result = if (200..300).contains(&status) {
-            serde_json::from_str::<T>(&body).map_err(|err| PdpError::InvalidResponse {
-                detail: err.to_string(),
-            })
-        } else {
-            Err(PdpError::from_status(status, retry_after, &body))
-        };
-        Exchange {
-            result,
-            latency: started.elapsed(),
-            status: Some(status),
-            raw_body: Some(body),
-        }
+        conclude(status, retry_after, body, started.elapsed())
     }
 
     fn transport_error(&self, err: &reqwest::Error) -> PdpError {
-        let url = self.base_url.to_string();
         if err.is_timeout() {
-            return PdpError::Timeout {
-                url,
-                after: self.timeout,
-            };
+            return self.timeout_error();
         }
         PdpError::Unreachable {
-            url,
+            url: self.base_url.to_string(),
             detail: root_cause(err),
+        }
+    }
+
+    fn timeout_error(&self) -> PdpError {
+        PdpError::Timeout {
+            url: self.base_url.to_string(),
+            after: self.timeout,
         }
     }
 }
 
-/// reqwest wraps the useful part ("Connection refused", "failed to lookup address") deep down.
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+/// An answer read off the wire, classified by status and parsed when it is a success.
+fn conclude<T: DeserializeOwned>(
+    status: u16,
+    retry_after: Option<Duration>,
+    body: String,
+    latency: Duration,
+) -> Exchange<T> {
+    let result = if (200..300).contains(&status) {
+        serde_json::from_str::<T>(&body).map_err(|err| PdpError::InvalidResponse {
+            detail: err.to_string(),
+        })
+    } else {
+        Err(PdpError::from_status(status, retry_after, &body))
+    };
+    Exchange {
+        result,
+        latency,
+        status: Some(status),
+        raw_body: Some(body),
+    }
+}
+
+/// HTTP stacks wrap the useful part ("Connection refused", "failed to lookup address") deep
+/// down.
+pub(crate) fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut last = err.to_string();
     let mut source = err.source();
     while let Some(inner) = source {

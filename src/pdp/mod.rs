@@ -1,6 +1,7 @@
 //! Permit's PDP protocol: wire types, input shorthands, and the async client.
 
 pub mod client;
+mod direct;
 pub mod error;
 pub mod input;
 pub mod trace;
