@@ -1,10 +1,14 @@
 //! The explorer's whole loop (TestBackend 200×50, scripted F5 presses) firing 10,000
 //! sequential checks at the in-process sandbox over loopback. Reports:
 //! - resident memory before and after (VmRSS / VmHWM from /proc/self/status);
-//! - the latency the explorer shows (p50/p95/p99 of its ring), and, when `wrk` is
-//!   installed, wrk's p50 for the same request against the same sandbox, for comparison.
+//! - the latency the explorer shows (p50/p95/p99 of its ring);
+//! - when `wrk` is installed, paired rounds: a fresh explorer firing 600 checks, then
+//!   `wrk -t1 -c1 -d2s` with the same body and headers against the same PDP, five times
+//!   over; each round's ratio of p50s and the median ratio. Pairing keeps a shared machine's
+//!   drift (minutes apart, wrk's own p50 moves by 30%) out of the comparison.
 //!
-//! `cargo bench --bench explorer_checks` (CHECKS=N to change the count)
+//! `cargo bench --bench explorer_checks` (CHECKS=N to change the count; PDP_URL=http://…
+//! to aim at a PDP in another process, e.g. `permit-tui sandbox`, with the dev key)
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -12,7 +16,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc::unbounded;
 use permit_tui::pdp::error::fmt_duration;
-use permit_tui::tui::app::{App, Settings};
+use permit_tui::tui::app::{App, Settings, Target};
 use permit_tui::tui::bootstrap::{demo_input, start_sandbox};
 use permit_tui::tui::{run_loop, LoopOptions};
 use ratatui::backend::TestBackend;
@@ -57,6 +61,72 @@ fn wrk_p50(output: &str) -> Option<f64> {
     number.parse::<f64>().ok().map(|n| n * factor)
 }
 
+/// Runs the explorer's loop on `targets`, presses F5 `checks` times waiting for each answer
+/// on screen, quits, and returns the app with its latency ring and the elapsed time.
+async fn explorer_round(targets: Vec<Target>, checks: u64) -> (App, Duration) {
+    let app = App::new(targets, &demo_input(), Settings::default());
+    let (keys, key_stream) = unbounded();
+    let (frames_tx, mut frames) = watch::channel(Buffer::empty(Rect::default()));
+    let handle = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("backend");
+        let mut app = app;
+        let options = LoopOptions {
+            frames: Some(frames_tx),
+            ..LoopOptions::default()
+        };
+        run_loop(&mut terminal, &mut app, key_stream, options)
+            .await
+            .expect("loop");
+        app
+    });
+    let _ = frames.changed().await;
+    let started = Instant::now();
+    for n in 1..=checks {
+        keys.unbounded_send(Ok(Event::Key(KeyEvent::new(
+            KeyCode::F(5),
+            KeyModifiers::NONE,
+        ))))
+        .expect("loop alive");
+        let needle = format!("check #{n} on");
+        tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                if contains(&frames.borrow_and_update(), &needle) {
+                    break;
+                }
+                if frames.changed().await.is_err() {
+                    panic!("loop ended early");
+                }
+            }
+        })
+        .await
+        .expect("each check answers within 10 s");
+    }
+    let elapsed = started.elapsed();
+    keys.unbounded_send(Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    ))))
+    .expect("loop alive");
+    (handle.await.expect("loop task"), elapsed)
+}
+
+/// wrk's p50 in µs for the explorer's exact request (body and headers) against `url`.
+async fn wrk_round(url: &str, lua: &str) -> Option<f64> {
+    let script = std::env::temp_dir().join(format!("permit-tui-wrk-{}.lua", std::process::id()));
+    std::fs::File::create(&script)
+        .and_then(|mut f| f.write_all(lua.as_bytes()))
+        .ok()?;
+    let output = tokio::process::Command::new("wrk")
+        .args(["-t1", "-c1", "-d2s", "--latency", "-s"])
+        .arg(&script)
+        .arg(format!("{url}/allowed"))
+        .output()
+        .await
+        .ok();
+    let _ = std::fs::remove_file(&script);
+    wrk_p50(&String::from_utf8_lossy(&output?.stdout))
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing to parse.
     let checks: u64 = std::env::var("CHECKS")
@@ -69,53 +139,25 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async move {
-        let (sandbox, targets) = start_sandbox().await.expect("sandbox starts");
-        let url = sandbox.url();
-        let api_key = targets[0].api_key.clone().unwrap_or_default();
-        let app = App::new(targets, &demo_input(), Settings::default());
-        let (keys, key_stream) = unbounded();
-        let (frames_tx, mut frames) = watch::channel(Buffer::empty(Rect::default()));
-        let handle = tokio::spawn(async move {
-            let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("backend");
-            let mut app = app;
-            let options = LoopOptions {
-                frames: Some(frames_tx),
-                ..LoopOptions::default()
-            };
-            run_loop(&mut terminal, &mut app, key_stream, options)
-                .await
-                .expect("loop");
-            app
-        });
-        let _ = frames.changed().await;
-        let rss_before = status_kb("VmRSS:");
-        let started = Instant::now();
-        for n in 1..=checks {
-            keys.unbounded_send(Ok(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))))
-                .expect("loop alive");
-            let needle = format!("check #{n} on");
-            tokio::time::timeout(Duration::from_secs(10), async {
-                loop {
-                    if contains(&frames.borrow_and_update(), &needle) {
-                        break;
-                    }
-                    if frames.changed().await.is_err() {
-                        panic!("loop ended early");
-                    }
+        let (sandbox, mut targets) = start_sandbox().await.expect("sandbox starts");
+        // PDP_URL points the explorer, the bare client and wrk at a PDP in another process
+        // (e.g. `permit-tui sandbox`), so the PDP does not share the explorer's runtime.
+        let url = match std::env::var("PDP_URL") {
+            Ok(external) => {
+                for target in &mut targets {
+                    target.pdp_url = external.clone();
                 }
-            })
-            .await
-            .expect("each check answers within 10 s");
-        }
-        let elapsed = started.elapsed();
+                external
+            }
+            Err(_) => sandbox.url(),
+        };
+        println!("PDP: {url}");
+        let api_key = targets[0].api_key.clone().unwrap_or_default();
+
+        let rss_before = status_kb("VmRSS:");
+        let (app, elapsed) = explorer_round(targets.clone(), checks).await;
         let rss_after = status_kb("VmRSS:");
         let hwm = status_kb("VmHWM:");
-        keys.unbounded_send(Ok(Event::Key(KeyEvent::new(
-            KeyCode::Char('c'),
-            KeyModifiers::CONTROL,
-        ))))
-        .expect("loop alive");
-        let app = handle.await.expect("loop task");
         let stats = app.targets[0].latencies.stats().expect("answered checks");
         println!("explorer: {checks} checks in {:.2} s through the full loop (200x50 frames)", elapsed.as_secs_f64());
         println!(
@@ -134,55 +176,39 @@ fn main() {
             fmt_duration(stats.max)
         );
 
-        // The same check with the PDP client alone (no UI), to split client from UI cost.
-        let client = permit_tui::pdp::PdpClient::new(&url, Some(api_key.clone()), Duration::from_secs(5))
+        // Paired rounds against wrk, sending exactly the explorer's body and headers (key
+        // and sandbox-trace request included), so the PDP does the same work for both.
+        let client = permit_tui::pdp::PdpClient::new(&url, Some(api_key), Duration::from_secs(5))
             .expect("client");
-        let query = demo_input().to_query().expect("valid");
-        let mut alone: Vec<Duration> = Vec::with_capacity(2000);
-        for _ in 0..2000 {
-            alone.push(client.check(&query).await.latency);
-        }
-        alone.sort();
-        println!(
-            "PdpClient alone, 2000 sequential checks: p50 {} p95 {}",
-            fmt_duration(alone[1000]),
-            fmt_duration(alone[1900])
-        );
-
-        // The same request with wrk, one connection, against the same sandbox: the same body
-        // and exactly the headers the explorer sends (key and sandbox-trace request included),
-        // so the sandbox does the same work for both.
         let body = serde_json::to_string(&demo_input().to_query().expect("valid")).expect("json");
-        let script = std::env::temp_dir().join(format!("permit-tui-wrk-{}.lua", std::process::id()));
         let mut lua = format!("wrk.method = \"POST\"\nwrk.body = [[{body}]]\n");
         for (name, value) in client.headers().iter() {
             let value = value.to_str().expect("ASCII header");
             lua.push_str(&format!("wrk.headers[\"{name}\"] = \"{value}\"\n"));
         }
-        let wrote = std::fs::File::create(&script).and_then(|mut f| f.write_all(lua.as_bytes()));
-        let output = match wrote {
-            Ok(()) => tokio::process::Command::new("wrk")
-                .args(["-t1", "-c1", "-d3s", "--latency", "-s"])
-                .arg(&script)
-                .arg(format!("{url}/allowed"))
-                .output()
-                .await
-                .ok(),
-            Err(_) => None,
-        };
-        let _ = std::fs::remove_file(&script);
-        match output.map(|o| String::from_utf8_lossy(&o.stdout).to_string()).as_deref().and_then(wrk_p50) {
-            Some(p50_us) => {
-                let ours = stats.p50.as_secs_f64() * 1e6;
-                println!(
-                    "wrk -t1 -c1 p50 {:.0} µs vs explorer p50 {:.0} µs: difference {:+.0} µs ({:+.1}%)",
-                    p50_us,
-                    ours,
-                    ours - p50_us,
-                    (ours - p50_us) / p50_us * 100.0
-                );
-            }
-            None => println!("wrk not available or its output not understood: no comparison"),
+        let mut ratios = Vec::new();
+        for round in 1..=5 {
+            let (app, _) = explorer_round(targets.clone(), 600).await;
+            let ours = app.targets[0].latencies.stats().expect("answered").p50.as_secs_f64() * 1e6;
+            let Some(theirs) = wrk_round(&url, &lua).await else {
+                println!("wrk not available or its output not understood: no comparison");
+                break;
+            };
+            println!(
+                "round {round}: explorer p50 {ours:.0} µs, wrk -t1 -c1 p50 {theirs:.0} µs, ratio {:.3}",
+                ours / theirs
+            );
+            ratios.push(ours / theirs);
+        }
+        if !ratios.is_empty() {
+            ratios.sort_by(f64::total_cmp);
+            println!(
+                "median ratio explorer / wrk over {} rounds: {:.3} (min {:.3}, max {:.3})",
+                ratios.len(),
+                ratios[ratios.len() / 2],
+                ratios[0],
+                ratios[ratios.len() - 1]
+            );
         }
         sandbox.shutdown().await;
     });

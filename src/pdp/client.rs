@@ -274,7 +274,7 @@ impl PdpClient {
                     started,
                 ),
                 Ok(Ok(answer)) => {
-                    let latency = started.elapsed();
+                    let latency = answer.received.saturating_duration_since(started);
                     let body = String::from_utf8_lossy(&answer.body).into_owned();
                     conclude(answer.status, answer.retry_after, body, latency)
                 }

@@ -1,10 +1,9 @@
 //! The effects runtime: performs what `update` asks for on tokio tasks. Every result comes
 //! back as a `Msg` over one channel, so the UI thread never waits on the network.
 
-use std::time::Instant;
-
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::check_runner::CheckRunner;
 use super::msg::{Effect, Msg};
 use super::tools::runtime::{Clipboard, ToolRuntime};
 use super::update::health_of;
@@ -15,6 +14,8 @@ use crate::pdp::{Exchange, PdpClient};
 pub struct Runtime {
     /// One connection pool for every target, so a warm check does not pay a handshake.
     http: reqwest::Client,
+    /// Checks run on their own thread, so their latency is timed without thread hops.
+    checks: CheckRunner,
     tx: UnboundedSender<Msg>,
     clipboard: Clipboard,
     /// Timeout of the tools' requests (checks carry their own).
@@ -25,6 +26,7 @@ impl Runtime {
     pub fn new(tx: UnboundedSender<Msg>) -> Runtime {
         Runtime {
             http: shared_http_client(),
+            checks: CheckRunner::start(),
             tx,
             clipboard: Clipboard::Terminal,
             timeout: crate::pdp::DEFAULT_TIMEOUT,
@@ -51,21 +53,20 @@ impl Runtime {
                 token,
                 timeout,
             } => {
-                let http = self.http.clone();
                 let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let started = Instant::now();
-                    let client = match PdpClient::with_http(
-                        http,
-                        &target.pdp_url,
-                        target.api_key.clone(),
-                        timeout,
-                    ) {
+                let client = self.checks.client(
+                    &self.http,
+                    &target.pdp_url,
+                    target.api_key.clone(),
+                    timeout,
+                );
+                self.checks.spawn(async move {
+                    let client = match client {
                         Ok(client) => client,
                         Err(error) => {
                             let exchange = Exchange {
                                 result: Err(error),
-                                latency: started.elapsed(),
+                                latency: std::time::Duration::ZERO,
                                 status: None,
                                 raw_body: None,
                             };

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod bootstrap;
+pub mod check_runner;
 pub mod effects;
 pub mod envs;
 pub mod keymap;
