@@ -38,17 +38,6 @@ pub struct Exchange<T> {
     pub raw_body: Option<String>,
 }
 
-impl<T> Exchange<T> {
-    fn failed(error: PdpError, started: Instant) -> Self {
-        Exchange {
-            result: Err(error),
-            latency: started.elapsed(),
-            status: None,
-            raw_body: None,
-        }
-    }
-}
-
 /// Only the decision of an `/allowed` answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub struct Decision {
@@ -223,7 +212,7 @@ impl PdpClient {
             .http
             .get(format!("{}/healthy", self.base_url))
             .timeout(self.timeout);
-        let mut exchange = self.finish::<Health>(request, started).await;
+        let mut exchange: Exchange<Health> = self.finish(request, started).await.parse();
         if let (Some(503), Err(_), Some(body)) =
             (exchange.status, &exchange.result, &exchange.raw_body)
         {
@@ -249,14 +238,31 @@ impl PdpClient {
         path: &str,
         body: &B,
     ) -> Exchange<T> {
+        self.send(headers, path, body).await.parse()
+    }
+
+    /// `POST /allowed` with the trace request, read but not parsed: the explorer parses the
+    /// answer away from the thread that timed it (parsing a traced answer churns the heap
+    /// and caches the next check's round trip would otherwise run on).
+    pub async fn check_unparsed(&self, query: &AllowedQuery) -> Unparsed {
+        self.send(self.headers(), "/allowed", query).await
+    }
+
+    async fn send<B: Serialize + ?Sized>(
+        &self,
+        headers: HeaderMap,
+        path: &str,
+        body: &B,
+    ) -> Unparsed {
         let bytes = match serde_json::to_vec(body) {
             Ok(bytes) => bytes,
             Err(err) => {
-                return Exchange::failed(
+                return Unparsed::failed(
                     PdpError::InvalidResponse {
                         detail: format!("cannot encode the request: {err}"),
                     },
-                    Instant::now(),
+                    None,
+                    Duration::ZERO,
                 )
             }
         };
@@ -265,19 +271,23 @@ impl PdpClient {
             let sent =
                 tokio::time::timeout(self.timeout, direct.post(path, &headers, bytes.into()));
             return match sent.await {
-                Err(_) => Exchange::failed(self.timeout_error(), started),
-                Ok(Err(err)) => Exchange::failed(
+                Err(_) => Unparsed::failed(self.timeout_error(), None, started.elapsed()),
+                Ok(Err(err)) => Unparsed::failed(
                     PdpError::Unreachable {
                         url: self.base_url.to_string(),
                         detail: err.0,
                     },
-                    started,
+                    None,
+                    started.elapsed(),
                 ),
-                Ok(Ok(answer)) => {
-                    let latency = answer.received.saturating_duration_since(started);
-                    let body = String::from_utf8_lossy(&answer.body).into_owned();
-                    conclude(answer.status, answer.retry_after, body, latency)
-                }
+                Ok(Ok(answer)) => Unparsed {
+                    latency: answer.received.saturating_duration_since(started),
+                    outcome: Ok(RawAnswer {
+                        status: answer.status,
+                        retry_after: answer.retry_after,
+                        body: answer.body,
+                    }),
+                },
             };
         }
         let request = self
@@ -289,14 +299,12 @@ impl PdpClient {
         self.finish(request, Instant::now()).await
     }
 
-    async fn finish<T: DeserializeOwned>(
-        &self,
-        request: reqwest::RequestBuilder,
-        started: Instant,
-    ) -> Exchange<T> {
+    async fn finish(&self, request: reqwest::RequestBuilder, started: Instant) -> Unparsed {
         let response = match request.send().await {
             Ok(response) => response,
-            Err(err) => return Exchange::failed(self.transport_error(&err), started),
+            Err(err) => {
+                return Unparsed::failed(self.transport_error(&err), None, started.elapsed())
+            }
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -305,15 +313,19 @@ impl PdpClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = match response.text().await {
-            Ok(body) => body,
+        match response.bytes().await {
+            Ok(body) => Unparsed {
+                latency: started.elapsed(),
+                outcome: Ok(RawAnswer {
+                    status,
+                    retry_after,
+                    body,
+                }),
+            },
             Err(err) => {
-                let mut exchange = Exchange::failed(self.transport_error(&err), started);
-                exchange.status = Some(status);
-                return exchange;
+                Unparsed::failed(self.transport_error(&err), Some(status), started.elapsed())
             }
-        };
-        conclude(status, retry_after, body, started.elapsed())
+        }
     }
 
     fn transport_error(&self, err: &reqwest::Error) -> PdpError {
@@ -334,25 +346,57 @@ impl PdpClient {
     }
 }
 
-/// An answer read off the wire, classified by status and parsed when it is a success.
-fn conclude<T: DeserializeOwned>(
+/// A call read off the wire (or failed), not parsed yet.
+pub struct Unparsed {
+    latency: Duration,
+    outcome: Result<RawAnswer, (PdpError, Option<u16>)>,
+}
+
+struct RawAnswer {
     status: u16,
     retry_after: Option<Duration>,
-    body: String,
-    latency: Duration,
-) -> Exchange<T> {
-    let result = if (200..300).contains(&status) {
-        serde_json::from_str::<T>(&body).map_err(|err| PdpError::InvalidResponse {
-            detail: err.to_string(),
-        })
-    } else {
-        Err(PdpError::from_status(status, retry_after, &body))
-    };
-    Exchange {
-        result,
-        latency,
-        status: Some(status),
-        raw_body: Some(body),
+    body: bytes::Bytes,
+}
+
+impl Unparsed {
+    fn failed(error: PdpError, status: Option<u16>, latency: Duration) -> Unparsed {
+        Unparsed {
+            latency,
+            outcome: Err((error, status)),
+        }
+    }
+
+    /// Classifies the answer by status and parses it when it is a success.
+    pub fn parse<T: DeserializeOwned>(self) -> Exchange<T> {
+        let answer = match self.outcome {
+            Ok(answer) => answer,
+            Err((error, status)) => {
+                return Exchange {
+                    result: Err(error),
+                    latency: self.latency,
+                    status,
+                    raw_body: None,
+                }
+            }
+        };
+        let body = String::from_utf8_lossy(&answer.body).into_owned();
+        let result = if (200..300).contains(&answer.status) {
+            serde_json::from_str::<T>(&body).map_err(|err| PdpError::InvalidResponse {
+                detail: err.to_string(),
+            })
+        } else {
+            Err(PdpError::from_status(
+                answer.status,
+                answer.retry_after,
+                &body,
+            ))
+        };
+        Exchange {
+            result,
+            latency: self.latency,
+            status: Some(answer.status),
+            raw_body: Some(body),
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 //! Why a thread: a check is timed around write, wait and read. On the app's multi-threaded
 //! runtime each step may hop between worker threads, and on a small machine those hops cost
 //! more than a loopback PDP's whole answer (BENCHMARKS.md, "Warm check latency"). On one
-//! thread the timed part is what a raw load tool such as wrk measures.
+//! thread the timed part is what a raw load tool such as wrk measures. The answer is parsed
+//! back on the app's runtime: parsing a traced answer churns the heap and the caches the
+//! next check's round trip would run on.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,6 +25,8 @@ type ClientKey = (String, Option<String>, Duration);
 #[derive(Clone)]
 pub struct CheckRunner {
     handle: Handle,
+    /// The app's runtime, where answers are parsed.
+    app: Handle,
     /// Kept per `(PDP URL, API key, timeout)`, so a warm check reuses its connection.
     clients: Arc<Mutex<HashMap<ClientKey, PdpClient>>>,
     /// Dropping the last clone closes this channel, which stops the thread.
@@ -49,12 +53,14 @@ impl CheckRunner {
                     let _ = runtime.block_on(stopped);
                 }
             });
+        let app = Handle::current();
         let handle = spawned
             .ok()
             .and_then(|_| handle.recv().ok())
-            .unwrap_or_else(Handle::current);
+            .unwrap_or_else(|| app.clone());
         CheckRunner {
             handle,
+            app,
             clients: Arc::default(),
             _stop: Arc::new(stop),
         }
@@ -83,5 +89,13 @@ impl CheckRunner {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         self.handle.spawn(task);
+    }
+
+    /// Runs `work` on the app's runtime (for what must stay off the checks thread).
+    pub fn on_app<F>(&self, work: F)
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        self.app.spawn(async move { work() });
     }
 }

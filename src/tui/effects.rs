@@ -60,6 +60,7 @@ impl Runtime {
                     target.api_key.clone(),
                     timeout,
                 );
+                let checks = self.checks.clone();
                 self.checks.spawn(async move {
                     let client = match client {
                         Ok(client) => client,
@@ -77,9 +78,9 @@ impl Runtime {
                     tokio::select! {
                         // Dropping the request future aborts the HTTP call.
                         _ = token.cancelled() => {}
-                        exchange = client.check(&query) => {
-                            let _ = tx.send(Msg::CheckFinished { id, exchange });
-                        }
+                        answer = client.check_unparsed(&query) => checks.on_app(move || {
+                            let _ = tx.send(Msg::CheckFinished { id, exchange: answer.parse() });
+                        }),
                     }
                 });
             }
