@@ -307,12 +307,7 @@ impl PdpClient {
             }
         };
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after(response.headers());
         match response.bytes().await {
             Ok(body) => Unparsed {
                 latency: started.elapsed(),
@@ -398,6 +393,15 @@ impl Unparsed {
             raw_body: Some(body),
         }
     }
+}
+
+/// `Retry-After` in seconds, as a 429 carries it.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
 }
 
 /// HTTP stacks wrap the useful part ("Connection refused", "failed to lookup address") deep

@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{HeaderMap, HeaderValue, HOST, RETRY_AFTER, USER_AGENT};
+use hyper::header::{HeaderMap, HeaderValue, HOST, USER_AGENT};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use super::client::{root_cause, USER_AGENT_VALUE};
+use super::client::{retry_after, root_cause, USER_AGENT_VALUE};
 
 type Driver = http1::Connection<TokioIo<TcpStream>, Full<Bytes>>;
 
@@ -199,12 +199,7 @@ async fn answer(
     sender.ready().await?;
     let response = sender.send_request(request).await?;
     let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+    let retry_after = retry_after(response.headers());
     let body = response.into_body().collect().await?.to_bytes();
     Ok(RawAnswer {
         received: Instant::now(),
