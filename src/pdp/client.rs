@@ -281,7 +281,7 @@ impl PdpClient {
                     started.elapsed(),
                 ),
                 Ok(Ok(answer)) => Unparsed {
-                    latency: answer.received.saturating_duration_since(started),
+                    latency: answer.received.saturating_duration_since(answer.sent),
                     outcome: Ok(RawAnswer {
                         status: answer.status,
                         retry_after: answer.retry_after,

@@ -74,6 +74,8 @@ impl Conn {
 
 /// An answer as it came off the wire.
 pub(crate) struct RawAnswer {
+    /// When the request was handed to the connection (or the connection was opened for it).
+    pub sent: Instant,
     /// When the last byte was read.
     pub received: Instant,
     pub status: u16,
@@ -118,12 +120,16 @@ impl DirectHttp {
         headers: &HeaderMap,
         body: Bytes,
     ) -> Result<RawAnswer, TransportError> {
-        let (reused, mut conn) = match self.take_idle().await {
+        let first = self.request(path, headers, body.clone())?;
+        let idle = self.take_idle().await;
+        // The round trip starts here: a cold check includes its connection, a warm one
+        // starts with the request handed to a ready connection.
+        let sent = Instant::now();
+        let (reused, mut conn) = match idle {
             Some(conn) => (true, conn),
             None => (false, self.connect().await?),
         };
-        let first = self.request(path, headers, body.clone())?;
-        let answer = match conn.exchange(first).await {
+        let mut answer = match conn.exchange(first).await {
             Err(err) if reused && closed_before_answering(&err) => {
                 conn = self.connect().await?;
                 conn.exchange(self.request(path, headers, body)?).await
@@ -131,6 +137,7 @@ impl DirectHttp {
             other => other,
         }
         .map_err(|err| self.error(&err))?;
+        answer.sent = sent;
         if conn.settle().await {
             if let Ok(mut idle) = self.idle.lock() {
                 if idle.len() < MAX_IDLE {
@@ -201,8 +208,11 @@ async fn answer(
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers());
     let body = response.into_body().collect().await?.to_bytes();
+    let received = Instant::now();
     Ok(RawAnswer {
-        received: Instant::now(),
+        // `post` knows when the round trip began (before any reconnect) and sets it.
+        sent: received,
+        received,
         status,
         retry_after,
         body,
