@@ -38,6 +38,18 @@ pub struct Exchange<T> {
     pub raw_body: Option<String>,
 }
 
+impl<T> Exchange<T> {
+    /// A call that ended before anything was sent (a URL that does not parse, say).
+    pub fn not_sent(error: PdpError) -> Self {
+        Exchange {
+            result: Err(error),
+            latency: Duration::ZERO,
+            status: None,
+            raw_body: None,
+        }
+    }
+}
+
 /// Only the decision of an `/allowed` answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub struct Decision {
@@ -280,13 +292,9 @@ impl PdpClient {
                     None,
                     started.elapsed(),
                 ),
-                Ok(Ok(answer)) => Unparsed {
-                    latency: answer.received.saturating_duration_since(answer.sent),
-                    outcome: Ok(RawAnswer {
-                        status: answer.status,
-                        retry_after: answer.retry_after,
-                        body: answer.body,
-                    }),
+                Ok(Ok((answer, round_trip))) => Unparsed {
+                    latency: round_trip,
+                    outcome: Ok(answer),
                 },
             };
         }
@@ -347,10 +355,11 @@ pub struct Unparsed {
     outcome: Result<RawAnswer, (PdpError, Option<u16>)>,
 }
 
-struct RawAnswer {
-    status: u16,
-    retry_after: Option<Duration>,
-    body: bytes::Bytes,
+/// An answer as it came off the wire, from either HTTP path.
+pub(crate) struct RawAnswer {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: bytes::Bytes,
 }
 
 impl Unparsed {

@@ -18,7 +18,7 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use super::client::{retry_after, root_cause, USER_AGENT_VALUE};
+use super::client::{retry_after, root_cause, RawAnswer, USER_AGENT_VALUE};
 
 type Driver = http1::Connection<TokioIo<TcpStream>, Full<Bytes>>;
 
@@ -72,17 +72,6 @@ impl Conn {
     }
 }
 
-/// An answer as it came off the wire.
-pub(crate) struct RawAnswer {
-    /// When the request was handed to the connection (or the connection was opened for it).
-    pub sent: Instant,
-    /// When the last byte was read.
-    pub received: Instant,
-    pub status: u16,
-    pub retry_after: Option<Duration>,
-    pub body: Bytes,
-}
-
 /// Why no answer came; the text names the address and the operating system's reason.
 #[derive(Debug)]
 pub(crate) struct TransportError(pub String);
@@ -112,14 +101,15 @@ impl DirectHttp {
         })
     }
 
-    /// POSTs `body` to `path` with `headers`. A kept-alive connection the PDP closed while
-    /// idle is retried once on a new one: checks are reads, so resending is safe.
+    /// POSTs `body` to `path` with `headers`; returns the answer and its round trip. A
+    /// kept-alive connection the PDP closed while idle is retried once on a new one: checks
+    /// are reads, so resending is safe.
     pub(crate) async fn post(
         &self,
         path: &str,
         headers: &HeaderMap,
         body: Bytes,
-    ) -> Result<RawAnswer, TransportError> {
+    ) -> Result<(RawAnswer, Duration), TransportError> {
         let first = self.request(path, headers, body.clone())?;
         let idle = self.take_idle().await;
         // The round trip starts here: a cold check includes its connection, a warm one
@@ -129,7 +119,7 @@ impl DirectHttp {
             Some(conn) => (true, conn),
             None => (false, self.connect().await?),
         };
-        let mut answer = match conn.exchange(first).await {
+        let answer = match conn.exchange(first).await {
             Err(err) if reused && closed_before_answering(&err) => {
                 conn = self.connect().await?;
                 conn.exchange(self.request(path, headers, body)?).await
@@ -137,7 +127,8 @@ impl DirectHttp {
             other => other,
         }
         .map_err(|err| self.error(&err))?;
-        answer.sent = sent;
+        // Read before `settle`, which readies the connection outside the timed part.
+        let round_trip = sent.elapsed();
         if conn.settle().await {
             if let Ok(mut idle) = self.idle.lock() {
                 if idle.len() < MAX_IDLE {
@@ -145,7 +136,7 @@ impl DirectHttp {
                 }
             }
         }
-        Ok(answer)
+        Ok((answer, round_trip))
     }
 
     async fn take_idle(&self) -> Option<Conn> {
@@ -208,11 +199,7 @@ async fn answer(
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers());
     let body = response.into_body().collect().await?.to_bytes();
-    let received = Instant::now();
     Ok(RawAnswer {
-        // `post` knows when the round trip began (before any reconnect) and sets it.
-        sent: received,
-        received,
         status,
         retry_after,
         body,

@@ -5,6 +5,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::check_runner::CheckRunner;
 use super::msg::{Effect, Msg};
+use super::pdp_clients::PdpClients;
 use super::tools::runtime::{Clipboard, ToolRuntime};
 use super::update::health_of;
 use crate::pdp::client::shared_http_client;
@@ -16,6 +17,8 @@ pub struct Runtime {
     http: reqwest::Client,
     /// Checks run on their own thread, so their latency is timed without thread hops.
     checks: CheckRunner,
+    /// Kept PDP clients, shared by checks and tools.
+    clients: PdpClients,
     tx: UnboundedSender<Msg>,
     clipboard: Clipboard,
     /// Timeout of the tools' requests (checks carry their own).
@@ -24,8 +27,10 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(tx: UnboundedSender<Msg>) -> Runtime {
+        let http = shared_http_client();
         Runtime {
-            http: shared_http_client(),
+            clients: PdpClients::new(http.clone()),
+            http,
             checks: CheckRunner::start(),
             tx,
             clipboard: Clipboard::Terminal,
@@ -54,27 +59,20 @@ impl Runtime {
                 timeout,
             } => {
                 let tx = self.tx.clone();
-                let client = self.checks.client(
-                    &self.http,
-                    &target.pdp_url,
-                    target.api_key.clone(),
-                    timeout,
-                );
-                let checks = self.checks.clone();
-                self.checks.spawn(async move {
-                    let client = match client {
+                let client =
+                    match self
+                        .clients
+                        .get(&target.pdp_url, target.api_key.clone(), timeout)
+                    {
                         Ok(client) => client,
                         Err(error) => {
-                            let exchange = Exchange {
-                                result: Err(error),
-                                latency: std::time::Duration::ZERO,
-                                status: None,
-                                raw_body: None,
-                            };
+                            let exchange = Exchange::not_sent(error);
                             let _ = tx.send(Msg::CheckFinished { id, exchange });
                             return;
                         }
                     };
+                let checks = self.checks.clone();
+                self.checks.spawn(async move {
                     tokio::select! {
                         // Dropping the request future aborts the HTTP call.
                         _ = token.cancelled() => {}
@@ -102,6 +100,7 @@ impl Runtime {
             }
             Effect::Tool(effect) => ToolRuntime {
                 http: &self.http,
+                clients: &self.clients,
                 tx: &self.tx,
                 clipboard: &self.clipboard,
                 timeout: self.timeout,

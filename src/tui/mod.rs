@@ -13,6 +13,7 @@ pub mod envs;
 pub mod keymap;
 pub mod latency;
 pub mod msg;
+pub mod pdp_clients;
 pub mod terminal;
 pub mod theme;
 pub mod tools;

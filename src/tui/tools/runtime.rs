@@ -10,6 +10,7 @@ use crate::pdp::{Exchange, PdpClient, PdpError};
 use crate::schema::Schema;
 use crate::tui::app::{Target, TargetKind};
 use crate::tui::msg::Msg;
+use crate::tui::pdp_clients::PdpClients;
 
 use super::{ToolEffect, ToolMsg};
 
@@ -51,32 +52,20 @@ impl Clipboard {
 
 pub struct ToolRuntime<'a> {
     pub http: &'a reqwest::Client,
+    pub clients: &'a PdpClients,
     pub tx: &'a UnboundedSender<Msg>,
     pub clipboard: &'a Clipboard,
     pub timeout: Duration,
 }
 
-fn pdp(http: &reqwest::Client, target: &Target, timeout: Duration) -> Result<PdpClient, PdpError> {
-    PdpClient::with_http(
-        http.clone(),
-        &target.pdp_url,
-        target.api_key.clone(),
-        timeout,
-    )
-}
-
-fn failed<T>(error: PdpError) -> Exchange<T> {
-    Exchange {
-        result: Err(error),
-        latency: Duration::ZERO,
-        status: None,
-        raw_body: None,
-    }
+fn pdp(clients: &PdpClients, target: &Target, timeout: Duration) -> Result<PdpClient, PdpError> {
+    clients.get(&target.pdp_url, target.api_key.clone(), timeout)
 }
 
 impl ToolRuntime<'_> {
     pub fn perform(&self, effect: ToolEffect) {
         let http = self.http.clone();
+        let clients = self.clients.clone();
         let tx = self.tx.clone();
         let timeout = self.timeout;
         let send = move |msg: ToolMsg| {
@@ -101,18 +90,18 @@ impl ToolRuntime<'_> {
                 target,
             } => {
                 tokio::spawn(async move {
-                    let exchange = match pdp(&http, &target, timeout) {
+                    let exchange = match pdp(&clients, &target, timeout) {
                         Ok(client) => client.check_bulk(&queries).await,
-                        Err(e) => failed(e),
+                        Err(e) => Exchange::not_sent(e),
                     };
                     send(ToolMsg::MatrixFilled { id, exchange });
                 });
             }
             ToolEffect::AuthorizedUsers { id, query, target } => {
                 tokio::spawn(async move {
-                    let exchange = match pdp(&http, &target, timeout) {
+                    let exchange = match pdp(&clients, &target, timeout) {
                         Ok(client) => client.authorized_users(&query).await,
-                        Err(e) => failed(e),
+                        Err(e) => Exchange::not_sent(e),
                     };
                     send(ToolMsg::WhoCanAnswered { id, exchange });
                 });
@@ -124,9 +113,9 @@ impl ToolRuntime<'_> {
                 target,
             } => {
                 tokio::spawn(async move {
-                    let exchange = match pdp(&http, &target, timeout) {
+                    let exchange = match pdp(&clients, &target, timeout) {
                         Ok(client) => client.check(&query).await,
-                        Err(e) => failed(e),
+                        Err(e) => Exchange::not_sent(e),
                     };
                     send(ToolMsg::SideFinished { id, side, exchange });
                 });
