@@ -13,7 +13,7 @@ use crate::store::{HistoryEntry, Paths, Store};
 use crate::targets;
 
 use crate::pdp::CheckInput;
-use crate::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
+use crate::sandbox::{serve, EnvironmentInfo, RunningSandbox, Sandbox, ServeOptions};
 
 use super::app::{App, NoticeLevel, Settings, Target, TargetKind};
 use super::ExplorerArgs;
@@ -55,13 +55,11 @@ pub fn demo_input() -> CheckInput {
     }
 }
 
-/// Starts the bundled sandbox on a free loopback port and returns one target per
-/// environment, its dev environment first.
+/// Starts the bundled sandbox on a free loopback port, on the caller's runtime, and returns
+/// one target per environment, its dev environment first.
 pub async fn start_sandbox() -> anyhow::Result<(RunningSandbox, Vec<Target>)> {
     let sandbox = Sandbox::bundled().context("loading the bundled sandbox policies")?;
-    let mut envs = sandbox.environments();
-    // dev first: it is the one selected at start.
-    envs.sort_by_key(|e| e.key != "dev");
+    let envs = sandbox.environments();
     let running = serve(
         sandbox,
         SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -69,18 +67,29 @@ pub async fn start_sandbox() -> anyhow::Result<(RunningSandbox, Vec<Target>)> {
     )
     .await
     .context("starting the embedded sandbox")?;
-    let url = running.url();
-    let targets = envs
-        .into_iter()
+    let targets = sandbox_targets(&running.url(), envs);
+    Ok((running, targets))
+}
+
+/// The targets of the process's embedded sandbox, the one the explorer itself selects: it
+/// runs on a thread and runtime of its own (`targets::running_sandbox`).
+pub async fn process_sandbox_targets() -> anyhow::Result<Vec<Target>> {
+    let running = targets::running_sandbox().await?;
+    Ok(sandbox_targets(&running.url, running.environments.clone()))
+}
+
+/// One target per sandbox environment at `url`, dev first: it is the one selected at start.
+fn sandbox_targets(url: &str, mut envs: Vec<EnvironmentInfo>) -> Vec<Target> {
+    envs.sort_by_key(|e| e.key != "dev");
+    envs.into_iter()
         .map(|env| Target {
             name: env.key,
-            pdp_url: url.clone(),
+            pdp_url: url.to_string(),
             api_key: Some(env.api_key),
             tenant: None,
             kind: TargetKind::Sandbox,
         })
-        .collect();
-    Ok((running, targets))
+        .collect()
 }
 
 /// A name for a PDP given by URL: its host and port.
