@@ -27,10 +27,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct Exchange<T> {
     pub result: Result<T, PdpError>,
-    /// The round trip: from handing the encoded request to the connection to the last byte
-    /// of the answer, as an HTTP load tool (wrk, curl's `time_total`) measures it. Encoding
-    /// the query and parsing the answer are the client's own work and stay out, so the figure
-    /// is the PDP's plus the network's, whatever the answer's size.
+    /// The round trip. On a kept-alive plain-HTTP connection it is timed on the socket, from
+    /// the write that starts the request to the read that completes the answer, as wrk times
+    /// it; otherwise (a new connection, TLS, a proxy) from handing the encoded request to the
+    /// HTTP client to the last byte, connection included. Encoding the query and parsing the
+    /// answer are the client's own work and stay out, so the figure is the PDP's plus the
+    /// network's, whatever the answer's size.
     pub latency: Duration,
     /// The HTTP status, when an answer came.
     pub status: Option<u16>,

@@ -7,7 +7,7 @@
 //! reqwest stays for `https://` (the Cloud PDP) and whenever a proxy is configured.
 
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -19,8 +19,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
 use super::client::{retry_after, root_cause, RawAnswer, USER_AGENT_VALUE};
+use super::stamped::{StampedStream, Stamps};
 
-type Driver = http1::Connection<TokioIo<TcpStream>, Full<Bytes>>;
+type Driver = http1::Connection<TokioIo<StampedStream>, Full<Bytes>>;
 
 /// Idle connections kept per PDP; a burst of concurrent checks opens more, then closes them.
 const MAX_IDLE: usize = 16;
@@ -40,6 +41,8 @@ pub(crate) struct DirectHttp {
 struct Conn {
     sender: SendRequest<Full<Bytes>>,
     driver: Pin<Box<Driver>>,
+    /// When the socket last wrote and read, to time a request on the wire.
+    stamps: Arc<Stamps>,
     /// The driver finished: the PDP closed the connection or it failed.
     ended: bool,
 }
@@ -112,23 +115,28 @@ impl DirectHttp {
     ) -> Result<(RawAnswer, Duration), TransportError> {
         let first = self.request(path, headers, body.clone())?;
         let idle = self.take_idle().await;
-        // The round trip starts here: a cold check includes its connection, a warm one
-        // starts with the request handed to a ready connection.
         let sent = Instant::now();
-        let (reused, mut conn) = match idle {
-            Some(conn) => (true, conn),
-            None => (false, self.connect().await?),
+        let (mut fresh, mut conn) = match idle {
+            Some(conn) => (false, conn),
+            None => (true, self.connect().await?),
         };
+        conn.stamps.arm();
         let answer = match conn.exchange(first).await {
-            Err(err) if reused && closed_before_answering(&err) => {
+            Err(err) if !fresh && closed_before_answering(&err) => {
                 conn = self.connect().await?;
+                fresh = true;
                 conn.exchange(self.request(path, headers, body)?).await
             }
             other => other,
         }
         .map_err(|err| self.error(&err))?;
-        // Read before `settle`, which readies the connection outside the timed part.
-        let round_trip = sent.elapsed();
+        // A warm check is timed on the socket, from the request's first write to the read
+        // that completed the answer; a cold one from before connecting, so it includes the
+        // connection.
+        let round_trip = match conn.stamps.round_trip() {
+            Some(on_the_wire) if !fresh => on_the_wire,
+            _ => sent.elapsed(),
+        };
         if conn.settle().await {
             if let Ok(mut idle) = self.idle.lock() {
                 if idle.len() < MAX_IDLE {
@@ -154,12 +162,15 @@ impl DirectHttp {
         })?;
         // Small requests and answers: never wait to coalesce them.
         let _ = stream.set_nodelay(true);
+        let stamps = Arc::new(Stamps::default());
+        let stream = StampedStream::new(stream, stamps.clone());
         let (sender, driver) = http1::handshake(TokioIo::new(stream))
             .await
             .map_err(|err| self.error(&err))?;
         Ok(Conn {
             sender,
             driver: Box::pin(driver),
+            stamps,
             ended: false,
         })
     }

@@ -4,6 +4,7 @@ pub mod client;
 mod direct;
 pub mod error;
 pub mod input;
+mod stamped;
 pub mod trace;
 pub mod types;
 
