@@ -2,42 +2,16 @@
 //! `TestBackend`) against the in-process sandbox, with the store in a temp directory.
 //! Every wait is bounded by `tokio::time::timeout`.
 
-use std::io;
 use std::path::Path;
-use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use futures::channel::mpsc::{unbounded, UnboundedSender};
+use crossterm::event::{Event, KeyCode, KeyModifiers};
 use permit_tui::store::Paths;
 use permit_tui::tui::app::{App, Focus, Settings, TargetKind};
 use permit_tui::tui::bootstrap::prepare_in;
-use permit_tui::tui::{run_loop, ExplorerArgs, LoopOptions};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::Terminal;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use permit_tui::tui::ExplorerArgs;
 
-const WAIT: Duration = Duration::from_secs(15);
-
-struct Harness {
-    keys: UnboundedSender<io::Result<Event>>,
-    frames: watch::Receiver<Buffer>,
-    handle: JoinHandle<anyhow::Result<App>>,
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        for x in area.left()..area.right() {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
+mod common;
+use common::Harness;
 
 async fn boot(dir: &Path) -> App {
     let mut boot = prepare_in(&ExplorerArgs::default(), Paths::in_dir(dir))
@@ -47,84 +21,6 @@ async fn boot(dir: &Path) -> App {
         color: false,
         ..Settings::default()
     })
-}
-
-impl Harness {
-    fn start(app: App) -> Harness {
-        let (keys, key_stream) = unbounded();
-        let (frames_tx, frames) = watch::channel(Buffer::empty(Rect::default()));
-        let handle = tokio::spawn(async move {
-            let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
-            let mut app = app;
-            let options = LoopOptions {
-                frames: Some(frames_tx),
-                ..LoopOptions::default()
-            };
-            run_loop(&mut terminal, &mut app, key_stream, options).await?;
-            Ok(app)
-        });
-        Harness {
-            keys,
-            frames,
-            handle,
-        }
-    }
-
-    fn send(&self, event: Event) {
-        self.keys
-            .unbounded_send(Ok(event))
-            .expect("loop is running");
-    }
-
-    fn key(&self, code: KeyCode) {
-        self.key_mod(code, KeyModifiers::NONE);
-    }
-
-    fn key_mod(&self, code: KeyCode, mods: KeyModifiers) {
-        self.send(Event::Key(KeyEvent::new(code, mods)));
-    }
-
-    fn ctrl(&self, c: char) {
-        self.key_mod(KeyCode::Char(c), KeyModifiers::CONTROL);
-    }
-
-    fn type_text(&self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    async fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let frames = &mut self.frames;
-        let found = tokio::time::timeout(WAIT, async {
-            loop {
-                let text = text_of(&frames.borrow_and_update());
-                if pred(&text) {
-                    return text;
-                }
-                if frames.changed().await.is_err() {
-                    return String::new();
-                }
-            }
-        })
-        .await;
-        match found {
-            Ok(text) if !text.is_empty() => text,
-            _ => panic!(
-                "timed out waiting for {what}; last screen:\n{}",
-                text_of(&self.frames.borrow())
-            ),
-        }
-    }
-
-    async fn quit(self) -> App {
-        self.ctrl('c');
-        tokio::time::timeout(WAIT, self.handle)
-            .await
-            .expect("loop ends after Ctrl-C")
-            .expect("loop task did not panic")
-            .expect("loop returned Ok")
-    }
 }
 
 /// Every file under `dir`, recursively.

@@ -3,118 +3,21 @@
 //! behaviour the sandbox cannot produce (never answering, answering the first request slowly).
 //! Every wait is bounded by `tokio::time::timeout`.
 
-use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use futures::channel::mpsc::{unbounded, UnboundedSender};
+use crossterm::event::KeyCode;
 use permit_tui::pdp::CheckInput;
 use permit_tui::tui::app::{App, Field, Focus, Settings, Target, TargetKind};
 use permit_tui::tui::bootstrap::start_sandbox;
-use permit_tui::tui::{run_loop, LoopOptions};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::Terminal;
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
+use tokio::sync::mpsc;
 
-const WAIT: Duration = Duration::from_secs(10);
-
-struct Harness {
-    keys: UnboundedSender<io::Result<Event>>,
-    frames: watch::Receiver<Buffer>,
-    handle: JoinHandle<anyhow::Result<App>>,
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        for x in area.left()..area.right() {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-impl Harness {
-    fn start(app: App) -> Harness {
-        let (keys, key_stream) = unbounded();
-        let (frames_tx, frames) = watch::channel(Buffer::empty(Rect::default()));
-        let handle = tokio::spawn(async move {
-            let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
-            let mut app = app;
-            let options = LoopOptions {
-                frames: Some(frames_tx),
-                ..LoopOptions::default()
-            };
-            run_loop(&mut terminal, &mut app, key_stream, options).await?;
-            Ok(app)
-        });
-        Harness {
-            keys,
-            frames,
-            handle,
-        }
-    }
-
-    fn key(&self, code: KeyCode) {
-        self.key_mod(code, KeyModifiers::NONE);
-    }
-
-    fn key_mod(&self, code: KeyCode, mods: KeyModifiers) {
-        self.keys
-            .unbounded_send(Ok(Event::Key(KeyEvent::new(code, mods))))
-            .expect("loop is running");
-    }
-
-    fn type_text(&self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    /// Waits until a drawn frame satisfies `pred`, and returns its text.
-    async fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let frames = &mut self.frames;
-        let found = tokio::time::timeout(WAIT, async {
-            loop {
-                let text = text_of(&frames.borrow_and_update());
-                if pred(&text) {
-                    return text;
-                }
-                if frames.changed().await.is_err() {
-                    return String::new();
-                }
-            }
-        })
-        .await;
-        match found {
-            Ok(text) if !text.is_empty() => text,
-            _ => panic!(
-                "timed out waiting for {what}; last screen:\n{}",
-                text_of(&self.frames.borrow())
-            ),
-        }
-    }
-
-    /// Quits with Ctrl-C and returns the final state.
-    async fn quit(self) -> App {
-        self.key_mod(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        tokio::time::timeout(WAIT, self.handle)
-            .await
-            .expect("loop ends after Ctrl-C")
-            .expect("loop task did not panic")
-            .expect("loop returned Ok")
-    }
-}
+mod common;
+use common::{text_of, Harness, WAIT};
 
 fn app_for(target: Target, input: &CheckInput, settings: Settings) -> App {
     App::new(vec![target], input, settings)

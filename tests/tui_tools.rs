@@ -2,134 +2,21 @@
 //! keys) against the in-process sandbox over loopback HTTP. Every wait is bounded.
 
 use std::collections::HashMap;
-use std::io;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::Router;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use futures::channel::mpsc::{unbounded, UnboundedSender};
+use crossterm::event::KeyCode;
 use permit_tui::matrix::Cell;
 use permit_tui::pdp::{CheckInput, PdpClient};
 use permit_tui::tui::app::{App, Field, Focus, Settings, Target};
 use permit_tui::tui::bootstrap::start_sandbox;
 use permit_tui::tui::tools::matrix::Fill;
-use permit_tui::tui::tools::runtime::Clipboard;
-use permit_tui::tui::{run_loop, LoopOptions};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::Terminal;
-use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
 
-const WAIT: Duration = Duration::from_secs(10);
-
-struct Harness {
-    keys: UnboundedSender<io::Result<Event>>,
-    frames: watch::Receiver<Buffer>,
-    clipboard: mpsc::UnboundedReceiver<String>,
-    handle: JoinHandle<anyhow::Result<App>>,
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        for x in area.left()..area.right() {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-impl Harness {
-    fn start(app: App) -> Harness {
-        let (keys, key_stream) = unbounded();
-        let (frames_tx, frames) = watch::channel(Buffer::empty(Rect::default()));
-        let (clip_tx, clipboard) = mpsc::unbounded_channel();
-        let handle = tokio::spawn(async move {
-            let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
-            let mut app = app;
-            let options = LoopOptions {
-                frames: Some(frames_tx),
-                clipboard: Clipboard::Channel(clip_tx),
-                ..LoopOptions::default()
-            };
-            run_loop(&mut terminal, &mut app, key_stream, options).await?;
-            Ok(app)
-        });
-        Harness {
-            keys,
-            frames,
-            clipboard,
-            handle,
-        }
-    }
-
-    fn key(&self, code: KeyCode) {
-        self.key_mod(code, KeyModifiers::NONE);
-    }
-
-    fn key_mod(&self, code: KeyCode, mods: KeyModifiers) {
-        self.keys
-            .unbounded_send(Ok(Event::Key(KeyEvent::new(code, mods))))
-            .expect("loop is running");
-    }
-
-    fn ctrl(&self, c: char) {
-        self.key_mod(KeyCode::Char(c), KeyModifiers::CONTROL);
-    }
-
-    fn type_text(&self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    async fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let frames = &mut self.frames;
-        let found = tokio::time::timeout(WAIT, async {
-            loop {
-                let text = text_of(&frames.borrow_and_update());
-                if pred(&text) {
-                    return text;
-                }
-                if frames.changed().await.is_err() {
-                    return String::new();
-                }
-            }
-        })
-        .await;
-        match found {
-            Ok(text) if !text.is_empty() => text,
-            _ => panic!(
-                "timed out waiting for {what}; last screen:\n{}",
-                text_of(&self.frames.borrow())
-            ),
-        }
-    }
-
-    async fn copied(&mut self) -> String {
-        tokio::time::timeout(WAIT, self.clipboard.recv())
-            .await
-            .expect("a clipboard write in time")
-            .expect("clipboard channel open")
-    }
-
-    async fn quit(self) -> App {
-        self.ctrl('c');
-        tokio::time::timeout(WAIT, self.handle)
-            .await
-            .expect("loop ends after Ctrl-C")
-            .expect("loop task did not panic")
-            .expect("loop returned Ok")
-    }
-}
+mod common;
+use common::{Harness, WAIT};
 
 fn heidi(clearance: u32) -> CheckInput {
     CheckInput {
