@@ -12,7 +12,9 @@
 //!   wire shows (packet capture), which no PDP's pace can move.
 //!
 //! `cargo bench --bench explorer_checks` (CHECKS=N to change the count; PDP_URL=http://…
-//! to aim at a PDP in another process, e.g. `permit-tui sandbox`, with the dev key)
+//! to aim at a PDP in another process, e.g. `permit-tui sandbox`, with the dev key;
+//! PAUSE_MS=N for rounds at a person's pace: the explorer fires one of 150 checks every N ms,
+//! and the paced wrk waits N ms after each answer, so both leave the PDP idle ≈ N ms)
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -66,8 +68,9 @@ fn wrk_p50(output: &str) -> Option<f64> {
 }
 
 /// Runs the explorer's loop on `targets`, presses F5 `checks` times waiting for each answer
-/// on screen, quits, and returns the app with its latency ring and the elapsed time.
-async fn explorer_round(targets: Vec<Target>, checks: u64) -> (App, Duration) {
+/// on screen (and, with a non-zero `every`, for the next multiple of `every` since the first
+/// check), quits, and returns the app with its latency ring and the elapsed time.
+async fn explorer_round(targets: Vec<Target>, checks: u64, every: Duration) -> (App, Duration) {
     let app = App::new(targets, &demo_input(), Settings::default());
     let (keys, key_stream) = unbounded();
     let (frames_tx, mut frames) = watch::channel(Buffer::empty(Rect::default()));
@@ -86,6 +89,9 @@ async fn explorer_round(targets: Vec<Target>, checks: u64) -> (App, Duration) {
     let _ = frames.changed().await;
     let started = Instant::now();
     for n in 1..=checks {
+        if !every.is_zero() {
+            tokio::time::sleep_until((started + every * (n as u32 - 1)).into()).await;
+        }
         keys.unbounded_send(Ok(Event::Key(KeyEvent::new(
             KeyCode::F(5),
             KeyModifiers::NONE,
@@ -165,7 +171,7 @@ fn main() {
         let api_key = targets[0].api_key.clone().unwrap_or_default();
 
         let rss_before = status_kb("VmRSS:");
-        let (app, elapsed) = explorer_round(targets.clone(), checks).await;
+        let (app, elapsed) = explorer_round(targets.clone(), checks, Duration::ZERO).await;
         let rss_after = status_kb("VmRSS:");
         let hwm = status_kb("VmHWM:");
         let stats = app.targets[0].latencies.stats().expect("answered checks");
@@ -200,12 +206,21 @@ fn main() {
             let value = value.to_str().expect("ASCII header");
             lua.push_str(&format!("wrk.headers[\"{name}\"] = \"{value}\"\n"));
         }
-        // Two yardsticks: wrk back to back (the PDP never idles), and wrk waiting 1 ms after
-        // each answer, close to the explorer's own pace (it parses and draws between checks).
-        let paced = Duration::from_millis(1);
+        // Two yardsticks: wrk back to back (the PDP never idles), and wrk pausing after each
+        // answer: 1 ms, close to the explorer's own pace when it fires at once (it parses and
+        // draws between checks), or PAUSE_MS when the explorer waits that long too.
+        let pause = Duration::from_millis(
+            std::env::var("PAUSE_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        );
+        let paced = pause.max(Duration::from_millis(1));
+        let per_round = if pause.is_zero() { 600 } else { 150 };
+        let paced_name = format!("with {} ms pauses", paced.as_millis());
         let (mut back_to_back, mut with_pauses) = (Vec::new(), Vec::new());
         for round in 1..=5 {
-            let (app, _) = explorer_round(targets.clone(), 600).await;
+            let (app, _) = explorer_round(targets.clone(), per_round, pause).await;
             let ours = app.targets[0].latencies.stats().expect("answered").p50.as_secs_f64() * 1e6;
             let (Some(b2b), Some(slow)) = (
                 wrk_round(&url, &lua, Duration::ZERO).await,
@@ -215,14 +230,17 @@ fn main() {
                 break;
             };
             println!(
-                "round {round}: explorer p50 {ours:.0} µs; wrk back to back {b2b:.0} µs (ratio {:.3}); wrk with 1 ms pauses {slow:.0} µs (ratio {:.3})",
+                "round {round}: explorer p50 {ours:.0} µs; wrk back to back {b2b:.0} µs (ratio {:.3}); wrk {paced_name} {slow:.0} µs (ratio {:.3})",
                 ours / b2b,
                 ours / slow
             );
             back_to_back.push(ours / b2b);
             with_pauses.push(ours / slow);
         }
-        for (name, mut ratios) in [("back to back", back_to_back), ("with 1 ms pauses", with_pauses)] {
+        for (name, mut ratios) in [
+            ("back to back".to_string(), back_to_back),
+            (paced_name, with_pauses),
+        ] {
             if ratios.is_empty() {
                 continue;
             }

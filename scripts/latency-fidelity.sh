@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Does the latency the explorer shows agree with a raw load tool? Runs the explorer_checks
-# bench while capturing the loopback packets, twice: against the explorer's own embedded
-# sandbox (in its process, on a thread of its own) and against `permit-tui sandbox` in
-# another process. Each client's p50 is set against the PDP's answer time on the wire
-# (request packet to answer packet). A PDP answers faster or slower depending on how requests are paced, so two
-# clients with different paces see different p50s; "shown minus wire" is what the client
-# itself adds, and that is the part the explorer is answerable for.
+# bench while capturing the loopback packets, three times: against the explorer's own
+# embedded sandbox (in its process, on a thread of its own), against `permit-tui sandbox` in
+# another process, and against that one again at a person's fast pace (10 ms between
+# checks, for the explorer and wrk alike). Each client's p50 is set against the PDP's answer
+# time on the wire (request packet to answer packet). A PDP answers faster or slower with
+# the pace of its requests, and a load tool's own timing moves with its pace too, so "shown
+# minus wire" is what a client itself adds: the part the explorer is answerable for.
 #
 # Needs wrk, tcpdump (capturing on loopback: root or CAP_NET_RAW) and python3.
 #
@@ -66,18 +67,21 @@ stop_capture
 capture external
 PDP_URL="http://127.0.0.1:$PORT" CHECKS=600 "$bench" --bench | tee "$OUT/external.bench"
 stop_capture
+# A person's fast pace: the explorer and the paced wrk both wait 10 ms between checks.
+capture paced
+PDP_URL="http://127.0.0.1:$PORT" PAUSE_MS=10 CHECKS=100 "$bench" --bench | tee "$OUT/paced.bench"
+stop_capture
 cleanup
 
 python3 - "$OUT" <<'EOF'
 import re, statistics, sys
 out = sys.argv[1]
-names = ["explorer", "wrk back to back", "wrk with 1 ms pauses"]
 
 
 def flows(layout, port):
     """Wire times per connection to `port`, in the order the connections opened: the
-    warm-up explorer run, then per round the explorer, wrk back to back and wrk with 1 ms
-    pauses (health polls and other traffic have too few requests to count)."""
+    warm-up explorer run, then per round the explorer, wrk back to back and paced wrk
+    (health polls and other traffic have too few requests to count)."""
     conns = {}
     for line in open(f"{out}/{layout}.packets"):
         f = line.split()
@@ -104,8 +108,10 @@ def flows(layout, port):
 
 report = []
 for layout, title in [("embedded", "the explorer's embedded sandbox"),
-                      ("external", "`permit-tui sandbox` in another process")]:
+                      ("external", "`permit-tui sandbox` in another process"),
+                      ("paced", "`permit-tui sandbox`, the explorer waiting 10 ms before each check")]:
     text = open(f"{out}/{layout}.bench").read()
+    names = ["explorer", "wrk back to back", "wrk " + re.search(r"wrk (with \d+ ms pauses)", text).group(1)]
     port = re.search(r"PDP: http://[^:]+:(\d+)", text).group(1)
     shown = [[float(x) for x in m] for m in re.findall(
         r"round \d+: explorer p50 (\d+) µs; wrk back to back (\d+) µs .*pauses (\d+) µs", text)]
