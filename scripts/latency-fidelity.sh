@@ -8,7 +8,9 @@
 # the pace of its requests, and a load tool's own timing moves with its pace too, so "shown
 # minus wire" is what a client itself adds: the part the explorer is answerable for.
 #
-# Needs wrk, tcpdump (capturing on loopback: root or CAP_NET_RAW) and python3.
+# Needs wrk, python3 and tcpdump with the right to capture on loopback: run it as root, or
+# give tcpdump that right once (setcap cap_net_raw,cap_net_admin+eip "$(command -v tcpdump)")
+# and run it as yourself, so that target/ does not end up owned by root.
 #
 #   scripts/latency-fidelity.sh     # writes target/latency-fidelity/report.md and prints it
 set -euo pipefail
@@ -53,6 +55,7 @@ capture() { # name
     "tcp and (tcp[tcpflags] & tcp-push != 0)" >"$OUT/$1.packets" 2>"$OUT/tcpdump.log" &
   capturing=$!
   sleep 1
+  kill -0 "$capturing" 2>/dev/null || { echo "tcpdump could not capture; see $OUT/tcpdump.log" >&2; exit 1; }
 }
 stop_capture() {
   sleep 1
@@ -69,7 +72,7 @@ PDP_URL="http://127.0.0.1:$PORT" CHECKS=600 "$bench" --bench | tee "$OUT/externa
 stop_capture
 # A person's fast pace: the explorer and the paced wrk both wait 10 ms between checks.
 capture paced
-PDP_URL="http://127.0.0.1:$PORT" PAUSE_MS=10 CHECKS=100 "$bench" --bench | tee "$OUT/paced.bench"
+PDP_URL="http://127.0.0.1:$PORT" PAUSE_MS=10 CHECKS=300 "$bench" --bench | tee "$OUT/paced.bench"
 stop_capture
 cleanup
 
@@ -111,8 +114,10 @@ for layout, title in [("embedded", "the explorer's embedded sandbox"),
                       ("external", "`permit-tui sandbox` in another process"),
                       ("paced", "`permit-tui sandbox`, the explorer waiting 10 ms before each check")]:
     text = open(f"{out}/{layout}.bench").read()
-    names = ["explorer", "wrk back to back", "wrk " + re.search(r"wrk (with \d+ ms pauses)", text).group(1)]
-    port = re.search(r"PDP: http://[^:]+:(\d+)", text).group(1)
+    pdp, paced = re.search(r"PDP: http://[^:]+:(\d+)", text), re.search(r"wrk (with \d+ ms pauses)", text)
+    if not pdp or not paced:
+        sys.exit(f"{layout}: the bench printed no PDP or no paired rounds (is wrk installed?); see {out}/{layout}.bench")
+    port, names = pdp.group(1), ["explorer", "wrk back to back", "wrk " + paced.group(1)]
     shown = [[float(x) for x in m] for m in re.findall(
         r"round \d+: explorer p50 (\d+) µs; wrk back to back (\d+) µs .*pauses (\d+) µs", text)]
     wires = flows(layout, port)

@@ -57,7 +57,7 @@ impl Drop for DropSignal {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn type_a_query_fire_and_see_allow_from_the_sandbox() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let app = App::new(targets, &CheckInput::default(), Settings::default());
@@ -99,7 +99,7 @@ async fn type_a_query_fire_and_see_allow_from_the_sandbox() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn live_mode_follows_a_jit_attribute_from_allow_to_deny() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let input = CheckInput {
@@ -145,7 +145,7 @@ async fn live_mode_follows_a_jit_attribute_from_allow_to_deny() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn esc_cancels_a_check_to_a_pdp_that_never_answers() {
     let (events_tx, mut events) = mpsc::unbounded_channel();
     let router = healthy().route(
@@ -195,7 +195,7 @@ async fn esc_cancels_a_check_to_a_pdp_that_never_answers() {
     assert!(app.result.is_none());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_pdp_that_never_answers_times_out_with_a_clear_error() {
     let router = healthy().route("/allowed", post(std::future::pending::<Json<Value>>));
     let url = serve(router).await;
@@ -222,7 +222,7 @@ async fn a_pdp_that_never_answers_times_out_with_a_clear_error() {
     assert_eq!(err.kind(), "timeout");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_superseded_check_is_not_shown() {
     // The first request is answered slowly with ALLOW, later ones at once with DENY.
     let calls = Arc::new(AtomicUsize::new(0));
@@ -292,7 +292,7 @@ async fn a_superseded_check_is_not_shown() {
     assert!(!seen, "the superseded answer was drawn");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn q_outside_text_fields_quits_and_help_toggles() {
     let url = serve(healthy()).await;
     let mut app = app_for(remote(url), &CheckInput::default(), Settings::default());

@@ -29,7 +29,7 @@ fn heidi(clearance: u32) -> CheckInput {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn explain_tree_names_the_failing_condition_and_what_would_allow() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let mut app = App::new(targets, &heidi(2), Settings::default());
@@ -63,6 +63,8 @@ async fn explain_tree_names_the_failing_condition_and_what_would_allow() {
     sandbox.shutdown().await;
 }
 
+// Two workers: the test runs the copied curl with a blocking `Command::output`, and the
+// sandbox it calls serves on this test's runtime.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_copies_curl_with_the_key_redacted_unless_asked_and_saves_to_a_file() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
@@ -181,7 +183,7 @@ async fn counting_proxy(upstream: String) -> (String, Arc<Mutex<HashMap<String, 
     (format!("http://{addr}"), counts)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn matrix_is_one_bulk_request_and_matches_single_checks_cell_by_cell() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let dev: Target = targets[0].clone();
@@ -258,7 +260,7 @@ async fn matrix_is_one_bulk_request_and_matches_single_checks_cell_by_cell() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn who_can_lists_users_with_role_and_where() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let input = CheckInput {
@@ -283,7 +285,7 @@ async fn who_can_lists_users_with_role_and_where() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn what_if_marks_exactly_the_changed_attribute() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let mut h = Harness::start(App::new(targets, &heidi(3), Settings::default()));
@@ -316,7 +318,7 @@ async fn what_if_marks_exactly_the_changed_attribute() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn compare_shows_where_dev_and_prod_disagree() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
@@ -354,7 +356,7 @@ async fn compare_shows_where_dev_and_prod_disagree() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn autocomplete_offers_alice_and_never_steals_typed_keys() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let input = CheckInput {

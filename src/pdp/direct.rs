@@ -115,7 +115,7 @@ impl DirectHttp {
     ) -> Result<(RawAnswer, Duration), TransportError> {
         let first = self.request(path, headers, body.clone())?;
         let idle = self.take_idle().await;
-        let sent = Instant::now();
+        let mut sent = Instant::now();
         let (mut fresh, mut conn) = match idle {
             Some(conn) => (false, conn),
             None => (true, self.connect().await?),
@@ -123,6 +123,9 @@ impl DirectHttp {
         conn.stamps.arm();
         let answer = match conn.exchange(first).await {
             Err(err) if !fresh && closed_before_answering(&err) => {
+                // Timed as a cold check from here: the stale connection's failure is not
+                // the PDP's answer time.
+                sent = Instant::now();
                 conn = self.connect().await?;
                 fresh = true;
                 conn.exchange(self.request(path, headers, body)?).await

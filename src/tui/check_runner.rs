@@ -1,10 +1,11 @@
 //! Where the explorer's checks run: a thread of their own with a single-threaded tokio
-//! runtime (their clients are kept in `PdpClients`).
+//! runtime (their clients are kept in `PdpClients`, apart from the tools').
 //!
-//! Why a thread: a check is timed around write, wait and read. On the app's multi-threaded
-//! runtime each step may hop between worker threads, and on a small machine those hops cost
-//! more than a loopback PDP's whole answer (BENCHMARKS.md, "Warm check latency"). On one
-//! thread the timed part is what a raw load tool such as wrk measures. The answer is parsed
+//! Why a thread: a check is timed from its first write to the read that completes the answer.
+//! On the app's thread that read waits behind whatever the app is doing (a frame being
+//! drawn, an answer being parsed); measured, checks there read 1.3–1.6x of wrk's p50 at the
+//! explorer's own pace (BENCHMARKS.md, "Warm check latency"). On a thread that does nothing
+//! else the timed part is what a raw load tool such as wrk measures. The answer is parsed
 //! back on the app's runtime: parsing a traced answer churns the heap and the caches the
 //! next check's round trip would run on.
 

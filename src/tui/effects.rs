@@ -17,8 +17,12 @@ pub struct Runtime {
     http: reqwest::Client,
     /// Checks run on their own thread, so their latency is timed without thread hops.
     checks: CheckRunner,
-    /// Kept PDP clients, shared by checks and tools.
-    clients: PdpClients,
+    /// Kept PDP clients for checks, used only on the checks thread.
+    check_clients: PdpClients,
+    /// Kept PDP clients for tools, used on the app's runtime. Separate from the checks' own:
+    /// a plain-HTTP connection's socket belongs to the runtime that opened it, and a check
+    /// reusing a tool's connection would hear its answer only through the app's thread.
+    tool_clients: PdpClients,
     tx: UnboundedSender<Msg>,
     clipboard: Clipboard,
     /// Timeout of the tools' requests (checks carry their own).
@@ -29,7 +33,8 @@ impl Runtime {
     pub fn new(tx: UnboundedSender<Msg>) -> Runtime {
         let http = shared_http_client();
         Runtime {
-            clients: PdpClients::new(http.clone()),
+            check_clients: PdpClients::new(http.clone()),
+            tool_clients: PdpClients::new(http.clone()),
             http,
             checks: CheckRunner::start(),
             tx,
@@ -61,7 +66,7 @@ impl Runtime {
                 let tx = self.tx.clone();
                 let client =
                     match self
-                        .clients
+                        .check_clients
                         .get(&target.pdp_url, target.api_key.clone(), timeout)
                     {
                         Ok(client) => client,
@@ -100,7 +105,7 @@ impl Runtime {
             }
             Effect::Tool(effect) => ToolRuntime {
                 http: &self.http,
-                clients: &self.clients,
+                clients: &self.tool_clients,
                 tx: &self.tx,
                 clipboard: &self.clipboard,
                 timeout: self.timeout,
