@@ -1,7 +1,8 @@
-//! The explorer's PDP clients, kept per PDP URL, API key and timeout, so checks and tools to
+//! The explorer's PDP clients, kept per PDP URL, API key and timeout, so repeated calls to
 //! the same PDP reuse their kept-alive connections: a plain-HTTP PDP's connections live in
 //! its client (see `pdp::direct`), not in the shared reqwest pool, and a client made per
-//! call would open a new one every time.
+//! call would open a new one every time. Checks and tools each keep their own set (see
+//! `effects::Runtime`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
