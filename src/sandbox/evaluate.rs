@@ -59,10 +59,9 @@ struct Facts<'a> {
     action_exists: bool,
     permission: String,
     roles_in_tenant: &'a [String],
-    /// `"type:key"` when the request names a resource instance.
-    instance: Option<String>,
-    /// The stored instance, when it exists.
-    instance_rec: Option<&'a InstanceRec>,
+    /// `"type:key"` when the request names a resource instance, and the stored instance when
+    /// it exists; resolved on first use, as an RBAC decision needs neither.
+    instance: OnceCell<(Option<String>, Option<&'a InstanceRec>)>,
 }
 
 impl<'a> Facts<'a> {
@@ -74,12 +73,6 @@ impl<'a> Facts<'a> {
             .and_then(|u| u.tenant_roles.get(tenant))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let instance = q
-            .resource
-            .key
-            .as_ref()
-            .map(|k| format!("{}:{k}", q.resource.kind));
-        let instance_rec = instance.as_ref().and_then(|i| env.instances.get(i));
         Facts {
             env,
             q,
@@ -90,9 +83,31 @@ impl<'a> Facts<'a> {
             action_exists: rt.is_some_and(|r| r.action_set.contains(&q.action)),
             permission: format!("{}:{}", q.resource.kind, q.action),
             roles_in_tenant,
-            instance,
-            instance_rec,
+            instance: OnceCell::new(),
         }
+    }
+
+    fn resolved_instance(&self) -> &(Option<String>, Option<&'a InstanceRec>) {
+        self.instance.get_or_init(|| {
+            let id = self
+                .q
+                .resource
+                .key
+                .as_ref()
+                .map(|k| format!("{}:{k}", self.q.resource.kind));
+            let rec = id.as_ref().and_then(|i| self.env.instances.get(i));
+            (id, rec)
+        })
+    }
+
+    /// `"type:key"` when the request names a resource instance.
+    fn instance(&self) -> Option<&str> {
+        self.resolved_instance().0.as_deref()
+    }
+
+    /// The stored instance, when it exists.
+    fn instance_rec(&self) -> Option<&'a InstanceRec> {
+        self.resolved_instance().1
     }
 
     /// The shared prefix of RBAC's and ReBAC's code precedence.
@@ -313,7 +328,7 @@ fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>) 
     }
     let mut res_attrs = Map::new();
     res_attrs.insert("type".into(), Value::String(f.q.resource.kind.clone()));
-    if let Some(inst) = f.instance_rec {
+    if let Some(inst) = f.instance_rec() {
         for (k, v) in &inst.attributes {
             res_attrs.insert(k.clone(), v.clone());
         }
@@ -615,13 +630,13 @@ impl GeneratedKey {
 /// The attributes the PDP generates for one request, each built on first read: most
 /// conditions read only stored and given attributes, and building them all up front cost
 /// more than the rest of an ABAC decision.
-struct Generated<'a> {
-    f: &'a Facts<'a>,
+struct Generated<'f, 'a> {
+    f: &'f Facts<'a>,
     built: [OnceCell<Option<Value>>; GeneratedKey::COUNT],
 }
 
-impl<'a> Generated<'a> {
-    fn new(f: &'a Facts<'a>) -> Generated<'a> {
+impl<'f, 'a> Generated<'f, 'a> {
+    fn new(f: &'f Facts<'a>) -> Generated<'f, 'a> {
         Generated {
             f,
             built: Default::default(),
@@ -650,9 +665,9 @@ impl<'a> Generated<'a> {
     }
 
     /// Request input over stored over generated, without merging anything.
-    fn layers(&'a self) -> conditions::Layered<'a> {
+    fn layers(&'f self) -> conditions::Layered<'f> {
         let f = self.f;
-        let stored_res = f.instance_rec.map(|i| &i.attributes);
+        let stored_res = f.instance_rec().map(|i| &i.attributes);
         // Stored tenant attributes are visible only to members of the tenant.
         let member = f
             .user
@@ -675,7 +690,7 @@ impl<'a> Generated<'a> {
     }
 }
 
-impl conditions::GeneratedAttributes for Generated<'_> {
+impl conditions::GeneratedAttributes for Generated<'_, '_> {
     fn generated(&self, root: Root, key: &str) -> Option<&Value> {
         let key = GeneratedKey::parse(root, key)?;
         self.built[key as usize]
@@ -855,11 +870,11 @@ fn rebac(f: &Facts<'_>, explain: bool) -> RebacOut {
         out.code = code;
         return out;
     }
-    let (Some(user), Some(inst)) = (f.user, f.instance.as_deref()) else {
+    let (Some(user), Some(inst)) = (f.user, f.instance()) else {
         return out;
     };
     // An instance lives in one tenant; its roles count only for checks in that tenant.
-    if f.instance_rec.map(|i| i.tenant.as_str()) != Some(f.tenant) {
+    if f.instance_rec().map(|i| i.tenant.as_str()) != Some(f.tenant) {
         return out;
     }
     out.held = graph_roles_with(f.env, user, inst, explain);
@@ -882,8 +897,8 @@ fn role_grants(f: &Facts<'_>, role: &str) -> bool {
 fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
     let (u, t, a) = (&f.q.user.key, f.tenant, &f.q.action);
     let res = f
-        .instance
-        .clone()
+        .instance()
+        .map(str::to_string)
         .unwrap_or_else(|| format!("{}:*", f.q.resource.kind));
     let allowing: Vec<&HeldRole> = out
         .held
@@ -895,7 +910,7 @@ fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
             let why = allowing.first().map(|h| h.path.join(", then ")).unwrap_or_default();
             format!("user '{u}' has the '{a}' permission on resource '{res}' in tenant '{t}', {why}")
         }
-        "no_graph_roles" => match (&f.instance, f.instance_rec.map(|i| &i.tenant)) {
+        "no_graph_roles" => match (f.instance(), f.instance_rec().map(|i| &i.tenant)) {
             (None, _) => format!("user '{u}' has no roles on resource '{res}': the request names no resource instance (key), so there is no graph to walk"),
             (Some(_), Some(it)) if it != t => format!("user '{u}' has no roles on resource '{res}' in tenant '{t}': the instance belongs to tenant '{it}'"),
             _ => format!("user '{u}' has no roles on resource '{res}' in tenant '{t}', neither assigned nor derived"),
@@ -921,9 +936,9 @@ fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
 fn rebac_trace(f: &Facts<'_>, out: &RebacOut) -> RebacTrace {
     let rt = f.env.resources.get(&f.q.resource.kind);
     RebacTrace {
-        instance: f.instance.clone(),
-        instance_exists: f.instance_rec.is_some(),
-        instance_tenant: f.instance_rec.map(|i| i.tenant.clone()),
+        instance: f.instance().map(str::to_string),
+        instance_exists: f.instance_rec().is_some(),
+        instance_tenant: f.instance_rec().map(|i| i.tenant.clone()),
         roles: out
             .held
             .iter()
@@ -1086,7 +1101,7 @@ pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> 
         }),
         _ => None,
     };
-    let instance_attributes = f.instance_rec.map(|i| &i.attributes);
+    let instance_attributes = f.instance_rec().map(|i| &i.attributes);
     Explained {
         result: AllowedResult {
             allow,
