@@ -10,6 +10,7 @@
 # under target/bench-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 DURATION="${DURATION:-10}"
 CONC="${CONC:-4}"
@@ -36,11 +37,7 @@ BIN="$TARGET_DIR/release/permit-tui"
 "$BIN" sandbox --bind "127.0.0.1:${PORT}" >"$OUT/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
 trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$URL/healthy" >/dev/null && break
-  sleep 0.1
-done
-curl -sf "$URL/healthy" >/dev/null || { echo "the sandbox did not start" >&2; exit 2; }
+wait_healthy "$URL" "$OUT/sandbox.log"
 
 cat >"$OUT/allowed.lua" <<LUA
 wrk.method = "POST"

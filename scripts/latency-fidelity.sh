@@ -15,6 +15,7 @@
 #   scripts/latency-fidelity.sh     # writes target/latency-fidelity/report.md and prints it
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 PORT=${PORT:-17796}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -42,11 +43,7 @@ trap cleanup EXIT
 
 "$TARGET_DIR/release/permit-tui" sandbox --bind "127.0.0.1:$PORT" >"$OUT/sandbox.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do
-  curl -sf "http://127.0.0.1:$PORT/healthy" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -sf "http://127.0.0.1:$PORT/healthy" >/dev/null || { echo "the sandbox did not come up; see $OUT/sandbox.log" >&2; exit 1; }
+wait_healthy "http://127.0.0.1:$PORT" "$OUT/sandbox.log"
 
 # Only segments carrying data (PSH): one per request and one per answer on loopback. The
 # embedded sandbox's port is known only once the bench prints it, so capture every port.

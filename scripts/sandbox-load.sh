@@ -11,6 +11,7 @@
 #   ROUNDS=3 DURATION=8 CONNS="4 8 16" SCRIPT=benches/wrk/mixed.lua scripts/sandbox-load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8}
@@ -46,12 +47,7 @@ start() { # layout
     "$BIN" sandbox --bind "127.0.0.1:$PORT" >"$OUT/sandbox.log" 2>&1 &
   fi
   server=$!
-  for _ in $(seq 50); do
-    curl -sf "http://127.0.0.1:$PORT/healthy" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "the sandbox did not come up; see $OUT/sandbox.log" >&2
-  exit 1
+  wait_healthy "http://127.0.0.1:$PORT" "$OUT/sandbox.log"
 }
 
 # wrk's latency figures in ms, e.g. "152.00us" -> 0.152
