@@ -9,7 +9,10 @@
 //!   line is either in what rotation read (and kept if it is among the newest) or is written
 //!   to the new file after the rename. The lock file is separate so its inode never changes.
 //! - rotation runs when the log exceeds the cap by 10%, keeping the newest `cap` lines, so it
-//!   happens once per `cap / 10` appends rather than on every one.
+//!   happens once per `cap / 10` appends rather than on every one. Each process counts only
+//!   the lines it has seen (at open, at its last rotation) plus its own appends, so with N
+//!   processes appending at once the log can reach `cap` plus N times that 10% before one of
+//!   them rotates.
 
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
