@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use permit_tui::pdp::CheckInput;
 use permit_tui::store::presets::OnConflict;
 use permit_tui::store::{
-    Config, EnvironmentConfig, Expectation, HistoryEntry, Paths, Preset, Store,
+    Config, EnvironmentConfig, Expectation, HistoryEntry, HistoryWriter, Paths, Preset, Store,
 };
 use permit_tui::targets;
 
@@ -271,15 +271,19 @@ async fn an_unwritable_data_dir_is_reported_once_and_checks_go_on() {
     let query = preset("p").input.to_query().unwrap();
     let exchange = target.client.check(&query).await;
     assert_eq!(exchange.status, Some(200));
-    assert!(store
-        .record_check(&target.name, &query, &exchange)
-        .is_some());
-    assert!(
-        store
-            .record_check(&target.name, &query, &exchange)
-            .is_none(),
-        "told once"
-    );
+    let failures = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let heard = failures.clone();
+    let mut writer = HistoryWriter::start(store.history.clone(), move |err| {
+        heard.lock().unwrap().push(err.to_notice().to_string())
+    })
+    .unwrap();
+    for _ in 0..2 {
+        writer.append(HistoryEntry::from_check(&target.name, &query, &exchange));
+    }
+    writer.finish();
+    let failures = failures.lock().unwrap();
+    assert_eq!(failures.len(), 1, "told once: {failures:?}");
+    assert!(failures[0].contains("history.jsonl"), "{failures:?}");
     // Presets live in the config dir, which is fine.
     assert_eq!(store.presets.save(preset("p"), false), Ok(None));
 }

@@ -230,3 +230,43 @@ async fn switch_save_preset_and_history_survive_a_restart() {
     let lines = std::fs::read_to_string(dir.path().join("history.jsonl")).unwrap();
     assert_eq!(lines.lines().count(), 4);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_history_that_cannot_be_written_is_told_once_and_checks_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the data dir should be: every append fails, for root too.
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, b"").unwrap();
+    let paths = Paths {
+        config_dir: dir.path().join("config"),
+        data_dir: blocker.join("data"),
+    };
+    let mut boot = prepare_in(&ExplorerArgs::default(), paths)
+        .await
+        .expect("boot");
+    let app = boot.app(Settings {
+        color: false,
+        ..Settings::default()
+    });
+    let mut h = Harness::start(app);
+    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
+        .await;
+    h.key(KeyCode::F(5));
+    h.wait_for("the decision and the notice", |s| {
+        s.contains("check #1") && s.contains("not saved (")
+    })
+    .await;
+    h.key(KeyCode::F(5));
+    h.wait_for("the second decision", |s| s.contains("check #2"))
+        .await;
+    let app = h.quit().await;
+    let told: Vec<&str> = app
+        .notices
+        .iter()
+        .map(|n| n.text.as_str())
+        .filter(|t| t.contains("not saved ("))
+        .collect();
+    assert_eq!(told.len(), 1, "told once, not per check: {told:?}");
+    assert!(told[0].contains("history.jsonl"), "{told:?}");
+    assert_eq!(app.envs.history.len(), 2, "the panel still lists both");
+}

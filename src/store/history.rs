@@ -458,7 +458,7 @@ pub fn latency_series(entries: &[HistoryEntry], per_env: usize) -> BTreeMap<Stri
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 

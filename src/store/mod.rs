@@ -8,6 +8,7 @@ pub mod atomic;
 pub mod config;
 pub mod filter;
 pub mod history;
+pub mod history_writer;
 pub mod lock;
 pub mod paths;
 pub mod presets;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::{Config, EnvironmentConfig, KeySource, Overrides};
 pub use history::{History, HistoryEntry};
+pub use history_writer::HistoryWriter;
 pub use paths::Paths;
 pub use presets::{Expectation, Preset, Presets};
 
@@ -106,8 +108,6 @@ pub struct Store {
     pub config: Config,
     pub presets: Presets,
     pub history: History,
-    /// Set after the first failed history write, so the user is told once, not per check.
-    history_failed: bool,
 }
 
 impl Store {
@@ -125,31 +125,9 @@ impl Store {
                 config,
                 presets,
                 history,
-                history_failed: false,
             },
             notices,
         )
-    }
-
-    /// Appends a check to the history; a failure comes back as a notice the first time only
-    /// (a read-only data dir should not nag on every check).
-    pub fn record_check(
-        &mut self,
-        environment: &str,
-        query: &crate::pdp::types::AllowedQuery,
-        exchange: &crate::pdp::Exchange<crate::pdp::types::AllowedResult>,
-    ) -> Option<Notice> {
-        match self.history.append_check(environment, query, exchange) {
-            Ok(()) => {
-                self.history_failed = false;
-                None
-            }
-            Err(err) if !self.history_failed => {
-                self.history_failed = true;
-                Some(err.to_notice())
-            }
-            Err(_) => None,
-        }
     }
 }
 

@@ -11,7 +11,6 @@ use super::update::health_of;
 use crate::pdp::client::shared_http_client;
 use crate::pdp::{Exchange, PdpClient};
 
-#[derive(Clone)]
 pub struct Runtime {
     /// One connection pool for every target, so a warm check does not pay a handshake.
     http: reqwest::Client,
@@ -27,6 +26,8 @@ pub struct Runtime {
     clipboard: Clipboard,
     /// Timeout of the tools' requests (checks carry their own).
     timeout: std::time::Duration,
+    /// Appends checks to the history file on a thread of its own.
+    history: super::envs::runtime::HistoryLog,
 }
 
 impl Runtime {
@@ -40,6 +41,7 @@ impl Runtime {
             tx,
             clipboard: Clipboard::Terminal,
             timeout: crate::pdp::DEFAULT_TIMEOUT,
+            history: Default::default(),
         }
     }
 
@@ -111,7 +113,9 @@ impl Runtime {
                 timeout: self.timeout,
             }
             .perform(effect),
-            Effect::Env(effect) => super::envs::runtime::perform(effect, &self.http, &self.tx),
+            Effect::Env(effect) => {
+                super::envs::runtime::perform(effect, &self.http, &self.history, &self.tx)
+            }
             Effect::Debounce { generation, after } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {

@@ -61,7 +61,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 None => String::new(),
             };
-            super::envs::after_check(app, &target_name, &request_body, &exchange);
+            let effects = super::envs::after_check(app, &target_name, &request_body, &exchange);
             app.result = Some(CheckOutcome {
                 id,
                 target_name,
@@ -70,7 +70,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             });
             app.note = PanelNote::None;
             app.scroll = 0;
-            Vec::new()
+            effects
         }
         Msg::Tool(msg) => super::tools::update(app, msg),
         Msg::Env(msg) => super::envs::update(app, msg),

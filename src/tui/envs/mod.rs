@@ -69,12 +69,19 @@ pub enum EnvMsg {
     HistoryLoaded(Vec<HistoryEntry>),
     /// A step of the add-environment flow finished.
     Add(add::AddMsg),
+    /// Appending to the history file failed (told once, until an append succeeds again).
+    HistoryNotSaved(String),
 }
 
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum EnvEffect {
     LoadHistory(std::path::PathBuf),
+    /// Append `entry` to `log`, in order with the entries before it.
+    Record {
+        log: crate::store::History,
+        entry: HistoryEntry,
+    },
     Add(add::AddEffect),
 }
 
@@ -608,27 +615,25 @@ pub fn may_fire(app: &mut App, query: &AllowedQuery, target: &Target) -> bool {
     false
 }
 
-/// Called when a check finished: appends it to the history (a failure is a notice, once),
-/// adds it to the history panel, and gives a loaded preset's verdict.
+/// Called when a check finished: adds it to the history panel, asks for it to be appended to
+/// the history file (off the app's thread), and gives a loaded preset's verdict.
 pub fn after_check(
     app: &mut App,
     environment: &str,
     body: &str,
     exchange: &Exchange<AllowedResult>,
-) {
+) -> Vec<Effect> {
     let Ok(query) = serde_json::from_str::<AllowedQuery>(body) else {
-        return;
+        return Vec::new();
     };
-    if let Some(store) = &mut app.envs.store {
-        if let Some(notice) = store.record_check(environment, &query, exchange) {
-            let text = notice.to_string();
-            app.notice(text, NoticeLevel::Warning);
-        }
-    }
-    app.envs
-        .history
-        .push_newest(HistoryEntry::from_check(environment, &query, exchange));
-    app.envs.session_checks += 1;
+    let entry = HistoryEntry::from_check(environment, &query, exchange);
+    let effects = match &app.envs.store {
+        Some(store) => vec![Effect::Env(EnvEffect::Record {
+            log: store.history.clone(),
+            entry: entry.clone(),
+        })],
+        None => Vec::new(),
+    };
     let verdict = app.envs.loaded_preset.as_ref().and_then(|preset| {
         let loaded = preset.input.to_query().ok()?;
         // Only while the form still is the preset.
@@ -636,11 +641,12 @@ pub fn after_check(
             return None;
         }
         let result = exchange.result.as_ref().ok()?;
-        let entry = HistoryEntry::from_check(environment, &query, exchange);
         preset
             .verdict(result.allow, &entry.codes)
             .map(|v| (preset.name.clone(), v))
     });
+    app.envs.history.push_newest(entry);
+    app.envs.session_checks += 1;
     if let Some((name, verdict)) = &verdict {
         match verdict {
             Ok(()) => app.notice(format!("Preset `{name}`: as expected ✓"), NoticeLevel::Info),
@@ -648,6 +654,7 @@ pub fn after_check(
         }
     }
     app.envs.verdict = verdict;
+    effects
 }
 
 /// What to do once the first frame is on screen: read the whole history.
@@ -679,6 +686,10 @@ pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
             Vec::new()
         }
         EnvMsg::Add(msg) => add::update(app, msg),
+        EnvMsg::HistoryNotSaved(text) => {
+            app.notice(text, NoticeLevel::Warning);
+            Vec::new()
+        }
     }
 }
 
@@ -741,15 +752,13 @@ mod tests {
     }
 
     #[test]
-    fn an_unwritable_data_dir_gives_one_notice_and_the_check_still_shows() {
+    fn a_finished_check_is_recorded_off_the_app_thread_and_a_failure_is_a_notice() {
         let dir = tempfile::tempdir().unwrap();
-        let blocker = dir.path().join("not-a-dir");
-        std::fs::write(&blocker, b"").unwrap();
         let paths = Paths {
             config_dir: dir.path().join("config"),
-            data_dir: blocker.join("data"),
+            data_dir: dir.path().join("data"),
         };
-        let (store, _) = Store::open(paths);
+        let (store, _) = Store::open(paths.clone());
         let mut app = app("http://127.0.0.1:9", "");
         app.envs.store = Some(store);
         let answer = |id| Msg::CheckFinished {
@@ -765,23 +774,27 @@ mod tests {
             },
         };
         f5(&mut app);
-        update(&mut app, answer(1));
+        let effects = update(&mut app, answer(1));
         assert!(app.result.is_some());
-        let notices: Vec<&str> = app.notices.iter().map(|n| n.text.as_str()).collect();
-        assert_eq!(
-            notices.iter().filter(|n| n.contains("not saved")).count(),
-            1,
-            "{notices:?}"
+        let [Effect::Env(EnvEffect::Record { log, entry })] = effects.as_slice() else {
+            panic!("expected one Record effect: {effects:?}");
+        };
+        assert_eq!(log.path(), paths.history_file());
+        assert_eq!(entry.latency_us, 2000);
+        assert_eq!(app.envs.history.len(), 1, "the panel lists it at once");
+        assert!(
+            !paths.history_file().exists(),
+            "update itself writes nothing"
         );
-        f5(&mut app);
-        update(&mut app, answer(2));
-        let again = app
-            .notices
-            .iter()
-            .filter(|n| n.text.contains("not saved"))
-            .count();
-        assert_eq!(again, 1, "told once, not per check");
-        assert_eq!(app.envs.history.len(), 2, "the panel still lists them");
+
+        // The writer reports a failed append as a message; it is shown as a warning.
+        update(
+            &mut app,
+            Msg::Env(EnvMsg::HistoryNotSaved("history.jsonl: not saved".into())),
+        );
+        let warning = app.notices.back().unwrap();
+        assert!(warning.text.contains("not saved"), "{}", warning.text);
+        assert_eq!(warning.level, NoticeLevel::Warning);
     }
 
     #[test]

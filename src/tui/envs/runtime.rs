@@ -2,8 +2,11 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
 use crate::cloud::{CloudClient, Discovery};
-use crate::store::History;
+use crate::store::{History, HistoryEntry, HistoryWriter};
 use crate::tui::msg::Msg;
 
 use super::add::{AddEffect, AddMsg};
@@ -18,9 +21,49 @@ fn describe(err: crate::cloud::CloudError) -> String {
     format!("{err}. {}", err.hint())
 }
 
-pub fn perform(effect: EnvEffect, http: &reqwest::Client, tx: &UnboundedSender<Msg>) {
+/// The session's history writer, started with the first check to record. Dropping it
+/// writes what is still queued.
+#[derive(Default)]
+pub struct HistoryLog {
+    writer: Mutex<Option<(PathBuf, HistoryWriter)>>,
+}
+
+impl HistoryLog {
+    fn record(&self, log: History, entry: HistoryEntry, tx: &UnboundedSender<Msg>) {
+        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if !matches!(&*writer, Some((path, _)) if path == log.path()) {
+            let path = log.path().to_path_buf();
+            let failures = tx.clone();
+            let started = HistoryWriter::start(log, move |err| {
+                send(
+                    &failures,
+                    EnvMsg::HistoryNotSaved(err.to_notice().to_string()),
+                );
+            });
+            match started {
+                Ok(started) => *writer = Some((path, started)),
+                Err(err) => {
+                    let text = format!("history is not saved: cannot start its writer ({err})");
+                    send(tx, EnvMsg::HistoryNotSaved(text));
+                    return;
+                }
+            }
+        }
+        if let Some((_, writer)) = &*writer {
+            writer.append(entry);
+        }
+    }
+}
+
+pub fn perform(
+    effect: EnvEffect,
+    http: &reqwest::Client,
+    history: &HistoryLog,
+    tx: &UnboundedSender<Msg>,
+) {
     let tx = tx.clone();
     match effect {
+        EnvEffect::Record { log, entry } => history.record(log, entry, &tx),
         EnvEffect::LoadHistory(path) => {
             tokio::task::spawn_blocking(move || {
                 let (entries, _notices) = History::open(&path).load();
