@@ -30,6 +30,7 @@ fn app_with_result(input: &CheckInput) -> App {
         api_key: Some(env.api_key.clone()),
         tenant: None,
         kind: TargetKind::Sandbox,
+        rest: Default::default(),
     };
     let mut app = App::new(vec![target.clone()], input, Settings::default());
     app.targets[0].health = Health::Up;

@@ -270,3 +270,70 @@ async fn a_history_that_cannot_be_written_is_told_once_and_checks_go_on() {
     assert!(told[0].contains("history.jsonl"), "{told:?}");
     assert_eq!(app.envs.history.len(), 2, "the panel still lists both");
 }
+
+/// The first start, as the binary makes it: its sandbox environments (named `sandbox-dev`
+/// and `sandbox-prod`) serve the schema behind the matrix and autocomplete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_starts_sandbox_serves_the_matrix_and_autocomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = boot(dir.path()).await;
+    assert_eq!(app.targets[app.current].target.name, "sandbox-dev");
+    let mut h = Harness::start(app);
+    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
+        .await;
+    h.key(KeyCode::F(8));
+    let screen = h
+        .wait_for("the filled matrix", |s| {
+            s.contains("checks in one /allowed/bulk request,") || s.contains("No schema")
+        })
+        .await;
+    assert!(!screen.contains("No schema"), "{screen}");
+    h.key(KeyCode::Esc);
+    h.wait_for("the form", |s| !s.contains("/allowed/bulk"))
+        .await;
+    h.ctrl('u');
+    h.type_text("ali");
+    h.wait_for("the popup", |s| s.contains("│ alice │")).await;
+    h.quit().await;
+}
+
+/// A saved environment's schema comes from its own API URL (here the sandbox's REST slice),
+/// found through its key's scope: not from Permit's US API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_environment_fetches_its_schema_from_its_own_api_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = permit_tui::targets::running_sandbox().await.unwrap();
+    let dev = sandbox
+        .environments
+        .iter()
+        .find(|e| e.key == "dev")
+        .unwrap();
+    let (mut store, _) = permit_tui::store::Store::open(Paths::in_dir(dir.path()));
+    store
+        .config
+        .update(|c| {
+            c.upsert(permit_tui::store::EnvironmentConfig {
+                name: "staging".into(),
+                pdp_url: sandbox.url.clone(),
+                api_url: sandbox.url.clone(),
+                key: Some(dev.api_key.clone()),
+                key_env: None,
+                project: None,
+                environment: None,
+            });
+            c.active = Some("staging".into());
+        })
+        .unwrap();
+    let app = boot(dir.path()).await;
+    assert_eq!(app.targets[app.current].target.name, "staging");
+    let mut h = Harness::start(app);
+    h.key(KeyCode::F(8));
+    let screen = h
+        .wait_for("the filled matrix", |s| {
+            s.contains("checks in one /allowed/bulk request,") || s.contains("could not be filled")
+        })
+        .await;
+    assert!(screen.contains("on staging"), "{screen}");
+    assert!(!screen.contains("could not be filled"), "{screen}");
+    h.quit().await;
+}

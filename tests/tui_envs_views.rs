@@ -19,6 +19,7 @@ fn target(name: &str, url: &str, kind: TargetKind) -> Target {
         api_key: Some(KEY.into()),
         tenant: None,
         kind,
+        rest: Default::default(),
     }
 }
 

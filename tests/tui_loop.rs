@@ -30,6 +30,7 @@ fn remote(url: String) -> Target {
         api_key: Some("permit_key_mockmockmock1234".into()),
         tenant: None,
         kind: TargetKind::Remote,
+        rest: Default::default(),
     }
 }
 

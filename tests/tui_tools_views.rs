@@ -33,6 +33,7 @@ fn target(name: &str) -> Target {
         api_key: Some(KEY.into()),
         tenant: None,
         kind: TargetKind::Sandbox,
+        rest: Default::default(),
     }
 }
 

@@ -25,6 +25,7 @@ fn target() -> Target {
         api_key: Some(KEY.into()),
         tenant: None,
         kind: TargetKind::Sandbox,
+        rest: Default::default(),
     }
 }
 

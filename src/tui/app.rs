@@ -111,6 +111,16 @@ pub enum TargetKind {
     Remote,
 }
 
+/// Where an environment's schema and facts come from (matrix, autocomplete, who-can):
+/// Permit's REST API at `api_url` for `project` / `environment`. What is unknown is found
+/// at fetch time: `PERMIT_API_URL` or Permit's US API, and the key's own scope.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestScope {
+    pub api_url: Option<String>,
+    pub project: Option<String>,
+    pub environment: Option<String>,
+}
+
 /// A PDP to send checks to. The API key lives only here, in memory.
 #[derive(Clone, PartialEq)]
 pub struct Target {
@@ -120,6 +130,7 @@ pub struct Target {
     /// The tenant this environment defaults to, prefilled when the form's tenant is empty.
     pub tenant: Option<String>,
     pub kind: TargetKind,
+    pub rest: RestScope,
 }
 
 impl std::fmt::Debug for Target {
@@ -130,6 +141,7 @@ impl std::fmt::Debug for Target {
             .field("api_key", &self.masked_key())
             .field("tenant", &self.tenant)
             .field("kind", &self.kind)
+            .field("rest", &self.rest)
             .finish()
     }
 }

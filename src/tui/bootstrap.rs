@@ -15,7 +15,7 @@ use crate::targets;
 use crate::pdp::CheckInput;
 use crate::sandbox::{serve, EnvironmentInfo, RunningSandbox, Sandbox, ServeOptions};
 
-use super::app::{App, NoticeLevel, Settings, Target, TargetKind};
+use super::app::{App, NoticeLevel, RestScope, Settings, Target, TargetKind};
 use super::ExplorerArgs;
 
 pub struct Boot {
@@ -83,11 +83,17 @@ fn sandbox_targets(url: &str, mut envs: Vec<EnvironmentInfo>) -> Vec<Target> {
     envs.sort_by_key(|e| e.key != "dev");
     envs.into_iter()
         .map(|env| Target {
-            name: env.key,
             pdp_url: url.to_string(),
             api_key: Some(env.api_key),
             tenant: None,
             kind: TargetKind::Sandbox,
+            // The sandbox serves the REST slice next to its PDP routes.
+            rest: RestScope {
+                api_url: Some(url.to_string()),
+                project: Some(env.project),
+                environment: Some(env.key.clone()),
+            },
+            name: env.key,
         })
         .collect()
 }
@@ -116,6 +122,7 @@ fn flag_target(url: &str, api_key: Option<String>) -> Target {
         api_key,
         tenant: None,
         kind: TargetKind::Remote,
+        rest: RestScope::default(),
     }
 }
 
@@ -130,6 +137,11 @@ pub fn from_resolved(t: &targets::Target) -> Target {
             TargetKind::Sandbox
         } else {
             TargetKind::Remote
+        },
+        rest: RestScope {
+            api_url: Some(t.api_url.clone()),
+            project: t.project.clone(),
+            environment: t.environment.clone(),
         },
     }
 }

@@ -462,6 +462,7 @@ mod tests {
             api_key: Some(KEY.into()),
             tenant: None,
             kind: TargetKind::Remote,
+            rest: Default::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use ratatui_textarea::{Input, TextArea};
 
 use crate::cloud::{self, DiscoveredEnvironment, Discovery, DiscoveryStart, Environment, Project};
-use crate::tui::app::{App, NoticeLevel, Target, TargetKind};
+use crate::tui::app::{App, NoticeLevel, RestScope, Target, TargetKind};
 use crate::tui::msg::Effect;
 
 use super::{EnvEffect, EnvView};
@@ -346,6 +346,11 @@ fn finish(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
         api_key: Some(found.api_key.clone()),
         tenant: None,
         kind: TargetKind::Remote,
+        rest: RestScope {
+            api_url: Some(config.api_url.clone()),
+            project: config.project.clone(),
+            environment: config.environment.clone(),
+        },
     };
     match &mut app.envs.store {
         Some(store) => {

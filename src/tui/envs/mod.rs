@@ -711,6 +711,7 @@ mod tests {
             api_key: Some("permit_key_SECRETsecret1234".into()),
             tenant: None,
             kind: TargetKind::Remote,
+            rest: Default::default(),
         };
         let input = CheckInput {
             user: "alice".into(),

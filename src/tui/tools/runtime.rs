@@ -8,22 +8,20 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::cloud::{CloudClient, CloudError};
 use crate::pdp::{Exchange, PdpClient, PdpError};
 use crate::schema::Schema;
-use crate::tui::app::{Target, TargetKind};
+use crate::tui::app::Target;
 use crate::tui::msg::Msg;
 use crate::tui::pdp_clients::PdpClients;
 
 use super::{ToolEffect, ToolMsg};
 
-/// Permit's REST API for the schema of a PDP given by URL: `PERMIT_API_URL`, else Permit's
-/// US API. (When targets carry their own API URL, that should win.)
+/// Permit's REST API for the schema of a PDP given by URL only: `PERMIT_API_URL`, else
+/// Permit's US API. An environment's own API URL wins over it.
 pub fn permit_api_url() -> String {
     std::env::var(crate::store::config::API_URL_VAR)
         .ok()
         .filter(|v| !v.trim().is_empty())
         .unwrap_or_else(|| crate::cloud::urls::API_US.to_string())
 }
-/// The project every sandbox environment lives in.
-pub const SANDBOX_PROJECT: &str = "sandbox";
 
 /// Where a copy goes: the terminal (OSC 52), or a channel in tests.
 #[derive(Debug, Clone, Default)]
@@ -147,23 +145,19 @@ async fn fetch_schema(
         .ok_or_else(|| CloudError::Unauthorized {
             detail: "this environment has no API key".to_string(),
         })?;
-    match target.kind {
-        // The sandbox serves the REST slice next to its PDP routes.
-        TargetKind::Sandbox => {
-            let client = CloudClient::with_http(http, &target.pdp_url, key, timeout)?;
-            Schema::fetch(&client, SANDBOX_PROJECT, &target.name).await
-        }
-        TargetKind::Remote => {
-            let client = CloudClient::with_http(http, &permit_api_url(), key, timeout)?;
-            let scope = client.scope().await?;
-            match (scope.project_id, scope.environment_id) {
-                (Some(p), Some(e)) => Schema::fetch(&client, &p, &e).await,
-                _ => Err(CloudError::Forbidden {
-                    path: "/v2/api-key/scope".to_string(),
-                    detail: "the key is not an environment-level key".to_string(),
-                }),
-            }
-        }
+    let rest = &target.rest;
+    let api_url = rest.api_url.clone().unwrap_or_else(permit_api_url);
+    let client = CloudClient::with_http(http, &api_url, key, timeout)?;
+    if let (Some(project), Some(environment)) = (&rest.project, &rest.environment) {
+        return Schema::fetch(&client, project, environment).await;
+    }
+    let scope = client.scope().await?;
+    match (scope.project_id, scope.environment_id) {
+        (Some(p), Some(e)) => Schema::fetch(&client, &p, &e).await,
+        _ => Err(CloudError::Forbidden {
+            path: "/v2/api-key/scope".to_string(),
+            detail: "the key is not an environment-level key".to_string(),
+        }),
     }
 }
 

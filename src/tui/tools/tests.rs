@@ -20,6 +20,7 @@ fn app() -> App {
         api_key: Some(KEY.into()),
         tenant: None,
         kind: TargetKind::Sandbox,
+        rest: Default::default(),
     };
     let input = CheckInput {
         user: "alice".into(),
