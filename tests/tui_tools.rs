@@ -133,7 +133,37 @@ async fn export_copies_curl_with_the_key_redacted_unless_asked_and_saves_to_a_fi
     assert!(screen.contains("permit-check.py"), "{screen}");
     let saved = std::fs::read_to_string(&path).unwrap();
     assert!(saved.contains("heidi") && !saved.contains(&key), "{saved}");
-    h.quit().await;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a saved snippet may hold the key: owner only");
+    }
+
+    // Saving again never replaces the first file: the second gets a number.
+    h.ctrl('o');
+    h.wait_for("the export overlay", |s| {
+        s.contains("[ ] include the API key")
+    })
+    .await;
+    // The file switch stays as it was left.
+    h.key(KeyCode::Char('p'));
+    let second = dir.path().join("permit-check-2.py");
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while !second.exists() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the second file");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), saved);
+    let app = h.quit().await;
+    assert!(
+        app.notices
+            .iter()
+            .any(|n| n.text.contains("Saved Python SDK") && n.text.contains("permit-check-2.py")),
+        "the notice names the new file"
+    );
     sandbox.shutdown().await;
 }
 

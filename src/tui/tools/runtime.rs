@@ -1,6 +1,6 @@
 //! Performs the tools' effects on tokio tasks and reports back as `Msg::Tool`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -162,21 +162,75 @@ async fn fetch_schema(
 }
 
 /// Writes into the first directory that accepts the file; the error of the last one else.
+/// An existing file is never replaced: the name gets a number (`permit-check-2.sh`). The
+/// file is readable by its owner only, as it may hold the API key.
 async fn save(dirs: &[PathBuf], file_name: &str, text: &str) -> Result<PathBuf, String> {
+    let dirs = dirs.to_vec();
+    let (file_name, text) = (file_name.to_string(), text.to_string());
+    tokio::task::spawn_blocking(move || save_blocking(&dirs, &file_name, &text))
+        .await
+        .unwrap_or_else(|err| Err(format!("the save did not finish: {err}")))
+}
+
+fn save_blocking(dirs: &[PathBuf], file_name: &str, text: &str) -> Result<PathBuf, String> {
     let mut last = String::from("no directory to write to");
     for dir in dirs {
-        if let Err(err) = tokio::fs::create_dir_all(dir).await {
+        if let Err(err) = std::fs::create_dir_all(dir) {
             last = format!("{}: {err}", dir.display());
             continue;
         }
-        let path = dir.join(file_name);
-        match tokio::fs::write(&path, text).await {
-            Ok(()) => {
-                let shown = std::path::absolute(&path).unwrap_or(path);
-                return Ok(shown);
-            }
-            Err(err) => last = format!("{}: {err}", path.display()),
+        match write_new(dir, file_name, text.as_bytes()) {
+            Ok(path) => return Ok(std::path::absolute(&path).unwrap_or(path)),
+            Err((path, err)) => last = format!("{}: {err}", path.display()),
         }
     }
     Err(last)
+}
+
+/// Creates `dir/file_name`, or `stem-2.ext`, `stem-3.ext`… if taken, mode 0600 on unix.
+fn write_new(
+    dir: &Path,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, (PathBuf, std::io::Error)> {
+    use std::io::Write;
+    let name = Path::new(file_name);
+    let stem = name
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file_name);
+    let ext = name.extension().and_then(|e| e.to_str());
+    let mut path = dir.join(file_name);
+    for n in 2..=1000 {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(mut file) => {
+                return file
+                    .write_all(bytes)
+                    .map(|()| path.clone())
+                    .map_err(|e| (path, e));
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                let numbered = match ext {
+                    Some(ext) => format!("{stem}-{n}.{ext}"),
+                    None => format!("{stem}-{n}"),
+                };
+                path = dir.join(numbered);
+            }
+            Err(err) => return Err((path, err)),
+        }
+    }
+    Err((
+        path,
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "1,000 files of that name",
+        ),
+    ))
 }
