@@ -316,3 +316,26 @@ fn no_color_draws_without_any_colour() {
         .iter()
         .any(|c| c.bg == Color::Red));
 }
+
+#[test]
+fn the_result_panel_scrolls_to_its_last_line_and_no_further() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use permit_tui::tui::msg::Msg;
+    let mut app = demo_app();
+    app.focus = Focus::Decision;
+    app.result = Some(outcome(&app, 2, answered(allow_result(), 1)));
+    let top = screen(&draw(&app, 80, 24));
+    assert!(app.scroll_max.get() > 0, "the explanation overflows 80×24");
+    let key = |code| Msg::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    for _ in 0..200 {
+        permit_tui::tui::update::update(&mut app, key(KeyCode::Down));
+    }
+    assert_eq!(app.scroll, app.scroll_max.get(), "stops at the last line");
+    let bottom = screen(&draw(&app, 80, 24));
+    assert_ne!(bottom, top);
+    // The last line of the explanation is on screen, and one step up moves at once.
+    assert!(bottom.contains("actual 3"), "{bottom}");
+    permit_tui::tui::update::update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.scroll, app.scroll_max.get() - 1);
+    assert_ne!(screen(&draw(&app, 80, 24)), bottom);
+}

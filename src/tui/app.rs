@@ -325,6 +325,9 @@ pub struct App {
     pub modals: Vec<Modal>,
     pub tab: ResultTab,
     pub scroll: u16,
+    /// How far the result panel can scroll: set by the view, which alone knows how its text
+    /// wraps, and read by `update` to stop scrolling at the last line.
+    pub scroll_max: std::cell::Cell<u16>,
     pub show_histogram: bool,
     /// Terminal size, for layout hit-tests of mouse clicks.
     pub size: (u16, u16),
@@ -387,6 +390,7 @@ impl App {
             modals: Vec::new(),
             tab: ResultTab::Decision,
             scroll: 0,
+            scroll_max: std::cell::Cell::new(u16::MAX),
             show_histogram: false,
             size: (80, 24),
             ticks: 0,

@@ -119,6 +119,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         _ => keymap::lookup(&key, ctx),
     };
+    // Below the minimum size the screen only says how to quit: nothing else may act unseen.
+    if screen_too_small(app) && action != Some(Action::Quit) {
+        return Vec::new();
+    }
     if let Some(action) = action {
         return perform(app, action);
     }
@@ -146,7 +150,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+fn screen_too_small(app: &App) -> bool {
+    layout::too_small(Rect::new(0, 0, app.size.0, app.size.1))
+}
+
 fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    if screen_too_small(app) {
+        return Vec::new();
+    }
     if super::envs::on_paste(app, text) {
         return Vec::new();
     }
@@ -173,11 +184,10 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
     if !app.modals.is_empty() {
         return Vec::new();
     }
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    if layout::too_small(area) {
+    if screen_too_small(app) {
         return Vec::new();
     }
-    let regions = layout::regions(area);
+    let regions = layout::regions(Rect::new(0, 0, app.size.0, app.size.1));
     let pos = Position::new(mouse.column, mouse.row);
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
@@ -204,10 +214,10 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
             }
         }
         MouseEventKind::ScrollDown if regions.decision.contains(pos) => {
-            app.scroll = app.scroll.saturating_add(2);
+            app.scroll = app.scroll.saturating_add(2).min(app.scroll_max.get());
         }
         MouseEventKind::ScrollUp if regions.decision.contains(pos) => {
-            app.scroll = app.scroll.saturating_sub(2);
+            app.scroll = app.scroll.min(app.scroll_max.get()).saturating_sub(2);
         }
         _ => {}
     }
@@ -310,11 +320,11 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ScrollDown => {
-            app.scroll = app.scroll.saturating_add(1);
+            app.scroll = app.scroll.saturating_add(1).min(app.scroll_max.get());
             Vec::new()
         }
         Action::ScrollUp => {
-            app.scroll = app.scroll.saturating_sub(1);
+            app.scroll = app.scroll.min(app.scroll_max.get()).saturating_sub(1);
             Vec::new()
         }
         Action::NextTarget => {
@@ -517,6 +527,28 @@ mod tests {
             Effect::Check { id, .. } => Some(*id),
             _ => None,
         })
+    }
+
+    #[test]
+    fn below_the_minimum_size_only_quit_acts() {
+        let mut app = app();
+        update(&mut app, Msg::Input(Event::Resize(70, 20)));
+        app.focus = Focus::Field(Field::User);
+        assert!(update(&mut app, key(KeyCode::F(5))).is_empty());
+        type_text(&mut app, "zz");
+        update(&mut app, Msg::Input(Event::Paste("pasted".into())));
+        assert_eq!(app.text(Field::User), "alice", "nothing typed unseen");
+        assert!(app.in_flight.is_none() && app.next_check_id == 1);
+        update(&mut app, Msg::Input(Event::Resize(80, 24)));
+        type_text(&mut app, "z");
+        assert_eq!(
+            app.text(Field::User),
+            "alicez",
+            "back to normal once large enough"
+        );
+        update(&mut app, Msg::Input(Event::Resize(70, 20)));
+        update(&mut app, ctrl('c'));
+        assert!(app.should_quit);
     }
 
     #[test]

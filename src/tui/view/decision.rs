@@ -59,12 +59,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         (Some(outcome), ResultTab::Response) => response_lines(outcome, theme),
         (None, _) => idle_lines(app, theme),
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0)),
-        body,
-    );
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let overflow = text
+        .line_count(body.width)
+        .saturating_sub(usize::from(body.height));
+    let scroll_max = u16::try_from(overflow).unwrap_or(u16::MAX);
+    app.scroll_max.set(scroll_max);
+    frame.render_widget(text.scroll((app.scroll.min(scroll_max), 0)), body);
 }
 
 fn render_badge_row(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
