@@ -13,6 +13,14 @@ pub enum InputError {
     Missing { field: &'static str },
     #[error("resource `{input}` has more than one `:`; use `type` or `type:key`")]
     ResourceTooManyParts { input: String },
+    #[error(
+        "resource `{resource}` names the key `{in_resource}` but resource key says `{in_field}`; keep one"
+    )]
+    ResourceKeyTwice {
+        resource: String,
+        in_resource: String,
+        in_field: String,
+    },
     #[error("{0}")]
     Json(#[from] JsonFieldError),
 }
@@ -121,7 +129,7 @@ pub struct CheckInput {
     pub action: String,
     /// `type` or `type:key`.
     pub resource: String,
-    /// Overrides a key given in `resource`, when not empty.
+    /// The key, when `resource` does not give one (both may give the same).
     pub resource_key: String,
     pub tenant: String,
     pub resource_attributes: String,
@@ -140,9 +148,17 @@ impl CheckInput {
             return Err(InputError::Missing { field: "action" });
         }
         let (kind, key_from_resource) = parse_resource(&self.resource)?;
-        let key = Some(self.resource_key.trim().to_string())
-            .filter(|k| !k.is_empty())
-            .or(key_from_resource);
+        let key_field = Some(self.resource_key.trim().to_string()).filter(|k| !k.is_empty());
+        let key = match (key_from_resource, key_field) {
+            (Some(in_resource), Some(in_field)) if in_resource != in_field => {
+                return Err(InputError::ResourceKeyTwice {
+                    resource: self.resource.trim().to_string(),
+                    in_resource,
+                    in_field,
+                })
+            }
+            (from_resource, from_field) => from_field.or(from_resource),
+        };
         let tenant = Some(self.tenant.trim())
             .filter(|t| !t.is_empty())
             .unwrap_or(DEFAULT_TENANT)
@@ -237,10 +253,23 @@ mod tests {
     }
 
     #[test]
-    fn separate_resource_key_overrides_the_one_in_resource() {
+    fn a_key_in_both_resource_fields_must_agree() {
         let mut i = input("alice", "read", "document:d1");
+        i.resource_key = "d1".into();
+        assert_eq!(i.to_query().unwrap().resource.key.as_deref(), Some("d1"));
         i.resource_key = "d2".into();
-        assert_eq!(i.to_query().unwrap().resource.key.as_deref(), Some("d2"));
+        let err = i.to_query().unwrap_err();
+        assert!(matches!(err, InputError::ResourceKeyTwice { .. }));
+        assert_eq!(
+            err.to_string(),
+            "resource `document:d1` names the key `d1` but resource key says `d2`; keep one"
+        );
+        let mut only_field = input("alice", "read", "document");
+        only_field.resource_key = "d2".into();
+        assert_eq!(
+            only_field.to_query().unwrap().resource.key.as_deref(),
+            Some("d2")
+        );
     }
 
     #[test]
