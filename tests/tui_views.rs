@@ -339,3 +339,19 @@ fn the_result_panel_scrolls_to_its_last_line_and_no_further() {
     assert_eq!(app.scroll, app.scroll_max.get() - 1);
     assert_ne!(screen(&draw(&app, 80, 24)), bottom);
 }
+
+#[test]
+fn an_invalid_form_shows_its_error_above_the_last_result() {
+    let mut app = demo_app();
+    app.result = Some(outcome(&app, 4, answered(allow_result(), 1)));
+    let mut input = app.input();
+    input.context = "{\"ip\": }".into();
+    app.set_input(&input);
+    app.note = PanelNote::Invalid(app.validation.clone().unwrap_err());
+    let text = screen(&draw(&app, 120, 40));
+    let error = text.find("Cannot check yet:").expect(&text);
+    let before = text.find("Check #4, before the edit:").expect(&text);
+    let explanation = text.find("RBAC").expect(&text);
+    assert!(error < before && before < explanation, "{text}");
+    assert!(text.contains("context: "), "{text}");
+}

@@ -332,23 +332,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
                 app.notice("Only one environment is configured", NoticeLevel::Info);
                 return Vec::new();
             }
-            let mut effects = cancel_in_flight(app);
-            app.current = (app.current + 1) % app.targets.len();
-            app.result = None;
-            app.revalidate();
-            let name = app
-                .target()
-                .map(|t| t.target.name.clone())
-                .unwrap_or_default();
-            app.notice(format!("Environment: {name}"), NoticeLevel::Info);
-            if let Some(t) = app.target() {
-                effects.push(Effect::Health {
-                    target: app.current,
-                    url: t.target.pdp_url.clone(),
-                    timeout: app.settings.timeout,
-                });
-            }
-            effects
+            super::envs::switch_to(app, (app.current + 1) % app.targets.len())
         }
     }
 }
@@ -373,8 +357,8 @@ pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
     let query = match &app.validation {
         Ok(query) => query.clone(),
         Err(err) => {
+            // The last result stays on screen under the note, marked as before the edit.
             app.note = PanelNote::Invalid(err.clone());
-            app.result = None;
             return Vec::new();
         }
     };
@@ -527,6 +511,37 @@ mod tests {
             Effect::Check { id, .. } => Some(*id),
             _ => None,
         })
+    }
+
+    #[test]
+    fn an_invalid_form_keeps_the_last_result_under_its_note() {
+        let mut app = app();
+        let effects = update(&mut app, key(KeyCode::F(5)));
+        assert_eq!(check_id(&effects), Some(1));
+        update(&mut app, allow(1, true));
+        app.focus = Focus::Field(Field::UserAttributes);
+        type_text(&mut app, "{");
+        assert_eq!(check_id(&update(&mut app, key(KeyCode::F(5)))), None);
+        assert!(matches!(app.note, PanelNote::Invalid(_)), "{:?}", app.note);
+        assert_eq!(app.result.as_ref().map(|r| r.id), Some(1));
+    }
+
+    #[test]
+    fn in_live_mode_switching_environment_asks_the_new_one() {
+        let mut app = app();
+        let mut prod = target();
+        prod.name = "prod".into();
+        app.targets.push(crate::tui::app::TargetState::new(prod));
+        for live in [false, true] {
+            app.live = live;
+            let effects = update(&mut app, key(KeyCode::F(7)));
+            let asked = effects.iter().find_map(|e| match e {
+                Effect::Check { target, .. } => Some(target.name.clone()),
+                _ => None,
+            });
+            let now = app.targets[app.current].target.name.clone();
+            assert_eq!(asked, live.then_some(now), "live: {live}");
+        }
     }
 
     #[test]

@@ -54,7 +54,19 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     render_badge_row(app, theme, frame, badge_row);
 
     let lines = match (&app.result, app.tab) {
-        (Some(outcome), ResultTab::Decision) => decision_lines(outcome, theme),
+        (Some(outcome), ResultTab::Decision) => match &app.note {
+            PanelNote::Invalid(err) => {
+                let mut lines = invalid_lines(err, theme);
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    format!("Check #{}, before the edit:", outcome.id),
+                    theme.dim(),
+                ));
+                lines.extend(decision_lines(outcome, theme));
+                lines
+            }
+            _ => decision_lines(outcome, theme),
+        },
         (Some(outcome), ResultTab::Request) => request_lines(outcome, theme),
         (Some(outcome), ResultTab::Response) => response_lines(outcome, theme),
         (None, _) => idle_lines(app, theme),
@@ -148,11 +160,7 @@ fn idle_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             Line::styled(format!("Check #{id} cancelled."), theme.warn()),
             Line::styled("Press Enter or F5 to check again.", theme.dim()),
         ],
-        PanelNote::Invalid(err) => vec![
-            Line::styled("Cannot check yet:", theme.warn()),
-            Line::raw(err.to_string()),
-            Line::styled("Fix the field and press Enter.", theme.dim()),
-        ],
+        PanelNote::Invalid(err) => invalid_lines(err, theme),
         PanelNote::None if app.in_flight.is_some() => Vec::new(),
         PanelNote::None => vec![
             Line::styled("No check yet.", theme.heading()),
@@ -166,6 +174,14 @@ fn idle_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             ),
         ],
     }
+}
+
+fn invalid_lines(err: &crate::pdp::InputError, theme: Theme) -> Vec<Line<'static>> {
+    vec![
+        Line::styled("Cannot check yet:", theme.warn()),
+        Line::raw(err.to_string()),
+        Line::styled("Fix the field and press F5.", theme.dim()),
+    ]
 }
 
 fn decision_lines(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
