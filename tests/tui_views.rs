@@ -252,6 +252,10 @@ fn json_error_shows_line_and_column_and_blocks_the_check() {
     let t = draw(&app, 80, 24);
     let text = screen(&t);
     assert!(text.contains("✗ 4:1"), "{text}");
+    assert!(
+        text.contains("✗ user attributes 4:1: "),
+        "the place survives a narrow title: {text}"
+    );
     insta::assert_snapshot!("json_error_80x24", t.backend());
 }
 

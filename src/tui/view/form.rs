@@ -8,8 +8,23 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::layout::{Regions, LABEL_WIDTH};
+use crate::pdp::InputError;
 use crate::tui::app::{App, Field, Focus};
 use crate::tui::theme::Theme;
+
+/// The form's error for its one-line title: a JSON error's place comes first, so a narrow
+/// title still shows where to look.
+fn title_error(err: &InputError) -> String {
+    match err {
+        InputError::Json(json) if json.line > 0 => {
+            format!(
+                "{} {}:{}: {}",
+                json.field, json.line, json.column, json.message
+            )
+        }
+        other => other.to_string(),
+    }
+}
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, regions: &Regions) {
     let form_focused = matches!(app.focus, Focus::Field(_));
@@ -20,7 +35,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, regions: &Regions) {
         ]),
         Err(err) => Line::from(vec![
             Span::styled(" Query ", theme.heading()),
-            Span::styled(format!("✗ {err} "), theme.warn()),
+            Span::styled(format!("✗ {} ", title_error(err)), theme.warn()),
         ]),
     };
     let block = Block::default()
