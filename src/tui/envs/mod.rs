@@ -132,6 +132,8 @@ pub struct EnvState {
     pub verdict: Option<(String, Result<(), String>)>,
     /// The request body a Cloud-PDP ABAC warning was shown for; firing it again sends it.
     pub abac_acknowledged: Option<String>,
+    /// The existing preset name a save was warned about; Enter again on it replaces it.
+    pub replace_warned: Option<String>,
     /// Resolved environments by name, for `Target::abac_warning`.
     pub resolved: HashMap<String, crate::targets::Target>,
 }
@@ -232,6 +234,7 @@ fn close(app: &mut App) {
 
 fn open_prompt(app: &mut App, kind: PromptKind, text: &str) {
     open(app, EnvView::Prompt);
+    app.envs.replace_warned = None;
     app.envs.prompt_input = TextArea::new(vec![text.to_string()]);
     app.envs
         .prompt_input
@@ -261,7 +264,12 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
                     })
                 }),
             },
-            "",
+            // Saving a loaded preset again updates it.
+            &app.envs
+                .loaded_preset
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
         ),
         (EnvAction::SwitchTo(i), _) => {
             if view == Some(EnvView::Environments) {
@@ -485,17 +493,32 @@ fn submit_prompt(app: &mut App) {
     };
     let result: Result<(String, Option<crate::store::Notice>), String> = match &kind {
         PromptKind::SavePreset { expect } => {
+            let existing = store.presets.get(&text).cloned();
+            let replacing = existing.is_some();
+            if replacing && app.envs.replace_warned.as_deref() != Some(text.as_str()) {
+                app.envs.replace_warned = Some(text.clone());
+                app.notice(
+                    format!("Preset `{text}` exists: Enter again replaces it, or change the name"),
+                    NoticeLevel::Warning,
+                );
+                return;
+            }
+            // A hand-written expected code stays while the expected decision does.
+            let expect_code = existing
+                .filter(|old| old.expect == *expect)
+                .and_then(|old| old.expect_code);
             let preset = Preset {
                 name: text.clone(),
                 input,
                 expect: *expect,
-                expect_code: None,
+                expect_code,
                 environment,
             };
+            let verb = if replacing { "replaced" } else { "saved" };
             store
                 .presets
                 .save(preset, true)
-                .map(|n| (format!("Preset `{text}` saved"), n))
+                .map(|n| (format!("Preset `{text}` {verb}"), n))
                 .map_err(|e| e.to_string())
         }
         PromptKind::RenamePreset { old } => store
@@ -732,6 +755,57 @@ mod tests {
             app,
             Msg::Input(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))),
         )
+    }
+
+    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
+        update(app, Msg::Input(Event::Key(KeyEvent::new(code, modifiers))));
+    }
+
+    fn save_as(app: &mut App, name: &str) {
+        press(app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+        press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        for c in name.chars() {
+            press(app, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(app, KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    #[test]
+    fn saving_over_a_preset_asks_first_and_keeps_its_expected_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(Paths::in_dir(dir.path()));
+        let mut app = app("http://127.0.0.1:9", "");
+        app.envs.store = Some(store);
+        save_as(&mut app, "p");
+        assert!(app.envs.prompt.is_none(), "a new name saves at once");
+        let store = app.envs.store.as_mut().unwrap();
+        let mut first = store.presets.get("p").unwrap().clone();
+        first.expect_code = Some("rbac:ALLOWED_BY_ROLE".into());
+        store.presets.save(first, true).unwrap();
+
+        // The same name again: a warning, the prompt stays, nothing is written.
+        app.set_input(&CheckInput {
+            user: "bob".into(),
+            ..app.input()
+        });
+        save_as(&mut app, "p");
+        assert!(app.envs.prompt.is_some());
+        let warning = &app.notices.back().unwrap().text;
+        assert!(
+            warning.contains("exists: Enter again replaces it"),
+            "{warning}"
+        );
+        let presets = &app.envs.store.as_ref().unwrap().presets;
+        assert_eq!(presets.get("p").unwrap().input.user, "alice");
+
+        // Enter again replaces it, keeping the hand-written code.
+        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(app.envs.prompt.is_none());
+        let (reloaded, _) = crate::store::Presets::load(&Paths::in_dir(dir.path()).presets_file());
+        let p = reloaded.get("p").unwrap();
+        assert_eq!(p.input.user, "bob");
+        assert_eq!(p.expect_code.as_deref(), Some("rbac:ALLOWED_BY_ROLE"));
+        assert!(app.notices.back().unwrap().text.contains("replaced"));
     }
 
     fn fired(effects: &[Effect]) -> bool {
