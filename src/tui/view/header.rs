@@ -51,11 +51,19 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             }
             spans.push(sep());
             spans.push(Span::styled(t.target.pdp_url.clone(), theme.accent()));
-            spans.push(sep());
-            spans.push(Span::styled("key ", theme.dim()));
-            spans.push(Span::raw(
-                t.target.masked_key().unwrap_or_else(|| "none".into()),
-            ));
+            // The masked key goes last, whole, or as its last four characters (`…a1b2`), or
+            // not at all: a cut key reads as a wrong one.
+            let masked = t.target.masked_key().unwrap_or_else(|| "none".into());
+            let short = match masked.rsplit_once('…') {
+                Some((_, tail)) => format!("…{tail}"),
+                None => masked.clone(),
+            };
+            let room = usize::from(area.width)
+                .saturating_sub(spans.iter().map(Span::width).sum::<usize>())
+                .saturating_sub(sep().width() + "key ".len());
+            if let Some(key) = [masked, short].into_iter().find(|k| k.chars().count() <= room) {
+                spans.extend([sep(), Span::styled("key ", theme.dim()), Span::raw(key)]);
+            }
         }
         None => spans.push(Span::styled("no environment", theme.warn())),
     }
