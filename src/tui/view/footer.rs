@@ -23,10 +23,31 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    let hints = keymap::hints(context(app));
     let mut spans = vec![Span::raw(" ")];
-    for (key, description) in keymap::hints(context(app)) {
-        spans.push(Span::styled(key, theme.key()));
+    for (key, description) in fitting(&hints, usize::from(area.width).saturating_sub(1)) {
+        spans.push(Span::styled(key.clone(), theme.key()));
         spans.push(Span::styled(format!(" {description}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hints that fit in `width`, whole, in keymap order; the way to the help overlay is
+/// always among them (last), as it lists everything left out.
+type Hint = (String, &'static str);
+
+fn fitting(hints: &[Hint], width: usize) -> Vec<&Hint> {
+    let cost = |(key, description): &Hint| key.chars().count() + description.chars().count() + 3;
+    let help = hints.iter().find(|(_, d)| *d == "help");
+    let mut room = width.saturating_sub(help.map_or(0, cost));
+    let mut shown = Vec::new();
+    for hint in hints.iter().filter(|h| Some(*h) != help) {
+        if cost(hint) > room {
+            break;
+        }
+        room -= cost(hint);
+        shown.push(hint);
+    }
+    shown.extend(help);
+    shown
 }

@@ -61,7 +61,10 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let room = usize::from(area.width)
                 .saturating_sub(spans.iter().map(Span::width).sum::<usize>())
                 .saturating_sub(sep().width() + "key ".len());
-            if let Some(key) = [masked, short].into_iter().find(|k| k.chars().count() <= room) {
+            if let Some(key) = [masked, short]
+                .into_iter()
+                .find(|k| k.chars().count() <= room)
+            {
                 spans.extend([sep(), Span::styled("key ", theme.dim()), Span::raw(key)]);
             }
         }
