@@ -111,14 +111,37 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// A bin label that fits in five columns.
+/// A bin label that fits in five columns, with its unit: `250µs`, `1.5ms`, `120ms`, `2.5s`.
 fn short(d: std::time::Duration) -> String {
     let us = d.as_micros();
-    if us < 1_000 {
-        format!("{us}µ")
-    } else if us < 100_000 {
-        format!("{:.1}m", us as f64 / 1000.0)
-    } else {
-        format!("{}m", us / 1000)
+    match us {
+        0..1_000 => format!("{us}µs"),
+        1_000..10_000 => format!("{:.1}ms", us as f64 / 1e3),
+        10_000..1_000_000 => format!("{}ms", us / 1_000),
+        1_000_000..10_000_000 => format!("{:.1}s", us as f64 / 1e6),
+        _ => format!("{}s", us / 1_000_000),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn bin_labels_fit_five_columns_and_name_their_unit() {
+        for (us, label) in [
+            (250, "250µs"),
+            (999, "999µs"),
+            (1_500, "1.5ms"),
+            (9_949, "9.9ms"),
+            (120_000, "120ms"),
+            (999_999, "999ms"),
+            (2_500_000, "2.5s"),
+            (42_000_000, "42s"),
+        ] {
+            let shown = super::short(Duration::from_micros(us));
+            assert_eq!(shown, label);
+            assert!(shown.chars().count() <= 5, "{shown}");
+        }
     }
 }
