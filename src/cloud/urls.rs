@@ -49,6 +49,9 @@ pub fn api_url_for_pdp(pdp_url: &str) -> &'static str {
 
 /// Checks that `url` is an absolute http(s) URL.
 pub fn validate(url: &str) -> Result<(), String> {
+    if url.trim().is_empty() {
+        return Err("type a URL, e.g. http://localhost:7766".to_string());
+    }
     let parsed = url::Url::parse(url).map_err(|err| format!("`{url}` is not a URL: {err}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!("`{url}`: scheme must be http or https"));
@@ -62,6 +65,19 @@ pub fn validate(url: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validation_says_what_is_wrong() {
+        assert_eq!(validate("http://pdp:7000"), Ok(()));
+        assert_eq!(
+            validate("  "),
+            Err("type a URL, e.g. http://localhost:7766".to_string())
+        );
+        assert!(validate("pdp:7000")
+            .unwrap_err()
+            .contains("scheme must be http"));
+        assert!(validate("nonsense").unwrap_err().contains("is not a URL"));
+    }
 
     #[test]
     fn short_names_and_urls() {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::export::{render as render_snippet, Format, KeyExposure};
-use crate::tui::app::App;
+use crate::tui::app::{App, TargetKind};
 use crate::tui::theme::Theme;
 use crate::tui::tools::export::FILE_STEM;
 
@@ -80,7 +80,19 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         app.target(),
         Format::ALL.get(menu.selected),
     ) {
-        lines.push(Line::styled("Preview (key redacted)", theme.heading()));
+        let heading = if menu.with_secret {
+            "Preview (drawn with the key redacted; the exported snippet holds it)"
+        } else {
+            "Preview (key redacted)"
+        };
+        lines.push(Line::styled(heading, theme.heading()));
+        if target.target.kind == TargetKind::Sandbox {
+            lines.push(Line::styled(
+                "This embedded sandbox's port lasts as long as this explorer; for a PDP that \
+                 stays, run `permit-tui sandbox` (127.0.0.1:7766).",
+                theme.warn(),
+            ));
+        }
         let text = render_snippet(
             *format,
             &target.target.pdp_url,

@@ -111,7 +111,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    // The grid must not wrap; an error must, or its end is lost past the edge.
+    let text = Paragraph::new(lines);
+    let text = match state.fill {
+        Fill::Failed(_) => text.wrap(Wrap { trim: false }),
+        _ => text,
+    };
+    frame.render_widget(text, inner);
 }
 
 pub fn render_who_can(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
