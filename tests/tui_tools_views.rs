@@ -242,7 +242,7 @@ fn who_can_list_100x30() {
     });
     app.modals.push(Modal::Tool(ToolView::WhoCan));
     let t = draw(&app, 100, 30);
-    assert!(screen(&t).contains("role viewer assigned on __tenant in tenant acme"));
+    assert!(screen(&t).contains("role viewer across tenant acme"));
     insta::assert_snapshot!("who_can_100x30", t.backend());
 }
 

@@ -159,10 +159,7 @@ pub fn render_who_can(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                         lines.push(Line::from(vec![
                             Span::raw("    role "),
                             Span::styled(a.role.clone(), theme.heading()),
-                            Span::styled(
-                                format!(" assigned on {} in tenant {}", a.resource, a.tenant),
-                                theme.dim(),
-                            ),
+                            Span::styled(role_scope(&a.resource, &a.tenant), theme.dim()),
                         ]));
                     }
                 }
@@ -175,4 +172,14 @@ pub fn render_who_can(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             .scroll((app.tools.scroll, 0)),
         inner,
     );
+}
+
+/// Where a who-can role holds. The PDP names a tenant role's resource `__tenant[:<key>]`, and
+/// lists a role derived through a relation (ReBAC) on the resource itself, as if assigned.
+fn role_scope(resource: &str, tenant: &str) -> String {
+    if resource == "__tenant" || resource.starts_with("__tenant:") {
+        format!(" across tenant {tenant}")
+    } else {
+        format!(" on {resource} in tenant {tenant} (assigned or derived)")
+    }
 }
