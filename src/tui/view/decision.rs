@@ -5,7 +5,7 @@
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Tabs};
 use ratatui::Frame;
 use serde_json::Value;
 
@@ -71,7 +71,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         (Some(outcome), ResultTab::Response) => response_lines(outcome, theme),
         (None, _) => idle_lines(app, theme),
     };
-    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let text = Paragraph::new(super::wrap::hanging(lines, body.width));
     let overflow = text
         .line_count(body.width)
         .saturating_sub(usize::from(body.height));

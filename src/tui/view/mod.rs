@@ -16,6 +16,7 @@ pub mod matrix;
 pub mod overlay;
 pub mod presets;
 pub mod whatif;
+mod wrap;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::widgets::{Paragraph, Wrap};

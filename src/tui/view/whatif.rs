@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::explain::value_text;
@@ -86,8 +86,7 @@ fn render_pair(
     .areas(body);
     for (side, rect) in state.sides.iter().zip([left, right]) {
         frame.render_widget(
-            Paragraph::new(side_lines(side, theme))
-                .wrap(Wrap { trim: false })
+            Paragraph::new(super::wrap::hanging(side_lines(side, theme), rect.width))
                 .scroll((app.tools.scroll, 0)),
             rect,
         );
