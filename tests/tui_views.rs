@@ -359,3 +359,15 @@ fn an_invalid_form_shows_its_error_above_the_last_result() {
     assert!(error < before && before < explanation, "{text}");
     assert!(text.contains("context: "), "{text}");
 }
+
+#[test]
+fn a_result_of_another_query_says_so_above_it() {
+    let mut app = demo_app();
+    app.result = Some(outcome(&app, 3, answered(allow_result(), 1)));
+    app.result_stale = true;
+    let text = screen(&draw(&app, 120, 40));
+    let note = text
+        .find("The form has changed since check #3: F5 checks it.")
+        .expect(&text);
+    assert!(note < text.find("RBAC").expect(&text), "{text}");
+}

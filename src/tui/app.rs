@@ -203,8 +203,13 @@ impl SentRequest {
             method: "POST",
             url: format!("{}/allowed", target.pdp_url.trim_end_matches('/')),
             headers,
-            body: serde_json::to_string_pretty(query).unwrap_or_default(),
+            body: SentRequest::body_of(query),
         }
+    }
+
+    /// The body as sent and shown: pretty JSON.
+    pub fn body_of(query: &AllowedQuery) -> String {
+        serde_json::to_string_pretty(query).unwrap_or_default()
     }
 }
 
@@ -325,6 +330,8 @@ pub struct App {
     pub modals: Vec<Modal>,
     pub tab: ResultTab,
     pub scroll: u16,
+    /// The form no longer is the query of the result on screen (edited since).
+    pub result_stale: bool,
     /// How far the result panel can scroll: set by the view, which alone knows how its text
     /// wraps, and read by `update` to stop scrolling at the last line.
     pub scroll_max: std::cell::Cell<u16>,
@@ -390,6 +397,7 @@ impl App {
             modals: Vec::new(),
             tab: ResultTab::Decision,
             scroll: 0,
+            result_stale: false,
             scroll_max: std::cell::Cell::new(u16::MAX),
             show_histogram: false,
             size: (80, 24),

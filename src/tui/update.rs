@@ -70,6 +70,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             });
             app.note = PanelNote::None;
             app.scroll = 0;
+            app.result_stale = false;
             effects
         }
         Msg::Tool(msg) => super::tools::update(app, msg),
@@ -232,6 +233,11 @@ pub(crate) fn on_edit(app: &mut App) -> Vec<Effect> {
 
 fn edit_effects(app: &mut App) -> Vec<Effect> {
     app.revalidate();
+    app.result_stale = app.result.as_ref().is_some_and(|outcome| {
+        app.validation.as_ref().map_or(true, |query| {
+            SentRequest::body_of(query) != outcome.request.body
+        })
+    });
     if matches!(app.note, PanelNote::Invalid(_)) {
         app.note = PanelNote::None;
     }
@@ -542,6 +548,23 @@ mod tests {
             let now = app.targets[app.current].target.name.clone();
             assert_eq!(asked, live.then_some(now), "live: {live}");
         }
+    }
+
+    #[test]
+    fn a_result_is_marked_stale_while_the_form_differs_from_its_query() {
+        let mut app = app();
+        update(&mut app, key(KeyCode::F(5)));
+        update(&mut app, allow(1, true));
+        assert!(!app.result_stale);
+        app.focus = Focus::Field(Field::User);
+        type_text(&mut app, "x");
+        assert!(app.result_stale, "edited");
+        update(&mut app, key(KeyCode::Backspace));
+        assert!(!app.result_stale, "back to the checked query");
+        type_text(&mut app, "y");
+        update(&mut app, key(KeyCode::F(5)));
+        update(&mut app, allow(2, false));
+        assert!(!app.result_stale, "checked again");
     }
 
     #[test]

@@ -65,6 +65,17 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 lines.extend(decision_lines(outcome, theme));
                 lines
             }
+            _ if app.result_stale => {
+                let mut lines = vec![Line::styled(
+                    format!(
+                        "The form has changed since check #{}: F5 checks it.",
+                        outcome.id
+                    ),
+                    theme.warn(),
+                )];
+                lines.extend(decision_lines(outcome, theme));
+                lines
+            }
             _ => decision_lines(outcome, theme),
         },
         (Some(outcome), ResultTab::Request) => request_lines(outcome, theme),
