@@ -282,6 +282,10 @@ fn what_if_side_by_side_120x40() {
         text.contains("● user.attributes.clearance: 3 → 2"),
         "{text}"
     );
+    assert!(
+        text.contains("Decisions differ: A (pinned) ALLOW · B (form) DENY"),
+        "{text}"
+    );
     insta::assert_snapshot!("whatif_120x40", t.backend());
 }
 
@@ -307,6 +311,10 @@ fn compare_dev_and_prod_120x40() {
     let text = screen(&t);
     assert!(
         text.contains(" ALLOW ") && text.contains(" DENY "),
+        "{text}"
+    );
+    assert!(
+        text.contains("Decisions differ: dev ALLOW · prod DENY"),
         "{text}"
     );
     insta::assert_snapshot!("compare_120x40", t.backend());

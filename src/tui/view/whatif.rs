@@ -51,7 +51,10 @@ fn render_pair(
     area: Rect,
 ) {
     let inner = popup(frame, area, area.width, area.height, title, theme);
-    let mut top = Vec::new();
+    let mut top: Vec<Line> = Vec::new();
+    if let Some(line) = verdict(state, theme) {
+        top.extend([line, Line::raw("")]);
+    }
     if app.tools.whatif.as_ref().is_some_and(|w| w.id == state.id) {
         if state.changes.is_empty() {
             top.push(Line::styled(
@@ -126,4 +129,25 @@ fn side_lines(side: &Side, theme: Theme) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// The answer to "do they differ?", first, once both sides are in.
+fn verdict(state: &PairState, theme: Theme) -> Option<Line<'static>> {
+    let word = |side: &Side| -> Option<&'static str> {
+        Some(match &side.exchange.as_ref()?.result {
+            Ok(result) if result.allow => "ALLOW",
+            Ok(_) => "DENY",
+            Err(_) => "ERROR",
+        })
+    };
+    let [a, b] = &state.sides;
+    let (wa, wb) = (word(a)?, word(b)?);
+    Some(if wa == wb {
+        Line::styled(format!("Same decision on both: {wa}"), theme.heading())
+    } else {
+        Line::styled(
+            format!("Decisions differ: {} {wa} · {} {wb}", a.label, b.label),
+            theme.warn(),
+        )
+    })
 }
