@@ -86,12 +86,14 @@ struct Brief {
     user: BriefUser,
     action: String,
     resource: BriefResource,
+    context: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Default, Deserialize)]
 #[serde(default)]
 struct BriefUser {
     key: String,
+    attributes: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Default, Deserialize)]
@@ -101,6 +103,28 @@ struct BriefResource {
     kind: String,
     key: Option<String>,
     tenant: Option<String>,
+    attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `clearance=1 department=eng resource.sensitivity=high context.ip=…`: what tells two checks
+/// of the same user, action and resource apart.
+fn attributes_text(brief: &Brief) -> String {
+    let groups = [
+        ("", &brief.user.attributes),
+        ("resource.", &brief.resource.attributes),
+        ("context.", &brief.context),
+    ];
+    let mut parts = Vec::new();
+    for (prefix, map) in groups {
+        for (name, value) in map {
+            let value = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            parts.push(format!("{prefix}{name}={value}"));
+        }
+    }
+    parts.join(" ")
 }
 
 impl HistoryEntry {
@@ -147,7 +171,8 @@ impl HistoryEntry {
         }
     }
 
-    /// One line for lists and for filtering: `env user action resource tenant outcome codes`.
+    /// One line for lists and for filtering:
+    /// `env user action resource tenant [attributes] outcome codes`.
     pub fn summary(&self) -> String {
         let brief: Brief = serde_json::from_str(self.request.get()).unwrap_or_default();
         let r = &brief.resource;
@@ -155,16 +180,20 @@ impl HistoryEntry {
             Some(key) if !key.is_empty() => format!("{}:{key}", r.kind),
             _ => r.kind.clone(),
         };
-        format!(
-            "{} {} {} {} {} {} {}",
-            self.environment,
-            brief.user.key,
-            brief.action,
+        let mut fields = vec![
+            self.environment.clone(),
+            brief.user.key.clone(),
+            brief.action.clone(),
             resource,
-            r.tenant.as_deref().unwrap_or_default(),
-            self.outcome(),
-            self.codes.join(" ")
-        )
+            r.tenant.clone().unwrap_or_default(),
+        ];
+        let attributes = attributes_text(&brief);
+        if !attributes.is_empty() {
+            fields.push(attributes);
+        }
+        fields.push(self.outcome().to_string());
+        fields.push(self.codes.join(" "));
+        fields.join(" ")
     }
 }
 
@@ -507,6 +536,34 @@ pub(crate) mod tests {
         assert_eq!(latency_series(&entries, 1)["dev"], [30]);
         let (recent, _) = history.load_recent(2);
         assert_eq!(recent, entries[..2]);
+    }
+
+    #[test]
+    fn the_summary_tells_apart_checks_that_differ_only_in_attributes() {
+        let with = |request: serde_json::Value| HistoryEntry {
+            request: raw_request(&request),
+            ..entry("dev", "ghost", false, 10)
+        };
+        let low = with(json!({
+            "user": {"key": "ghost", "attributes": {"clearance": 1, "department": "eng"}},
+            "action": "read",
+            "resource": {"type": "document", "key": "d1", "tenant": "acme",
+                         "attributes": {"sensitivity": "high"}},
+            "context": {"ip": "10.0.0.1"}
+        }));
+        assert_eq!(
+            low.summary(),
+            "dev ghost read document:d1 acme clearance=1 department=eng \
+             resource.sensitivity=high context.ip=10.0.0.1 deny rbac:ALLOWED_BY_ROLE"
+        );
+        let plain = entry("dev", "ghost", false, 10);
+        assert_eq!(
+            plain.summary(),
+            "dev ghost read document default deny rbac:ALLOWED_BY_ROLE"
+        );
+        // The attributes can be searched for.
+        let index = HistoryIndex::new(vec![plain, low]);
+        assert_eq!(index.filter("clearance=1", None), vec![1]);
     }
 
     #[test]

@@ -416,7 +416,7 @@ pub const BINDINGS: &[Binding] = &[
         key(KeyCode::Char('u')),
         C::ToolResult,
         A::Tool(T::Unpin),
-        "unpin A",
+        "unpin what-if's A",
         true,
     ),
     bind(
