@@ -134,6 +134,8 @@ pub struct EnvState {
     pub abac_acknowledged: Option<String>,
     /// The existing preset name a save was warned about; Enter again on it replaces it.
     pub replace_warned: Option<String>,
+    /// The text of the verdict notice on screen, taken down when the next check finishes.
+    pub verdict_notice: Option<String>,
     /// Resolved environments by name, for `Target::abac_warning`.
     pub resolved: HashMap<String, crate::targets::Target>,
 }
@@ -674,11 +676,17 @@ pub fn after_check(
     });
     app.envs.history.push_newest(entry);
     app.envs.session_checks += 1;
+    // A verdict on screen is about the check before this one: it goes.
+    if let Some(shown) = app.envs.verdict_notice.take() {
+        app.notices.retain(|n| n.text != shown);
+    }
     if let Some((name, verdict)) = &verdict {
-        match verdict {
-            Ok(()) => app.notice(format!("Preset `{name}`: as expected ✓"), NoticeLevel::Info),
-            Err(why) => app.notice(format!("Preset `{name}`: {why} ✗"), NoticeLevel::Warning),
-        }
+        let (text, level) = match verdict {
+            Ok(()) => (format!("Preset `{name}`: as expected ✓"), NoticeLevel::Info),
+            Err(why) => (format!("Preset `{name}`: {why} ✗"), NoticeLevel::Warning),
+        };
+        app.notice(text.clone(), level);
+        app.envs.verdict_notice = Some(text);
     }
     app.envs.verdict = verdict;
     effects
@@ -768,6 +776,47 @@ mod tests {
             press(app, KeyCode::Char(c), KeyModifiers::NONE);
         }
         press(app, KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    #[test]
+    fn a_presets_verdict_goes_when_a_check_of_another_query_finishes() {
+        let mut app = app("http://127.0.0.1:9", "");
+        app.envs.loaded_preset = Some(Preset {
+            name: "p".into(),
+            input: app.input(),
+            expect: Some(Expectation::Allow),
+            expect_code: None,
+            environment: None,
+        });
+        let answer = |id| Msg::CheckFinished {
+            id,
+            exchange: Exchange {
+                result: Ok(AllowedResult {
+                    allow: id == 1,
+                    ..AllowedResult::default()
+                }),
+                latency: Duration::from_millis(2),
+                status: Some(200),
+                raw_body: None,
+            },
+        };
+        let verdicts = |app: &App| {
+            app.notices
+                .iter()
+                .filter(|n| n.text.starts_with("Preset `p`"))
+                .count()
+        };
+        f5(&mut app);
+        update(&mut app, answer(1));
+        assert_eq!(verdicts(&app), 1);
+        app.set_input(&CheckInput {
+            user: "bob".into(),
+            ..app.input()
+        });
+        f5(&mut app);
+        update(&mut app, answer(2));
+        assert_eq!(verdicts(&app), 0, "bob's check is not the preset");
+        assert!(app.envs.verdict.is_none());
     }
 
     #[test]
