@@ -644,6 +644,21 @@ pub fn may_fire(app: &mut App, query: &AllowedQuery, target: &Target) -> bool {
     false
 }
 
+/// Adds a finished check to the history panel, and asks for it to be appended to the history
+/// file (off the app's thread).
+pub fn record(app: &mut App, entry: HistoryEntry) -> Vec<Effect> {
+    let effects = match &app.envs.store {
+        Some(store) => vec![Effect::Env(EnvEffect::Record {
+            log: store.history.clone(),
+            entry: entry.clone(),
+        })],
+        None => Vec::new(),
+    };
+    app.envs.history.push_newest(entry);
+    app.envs.session_checks += 1;
+    effects
+}
+
 /// Called when a check finished: adds it to the history panel, asks for it to be appended to
 /// the history file (off the app's thread), and gives a loaded preset's verdict.
 pub fn after_check(
@@ -656,13 +671,6 @@ pub fn after_check(
         return Vec::new();
     };
     let entry = HistoryEntry::from_check(environment, &query, exchange);
-    let effects = match &app.envs.store {
-        Some(store) => vec![Effect::Env(EnvEffect::Record {
-            log: store.history.clone(),
-            entry: entry.clone(),
-        })],
-        None => Vec::new(),
-    };
     let verdict = app.envs.loaded_preset.as_ref().and_then(|preset| {
         let loaded = preset.input.to_query().ok()?;
         // Only while the form still is the preset.
@@ -674,8 +682,7 @@ pub fn after_check(
             .verdict(result.allow, &entry.codes)
             .map(|v| (preset.name.clone(), v))
     });
-    app.envs.history.push_newest(entry);
-    app.envs.session_checks += 1;
+    let effects = record(app, entry);
     // A verdict on screen is about the check before this one: it goes.
     if let Some(shown) = app.envs.verdict_notice.take() {
         app.notices.retain(|n| n.text != shown);

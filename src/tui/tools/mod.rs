@@ -296,10 +296,7 @@ pub fn update(app: &mut App, msg: ToolMsg) -> Vec<Effect> {
             matrix::on_who_can(app, id, exchange);
             Vec::new()
         }
-        ToolMsg::SideFinished { id, side, exchange } => {
-            pair::on_side(app, id, side, exchange);
-            Vec::new()
-        }
+        ToolMsg::SideFinished { id, side, exchange } => pair::on_side(app, id, side, exchange),
         ToolMsg::Saved { what, result } => {
             match result {
                 Ok(path) => app.notice(

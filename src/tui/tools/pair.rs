@@ -3,6 +3,7 @@
 
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
+use crate::store::HistoryEntry;
 use crate::tui::app::{App, NoticeLevel};
 use crate::tui::msg::Effect;
 use crate::whatif::{changes, Change};
@@ -129,16 +130,31 @@ pub fn compare(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-pub fn on_side(app: &mut App, id: u64, side: usize, exchange: Exchange<AllowedResult>) {
-    for state in [app.tools.whatif.as_mut(), app.tools.compare.as_mut()]
+/// A side's answer: shown in its column, and recorded like any check (history, latency).
+pub fn on_side(
+    app: &mut App,
+    id: u64,
+    side: usize,
+    exchange: Exchange<AllowedResult>,
+) -> Vec<Effect> {
+    let state = [app.tools.whatif.as_mut(), app.tools.compare.as_mut()]
         .into_iter()
         .flatten()
-    {
-        if state.id == id {
-            if let Some(s) = state.sides.get_mut(side) {
-                s.exchange = Some(exchange);
-            }
-            return;
+        .find(|state| state.id == id);
+    let Some(s) = state.and_then(|state| state.sides.get_mut(side)) else {
+        return Vec::new();
+    };
+    let entry = HistoryEntry::from_check(&s.target, &s.query, &exchange);
+    let environment = s.target.clone();
+    if exchange.status.is_some() {
+        if let Some(t) = app
+            .targets
+            .iter_mut()
+            .find(|t| t.target.name == environment)
+        {
+            t.latencies.push(exchange.latency);
         }
     }
+    s.exchange = Some(exchange);
+    crate::tui::envs::record(app, entry)
 }

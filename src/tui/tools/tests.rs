@@ -209,3 +209,48 @@ fn what_if_pins_first_then_checks_both_sides() {
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].path, "action");
 }
+
+#[test]
+fn what_if_answers_are_recorded_like_checks() {
+    let mut app = app();
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = crate::store::Store::open(crate::store::Paths::in_dir(dir.path()));
+    app.envs.store = Some(store);
+    ctrl(&mut app, 't');
+    app.focus = Focus::Field(Field::Action);
+    ctrl(&mut app, 'u');
+    press(&mut app, KeyCode::Char('w'));
+    ctrl(&mut app, 't');
+    let id = app.tools.whatif.as_ref().unwrap().id;
+    let answer = |side, allow| {
+        Msg::Tool(ToolMsg::SideFinished {
+            id,
+            side,
+            exchange: crate::pdp::Exchange {
+                result: Ok(crate::pdp::types::AllowedResult {
+                    allow,
+                    ..Default::default()
+                }),
+                latency: std::time::Duration::from_micros(300),
+                status: Some(200),
+                raw_body: None,
+            },
+        })
+    };
+    let mut recorded = Vec::new();
+    for (side, allow) in [(0, true), (1, false)] {
+        for effect in update(&mut app, answer(side, allow)) {
+            if let Effect::Env(crate::tui::envs::EnvEffect::Record { entry, .. }) = effect {
+                recorded.push(entry);
+            }
+        }
+    }
+    let actions: Vec<String> = recorded.iter().map(|e| e.query().unwrap().action).collect();
+    assert_eq!(actions, ["read", "w"]);
+    assert!(recorded.iter().all(|e| e.environment == "dev"));
+    assert_eq!(app.envs.history.len(), 2, "the history panel lists both");
+    assert_eq!(app.targets[0].latencies.len(), 2);
+    // A late answer of a closed what-if is not recorded.
+    app.tools.whatif = None;
+    assert!(update(&mut app, answer(0, true)).is_empty());
+}
