@@ -14,13 +14,28 @@ mod common;
 use common::Harness;
 
 async fn boot(dir: &Path) -> App {
-    let mut boot = prepare_in(&ExplorerArgs::default(), Paths::in_dir(dir))
+    boot_in(Paths::in_dir(dir)).await
+}
+
+/// The explorer as the binary starts it, on the store at `paths`.
+async fn boot_in(paths: Paths) -> App {
+    let mut boot = prepare_in(&ExplorerArgs::default(), paths)
         .await
         .expect("boot");
     boot.app(Settings {
         color: false,
         ..Settings::default()
     })
+}
+
+/// A first start in `dir` (no environment configured), on screen: `sandbox-dev` selected.
+async fn first_start(dir: &Path) -> Harness {
+    let app = boot(dir).await;
+    assert_eq!(app.targets[app.current].target.name, "sandbox-dev");
+    let mut h = Harness::start(app);
+    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
+        .await;
+    h
 }
 
 /// Every file under `dir`, recursively.
@@ -131,11 +146,7 @@ async fn org_key_walks_the_picker_to_a_working_environment_saved_0600() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switch_save_preset_and_history_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let app = boot(dir.path()).await;
-    assert_eq!(app.targets[app.current].target.name, "sandbox-dev");
-    let mut h = Harness::start(app);
-    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
-        .await;
+    let mut h = first_start(dir.path()).await;
     h.key(KeyCode::F(5));
     h.wait_for("ALLOW in dev", |s| {
         s.contains("check #1") && s.contains("ALLOW")
@@ -241,14 +252,7 @@ async fn a_history_that_cannot_be_written_is_told_once_and_checks_go_on() {
         config_dir: dir.path().join("config"),
         data_dir: blocker.join("data"),
     };
-    let mut boot = prepare_in(&ExplorerArgs::default(), paths)
-        .await
-        .expect("boot");
-    let app = boot.app(Settings {
-        color: false,
-        ..Settings::default()
-    });
-    let mut h = Harness::start(app);
+    let mut h = Harness::start(boot_in(paths).await);
     h.wait_for("first frame", |s| s.contains("sandbox-dev"))
         .await;
     h.key(KeyCode::F(5));
@@ -276,11 +280,7 @@ async fn a_history_that_cannot_be_written_is_told_once_and_checks_go_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_starts_sandbox_serves_the_matrix_and_autocomplete() {
     let dir = tempfile::tempdir().unwrap();
-    let app = boot(dir.path()).await;
-    assert_eq!(app.targets[app.current].target.name, "sandbox-dev");
-    let mut h = Harness::start(app);
-    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
-        .await;
+    let mut h = first_start(dir.path()).await;
     h.key(KeyCode::F(8));
     let screen = h
         .wait_for("the filled matrix", |s| {
