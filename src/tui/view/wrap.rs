@@ -2,7 +2,9 @@
 //! edge, which flattens an indented tree (the explanation, what-if, compare): here a wrapped
 //! row goes on two columns right of where its line's text starts.
 
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// `lines` wrapped to `width` columns; lines that fit are returned as they are.
 pub fn hanging(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
@@ -30,81 +32,115 @@ fn wrap_line(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
         .count();
     // Never so deep that a row has no room for text.
     let indent = (leading + 2).min(width / 2);
-    let mut rows: Vec<Line<'static>> = Vec::new();
-    let mut row: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
+    let mut rows = Rows {
+        done: Vec::new(),
+        row: Vec::new(),
+        used: 0,
+        indent,
+        line: &line,
+    };
+    let mut budget = MAX_WRAPPED_CHARS;
     for span in &line.spans {
-        for word in span.content.split_inclusive(' ') {
-            let mut word = word.to_string();
-            loop {
-                let visible = Span::raw(word.trim_end()).width();
-                if used + visible <= width {
-                    used += Span::raw(word.as_str()).width();
-                    push(&mut row, word, span.style);
-                    break;
-                }
-                if used > indent {
-                    // The word starts the next row.
-                    rows.push(finish(&mut row, &line));
-                    row.push(Span::raw(" ".repeat(indent)));
-                    used = indent;
-                    if word.starts_with(' ') {
-                        word = word.trim_start().to_string();
-                    }
-                    continue;
-                }
-                // A word longer than a row: as much as fits here, the rest on the next.
-                let (head, tail) = split_at_width(&word, width - used);
-                push(&mut row, head, span.style);
-                rows.push(finish(&mut row, &line));
-                row.push(Span::raw(" ".repeat(indent)));
-                used = indent;
-                word = tail;
-                if word.is_empty() {
-                    break;
-                }
-            }
+        let content = cut(&span.content, &mut budget);
+        for word in content.split_inclusive(' ') {
+            rows.word(word, span.style, width);
+        }
+        if budget == 0 {
+            rows.word(" …", span.style, width);
+            break;
         }
     }
-    if !row.is_empty() {
-        rows.push(finish(&mut row, &line));
+    rows.finish_row();
+    rows.done
+}
+
+/// How much of one line is wrapped: a huge unbroken body (an HTML error page, a token) would
+/// otherwise cost every frame.
+const MAX_WRAPPED_CHARS: usize = 64 * 1024;
+
+/// `text`, cut to what is left of `budget` characters.
+fn cut<'a>(text: &'a str, budget: &mut usize) -> &'a str {
+    match text.char_indices().nth(*budget) {
+        Some((end, _)) => {
+            *budget = 0;
+            &text[..end]
+        }
+        None => {
+            *budget -= text.chars().count();
+            text
+        }
     }
-    rows
+}
+
+struct Rows<'l> {
+    done: Vec<Line<'static>>,
+    row: Vec<Span<'static>>,
+    used: usize,
+    indent: usize,
+    line: &'l Line<'static>,
+}
+
+impl Rows<'_> {
+    fn word(&mut self, word: &str, style: Style, width: usize) {
+        let visible = word.trim_end().width();
+        if self.used + visible <= width {
+            self.used += word.width();
+            push(&mut self.row, word, style);
+            return;
+        }
+        let word = if self.used > self.indent {
+            // The word starts the next row.
+            self.new_row();
+            word.trim_start()
+        } else {
+            word
+        };
+        if self.used + word.trim_end().width() <= width {
+            self.used += word.width();
+            push(&mut self.row, word, style);
+            return;
+        }
+        // Longer than a row: character by character, as much as fits on each row.
+        let mut start = 0;
+        for (i, c) in word.char_indices() {
+            let w = c.width().unwrap_or(0);
+            if self.used + w > width && i > start {
+                push(&mut self.row, &word[start..i], style);
+                self.new_row();
+                start = i;
+            }
+            self.used += w;
+        }
+        push(&mut self.row, &word[start..], style);
+    }
+
+    fn new_row(&mut self) {
+        self.finish_row();
+        self.row.push(Span::raw(" ".repeat(self.indent)));
+        self.used = self.indent;
+    }
+
+    fn finish_row(&mut self) {
+        if self.row.is_empty() {
+            return;
+        }
+        let mut done = Line::from(std::mem::take(&mut self.row)).style(self.line.style);
+        done.alignment = self.line.alignment;
+        self.done.push(done);
+    }
 }
 
 /// Appends to the last span when the style is the same: a row of words stays a few spans.
-fn push(row: &mut Vec<Span<'static>>, text: String, style: ratatui::style::Style) {
+fn push(row: &mut Vec<Span<'static>>, text: &str, style: Style) {
     match row.last_mut() {
-        Some(last) if last.style == style => last.content.to_mut().push_str(&text),
-        _ => row.push(Span::styled(text, style)),
+        Some(last) if last.style == style => last.content.to_mut().push_str(text),
+        _ => row.push(Span::styled(text.to_string(), style)),
     }
-}
-
-fn finish(row: &mut Vec<Span<'static>>, line: &Line<'static>) -> Line<'static> {
-    let mut done = Line::from(std::mem::take(row)).style(line.style);
-    done.alignment = line.alignment;
-    done
-}
-
-/// Splits `text` after at most `columns` columns (at least one character, so it progresses).
-fn split_at_width(text: &str, columns: usize) -> (String, String) {
-    let mut used = 0;
-    let mut end = 0;
-    for (i, c) in text.char_indices() {
-        let w = Span::raw(c.to_string()).width();
-        if used + w > columns && end > 0 {
-            break;
-        }
-        used += w;
-        end = i + c.len_utf8();
-    }
-    (text[..end].to_string(), text[end..].to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::style::Style;
 
     fn text(lines: &[Line]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()
@@ -132,6 +168,18 @@ mod tests {
         // Styles stay with their words.
         let cross = rows[0].spans.iter().find(|s| s.content.contains('✘'));
         assert_eq!(cross.map(|s| s.style), Some(Style::new().red()));
+    }
+
+    #[test]
+    fn a_huge_unbroken_line_is_wrapped_up_to_a_bound() {
+        let rows = hanging(vec![Line::from("x".repeat(400_000))], 80);
+        let chars: usize = rows
+            .iter()
+            .map(|r| r.to_string().trim().chars().count())
+            .sum();
+        assert!(chars <= MAX_WRAPPED_CHARS + 2, "{chars}");
+        assert!(rows.last().unwrap().to_string().ends_with('…'));
+        assert!(rows.iter().all(|r| r.width() <= 80));
     }
 
     #[test]
