@@ -364,7 +364,11 @@ fn an_invalid_form_shows_its_error_above_the_last_result() {
 fn a_result_of_another_query_says_so_above_it() {
     let mut app = demo_app();
     app.result = Some(outcome(&app, 3, answered(allow_result(), 1)));
-    app.result_stale = true;
+    let unchanged = screen(&draw(&app, 120, 40));
+    assert!(!unchanged.contains("The form has changed"), "{unchanged}");
+    let mut input = app.input();
+    input.action = "write".into();
+    app.set_input(&input);
     let text = screen(&draw(&app, 120, 40));
     let note = text
         .find("The form has changed since check #3: F5 checks it.")

@@ -330,8 +330,6 @@ pub struct App {
     pub modals: Vec<Modal>,
     pub tab: ResultTab,
     pub scroll: u16,
-    /// The form no longer is the query of the result on screen (edited since).
-    pub result_stale: bool,
     /// How far the result panel can scroll: set by the view, which alone knows how its text
     /// wraps, and read by `update` to stop scrolling at the last line.
     pub scroll_max: std::cell::Cell<u16>,
@@ -397,7 +395,6 @@ impl App {
             modals: Vec::new(),
             tab: ResultTab::Decision,
             scroll: 0,
-            result_stale: false,
             scroll_max: std::cell::Cell::new(u16::MAX),
             show_histogram: false,
             size: (80, 24),
@@ -451,6 +448,23 @@ impl App {
             resource_attributes: self.text(Field::ResourceAttributes),
             context: self.text(Field::Context),
         }
+    }
+
+    /// Back to the top of new content; how far it scrolls is known once it is drawn.
+    pub fn reset_scroll(&mut self) {
+        self.scroll = 0;
+        self.scroll_max.set(u16::MAX);
+    }
+
+    /// Whether the form no longer is the query of the result on screen (edited, loaded, or
+    /// changed while that check was in flight). Worked out when asked, so no path forgets it.
+    pub fn result_is_stale(&self) -> bool {
+        self.result.as_ref().is_some_and(|outcome| {
+            !self
+                .validation
+                .as_ref()
+                .is_ok_and(|query| SentRequest::body_of(query) == outcome.request.body)
+        })
     }
 
     /// Recomputes the per-field JSON errors and the whole-form validation.

@@ -69,8 +69,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 exchange,
             });
             app.note = PanelNote::None;
-            app.scroll = 0;
-            app.result_stale = false;
+            app.reset_scroll();
             effects
         }
         Msg::Tool(msg) => super::tools::update(app, msg),
@@ -233,11 +232,6 @@ pub(crate) fn on_edit(app: &mut App) -> Vec<Effect> {
 
 fn edit_effects(app: &mut App) -> Vec<Effect> {
     app.revalidate();
-    app.result_stale = app.result.as_ref().is_some_and(|outcome| {
-        app.validation.as_ref().map_or(true, |query| {
-            SentRequest::body_of(query) != outcome.request.body
-        })
-    });
     if matches!(app.note, PanelNote::Invalid(_)) {
         app.note = PanelNote::None;
     }
@@ -318,7 +312,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             } else {
                 tabs[(i + n - 1) % n]
             };
-            app.scroll = 0;
+            app.reset_scroll();
             Vec::new()
         }
         Action::ToggleHistogram => {
@@ -555,16 +549,25 @@ mod tests {
         let mut app = app();
         update(&mut app, key(KeyCode::F(5)));
         update(&mut app, allow(1, true));
-        assert!(!app.result_stale);
+        assert!(!app.result_is_stale());
         app.focus = Focus::Field(Field::User);
         type_text(&mut app, "x");
-        assert!(app.result_stale, "edited");
+        assert!(app.result_is_stale(), "edited");
         update(&mut app, key(KeyCode::Backspace));
-        assert!(!app.result_stale, "back to the checked query");
+        assert!(!app.result_is_stale(), "back to the checked query");
         type_text(&mut app, "y");
         update(&mut app, key(KeyCode::F(5)));
+        // Edited while the check is in flight: its answer is stale on arrival.
+        type_text(&mut app, "z");
         update(&mut app, allow(2, false));
-        assert!(!app.result_stale, "checked again");
+        assert!(app.result_is_stale(), "edited during the check");
+        update(&mut app, key(KeyCode::Backspace));
+        assert!(!app.result_is_stale(), "the checked query again");
+        // Loaded from elsewhere (history, matrix): compared too.
+        let mut other = app.input();
+        other.action = "write".into();
+        app.set_input(&other);
+        assert!(app.result_is_stale(), "loaded");
     }
 
     #[test]

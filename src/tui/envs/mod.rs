@@ -589,6 +589,10 @@ fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
         return Vec::new();
     };
     close(app);
+    // The form first: a switch in live mode checks it at once.
+    app.set_input(&input);
+    app.envs.loaded_preset = None;
+    app.envs.verdict = None;
     let mut effects = Vec::new();
     if let Some(i) = app
         .targets
@@ -599,11 +603,11 @@ fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
             effects.extend(switch_to(app, i));
         }
     }
-    app.set_input(&input);
-    app.envs.loaded_preset = None;
-    app.envs.verdict = None;
+    let fired = effects.iter().any(|e| matches!(e, Effect::Check { .. }));
     if run {
-        effects.extend(super::update::fire(app));
+        if !fired {
+            effects.extend(super::update::fire(app));
+        }
     } else {
         app.notice("History entry loaded into the form", NoticeLevel::Info);
     }
@@ -783,6 +787,47 @@ mod tests {
             press(app, KeyCode::Char(c), KeyModifiers::NONE);
         }
         press(app, KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    #[test]
+    fn rerunning_history_of_another_environment_in_live_mode_checks_that_entry_once() {
+        let mut app = app("http://127.0.0.1:9", "");
+        let mut prod = app.targets[0].target.clone();
+        prod.name = "prod".into();
+        app.targets.push(crate::tui::app::TargetState::new(prod));
+        app.live = true;
+        let bob = CheckInput {
+            user: "bob".into(),
+            ..app.input()
+        };
+        let query = bob.to_query().unwrap();
+        let exchange = Exchange {
+            result: Ok(AllowedResult::default()),
+            latency: Duration::from_millis(1),
+            status: Some(200),
+            raw_body: None,
+        };
+        app.envs
+            .history
+            .push_newest(HistoryEntry::from_check("prod", &query, &exchange));
+        press(&mut app, KeyCode::Char('y'), KeyModifiers::CONTROL);
+        let effects = update(
+            &mut app,
+            Msg::Input(Event::Key(KeyEvent::new(
+                KeyCode::Enter,
+                KeyModifiers::NONE,
+            ))),
+        );
+        let checks: Vec<(String, String)> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Check { query, target, .. } => {
+                    Some((query.user.key.clone(), target.name.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(checks, [("bob".to_string(), "prod".to_string())]);
     }
 
     #[test]

@@ -53,34 +53,17 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
     render_badge_row(app, theme, frame, badge_row);
 
-    let lines = match (&app.result, app.tab) {
-        (Some(outcome), ResultTab::Decision) => match &app.note {
-            PanelNote::Invalid(err) => {
-                let mut lines = invalid_lines(err, theme);
-                lines.push(Line::raw(""));
-                lines.push(Line::styled(
-                    format!("Check #{}, before the edit:", outcome.id),
-                    theme.dim(),
-                ));
-                lines.extend(decision_lines(outcome, theme));
-                lines
-            }
-            _ if app.result_stale => {
-                let mut lines = vec![Line::styled(
-                    format!(
-                        "The form has changed since check #{}: F5 checks it.",
-                        outcome.id
-                    ),
-                    theme.warn(),
-                )];
-                lines.extend(decision_lines(outcome, theme));
-                lines
-            }
-            _ => decision_lines(outcome, theme),
-        },
-        (Some(outcome), ResultTab::Request) => request_lines(outcome, theme),
-        (Some(outcome), ResultTab::Response) => response_lines(outcome, theme),
-        (None, _) => idle_lines(app, theme),
+    let lines = match &app.result {
+        Some(outcome) => {
+            let mut lines = result_notes(app, outcome, theme);
+            lines.extend(match app.tab {
+                ResultTab::Decision => decision_lines(outcome, theme),
+                ResultTab::Request => request_lines(outcome, theme),
+                ResultTab::Response => response_lines(outcome, theme),
+            });
+            lines
+        }
+        None => idle_lines(app, theme),
     };
     let text = Paragraph::new(super::wrap::hanging(lines, body.width));
     let overflow = text
@@ -184,6 +167,30 @@ fn idle_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
                 theme.dim(),
             ),
         ],
+    }
+}
+
+/// What stands above a result on every tab: the form's error after F5, or that the form
+/// has changed since the check.
+fn result_notes(app: &App, outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
+    if let PanelNote::Invalid(err) = &app.note {
+        let mut lines = invalid_lines(err, theme);
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("Check #{}, before the edit:", outcome.id),
+            theme.dim(),
+        ));
+        lines
+    } else if app.result_is_stale() {
+        vec![Line::styled(
+            format!(
+                "The form has changed since check #{}: F5 checks it.",
+                outcome.id
+            ),
+            theme.warn(),
+        )]
+    } else {
+        Vec::new()
     }
 }
 
