@@ -130,7 +130,8 @@ pub fn compare(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-/// A side's answer: shown in its column, and recorded like any check (history, latency).
+/// A side's answer: shown in its column and recorded in the history. Not in the latency
+/// panel: the two sides run at once on the app's runtime, not timed as the form's checks are.
 pub fn on_side(
     app: &mut App,
     id: u64,
@@ -145,16 +146,6 @@ pub fn on_side(
         return Vec::new();
     };
     let entry = HistoryEntry::from_check(&s.target, &s.query, &exchange);
-    let environment = s.target.clone();
-    if exchange.status.is_some() {
-        if let Some(t) = app
-            .targets
-            .iter_mut()
-            .find(|t| t.target.name == environment)
-        {
-            t.latencies.push(exchange.latency);
-        }
-    }
     s.exchange = Some(exchange);
     crate::tui::envs::record(app, entry)
 }

@@ -201,7 +201,7 @@ fn write_new(
         .unwrap_or(file_name);
     let ext = name.extension().and_then(|e| e.to_str());
     let mut path = dir.join(file_name);
-    for n in 2..=1000 {
+    for n in 2..=1001 {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -211,10 +211,14 @@ fn write_new(
         }
         match options.open(&path) {
             Ok(mut file) => {
-                return file
-                    .write_all(bytes)
-                    .map(|()| path.clone())
-                    .map_err(|e| (path, e));
+                return match file.write_all(bytes) {
+                    Ok(()) => Ok(path),
+                    Err(err) => {
+                        // Half a snippet is worse than none.
+                        let _ = std::fs::remove_file(&path);
+                        Err((path, err))
+                    }
+                };
             }
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
                 let numbered = match ext {

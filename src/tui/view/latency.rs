@@ -115,11 +115,12 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 fn short(d: std::time::Duration) -> String {
     let us = d.as_micros();
     match us {
+        // Each range ends where rounding would add a digit (9,950 µs would print `10.0ms`).
         0..1_000 => format!("{us}µs"),
-        1_000..10_000 => format!("{:.1}ms", us as f64 / 1e3),
-        10_000..1_000_000 => format!("{}ms", us / 1_000),
-        1_000_000..10_000_000 => format!("{:.1}s", us as f64 / 1e6),
-        _ => format!("{}s", us / 1_000_000),
+        1_000..9_950 => format!("{:.1}ms", us as f64 / 1e3),
+        9_950..999_500 => format!("{}ms", (us + 500) / 1_000),
+        999_500..9_950_000 => format!("{:.1}s", us as f64 / 1e6),
+        _ => format!("{}s", (us + 500_000) / 1_000_000),
     }
 }
 
@@ -134,9 +135,14 @@ mod tests {
             (999, "999µs"),
             (1_500, "1.5ms"),
             (9_949, "9.9ms"),
+            (9_960, "10ms"),
+            (9_999, "10ms"),
+            (999_400, "999ms"),
+            (999_600, "1.0s"),
             (120_000, "120ms"),
-            (999_999, "999ms"),
+            (999_999, "1.0s"),
             (2_500_000, "2.5s"),
+            (9_990_000, "10s"),
             (42_000_000, "42s"),
         ] {
             let shown = super::short(Duration::from_micros(us));
