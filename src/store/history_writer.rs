@@ -3,60 +3,129 @@
 //! The explorer's app runs on one thread. An append takes a file lock that another process
 //! may hold, and every `cap / 10` appends it rotates the log (megabytes read, rewritten and
 //! synced): neither may hold up keys and frames. Entries still queued when the writer is
-//! finished or dropped are written first, so quitting right after a check loses nothing.
+//! finished or dropped are written first (waiting at most [`FINISH_WITHIN`]), so quitting
+//! right after a check loses nothing. If no thread can be started, appends happen in place.
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use super::{History, HistoryEntry, StoreError};
 
+/// How long finishing waits for queued entries: a lock held elsewhere must not keep the
+/// explorer from quitting.
+pub const FINISH_WITHIN: Duration = Duration::from_secs(3);
+
+type OnFailure = std::sync::Arc<dyn Fn(StoreError) + Send + Sync>;
+
 pub struct HistoryWriter {
-    queue: Option<mpsc::Sender<HistoryEntry>>,
-    thread: Option<JoinHandle<()>>,
+    mode: Mode,
+}
+
+enum Mode {
+    Thread {
+        queue: Option<mpsc::Sender<HistoryEntry>>,
+        thread: Option<JoinHandle<()>>,
+        /// Closed when the thread ends.
+        done: mpsc::Receiver<()>,
+    },
+    /// The OS refused a thread: appends are made by the caller.
+    InPlace {
+        history: History,
+        reporter: Reporter,
+    },
+}
+
+/// Tells `on_failure` of the first failed append, and after that only of a failure that
+/// follows a success: a read-only data dir should not nag on every check.
+struct Reporter {
+    failing: bool,
+    on_failure: OnFailure,
+}
+
+impl Reporter {
+    fn append(&mut self, history: &mut History, entry: &HistoryEntry) {
+        match history.append(entry) {
+            Ok(()) => self.failing = false,
+            Err(err) if !self.failing => {
+                self.failing = true;
+                (self.on_failure)(err);
+            }
+            Err(_) => {}
+        }
+    }
 }
 
 impl HistoryWriter {
-    /// Starts the thread. `on_failure` hears the first failed append, and after that only a
-    /// failure that follows a success: a read-only data dir should not nag on every check.
+    /// Starts the thread (or, if none can be had, a writer that appends in place).
     pub fn start(
-        mut history: History,
-        on_failure: impl Fn(StoreError) + Send + 'static,
-    ) -> std::io::Result<HistoryWriter> {
+        history: History,
+        on_failure: impl Fn(StoreError) + Send + Sync + 'static,
+    ) -> HistoryWriter {
+        let on_failure: OnFailure = std::sync::Arc::new(on_failure);
         let (queue, entries) = mpsc::channel::<HistoryEntry>();
-        let thread = std::thread::Builder::new()
+        let (finished, done) = mpsc::channel::<()>();
+        let mut reporter = Reporter {
+            failing: false,
+            on_failure: on_failure.clone(),
+        };
+        let mut log = history.clone();
+        let spawned = std::thread::Builder::new()
             .name("history-writer".to_string())
             .spawn(move || {
-                let mut failing = false;
+                let _finished = finished;
                 for entry in entries {
-                    match history.append(&entry) {
-                        Ok(()) => failing = false,
-                        Err(err) if !failing => {
-                            failing = true;
-                            on_failure(err);
-                        }
-                        Err(_) => {}
-                    }
+                    reporter.append(&mut log, &entry);
                 }
-            })?;
-        Ok(HistoryWriter {
-            queue: Some(queue),
-            thread: Some(thread),
-        })
+            });
+        let mode = match spawned {
+            Ok(thread) => Mode::Thread {
+                queue: Some(queue),
+                thread: Some(thread),
+                done,
+            },
+            Err(_) => Mode::InPlace {
+                history,
+                reporter: Reporter {
+                    failing: false,
+                    on_failure,
+                },
+            },
+        };
+        HistoryWriter { mode }
     }
 
-    /// Queues one entry; never waits on the disk.
-    pub fn append(&self, entry: HistoryEntry) {
-        if let Some(queue) = &self.queue {
-            // A send fails only if the thread has died, and then nothing could write it.
-            let _ = queue.send(entry);
+    /// Queues one entry; never waits on the disk (unless appending in place).
+    pub fn append(&mut self, entry: HistoryEntry) {
+        match &mut self.mode {
+            Mode::Thread { queue, .. } => {
+                if let Some(queue) = queue {
+                    // A send fails only if the thread has died, and then nothing could write it.
+                    let _ = queue.send(entry);
+                }
+            }
+            Mode::InPlace { history, reporter } => reporter.append(history, &entry),
         }
     }
 
-    /// Waits until every queued entry has been written, then stops the thread.
-    pub fn finish(&mut self) {
-        self.queue.take();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+    /// Waits until every queued entry has been written, at most [`FINISH_WITHIN`], then
+    /// stops the thread. `false` if it had not finished by then.
+    pub fn finish(&mut self) -> bool {
+        let Mode::Thread {
+            queue,
+            thread,
+            done,
+        } = &mut self.mode
+        else {
+            return true;
+        };
+        queue.take();
+        let Some(handle) = thread.take() else {
+            return true;
+        };
+        match done.recv_timeout(FINISH_WITHIN) {
+            Err(mpsc::RecvTimeoutError::Timeout) => false,
+            _ => handle.join().is_ok(),
         }
     }
 }
@@ -78,12 +147,11 @@ mod tests {
         let path = dir.path().join("data/history.jsonl");
         let mut writer = HistoryWriter::start(History::with_cap(&path, 100), |err| {
             panic!("append failed: {err:?}")
-        })
-        .unwrap();
+        });
         for latency in 0..250 {
             writer.append(entry("dev", "alice", true, latency));
         }
-        writer.finish();
+        assert!(writer.finish(), "finished in time");
         let (entries, notices) = History::open(&path).load();
         assert!(notices.is_empty(), "{notices:?}");
         // Rotated to the newest 100 at some point, then up to 10% more appended since.
@@ -98,6 +166,21 @@ mod tests {
     }
 
     #[test]
+    fn finishing_gives_up_on_a_lock_held_elsewhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        // Another process rotating (or hung) holds the lock.
+        let held = crate::store::lock::FileLock::exclusive(&dir.path().join("history.jsonl.lock"))
+            .unwrap();
+        let mut writer = HistoryWriter::start(History::open(&path), |_| {});
+        writer.append(entry("dev", "alice", true, 1));
+        let started = std::time::Instant::now();
+        assert!(!writer.finish(), "not written while the lock is held");
+        assert!(started.elapsed() < FINISH_WITHIN * 2);
+        drop(held);
+    }
+
+    #[test]
     fn a_failing_log_is_reported_once() {
         let dir = tempfile::tempdir().unwrap();
         // A file where the data dir should be: every append fails, for root too.
@@ -106,8 +189,7 @@ mod tests {
         let mut writer = HistoryWriter::start(
             History::open(&dir.path().join("data/history.jsonl")),
             move |err| told.send(err.to_notice().to_string()).unwrap(),
-        )
-        .unwrap();
+        );
         for latency in 0..3 {
             writer.append(entry("dev", "alice", true, latency));
         }

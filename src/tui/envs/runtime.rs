@@ -40,16 +40,9 @@ impl HistoryLog {
                     EnvMsg::HistoryNotSaved(err.to_notice().to_string()),
                 );
             });
-            match started {
-                Ok(started) => *writer = Some((path, started)),
-                Err(err) => {
-                    let text = format!("history is not saved: cannot start its writer ({err})");
-                    send(tx, EnvMsg::HistoryNotSaved(text));
-                    return;
-                }
-            }
+            *writer = Some((path, started));
         }
-        if let Some((_, writer)) = &*writer {
+        if let Some((_, writer)) = &mut *writer {
             writer.append(entry);
         }
     }
