@@ -188,6 +188,8 @@ pub struct SentRequest {
     pub headers: Vec<(String, String)>,
     /// Pretty-printed JSON body.
     pub body: String,
+    /// The query the body encodes, for comparing with the form without re-encoding.
+    pub query: AllowedQuery,
 }
 
 impl SentRequest {
@@ -203,13 +205,9 @@ impl SentRequest {
             method: "POST",
             url: format!("{}/allowed", target.pdp_url.trim_end_matches('/')),
             headers,
-            body: SentRequest::body_of(query),
+            body: serde_json::to_string_pretty(query).unwrap_or_default(),
+            query: query.clone(),
         }
-    }
-
-    /// The body as sent and shown: pretty JSON.
-    pub fn body_of(query: &AllowedQuery) -> String {
-        serde_json::to_string_pretty(query).unwrap_or_default()
     }
 }
 
@@ -459,12 +457,9 @@ impl App {
     /// Whether the form no longer is the query of the result on screen (edited, loaded, or
     /// changed while that check was in flight). Worked out when asked, so no path forgets it.
     pub fn result_is_stale(&self) -> bool {
-        self.result.as_ref().is_some_and(|outcome| {
-            !self
-                .validation
-                .as_ref()
-                .is_ok_and(|query| SentRequest::body_of(query) == outcome.request.body)
-        })
+        self.result
+            .as_ref()
+            .is_some_and(|outcome| self.validation.as_ref().ok() != Some(&outcome.request.query))
     }
 
     /// Recomputes the per-field JSON errors and the whole-form validation.

@@ -51,7 +51,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let Some(flight) = app.in_flight.take_if(|f| f.id == id) else {
                 return Vec::new();
             };
-            let request_body = flight.request.body.clone();
+            let query = flight.request.query.clone();
             let target_name = match app.targets.get_mut(flight.target) {
                 Some(t) => {
                     if exchange.status.is_some() {
@@ -61,7 +61,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 None => String::new(),
             };
-            let effects = super::envs::after_check(app, &target_name, &request_body, &exchange);
+            let effects = super::envs::after_check(app, &target_name, &query, &exchange);
             app.result = Some(CheckOutcome {
                 id,
                 target_name,

@@ -668,17 +668,14 @@ pub fn record(app: &mut App, entry: HistoryEntry) -> Vec<Effect> {
 pub fn after_check(
     app: &mut App,
     environment: &str,
-    body: &str,
+    query: &AllowedQuery,
     exchange: &Exchange<AllowedResult>,
 ) -> Vec<Effect> {
-    let Ok(query) = serde_json::from_str::<AllowedQuery>(body) else {
-        return Vec::new();
-    };
-    let entry = HistoryEntry::from_check(environment, &query, exchange);
+    let entry = HistoryEntry::from_check(environment, query, exchange);
     let verdict = app.envs.loaded_preset.as_ref().and_then(|preset| {
         let loaded = preset.input.to_query().ok()?;
         // Only while the form still is the preset.
-        if serde_json::to_value(&loaded).ok()? != serde_json::to_value(&query).ok()? {
+        if &loaded != query {
             return None;
         }
         let result = exchange.result.as_ref().ok()?;
