@@ -213,8 +213,9 @@ pub struct History {
     lock_path: PathBuf,
     cap: usize,
     /// Lines in the file as far as this process knows (others append too); only decides
-    /// when to try a rotation, which recounts under the lock.
-    approx_lines: usize,
+    /// when to try a rotation, which recounts under the lock. Counted at the first append,
+    /// not at open: opening to read (start-up, the full load) then reads the file once.
+    approx_lines: Option<usize>,
 }
 
 impl History {
@@ -223,14 +224,11 @@ impl History {
     }
 
     pub fn with_cap(path: &Path, cap: usize) -> History {
-        let approx_lines = std::fs::read(path)
-            .map(|bytes| bytes.iter().filter(|b| **b == b'\n').count())
-            .unwrap_or(0);
         History {
             path: path.to_path_buf(),
             lock_path: lock_path(path),
             cap: cap.max(1),
-            approx_lines,
+            approx_lines: None,
         }
     }
 
@@ -259,8 +257,14 @@ impl History {
         let mut line = super::secrets::redact_keys(&text).into_owned().into_bytes();
         line.push(b'\n');
         self.append_raw(&line)?;
-        self.approx_lines += 1;
-        if self.approx_lines > self.cap + self.slack() {
+        let lines = match self.approx_lines {
+            Some(before) => before + 1,
+            None => std::fs::read(&self.path)
+                .map(|bytes| bytes.iter().filter(|b| **b == b'\n').count())
+                .unwrap_or(1),
+        };
+        self.approx_lines = Some(lines);
+        if lines > self.cap + self.slack() {
             self.rotate()?;
         }
         Ok(())
@@ -306,13 +310,13 @@ impl History {
             .filter(|l| l.ends_with(b"\n"))
             .collect();
         if lines.len() <= self.cap {
-            self.approx_lines = lines.len();
+            self.approx_lines = Some(lines.len());
             return Ok(0);
         }
         let dropped = lines.len() - self.cap;
         let kept: Vec<u8> = lines[dropped..].concat();
         write_atomic(&self.path, &kept, Some(0o600)).map_err(io)?;
-        self.approx_lines = self.cap;
+        self.approx_lines = Some(self.cap);
         Ok(dropped)
     }
 

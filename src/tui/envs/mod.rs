@@ -65,8 +65,8 @@ pub enum EnvAction {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum EnvMsg {
-    /// The whole history, read on a blocking task after the first frame.
-    HistoryLoaded(Vec<HistoryEntry>),
+    /// The whole history, read and indexed on a blocking task after the first frame.
+    HistoryLoaded(HistoryIndex),
     /// A step of the add-environment flow finished.
     Add(add::AddMsg),
     /// Appending to the history file failed (told once, until an append succeeds again).
@@ -712,18 +712,20 @@ pub fn startup_effects(app: &App) -> Vec<Effect> {
 
 pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
     match msg {
-        EnvMsg::HistoryLoaded(mut entries) => {
+        EnvMsg::HistoryLoaded(mut loaded) => {
             // Checks of this session are in the file too, unless they were appended after the
             // load read it: those are kept on top.
             let n = app.envs.session_checks.min(app.envs.history.len());
             let session = &app.envs.history.entries()[..n];
             let missing: Vec<HistoryEntry> = session
                 .iter()
-                .filter(|e| !entries.iter().take(session.len()).any(|l| l == *e))
+                .filter(|e| !loaded.entries().iter().take(session.len()).any(|l| l == *e))
                 .cloned()
                 .collect();
-            entries.splice(0..0, missing);
-            app.envs.history = HistoryIndex::new(entries);
+            for entry in missing.into_iter().rev() {
+                loaded.push_newest(entry);
+            }
+            app.envs.history = loaded;
             app.envs.history_complete = true;
             rebuild_latencies(app);
             Vec::new()
@@ -997,7 +999,10 @@ mod tests {
         let mut older = fresh.clone();
         older.time = "2026-01-01T00:00:00Z".into();
         older.environment = "elsewhere".into();
-        update(&mut app, Msg::Env(EnvMsg::HistoryLoaded(vec![older])));
+        update(
+            &mut app,
+            Msg::Env(EnvMsg::HistoryLoaded(HistoryIndex::new(vec![older]))),
+        );
         assert_eq!(app.envs.history.len(), 2);
         assert_eq!(app.envs.history.entries()[0], fresh);
         assert_eq!(app.targets[0].latencies.len(), 1, "rebuilt with it");

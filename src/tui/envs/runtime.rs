@@ -60,7 +60,9 @@ pub fn perform(
         EnvEffect::LoadHistory(path) => {
             tokio::task::spawn_blocking(move || {
                 let (entries, _notices) = History::open(&path).load();
-                send(&tx, EnvMsg::HistoryLoaded(entries));
+                // Indexed here too: 10,000 search lines are not built on the app's thread.
+                let index = crate::store::history::HistoryIndex::new(entries);
+                send(&tx, EnvMsg::HistoryLoaded(index));
             });
         }
         EnvEffect::Add(AddEffect::Start {
