@@ -137,7 +137,7 @@ fn rbac_unknown_action_gives_no_such_action() {
 fn rbac_unknown_tenant_gives_no_such_tenant_and_null_request_tenant() {
     let r = dev("alice", "read", "document:doc-1", "umbrella");
     assert_deny_block(&r, "rbac", "no_such_tenant");
-    assert!(reason(&r, "rbac").contains("tenant 'umbrella' does not exist. existing tenants: ['default', 'acme', 'globex', 'initech']"));
+    assert!(reason(&r, "rbac").contains("tenant 'umbrella' does not exist. existing tenants: ['acme', 'default', 'globex', 'initech']"));
     assert_eq!(r.debug.unwrap().request.unwrap()["tenant"], Value::Null);
 }
 
@@ -221,23 +221,61 @@ fn abac_userset_and_resourceset_pair_allows_with_allowing_rules() {
 }
 
 #[test]
-fn abac_no_userset_matched_gives_no_matching_usersets() {
+fn abac_a_user_with_a_role_always_matches_its_autogen_userset() {
+    // Permit generates `__autogen_<role>` for every role and `__autogen_<type>` for every
+    // resource type, named by a rule or not (issue 13, F): heidi is a viewer, so she can never
+    // get no_matching_usersets, and a known type never gets no_matching_resourcesets.
     let r = dev("heidi", "delete", "document", "default");
-    assert_deny_block(&r, "abac", "no_matching_usersets");
-    assert!(reason(&r, "abac").starts_with(
-        "user 'heidi' did not match any userset conditions. known usersets: ['cleared_engineers'"
-    ));
+    assert_deny_block(&r, "abac", "no_matching_rules");
+    let b = blk(&r, "abac");
+    assert_eq!(b.matching_usersets, Some(vec![json!("__autogen_viewer")]));
+    assert_eq!(
+        b.matching_resourcesets,
+        Some(vec![json!("__autogen_document")])
+    );
     assert_deny_block(&r, "rbac", "no_permission");
+    let r = dev("bob", "delete", "document:doc-1", "acme");
+    assert_deny_block(&r, "abac", "no_matching_rules");
+    assert_eq!(
+        blk(&r, "abac").matching_resourcesets,
+        Some(vec![json!("__autogen_document")])
+    );
+}
+
+#[test]
+fn abac_no_userset_matched_gives_no_matching_usersets_with_sorted_known_sets() {
+    // An unsynced user with no attributes has no role, so no user set at all matches.
+    let r = dev("ghost", "read", "document:doc-1", "acme");
+    assert_deny_block(&r, "abac", "no_matching_usersets");
+    let reason = reason(&r, "abac");
+    let known = reason
+        .split("known usersets: ")
+        .nth(1)
+        .expect("the reason lists the known user sets");
+    assert!(known.starts_with("['__autogen_"), "{reason}");
+    let names: Vec<&str> = known
+        .trim_matches(|c| c == '[' || c == ']')
+        .split(", ")
+        .map(|n| n.trim_matches('\''))
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "Permit's set lists are sorted");
+    assert!(names.contains(&"cleared_engineers"), "{reason}");
 }
 
 #[test]
 fn abac_no_resourceset_matched_gives_no_matching_resourcesets() {
-    let r = dev("bob", "delete", "document:doc-1", "acme");
+    // A request attribute `type` replaces the real type inside condition sets (B), so not even
+    // the autogen resource set of `document` matches.
+    let mut q = query("bob", "delete", "document:doc-1", "acme");
+    q.resource.attributes = json!({"type": "memo"}).as_object().cloned().unwrap();
+    let r = run(DEV, &q);
     assert_deny_block(&r, "abac", "no_matching_resourcesets");
-    assert_eq!(
-        blk(&r, "abac").matching_usersets,
-        Some(vec![json!("staff")])
-    );
+    assert!(blk(&r, "abac")
+        .matching_usersets
+        .as_ref()
+        .is_some_and(|s| s.contains(&json!("staff"))));
 }
 
 #[test]
@@ -245,10 +283,22 @@ fn abac_matching_sets_without_a_rule_give_no_matching_rules() {
     let r = dev("bob", "write", "document:doc-bob", "acme");
     assert_deny_block(&r, "abac", "no_matching_rules");
     let b = blk(&r, "abac");
-    assert_eq!(b.matching_usersets, Some(vec![json!("staff")]));
+    // Sorted, with the anyOf helper rule and the autogen sets Permit lists alongside (F, G).
+    assert_eq!(
+        b.matching_usersets,
+        Some(vec![
+            json!("__autogen_viewer"),
+            json!("staff"),
+            json!("staff_any_of_0")
+        ])
+    );
     assert_eq!(
         b.matching_resourcesets,
-        Some(vec![json!("own_documents"), json!("project_documents")])
+        Some(vec![
+            json!("__autogen_document"),
+            json!("own_documents"),
+            json!("project_documents")
+        ])
     );
     assert_eq!(reason(&r, "abac"), "user 'bob' does not match any rule that grants him the 'write' permission on the given resource of type 'document'");
 }
@@ -405,8 +455,9 @@ fn abac_generated_attributes_sit_under_stored_and_request_ones() {
         "condition_sets": [
             {"key": "leads", "type": "userset", "conditions": {"allOf": [{"user.roles": {"array_contains": "lead"}}]}},
             {"key": "in_two", "type": "userset", "conditions": {"allOf": [{"user.tenants": {"array_superset": ["acme", "globex"]}}]}},
-            {"key": "acme_mail", "type": "userset", "conditions": {"allOf": [{"user.email": {"contains": "@acme.test"}}, {"user.key": {"not-equals": "nobody"}}]}},
-            {"key": "in_acme", "type": "userset", "conditions": {"allOf": [{"tenant.key": {"equals": "acme"}}, {"resource.tenant": {"equals": "acme"}}]}},
+            {"key": "acme_mail", "type": "userset", "conditions": {"allOf": [{"user.email": {"contains": "@acme.test"}}]}},
+            {"key": "keyed", "type": "userset", "conditions": {"allOf": [{"user.key": {"not-equals": "nobody"}}]}},
+            {"key": "in_acme", "type": "userset", "conditions": {"anyOf": [{"tenant.key": {"equals": "acme"}}, {"resource.tenant": {"equals": "acme"}}]}},
             {"key": "docs", "type": "resourceset", "resource_type": "doc", "conditions": {"allOf": [{"resource.type": {"equals": "doc"}}]}},
             {"key": "doc_7", "type": "resourceset", "resource_type": "doc", "conditions": {"allOf": [{"resource.key": {"equals": "d7"}}]}}
         ],
@@ -414,6 +465,7 @@ fn abac_generated_attributes_sit_under_stored_and_request_ones() {
             {"user_set": "leads", "permission": "doc:read", "resource_set": "docs"},
             {"user_set": "in_two", "permission": "doc:edit", "resource_set": "docs"},
             {"user_set": "acme_mail", "permission": "doc:share", "resource_set": "docs"},
+            {"user_set": "keyed", "permission": "doc:sign", "resource_set": "docs"},
             {"user_set": "in_acme", "permission": "doc:sign", "resource_set": "docs"},
             {"user_set": "leads", "permission": "doc:audit", "resource_set": "doc_7"}
         ]
@@ -432,7 +484,7 @@ fn abac_generated_attributes_sit_under_stored_and_request_ones() {
     assert!(!both(&q("ann", "read", "globex")));
     // user.tenants lists every tenant where the user holds a role.
     assert!(both(&q("ann", "edit", "globex")));
-    // user.email: the synced email is generated; a stored attribute of the same name wins.
+    // user.email: the synced email is an attribute; a request attribute of the same name wins.
     assert!(both(&q("ann", "share", "acme")));
     let mut other_mail = q("ann", "share", "acme");
     other_mail.user.attributes = json!({"email": "ann@else.test"})
@@ -441,20 +493,29 @@ fn abac_generated_attributes_sit_under_stored_and_request_ones() {
         .unwrap();
     assert!(
         !both(&other_mail),
-        "a request attribute wins over the generated email"
+        "a request attribute wins over the synced email"
     );
-    // tenant.key and resource.tenant follow the request's tenant.
-    assert!(both(&q("ann", "sign", "acme")));
-    assert!(!both(&q("ann", "sign", "globex")));
+    // The request's top-level email is identity, not an attribute: it does not replace it.
+    let mut top_level = q("ann", "share", "acme");
+    top_level.user.email = Some("ann@else.test".into());
+    assert!(both(&top_level));
+    // Permit generates only user.roles, user.tenants and resource.type: user.key,
+    // tenant.key, resource.tenant and resource.key are undefined inside conditions, so
+    // even `user.key != "nobody"` does not hold.
+    assert!(!both(&q("ann", "sign", "acme")));
+    assert!(!both(&query("ann", "audit", "doc:d7", "acme")));
     // A stored `roles` attribute shadows the generated one (member in acme, stored says lead).
     assert!(both(&q("stored", "read", "acme")));
     let mut jit = q("stored", "read", "acme");
     jit.user.attributes = json!({"roles": []}).as_object().cloned().unwrap();
     assert!(!both(&jit), "request input wins over stored and generated");
-    // resource.key is generated from the request's key, and absent without one.
-    assert!(both(&query("ann", "audit", "doc:d7", "acme")));
-    assert!(!both(&query("ann", "audit", "doc:d1", "acme")));
-    assert!(!both(&query("ann", "audit", "doc", "acme")));
+    // A request attribute also wins over the generated resource type (issue 13, B).
+    let mut retyped = q("ann", "read", "acme");
+    retyped.resource.attributes = json!({"type": "folder"}).as_object().cloned().unwrap();
+    assert!(
+        !both(&retyped),
+        "resource.type == 'doc' fails once the request says 'folder'"
+    );
 }
 
 // ------------------------------------------------------------------ ReBAC

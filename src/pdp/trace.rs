@@ -118,6 +118,10 @@ pub struct ConditionTrace {
     pub expected: Value,
     pub actual: Option<Value>,
     pub matched: bool,
+    /// Why the answer may surprise: e.g. a comparison across JSON types, which Permit decides
+    /// by the order of the types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     #[serde(default)]
     pub children: Vec<ConditionTrace>,
 }
@@ -130,6 +134,7 @@ impl ConditionTrace {
             expected: Value::Null,
             actual: None,
             matched,
+            note: None,
             children,
         }
     }

@@ -1,6 +1,8 @@
 //! Permit's condition language: compiled once at load time (so an unknown operator is a load
 //! error, not a runtime surprise) and interpreted over `serde_json::Value` with a per-condition
-//! trace. A type mismatch or a missing attribute makes a comparison false, never an error.
+//! trace. Values compare as OPA compares them (`opa_order`), since Permit's generated Rego is
+//! what decides: across types by OPA's total order, unless the sandbox runs with strict types.
+//! A missing attribute makes a comparison false (undefined in Rego), never an error.
 //!
 //! Accepted forms (all nest freely):
 //! - groups `{"allOf": [..]}` / `{"and": [..]}`, `{"anyOf": [..]}` / `{"or": [..]}`,
@@ -11,8 +13,11 @@
 //! - `object_match` / `any_match` / `all_match` take `{"match": cond}` whose attribute paths
 //!   are relative to the object (or to each array element).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
+use super::opa_order;
 use super::trace::ConditionTrace;
 
 /// Every operator the interpreter knows, by its Permit name.
@@ -377,13 +382,23 @@ pub fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-/// Where attribute paths are looked up: the merged request input, or (inside a match
-/// operator) one object.
+/// How comparisons across JSON types are decided.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Types {
+    /// As Permit's PDP (OPA) does: by OPA's total order of types (`"3" >= 3` holds).
+    #[default]
+    Opa,
+    /// A comparison across types is false (`--strict-types`), to catch such checks.
+    Strict,
+}
+
+/// Where attribute paths are looked up: the merged request input, the layered attributes of
+/// a check, or (inside a match operator) one object.
 #[derive(Clone, Copy)]
 pub enum Scope<'a> {
     Input(&'a Input),
     Layered(&'a Layered<'a>),
-    Object(&'a Value),
+    Object(&'a Value, Types),
 }
 
 /// The root an attribute path starts from.
@@ -407,15 +422,16 @@ impl Root {
     }
 }
 
-/// Attributes the PDP generates (`user.roles`, `resource.type`, ...): the lowest layer, asked
-/// only when no stored or given layer holds the key, so the hot path builds none it never reads.
+/// Attributes the PDP generates (`user.roles`, `user.tenants`, `resource.type`): the lowest
+/// layer, built only when a condition reads one.
 pub trait GeneratedAttributes {
     fn generated(&self, root: Root, key: &str) -> Option<&Value>;
 }
 
-/// The same attributes as `Input`, but unmerged: each root is a stack of borrowed layers,
-/// highest precedence first, then the generated ones, so the hot path merges nothing and
-/// clones nothing.
+/// The attributes of one check, unmerged: each root is a stack of borrowed layers, highest
+/// precedence first (request, then stored), then the generated ones. A lookup merges only
+/// what it reads, as Permit's `object.union_n([generated, stored, custom, request])` would:
+/// objects merge deeply, anything else is replaced whole by the higher layer.
 #[derive(Clone, Copy)]
 pub struct Layered<'a> {
     pub user: [Option<&'a Map<String, Value>>; 2],
@@ -423,11 +439,106 @@ pub struct Layered<'a> {
     pub tenant: [Option<&'a Map<String, Value>>; 2],
     pub context: [Option<&'a Map<String, Value>>; 2],
     pub generated: &'a dyn GeneratedAttributes,
+    pub types: Types,
+}
+
+/// At most three layers hold a key: request, stored, generated.
+const MAX_LAYERS: usize = 3;
+
+/// The values one key has in each layer that holds it, highest first.
+#[derive(Clone, Copy)]
+struct Stack<'v> {
+    items: [Option<&'v Value>; MAX_LAYERS],
+}
+
+impl<'v> Stack<'v> {
+    fn new() -> Self {
+        Stack {
+            items: [None; MAX_LAYERS],
+        }
+    }
+
+    fn push(&mut self, v: &'v Value) {
+        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(v);
+        }
+    }
+
+    fn top(&self) -> Option<&'v Value> {
+        self.items[0]
+    }
+
+    /// The objects a union keeps merging: from the top down, until a value that is not one
+    /// (it and everything under it were replaced whole by the object above).
+    fn objects(&self) -> impl Iterator<Item = &'v Map<String, Value>> + '_ {
+        self.items
+            .iter()
+            .map_while(|v| v.and_then(Value::as_object))
+    }
+
+    /// The values of `key` in the objects that are still merging.
+    fn child(&self, key: &str) -> Stack<'v> {
+        let mut next = Stack::new();
+        for m in self.objects() {
+            if let Some(v) = m.get(key) {
+                next.push(v);
+            }
+        }
+        next
+    }
+
+    /// Follows `path` through the merged layers (an exact key holding dots wins over nesting).
+    fn walk(self, path: &str) -> Option<Cow<'v, Value>> {
+        let top = self.top()?;
+        if path.is_empty() {
+            return Some(self.merged());
+        }
+        if !top.is_object() {
+            return None;
+        }
+        let exact = self.child(path);
+        if exact.top().is_some() {
+            return Some(exact.merged());
+        }
+        let (head, rest) = path.split_once('.')?;
+        self.child(head).walk(rest)
+    }
+
+    /// The value itself, merged deeply when several layers hold an object here.
+    fn merged(&self) -> Cow<'v, Value> {
+        let objects: Vec<&Map<String, Value>> = self.objects().collect();
+        match (self.top(), objects.len()) {
+            (Some(top), 0 | 1) => Cow::Borrowed(top),
+            (None, _) => Cow::Owned(Value::Null),
+            _ => {
+                let mut out = Value::Object(Map::new());
+                for m in objects.iter().rev() {
+                    deep_union(&mut out, m);
+                }
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// `object.union`: `over` wins, objects on both sides merge recursively.
+fn deep_union(base: &mut Value, over: &Map<String, Value>) {
+    let Value::Object(base) = base else { return };
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(existing @ Value::Object(_)), Value::Object(inner)) => {
+                deep_union(existing, inner)
+            }
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
 }
 
 impl Layered<'_> {
-    pub fn lookup(&self, path: &str) -> Option<&Value> {
-        let (root, rest) = path.split_once('.').unwrap_or((path, ""));
+    pub fn lookup(&self, path: &str) -> Option<Cow<'_, Value>> {
+        let (root, rest) = path.split_once('.')?;
         let root = Root::parse(root)?;
         let layers = match root {
             Root::User => &self.user,
@@ -438,18 +549,28 @@ impl Layered<'_> {
         if rest.is_empty() {
             return None;
         }
-        let head = rest.split('.').next().unwrap_or(rest);
-        let below_head = rest.get(head.len() + 1..).unwrap_or("");
+        // An exact top-level key holding dots wins over nesting, in any layer.
+        let mut exact = Stack::new();
         for layer in layers.iter().flatten() {
             if let Some(v) = layer.get(rest) {
-                return Some(v);
-            }
-            // The highest layer holding the top-level key wins, as in a shallow merge.
-            if let Some(v) = layer.get(head) {
-                return walk(v, below_head);
+                exact.push(v);
             }
         }
-        walk(self.generated.generated(root, head)?, below_head)
+        if exact.top().is_some() {
+            return exact.walk("");
+        }
+        let head = rest.split('.').next().unwrap_or(rest);
+        let below_head = rest.get(head.len() + 1..).unwrap_or("");
+        let mut stack = Stack::new();
+        for layer in layers.iter().flatten() {
+            if let Some(v) = layer.get(head) {
+                stack.push(v);
+            }
+        }
+        if let Some(v) = self.generated.generated(root, head) {
+            stack.push(v);
+        }
+        stack.walk(below_head)
     }
 }
 
@@ -475,12 +596,20 @@ impl Input {
     }
 }
 
-impl Scope<'_> {
-    fn lookup(&self, path: &str) -> Option<&Value> {
-        match self {
-            Scope::Input(input) => input.lookup(path),
+impl<'a> Scope<'a> {
+    pub fn lookup(&self, path: &str) -> Option<Cow<'a, Value>> {
+        match *self {
+            Scope::Input(input) => input.lookup(path).map(Cow::Borrowed),
             Scope::Layered(layers) => layers.lookup(path),
-            Scope::Object(obj) => walk(obj, path),
+            Scope::Object(obj, _) => walk(obj, path).map(Cow::Borrowed),
+        }
+    }
+
+    fn types(&self) -> Types {
+        match *self {
+            Scope::Input(_) => Types::Opa,
+            Scope::Layered(layers) => layers.types,
+            Scope::Object(_, types) => types,
         }
     }
 }
@@ -510,9 +639,28 @@ pub fn eval(cond: &Cond, scope: Scope<'_>) -> bool {
             operand,
         } => {
             let actual = scope.lookup(attribute);
-            leaf(*op, actual, operand, scope)
+            leaf(*op, actual.as_deref(), operand, scope)
         }
     }
+}
+
+/// Every `anyOf` group of a condition outside match operators, outermost first: Permit's
+/// generator writes each as a helper rule `<set>_any_of_<n>` numbered in this order.
+pub fn any_of_groups(cond: &Cond) -> Vec<&Cond> {
+    fn visit<'c>(c: &'c Cond, out: &mut Vec<&'c Cond>) {
+        match c {
+            Cond::Any(children) => {
+                out.push(c);
+                children.iter().for_each(|ch| visit(ch, out));
+            }
+            Cond::All(children) => children.iter().for_each(|ch| visit(ch, out)),
+            Cond::Not(inner) => visit(inner, out),
+            Cond::Leaf { .. } => {}
+        }
+    }
+    let mut out = Vec::new();
+    visit(cond, &mut out);
+    out
 }
 
 /// Evaluates and records every condition with its actual and expected value.
@@ -538,17 +686,27 @@ pub fn eval_traced(cond: &Cond, scope: Scope<'_>) -> ConditionTrace {
             operand,
         } => {
             let actual = scope.lookup(attribute);
+            let actual = actual.as_deref();
             let matched = leaf(*op, actual, operand, scope);
-            let (expected, children) = match operand {
-                Operand::Value(v) => (v.clone(), Vec::new()),
-                Operand::Ref(r) => (
-                    serde_json::json!({"ref": r, "value": scope.lookup(r).cloned()}),
-                    Vec::new(),
-                ),
+            let (expected, compared_with, children) = match operand {
+                Operand::Value(v) => (v.clone(), Some(Cow::Borrowed(v)), Vec::new()),
+                Operand::Ref(r) => {
+                    let target = scope.lookup(r);
+                    (
+                        serde_json::json!({"ref": r, "value": target.as_deref().cloned()}),
+                        target,
+                        Vec::new(),
+                    )
+                }
                 Operand::Match(inner) => (
                     Value::String("match".into()),
-                    match_children(*op, actual, inner),
+                    None,
+                    match_children(*op, actual, inner, scope.types()),
                 ),
+            };
+            let note = match (actual, compared_with.as_deref()) {
+                (Some(a), Some(e)) => cross_type_note(*op, a, e, scope.types()),
+                _ => None,
             };
             ConditionTrace {
                 attribute: Some(attribute.clone()),
@@ -556,115 +714,133 @@ pub fn eval_traced(cond: &Cond, scope: Scope<'_>) -> ConditionTrace {
                 expected,
                 actual: actual.cloned(),
                 matched,
+                note,
                 children,
             }
         }
     }
 }
 
-fn match_children(op: Op, actual: Option<&Value>, inner: &Cond) -> Vec<ConditionTrace> {
+/// Says so when a comparison crossed JSON types, since the answer then comes from the order of
+/// the types, not from the values (`"100" > 100` holds: every string sorts after every number).
+fn cross_type_note(op: Op, actual: &Value, expected: &Value, types: Types) -> Option<String> {
+    let ordered = matches!(op, Op::Gt | Op::Gte | Op::Lt | Op::Lte | Op::Between);
+    let eq = matches!(op, Op::Equals | Op::NotEquals);
+    if !(ordered || eq) {
+        return None;
+    }
+    let bounds: Vec<&Value> = match (op, expected) {
+        (Op::Between, Value::Array(b)) => b.iter().collect(),
+        _ => vec![expected],
+    };
+    let other = bounds
+        .iter()
+        .find(|b| opa_order::crosses_types(actual, b))?;
+    let (a, e) = (kind_of(actual), kind_of(other));
+    Some(match (types, ordered) {
+        (Types::Strict, _) => {
+            format!("compared {a} with {e}: false under --strict-types (Permit's PDP would order the types)")
+        }
+        (Types::Opa, true) => format!(
+            "compared {a} with {e}: Permit orders the types, not the values (null < booleans < numbers < strings < lists < objects); send {e} to compare values"
+        ),
+        (Types::Opa, false) => {
+            format!("compared {a} with {e}: values of different types are never equal; send {e}")
+        }
+    })
+}
+
+fn match_children(
+    op: Op,
+    actual: Option<&Value>,
+    inner: &Cond,
+    types: Types,
+) -> Vec<ConditionTrace> {
     match (op, actual) {
         (Op::ObjectMatch, Some(obj @ Value::Object(_))) => {
-            vec![eval_traced(inner, Scope::Object(obj))]
+            vec![eval_traced(inner, Scope::Object(obj, types))]
         }
         (Op::AnyMatch | Op::AllMatch, Some(Value::Array(items))) => items
             .iter()
-            .map(|item| eval_traced(inner, Scope::Object(item)))
+            .map(|item| eval_traced(inner, Scope::Object(item, types)))
             .collect(),
         _ => Vec::new(),
     }
 }
 
 fn leaf(op: Op, actual: Option<&Value>, operand: &Operand, scope: Scope<'_>) -> bool {
-    let Some(actual) = actual else { return false };
+    let types = scope.types();
     let expected = match operand {
-        Operand::Value(v) => v,
+        Operand::Value(v) => Cow::Borrowed(v),
         Operand::Ref(path) => match scope.lookup(path) {
             Some(v) => v,
             None => return false,
         },
         Operand::Match(inner) => {
+            let Some(actual) = actual else { return false };
             return match (op, actual) {
-                (Op::ObjectMatch, Value::Object(_)) => eval(inner, Scope::Object(actual)),
+                (Op::ObjectMatch, Value::Object(_)) => eval(inner, Scope::Object(actual, types)),
                 (Op::AnyMatch, Value::Array(items)) => {
-                    items.iter().any(|i| eval(inner, Scope::Object(i)))
+                    items.iter().any(|i| eval(inner, Scope::Object(i, types)))
                 }
                 (Op::AllMatch, Value::Array(items)) => {
-                    items.iter().all(|i| eval(inner, Scope::Object(i)))
+                    items.iter().all(|i| eval(inner, Scope::Object(i, types)))
                 }
                 _ => false,
-            }
+            };
         }
     };
-    compare(op, actual, expected)
+    compare(op, actual, &expected, types)
 }
 
-fn compare(op: Op, actual: &Value, expected: &Value) -> bool {
+/// One comparison, as the Rego Permit generates for the operator evaluates it. `actual` is
+/// `None` when the attribute is missing (undefined in Rego).
+fn compare(op: Op, actual: Option<&Value>, expected: &Value, types: Types) -> bool {
+    use opa_order::{intersects, is_subset, members};
+    // The array operators are set operations: a missing list is an empty set.
     match op {
-        Op::Equals => json_eq(actual, expected),
-        Op::NotEquals => same_kind(actual, expected) && !json_eq(actual, expected),
-        Op::Gt => order(actual, expected).is_some_and(|o| o.is_gt()),
-        Op::Gte => order(actual, expected).is_some_and(|o| o.is_ge()),
-        Op::Lt => order(actual, expected).is_some_and(|o| o.is_lt()),
-        Op::Lte => order(actual, expected).is_some_and(|o| o.is_le()),
+        Op::ArraySubset => return is_subset(&members(actual), &members(Some(expected))),
+        Op::ArraySuperset => return is_subset(&members(Some(expected)), &members(actual)),
+        Op::ArrayIntersect => return intersects(&members(actual), &members(Some(expected))),
+        _ => {}
+    }
+    let Some(actual) = actual else { return false };
+    let ordered = |bound: &Value| {
+        (types == Types::Opa || !opa_order::crosses_types(actual, bound))
+            .then(|| opa_order::compare(actual, bound))
+    };
+    match op {
+        Op::Equals => opa_order::equal(actual, expected),
+        Op::NotEquals => {
+            (types == Types::Opa || !opa_order::crosses_types(actual, expected))
+                && !opa_order::equal(actual, expected)
+        }
+        Op::Gt => ordered(expected).is_some_and(|o| o.is_gt()),
+        Op::Gte => ordered(expected).is_some_and(|o| o.is_ge()),
+        Op::Lt => ordered(expected).is_some_and(|o| o.is_lt()),
+        Op::Lte => ordered(expected).is_some_and(|o| o.is_le()),
         Op::Between => match expected.as_array().map(Vec::as_slice) {
             Some([lo, hi]) => {
-                order(actual, lo).is_some_and(|o| o.is_ge())
-                    && order(actual, hi).is_some_and(|o| o.is_le())
+                ordered(lo).is_some_and(|o| o.is_ge()) && ordered(hi).is_some_and(|o| o.is_le())
             }
             _ => false,
         },
+        // `contains` is Rego's string builtin: anything but two strings is undefined.
         Op::Contains => match (actual, expected) {
             (Value::String(a), Value::String(e)) => a.contains(e.as_str()),
             _ => false,
         },
-        Op::In => match expected {
-            Value::Array(list) => list.iter().any(|e| json_eq(actual, e)),
-            Value::String(s) => actual.as_str().is_some_and(|a| s.contains(a)),
-            _ => false,
-        },
-        Op::ArrayContains => match actual {
-            Value::Array(items) => match expected {
-                Value::Array(want) => want.iter().all(|w| items.iter().any(|i| json_eq(i, w))),
-                one => items.iter().any(|i| json_eq(i, one)),
-            },
-            _ => false,
-        },
-        Op::ArraySubset => match (actual, expected) {
-            (Value::Array(a), Value::Array(e)) => a.iter().all(|x| e.iter().any(|y| json_eq(x, y))),
-            _ => false,
-        },
-        Op::ArraySuperset => match (actual, expected) {
-            (Value::Array(a), Value::Array(e)) => e.iter().all(|y| a.iter().any(|x| json_eq(x, y))),
-            _ => false,
-        },
-        Op::ArrayIntersect => match (actual, expected) {
-            (Value::Array(a), Value::Array(e)) => a.iter().any(|x| e.iter().any(|y| json_eq(x, y))),
-            _ => false,
-        },
+        // `x in list` is membership (an object's values count; a string is no collection).
+        Op::In => opa_order::contains(&members(Some(expected)), actual),
+        Op::ArrayContains => {
+            let have = members(Some(actual));
+            match expected {
+                Value::Array(_) => is_subset(&members(Some(expected)), &have),
+                one => opa_order::contains(&have, one),
+            }
+        }
+        Op::ArraySubset | Op::ArraySuperset | Op::ArrayIntersect => false,
         Op::ObjectMatch | Op::AnyMatch | Op::AllMatch => false,
-    }
-}
-
-fn same_kind(a: &Value, b: &Value) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
-}
-
-/// JSON equality where `3` equals `3.0`.
-fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        _ => a == b,
-    }
-}
-
-/// Numbers compare numerically and strings lexically (ISO dates and times order correctly);
-/// anything else has no order.
-fn order(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
-        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
-        _ => None,
     }
 }
 

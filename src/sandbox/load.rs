@@ -606,6 +606,10 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 kind: s.kind,
                 resource_type: s.resource_id.clone(),
                 parent: s.parent_id.clone(),
+                any_of: conditions::any_of_groups(&cond)
+                    .into_iter()
+                    .cloned()
+                    .collect(),
                 cond,
             },
         );
@@ -647,8 +651,8 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
 
     // Rules.
     let mut rules_by_permission: HashMap<String, Vec<Rule>> = HashMap::default();
-    let mut autogen_roles = Vec::new();
-    let mut autogen_types = Vec::new();
+    let autogen_roles = role_order.clone();
+    let autogen_types = resource_order.clone();
     for (i, r) in policy.condition_set_rules.iter().enumerate() {
         let p = format!("$.condition_set_rules[{i}]");
         let (ptype, _) = check_permission(
@@ -667,9 +671,6 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                         format!("{p}.user_set"),
                         format!("'{}' is neither a user set nor a role", r.user_set),
                     ));
-                }
-                if !autogen_roles.iter().any(|x: &String| x == role) {
-                    autogen_roles.push(role.to_string());
                 }
                 SetRef::Role(role.to_string())
             }
@@ -691,9 +692,6 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 if t != ptype {
                     return Err(ctx.err(format!("{p}.resource_set"), format!("'{}' is neither a resource set nor the permission's resource type '{ptype}'", r.resource_set)));
                 }
-                if !autogen_types.iter().any(|x: &String| x == t) {
-                    autogen_types.push(t.to_string());
-                }
                 SetRef::Type(t.to_string())
             }
         };
@@ -713,6 +711,19 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         .collect();
     let rebac_active = !incoming.is_empty() || users.values().any(|u| !u.instance_roles.is_empty());
     let role_assignment_count = policy.role_assignments.len();
+    let known_sets = |order: &[String], autogen: &[String]| {
+        let mut names: Vec<String> = Vec::new();
+        for key in order {
+            names.push(key.clone());
+            let helpers = sets.get(key).map_or(0, |s| s.any_of.len());
+            names.extend((0..helpers).map(|n| format!("{key}_any_of_{n}")));
+        }
+        names.extend(autogen.iter().map(|k| format!("__autogen_{k}")));
+        names.sort_unstable();
+        names
+    };
+    let known_usersets = known_sets(&userset_order, &autogen_roles);
+    let known_resourcesets = known_sets(&resourceset_order, &autogen_types);
     Ok(Env {
         info,
         policy,
@@ -737,6 +748,9 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         rules_by_permission,
         autogen_roles,
         autogen_types,
+        known_usersets,
+        known_resourcesets,
+        types: conditions::Types::default(),
         rebac_active,
         role_assignment_count,
     })

@@ -10,6 +10,7 @@
 pub mod conditions;
 pub mod evaluate;
 pub mod load;
+pub mod opa_order;
 pub mod policy;
 pub mod queries;
 pub mod request_view;

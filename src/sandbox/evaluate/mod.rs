@@ -2,40 +2,43 @@
 //! Permit's debug code in Permit's precedence and Permit's reason wording, plus the sandbox
 //! trace (see `trace.rs`). `decide` is the same logic without building any explanation.
 
-use serde_json::{json, Map, Value};
+mod abac;
+
+#[cfg(test)]
+use serde_json::Map;
+use serde_json::{json, Value};
 
 use std::cell::OnceCell;
 
-use super::conditions::{self, Root, Scope};
+use super::conditions::Scope;
 use super::load::split_instance;
 use super::request_view::RequestView;
-use super::store::{CompiledSet, Env, InstanceRec, SetRef, UserRec};
+use super::store::{Env, InstanceRec, UserRec};
 use super::trace::{
-    AbacTrace, RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, RuleTrace, SandboxTrace,
-    SetTrace, TRACE_VERSION,
+    RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, SandboxTrace, TRACE_VERSION,
 };
 use crate::pdp::types::{AllowedQuery, AllowedResult, Debug, DebugBlock};
+use abac::{abac, abac_block, abac_decide, abac_rules_match, abac_trace, Generated};
 
 pub const SUPPORT_LINK: &str = "https://docs.permit.io/errors/";
 const MAX_HOPS: usize = 16;
 
-/// Formats a list for a reason string the way Permit does: quoted, cut at 10 with "…".
+/// Formats a list for a reason string as Permit's `format_array` does: `['a', 'b']`. Its
+/// Rego means to cut the list at 10 items, but the cut unifies one variable with two
+/// different arrays, so that branch never holds and the whole list is printed.
 fn fmt_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut more = false;
-    for (i, s) in items.into_iter().enumerate() {
-        if i == 10 {
-            more = true;
-            break;
-        }
-        out.push(format!("'{}'", s.as_ref()));
-    }
-    let mut s = format!("[{}", out.join(", "));
-    if more {
-        s.push_str(", …");
-    }
-    s.push(']');
-    s
+    let quoted: Vec<String> = items
+        .into_iter()
+        .map(|s| format!("'{}'", s.as_ref()))
+        .collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The keys of a map as Rego iterates an object: sorted.
+fn sorted<'s>(keys: impl IntoIterator<Item = &'s String>) -> Vec<&'s str> {
+    let mut out: Vec<&str> = keys.into_iter().map(String::as_str).collect();
+    out.sort_unstable();
+    out
 }
 
 fn block(allow: bool, code: &str, reason: String) -> DebugBlock {
@@ -52,7 +55,11 @@ fn block(allow: bool, code: &str, reason: String) -> DebugBlock {
 struct Facts<'a> {
     env: &'a Env,
     q: &'a AllowedQuery,
+    /// The request's tenant, `""` when it names none.
     tenant: &'a str,
+    /// Whether the request names a tenant at all: without one, Permit's reasons that quote
+    /// the tenant cannot be formatted, so their codes are skipped (see `precondition`).
+    tenant_given: bool,
     tenant_exists: bool,
     user: Option<&'a UserRec>,
     type_exists: bool,
@@ -77,6 +84,7 @@ impl<'a> Facts<'a> {
             env,
             q,
             tenant,
+            tenant_given: q.resource.tenant.is_some(),
             tenant_exists: env.tenants.contains_key(tenant),
             user,
             type_exists: rt.is_some(),
@@ -110,13 +118,21 @@ impl<'a> Facts<'a> {
         self.resolved_instance().1
     }
 
+    /// The user's roles in the request's tenant, sorted (a set in Permit's Rego).
+    fn sorted_roles(&self) -> Vec<&'a str> {
+        let mut roles: Vec<&str> = self.roles_in_tenant.iter().map(String::as_str).collect();
+        roles.sort_unstable();
+        roles.dedup();
+        roles
+    }
+
     /// The shared prefix of RBAC's and ReBAC's code precedence.
     fn precondition(&self) -> Option<&'static str> {
         if !self.type_exists {
             Some("no_such_resource")
         } else if !self.action_exists {
             Some("no_such_action")
-        } else if !self.tenant_exists {
+        } else if !self.tenant_exists && self.tenant_given {
             Some("no_such_tenant")
         } else if self.user.is_none() {
             Some("user_not_synced")
@@ -136,7 +152,7 @@ impl<'a> Facts<'a> {
             "no_such_resource" => {
                 format!(
                     "resource type '{ty}' is not defined. known resource types: {}",
-                    fmt_list(&self.env.resource_order)
+                    fmt_list(sorted(&self.env.resource_order))
                 )
             }
             "no_such_action" => format!(
@@ -151,7 +167,7 @@ impl<'a> Facts<'a> {
             ),
             "no_such_tenant" => format!(
                 "tenant '{t}' does not exist. existing tenants: {}",
-                fmt_list(&self.env.tenant_order)
+                fmt_list(sorted(&self.env.tenant_order))
             ),
             _ => format!("user '{u}' is not synced and therefore has no known role assignments"),
         }
@@ -182,9 +198,14 @@ fn rbac(f: &Facts<'_>) -> RbacOut {
         return deny("no_user_roles");
     }
     if f.roles_in_tenant.is_empty() {
-        return deny("no_role_in_tenant");
+        // Without a tenant Permit cannot format this reason, and falls through to the next.
+        return deny(if f.tenant_given {
+            "no_role_in_tenant"
+        } else {
+            "no_permission"
+        });
     }
-    let allowing: Vec<String> = f
+    let mut allowing: Vec<String> = f
         .roles_in_tenant
         .iter()
         .filter(|r| {
@@ -195,6 +216,8 @@ fn rbac(f: &Facts<'_>) -> RbacOut {
         })
         .cloned()
         .collect();
+    // A set in Rego: the reason quotes the first role in sorted order.
+    allowing.sort_unstable();
     if allowing.is_empty() {
         deny("no_permission")
     } else {
@@ -216,15 +239,7 @@ fn rbac_block(f: &Facts<'_>, out: &RbacOut) -> DebugBlock {
         "no_user_roles" => format!("no roles assigned to user '{u}'"),
         "no_role_in_tenant" => format!(
             "user '{u}' has no assigned roles in tenant '{t}'. user has roles in these tenants: {}",
-            fmt_list(
-                f.user
-                    .map(|x| x
-                        .tenant_roles
-                        .keys()
-                        .map(String::as_str)
-                        .collect::<Vec<_>>())
-                    .unwrap_or_default()
-            )
+            fmt_list(f.user.map(UserRec::tenants_with_roles).unwrap_or_default())
         ),
         "no_permission" => {
             format!("user '{u}' does not have any role that grants him the '{a}' permission on resources of type '{ty}'")
@@ -304,427 +319,6 @@ fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> 
         i += 1;
     }
     None
-}
-
-// ---------------------------------------------------------------- ABAC
-
-/// The merged user and resource attributes Permit reports under `debug.request` (request input
-/// over stored over generated). Conditions read the same precedence from `Generated::layers`.
-#[cfg(test)]
-fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>) {
-    let mut user_attrs = Map::new();
-    user_attrs.insert("roles".into(), json!(f.roles_in_tenant));
-    user_attrs.insert(
-        "tenants".into(),
-        json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])),
-    );
-    if let Some(u) = f.user {
-        for (k, v) in &u.attributes {
-            user_attrs.insert(k.clone(), v.clone());
-        }
-    }
-    for (k, v) in &f.q.user.attributes {
-        user_attrs.insert(k.clone(), v.clone());
-    }
-    let mut res_attrs = Map::new();
-    res_attrs.insert("type".into(), Value::String(f.q.resource.kind.clone()));
-    if let Some(inst) = f.instance_rec() {
-        for (k, v) in &inst.attributes {
-            res_attrs.insert(k.clone(), v.clone());
-        }
-    }
-    for (k, v) in &f.q.resource.attributes {
-        res_attrs.insert(k.clone(), v.clone());
-    }
-    (user_attrs, res_attrs)
-}
-
-fn set_matches(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> bool {
-    if depth > MAX_HOPS {
-        return false;
-    }
-    if let Some(rt) = &set.resource_type {
-        if rt != kind {
-            return false;
-        }
-    }
-    if !conditions::eval(&set.cond, scope) {
-        return false;
-    }
-    match set.parent.as_ref().and_then(|p| env.sets.get(p)) {
-        Some(parent) => set_matches(env, parent, scope, kind, depth + 1),
-        None => true,
-    }
-}
-
-fn set_trace(env: &Env, set: &CompiledSet, scope: Scope<'_>, kind: &str, depth: usize) -> SetTrace {
-    let conditions = conditions::eval_traced(&set.cond, scope);
-    let type_matched = set.resource_type.as_ref().map(|rt| rt == kind);
-    let parent = if depth < MAX_HOPS {
-        set.parent
-            .as_ref()
-            .and_then(|p| env.sets.get(p))
-            .map(|p| Box::new(set_trace(env, p, scope, kind, depth + 1)))
-    } else {
-        None
-    };
-    let matched = conditions.matched
-        && type_matched.unwrap_or(true)
-        && parent.as_ref().is_none_or(|p| p.matched);
-    SetTrace {
-        key: set.key.clone(),
-        name: set.name.clone(),
-        matched,
-        autogenerated: false,
-        resource_type: set.resource_type.clone(),
-        type_matched,
-        parent,
-        conditions,
-    }
-}
-
-struct AbacOut {
-    allow: bool,
-    code: &'static str,
-    matching_usersets: Vec<SetRef>,
-    matching_resourcesets: Vec<SetRef>,
-    allowing: Vec<(SetRef, SetRef)>,
-}
-
-fn abac(f: &Facts<'_>, scope: Scope<'_>) -> AbacOut {
-    let env = f.env;
-    let kind = f.q.resource.kind.as_str();
-    let mut users: Vec<SetRef> = Vec::new();
-    for key in &env.userset_order {
-        if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, scope, kind, 0) {
-                users.push(SetRef::Set(key.clone()));
-            }
-        }
-    }
-    for role in &env.autogen_roles {
-        if f.roles_in_tenant.contains(role) {
-            users.push(SetRef::Role(role.clone()));
-        }
-    }
-    let mut resources: Vec<SetRef> = Vec::new();
-    for key in &env.resourceset_order {
-        if let Some(set) = env.sets.get(key) {
-            if set_matches(env, set, scope, kind, 0) {
-                resources.push(SetRef::Set(key.clone()));
-            }
-        }
-    }
-    if env.autogen_types.iter().any(|t| t == kind) {
-        resources.push(SetRef::Type(kind.to_string()));
-    }
-    let allowing: Vec<(SetRef, SetRef)> = env
-        .rules_by_permission
-        .get(&f.permission)
-        .map(|rules| {
-            rules
-                .iter()
-                .filter(|r| users.contains(&r.userset) && resources.contains(&r.resourceset))
-                .map(|r| (r.userset.clone(), r.resourceset.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let code = if !allowing.is_empty() {
-        "allow"
-    } else if users.is_empty() {
-        "no_matching_usersets"
-    } else if resources.is_empty() {
-        "no_matching_resourcesets"
-    } else {
-        "no_matching_rules"
-    };
-    AbacOut {
-        allow: !allowing.is_empty(),
-        code,
-        matching_usersets: users,
-        matching_resourcesets: resources,
-        allowing,
-    }
-}
-
-fn rule_json(userset: &SetRef, resourceset: &SetRef) -> Value {
-    let mut m = Map::new();
-    match userset {
-        SetRef::Role(r) => m.insert("role".into(), json!(r)),
-        other => m.insert("userset".into(), json!(other.data_key())),
-    };
-    match resourceset {
-        SetRef::Type(t) => m.insert("resource_type".into(), json!(t)),
-        other => m.insert("resourceset".into(), json!(other.data_key())),
-    };
-    Value::Object(m)
-}
-
-fn abac_block(f: &Facts<'_>, out: &AbacOut) -> DebugBlock {
-    let (u, t, a, ty) = (&f.q.user.key, f.tenant, &f.q.action, &f.q.resource.kind);
-    let keys = |v: &[SetRef]| {
-        v.iter()
-            .map(|s| Value::String(s.data_key()))
-            .collect::<Vec<_>>()
-    };
-    let reason = match out.code {
-        "allow" => match out.allowing.first() {
-            Some((SetRef::Role(r), SetRef::Type(_))) => format!(
-                "user '{u}' has the role '{r}' in tenant '{t}', role '{r}' has the '{a}' permission on resources of type '{ty}'"
-            ),
-            Some((SetRef::Role(r), rs)) => {
-                let rs = rs.data_key();
-                format!("user '{u}' has the role '{r}' in tenant '{t}', the given resource matched the '{rs}' resourceset conditions, role '{r}' has the '{a}' permission on resources of type '{ty}' matching '{rs}' resourceset conditions")
-            }
-            Some((us, SetRef::Type(_))) => {
-                let us = us.data_key();
-                format!("user '{u}' matched '{us}' userset conditions, users matching '{us}' userset conditions has the '{a}' permission on resources of type '{ty}'")
-            }
-            Some((us, rs)) => {
-                let (us, rs) = (us.data_key(), rs.data_key());
-                format!("user '{u}' matched '{us}' userset conditions, the given resource matched the '{rs}' resourceset conditions, users matching '{us}' userset conditions has the '{a}' permission on resources of type '{ty}' matching '{rs}' resourceset conditions")
-            }
-            None => String::new(),
-        },
-        "no_matching_usersets" => format!(
-            "user '{u}' did not match any userset conditions. known usersets: {}",
-            fmt_list(&f.env.userset_order)
-        ),
-        "no_matching_resourcesets" => format!(
-            "the given resource did not match any resourceset conditions. known resourcesets: {}",
-            fmt_list(&f.env.resourceset_order)
-        ),
-        _ => format!("user '{u}' does not match any rule that grants him the '{a}' permission on the given resource of type '{ty}'"),
-    };
-    let mut b = block(out.allow, out.code, reason);
-    match out.code {
-        "allow" => {
-            b.allowing_rules = Some(out.allowing.iter().map(|(u, r)| rule_json(u, r)).collect())
-        }
-        "no_matching_resourcesets" => b.matching_usersets = Some(keys(&out.matching_usersets)),
-        "no_matching_rules" => {
-            b.matching_usersets = Some(keys(&out.matching_usersets));
-            b.matching_resourcesets = Some(keys(&out.matching_resourcesets));
-        }
-        _ => {}
-    }
-    b
-}
-
-fn abac_trace(f: &Facts<'_>, scope: Scope<'_>, out: &AbacOut) -> AbacTrace {
-    let env = f.env;
-    let kind = f.q.resource.kind.as_str();
-    let sets = |order: &[String]| -> Vec<SetTrace> {
-        order
-            .iter()
-            .filter_map(|k| env.sets.get(k))
-            .map(|s| set_trace(env, s, scope, kind, 0))
-            .collect()
-    };
-    let mut usersets = sets(&env.userset_order);
-    for role in &env.autogen_roles {
-        usersets.push(autogen_trace(
-            &format!("__autogen_{role}"),
-            role,
-            f.roles_in_tenant.contains(role),
-            "user.roles",
-            "array_contains",
-            json!(role),
-            json!(f.roles_in_tenant),
-        ));
-    }
-    let mut resourcesets = sets(&env.resourceset_order);
-    for t in &env.autogen_types {
-        resourcesets.push(autogen_trace(
-            &format!("__autogen_{t}"),
-            t,
-            t == kind,
-            "resource.type",
-            "equals",
-            json!(t),
-            json!(kind),
-        ));
-    }
-    let rules = env
-        .rules_by_permission
-        .get(&f.permission)
-        .map(|rules| {
-            rules
-                .iter()
-                .map(|r| RuleTrace {
-                    userset: r.userset.data_key(),
-                    resourceset: r.resourceset.data_key(),
-                    permission: f.permission.clone(),
-                    userset_matched: out.matching_usersets.contains(&r.userset),
-                    resourceset_matched: out.matching_resourcesets.contains(&r.resourceset),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    AbacTrace {
-        activated: !env.sets.is_empty(),
-        usersets,
-        resourcesets,
-        rules,
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn autogen_trace(
-    key: &str,
-    name: &str,
-    matched: bool,
-    attribute: &str,
-    op: &str,
-    expected: Value,
-    actual: Value,
-) -> SetTrace {
-    SetTrace {
-        key: key.to_string(),
-        name: name.to_string(),
-        matched,
-        autogenerated: true,
-        conditions: super::trace::ConditionTrace {
-            attribute: Some(attribute.to_string()),
-            operator: op.to_string(),
-            expected,
-            actual: Some(actual),
-            matched,
-            children: Vec::new(),
-        },
-        ..SetTrace::default()
-    }
-}
-
-/// A generated attribute (lowest precedence), one `OnceCell` slot each.
-#[derive(Clone, Copy)]
-enum GeneratedKey {
-    UserRoles,
-    UserTenants,
-    UserKey,
-    UserEmail,
-    ResourceType,
-    ResourceTenant,
-    ResourceKey,
-    TenantKey,
-}
-
-impl GeneratedKey {
-    const COUNT: usize = 8;
-
-    fn parse(root: Root, key: &str) -> Option<GeneratedKey> {
-        Some(match (root, key) {
-            (Root::User, "roles") => GeneratedKey::UserRoles,
-            (Root::User, "tenants") => GeneratedKey::UserTenants,
-            (Root::User, "key") => GeneratedKey::UserKey,
-            (Root::User, "email") => GeneratedKey::UserEmail,
-            (Root::Resource, "type") => GeneratedKey::ResourceType,
-            (Root::Resource, "tenant") => GeneratedKey::ResourceTenant,
-            (Root::Resource, "key") => GeneratedKey::ResourceKey,
-            (Root::Tenant, "key") => GeneratedKey::TenantKey,
-            _ => return None,
-        })
-    }
-}
-
-/// The attributes the PDP generates for one request, each built on first read: most
-/// conditions read only stored and given attributes, and building them all up front cost
-/// more than the rest of an ABAC decision.
-struct Generated<'f, 'a> {
-    f: &'f Facts<'a>,
-    built: [OnceCell<Option<Value>>; GeneratedKey::COUNT],
-}
-
-impl<'f, 'a> Generated<'f, 'a> {
-    fn new(f: &'f Facts<'a>) -> Generated<'f, 'a> {
-        Generated {
-            f,
-            built: Default::default(),
-        }
-    }
-
-    fn build(&self, key: GeneratedKey) -> Option<Value> {
-        let (f, string) = (self.f, |s: &str| Some(Value::String(s.to_string())));
-        match key {
-            GeneratedKey::UserRoles => Some(json!(f.roles_in_tenant)),
-            GeneratedKey::UserTenants => {
-                Some(json!(f.user.map(|u| u.tenants.as_slice()).unwrap_or(&[])))
-            }
-            GeneratedKey::UserKey => string(&f.q.user.key),
-            GeneratedKey::UserEmail => {
-                f.q.user
-                    .email
-                    .as_ref()
-                    .or_else(|| f.user.and_then(|u| u.email.as_ref()))
-                    .and_then(|e| string(e))
-            }
-            GeneratedKey::ResourceType => string(&f.q.resource.kind),
-            GeneratedKey::ResourceTenant | GeneratedKey::TenantKey => string(f.tenant),
-            GeneratedKey::ResourceKey => f.q.resource.key.as_deref().and_then(string),
-        }
-    }
-
-    /// Request input over stored over generated, without merging anything.
-    fn layers(&'f self) -> conditions::Layered<'f> {
-        let f = self.f;
-        let stored_res = f.instance_rec().map(|i| &i.attributes);
-        // Stored tenant attributes are visible only to members of the tenant.
-        let member = f
-            .user
-            .is_some_and(|u| u.tenants.iter().any(|t| t == f.tenant));
-        let stored_tenant = if member {
-            f.env
-                .tenants
-                .get(f.tenant)
-                .and_then(|t| t.attributes.as_object())
-        } else {
-            None
-        };
-        conditions::Layered {
-            user: [Some(&f.q.user.attributes), f.user.map(|u| &u.attributes)],
-            resource: [Some(&f.q.resource.attributes), stored_res],
-            tenant: [stored_tenant, None],
-            context: [Some(&f.q.context), Some(&f.q.resource.context)],
-            generated: self,
-        }
-    }
-}
-
-impl conditions::GeneratedAttributes for Generated<'_, '_> {
-    fn generated(&self, root: Root, key: &str) -> Option<&Value> {
-        let key = GeneratedKey::parse(root, key)?;
-        self.built[key as usize]
-            .get_or_init(|| self.build(key))
-            .as_ref()
-    }
-}
-
-/// ABAC for `decide`: only the rules for this permission, over unmerged attribute layers.
-fn abac_decide(f: &Facts<'_>) -> bool {
-    let env = f.env;
-    let Some(rules) = env.rules_by_permission.get(&f.permission) else {
-        return false;
-    };
-    let generated = Generated::new(f);
-    let layers = generated.layers();
-    abac_rules_match(f, rules, Scope::Layered(&layers))
-}
-
-/// Whether any of `rules` has both sides matching, evaluating only the sets they name.
-fn abac_rules_match(f: &Facts<'_>, rules: &[super::store::Rule], scope: Scope<'_>) -> bool {
-    let env = f.env;
-    let kind = f.q.resource.kind.as_str();
-    let side = |r: &SetRef| match r {
-        SetRef::Set(k) => env
-            .sets
-            .get(k)
-            .is_some_and(|s| set_matches(env, s, scope, kind, 0)),
-        SetRef::Role(role) => f.roles_in_tenant.contains(role),
-        SetRef::Type(t) => t == kind,
-    };
-    rules
-        .iter()
-        .any(|r| side(&r.userset) && side(&r.resourceset))
 }
 
 // ---------------------------------------------------------------- ReBAC
@@ -976,7 +570,7 @@ pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
     if env.rebac_active && rebac(&f, false).allow {
         return true;
     }
-    !env.sets.is_empty() && abac_decide(&f)
+    abac_decide(&f)
 }
 
 /// A check's answer with `debug.request` and the sandbox trace kept typed, so the server can
@@ -1058,18 +652,19 @@ pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> 
     let generated = Generated::new(&f);
     let layers = generated.layers();
     let scope = Scope::Layered(&layers);
+    // ABAC is "activated" (its deny block shown) when the policy has condition sets; a rule
+    // allows whether or not it is.
     let abac_active = !env.sets.is_empty();
     // Every set is evaluated only for the trace or a shown ABAC block; otherwise only the sets
     // the permission's rules name (as `decide` does).
     let mut a = with_trace.then(|| abac(&f, scope));
-    let a_allow = abac_active
-        && match &a {
-            Some(a) => a.allow,
-            None => env
-                .rules_by_permission
-                .get(&f.permission)
-                .is_some_and(|rules| abac_rules_match(&f, rules, scope)),
-        };
+    let a_allow = match &a {
+        Some(a) => a.allow,
+        None => env
+            .rules_by_permission
+            .get(&f.permission)
+            .is_some_and(|rules| abac_rules_match(&f, rules, scope)),
+    };
     // Paths and sources are only read by an allowing ReBAC block and by the trace.
     let mut g = rebac(&f, with_trace);
     let g_allow = env.rebac_active && g.allow;
@@ -1079,12 +674,14 @@ pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> 
     }
 
     let mut debug = Debug::default();
-    // A model's block appears when it allowed; deny blocks only when nothing allowed, and for
-    // ABAC/ReBAC only when the model is activated.
-    if r.allow || !allow {
+    // As Permit's debugger: a model's block appears when it allowed. The RBAC deny block
+    // appears unless ABAC allowed, the ABAC deny block (when activated) unless RBAC allowed,
+    // and the ReBAC deny block (when activated) only when nothing allowed: Permit's RBAC and
+    // ABAC blocks never look at ReBAC, so a ReBAC allow still shows both denies.
+    if r.allow || !a_allow {
         debug.rbac = Some(rbac_block(&f, &r));
     }
-    if a_allow || (!allow && abac_active) {
+    if a_allow || (!r.allow && abac_active) {
         let a = a.get_or_insert_with(|| abac(&f, scope));
         debug.abac = Some(abac_block(&f, a));
     }
@@ -1197,7 +794,7 @@ mod tests {
         for case in cases {
             let q: AllowedQuery = serde_json::from_value(case.clone()).expect("query");
             let f = Facts::new(env, &q);
-            let (u, r) = merged_attributes(&f);
+            let (u, r) = abac::merged_attributes(&f);
             let want = serde_json::to_string(&request_json(&f, u, r)).expect("json");
             let got = explain_with(env, &q, false);
             let got = serde_json::to_string(&got.request).expect("json");
