@@ -644,23 +644,56 @@ pub fn eval(cond: &Cond, scope: Scope<'_>) -> bool {
     }
 }
 
-/// Every `anyOf` group of a condition outside match operators, outermost first: Permit's
-/// generator writes each as a helper rule `<set>_any_of_<n>` numbered in this order.
-pub fn any_of_groups(cond: &Cond) -> Vec<&Cond> {
-    fn visit<'c>(c: &'c Cond, out: &mut Vec<&'c Cond>) {
-        match c {
-            Cond::Any(children) => {
-                out.push(c);
-                children.iter().for_each(|ch| visit(ch, out));
-            }
-            Cond::All(children) => children.iter().for_each(|ch| visit(ch, out)),
-            Cond::Not(inner) => visit(inner, out),
-            Cond::Leaf { .. } => {}
+/// The Rego rule name Permit's generator gives a condition set: `userset_` / `resourceset_`
+/// followed by the key with every byte but ASCII letters and digits written `_<hex>`
+/// (`own_docs` is `own_5fdocs`).
+pub fn rule_name(prefix: &str, key: &str) -> String {
+    let mut name = String::with_capacity(prefix.len() + key.len() + 1);
+    name.push_str(prefix);
+    name.push('_');
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() {
+            name.push(char::from(b));
+        } else {
+            name.push_str(&format!("_{b:02x}"));
         }
     }
-    let mut out = Vec::new();
-    visit(cond, &mut out);
-    out
+    name
+}
+
+/// Every `anyOf` group outside match operators, as the helper rule Permit's generator writes
+/// for it: `<rule>_any_of_<n>`, nested groups named after the group around them
+/// (`<rule>_any_of_0_any_of_1`), `n` counting every group of the set in pre-order. Groups
+/// under a `not` are counted but not returned: they hang off a `not` helper whose name does not
+/// start with `userset_` / `resourceset_`, so Permit's lists never show them.
+pub fn any_of_helpers<'c>(cond: &'c Cond, rule: &str) -> Vec<(String, &'c Cond)> {
+    struct Walk<'c> {
+        counter: usize,
+        out: Vec<(String, &'c Cond)>,
+    }
+    impl<'c> Walk<'c> {
+        fn visit(&mut self, c: &'c Cond, parent: &str, listed: bool) {
+            match c {
+                Cond::Any(children) => {
+                    let name = format!("{parent}_any_of_{}", self.counter);
+                    self.counter += 1;
+                    children.iter().for_each(|ch| self.visit(ch, &name, listed));
+                    if listed {
+                        self.out.push((name, c));
+                    }
+                }
+                Cond::All(children) => children.iter().for_each(|ch| self.visit(ch, parent, listed)),
+                Cond::Not(inner) => self.visit(inner, parent, false),
+                Cond::Leaf { .. } => {}
+            }
+        }
+    }
+    let mut walk = Walk {
+        counter: 0,
+        out: Vec::new(),
+    };
+    walk.visit(cond, rule, true);
+    walk.out
 }
 
 /// Evaluates and records every condition with its actual and expected value.
@@ -757,14 +790,24 @@ fn match_children(
     types: Types,
 ) -> Vec<ConditionTrace> {
     match (op, actual) {
-        (Op::ObjectMatch, Some(obj @ Value::Object(_))) => {
-            vec![eval_traced(inner, Scope::Object(obj, types))]
-        }
-        (Op::AnyMatch | Op::AllMatch, Some(Value::Array(items))) => items
-            .iter()
+        (Op::ObjectMatch, Some(value)) => vec![eval_traced(inner, Scope::Object(value, types))],
+        (_, Some(value)) => match_items(value)
+            .into_iter()
+            .flatten()
             .map(|item| eval_traced(inner, Scope::Object(item, types)))
             .collect(),
-        _ => Vec::new(),
+        (_, None) => Vec::new(),
+    }
+}
+
+/// What `some e in x` / `every e in x` range over in the Rego Permit generates for
+/// `any_match` / `all_match`: an array's elements or an object's values; nothing for a scalar
+/// (both operators are then false).
+fn match_items(value: &Value) -> Option<Box<dyn Iterator<Item = &Value> + '_>> {
+    match value {
+        Value::Array(items) => Some(Box::new(items.iter())),
+        Value::Object(map) => Some(Box::new(map.values())),
+        _ => None,
     }
 }
 
@@ -778,13 +821,15 @@ fn leaf(op: Op, actual: Option<&Value>, operand: &Operand, scope: Scope<'_>) -> 
         },
         Operand::Match(inner) => {
             let Some(actual) = actual else { return false };
-            return match (op, actual) {
-                (Op::ObjectMatch, Value::Object(_)) => eval(inner, Scope::Object(actual, types)),
-                (Op::AnyMatch, Value::Array(items)) => {
-                    items.iter().any(|i| eval(inner, Scope::Object(i, types)))
+            // The match is a function over the value: a path into a scalar is undefined, so
+            // only a `not` inside can hold there.
+            return match (op, match_items(actual)) {
+                (Op::ObjectMatch, _) => eval(inner, Scope::Object(actual, types)),
+                (Op::AnyMatch, Some(mut items)) => {
+                    items.any(|i| eval(inner, Scope::Object(i, types)))
                 }
-                (Op::AllMatch, Value::Array(items)) => {
-                    items.iter().all(|i| eval(inner, Scope::Object(i, types)))
+                (Op::AllMatch, Some(mut items)) => {
+                    items.all(|i| eval(inner, Scope::Object(i, types)))
                 }
                 _ => false,
             };

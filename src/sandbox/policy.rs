@@ -173,6 +173,16 @@ pub enum SetKind {
     Resourceset,
 }
 
+impl SetKind {
+    /// The prefix of the Rego rules Permit generates for sets of this kind.
+    pub fn rule_prefix(self) -> &'static str {
+        match self {
+            SetKind::Userset => "userset",
+            SetKind::Resourceset => "resourceset",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConditionSetDef {
     pub key: String,

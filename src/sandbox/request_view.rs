@@ -1,10 +1,11 @@
 //! `debug.request` written straight from the query and the store, without building a
-//! `serde_json::Value` tree: on the hot path that tree (two merged attribute maps with every
-//! value cloned) cost more than the decision itself.
+//! `serde_json::Value` tree: on the hot path that tree (merged attribute maps with every value
+//! cloned) cost more than the decision itself.
 //!
-//! The JSON is exactly what merging into insertion-ordered maps gives: generated attributes
-//! first, then stored ones, then the request's; a later layer's value wins but the key keeps
-//! the position where it first appeared.
+//! Permit's debugger reports `object.union(input.user, {synced, attributes})` for the user and
+//! `{type, attributes}` for the resource, where the attributes are the ones its conditions see:
+//! `object.union_n([generated, stored, request])`, objects merged deeply. Keys keep the
+//! position where they first appear (OPA would sort them; JSON equality does not care).
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -17,7 +18,7 @@ use crate::pdp::types::AllowedQuery;
 #[derive(Debug, Clone, Copy)]
 enum Gen<'a> {
     Str(&'a str),
-    Strs(&'a [String]),
+    Strs(&'a [&'a str]),
 }
 
 impl Serialize for Gen<'_> {
@@ -29,46 +30,64 @@ impl Serialize for Gen<'_> {
     }
 }
 
-/// Generated attributes, under stored ones, under the request's.
-#[derive(Debug, Clone, Copy)]
-struct Merged<'a> {
-    generated: [(&'static str, Option<Gen<'a>>); 2],
-    stored: Option<&'a Map<String, Value>>,
-    given: &'a Map<String, Value>,
+/// `object.union_n`: generated attributes (never objects) under maps listed bottom to top.
+/// A key's value is the top layer's; where the top layers all hold objects, those objects
+/// merge the same way, and the first non-object below them cuts the merge off.
+struct Union<'a, 'm> {
+    generated: &'m [(&'static str, Gen<'a>)],
+    maps: &'m [&'a Map<String, Value>],
 }
 
-impl Serialize for Merged<'_> {
+impl Union<'_, '_> {
+    fn seen_below(&self, key: &str, layer: usize) -> bool {
+        self.generated.iter().any(|(g, _)| *g == key)
+            || self.maps[..layer].iter().any(|m| m.contains_key(key))
+    }
+}
+
+impl Serialize for Union<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let generated = self
-            .generated
-            .iter()
-            .filter_map(|(k, v)| v.map(|v| (*k, v)));
-        let is_generated = |k: &str| generated.clone().any(|(g, _)| g == k);
-        let empty = Map::new();
-        let stored = self.stored.unwrap_or(&empty);
         let mut map = s.serialize_map(None)?;
-        for (k, v) in generated.clone() {
-            match self.given.get(k).or_else(|| stored.get(k)) {
-                Some(over) => map.serialize_entry(k, over)?,
-                None => map.serialize_entry(k, &v)?,
-            }
-        }
-        for (k, v) in stored {
-            if !is_generated(k) {
-                map.serialize_entry(k, self.given.get(k).unwrap_or(v))?;
-            }
-        }
-        for (k, v) in self.given {
-            if !is_generated(k) && !stored.contains_key(k) {
-                map.serialize_entry(k, v)?;
+        let keys = self.generated.iter().map(|(k, _)| *k).chain(
+            self.maps
+                .iter()
+                .enumerate()
+                .flat_map(|(i, m)| m.keys().map(move |k| (i, k.as_str())))
+                .filter(|(i, k)| !self.seen_below(k, *i))
+                .map(|(_, k)| k),
+        );
+        for key in keys {
+            let mut values = self.maps.iter().rev().filter_map(|m| m.get(key));
+            match values.next() {
+                None => {
+                    if let Some((_, g)) = self.generated.iter().find(|(g, _)| *g == key) {
+                        map.serialize_entry(key, g)?;
+                    }
+                }
+                Some(top @ Value::Object(top_map)) => {
+                    let mut objects: Vec<&Map<String, Value>> = vec![top_map];
+                    objects.extend(values.map_while(Value::as_object));
+                    if objects.len() == 1 {
+                        map.serialize_entry(key, top)?;
+                    } else {
+                        objects.reverse();
+                        let nested = Union {
+                            generated: &[],
+                            maps: &objects,
+                        };
+                        map.serialize_entry(key, &nested)?;
+                    }
+                }
+                Some(top) => map.serialize_entry(key, top)?,
             }
         }
         map.end()
     }
 }
 
-/// Permit's `debug.request`: the user (given names over stored ones, merged attributes,
-/// whether synced), the tenant (null when unknown), the action and the resource.
+/// Permit's `debug.request`: the request's user with whether it is synced and its merged
+/// attributes, the tenant (null when unknown), the action and the resource's type with its
+/// merged attributes.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestView<'a> {
     pub q: &'a AllowedQuery,
@@ -96,32 +115,34 @@ impl Serialize for UserView<'_> {
         let stored = r.user;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("key", &u.key)?;
-        let names = [
-            (
-                "first_name",
-                &u.first_name,
-                stored.and_then(|x| x.first_name.as_ref()),
-            ),
-            (
-                "last_name",
-                &u.last_name,
-                stored.and_then(|x| x.last_name.as_ref()),
-            ),
-            ("email", &u.email, stored.and_then(|x| x.email.as_ref())),
-        ];
-        for (name, given, kept) in names {
-            if let Some(v) = given.as_ref().or(kept) {
+        for (name, given) in [
+            ("first_name", &u.first_name),
+            ("last_name", &u.last_name),
+            ("email", &u.email),
+        ] {
+            if let Some(v) = given {
                 map.serialize_entry(name, v)?;
             }
         }
-        let tenants: &[String] = stored.map(|x| x.tenants.as_slice()).unwrap_or(&[]);
-        let attributes = Merged {
-            generated: [
-                ("roles", Some(Gen::Strs(r.roles_in_tenant))),
-                ("tenants", Some(Gen::Strs(tenants))),
-            ],
-            stored: stored.map(|x| &x.attributes),
-            given: &u.attributes,
+        // Generated: the roles in the request's tenant and the tenants with roles, both sets.
+        let mut roles: Vec<&str> = r.roles_in_tenant.iter().map(String::as_str).collect();
+        roles.sort_unstable();
+        roles.dedup();
+        let tenants = stored.map(UserRec::tenants_with_roles).unwrap_or_default();
+        // The synced email is a stored attribute (under any stored attribute of that name).
+        let email = stored.and_then(|x| x.email.as_deref());
+        let mut generated = vec![("roles", Gen::Strs(&roles)), ("tenants", Gen::Strs(&tenants))];
+        if let Some(e) = email {
+            generated.push(("email", Gen::Str(e)));
+        }
+        let maps: Vec<&Map<String, Value>> = stored
+            .map(|x| &x.attributes)
+            .into_iter()
+            .chain([&u.attributes])
+            .collect();
+        let attributes = Union {
+            generated: &generated,
+            maps: &maps,
         };
         map.serialize_entry("attributes", &attributes)?;
         map.serialize_entry("synced", &stored.is_some())?;
@@ -133,17 +154,18 @@ struct ResourceView<'a>(&'a RequestView<'a>);
 
 impl Serialize for ResourceView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        let res = &r.q.resource;
-        let mut map = s.serialize_map(None)?;
+        let res = &self.0.q.resource;
+        let mut map = s.serialize_map(Some(2))?;
         map.serialize_entry("type", &res.kind)?;
-        if let Some(k) = &res.key {
-            map.serialize_entry("key", k)?;
-        }
-        let attributes = Merged {
-            generated: [("type", Some(Gen::Str(&res.kind))), ("", None)],
-            stored: r.instance_attributes,
-            given: &res.attributes,
+        let maps: Vec<&Map<String, Value>> = self
+            .0
+            .instance_attributes
+            .into_iter()
+            .chain([&res.attributes])
+            .collect();
+        let attributes = Union {
+            generated: &[("type", Gen::Str(&res.kind))],
+            maps: &maps,
         };
         map.serialize_entry("attributes", &attributes)?;
         map.end()

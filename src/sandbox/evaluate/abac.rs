@@ -22,8 +22,22 @@ use crate::sandbox::conditions::{self, Root, Scope};
 use crate::sandbox::opa_order;
 use crate::sandbox::store::{CompiledSet, Env, Rule, SetRef};
 
-/// The merged user and resource attributes Permit reports under `debug.request` (request input
-/// over stored over generated). Conditions read the same precedence from `Generated::layers`.
+/// `object.union(a, b)` as OPA computes it: `b` wins, except that two objects merge.
+#[cfg(test)]
+fn union(a: &mut Map<String, Value>, b: &Map<String, Value>) {
+    for (k, v) in b {
+        match (a.get_mut(k), v) {
+            (Some(Value::Object(lower)), Value::Object(upper)) => union(lower, upper),
+            _ => {
+                a.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// The merged user and resource attributes Permit reports under `debug.request`:
+/// `object.union_n([generated, stored, request])`. Conditions read the same precedence from
+/// `Generated::layers`.
 #[cfg(test)]
 pub(super) fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<String, Value>) {
     let mut user_attrs = Map::new();
@@ -32,24 +46,19 @@ pub(super) fn merged_attributes(f: &Facts<'_>) -> (Map<String, Value>, Map<Strin
         "tenants".into(),
         json!(f.user.map(|u| u.tenants_with_roles()).unwrap_or_default()),
     );
+    if let Some(email) = f.user.and_then(|u| u.email.as_ref()) {
+        user_attrs.insert("email".into(), json!(email));
+    }
     if let Some(u) = f.user {
-        for (k, v) in &u.attributes {
-            user_attrs.insert(k.clone(), v.clone());
-        }
+        union(&mut user_attrs, &u.attributes);
     }
-    for (k, v) in &f.q.user.attributes {
-        user_attrs.insert(k.clone(), v.clone());
-    }
+    union(&mut user_attrs, &f.q.user.attributes);
     let mut res_attrs = Map::new();
     res_attrs.insert("type".into(), Value::String(f.q.resource.kind.clone()));
     if let Some(inst) = f.instance_rec() {
-        for (k, v) in &inst.attributes {
-            res_attrs.insert(k.clone(), v.clone());
-        }
+        union(&mut res_attrs, &inst.attributes);
     }
-    for (k, v) in &f.q.resource.attributes {
-        res_attrs.insert(k.clone(), v.clone());
-    }
+    union(&mut res_attrs, &f.q.resource.attributes);
     (user_attrs, res_attrs)
 }
 
@@ -115,9 +124,9 @@ fn matching_names(
         if set_matches(env, set, scope, 0) {
             names.push(key.clone());
         }
-        for (n, group) in set.any_of.iter().enumerate() {
+        for (name, group) in &set.any_of {
             if conditions::eval(group, scope) {
-                names.push(format!("{key}_any_of_{n}"));
+                names.push(name.clone());
             }
         }
     }

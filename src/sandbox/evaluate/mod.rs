@@ -727,41 +727,22 @@ fn request_json(
     let q = f.q;
     let mut user = Map::new();
     user.insert("key".into(), json!(q.user.key));
-    let stored = f.user;
-    for (name, given, kept) in [
-        (
-            "first_name",
-            &q.user.first_name,
-            stored.and_then(|u| u.first_name.as_ref()),
-        ),
-        (
-            "last_name",
-            &q.user.last_name,
-            stored.and_then(|u| u.last_name.as_ref()),
-        ),
-        (
-            "email",
-            &q.user.email,
-            stored.and_then(|u| u.email.as_ref()),
-        ),
+    for (name, given) in [
+        ("first_name", &q.user.first_name),
+        ("last_name", &q.user.last_name),
+        ("email", &q.user.email),
     ] {
-        if let Some(v) = given.as_ref().or(kept) {
+        if let Some(v) = given {
             user.insert(name.into(), json!(v));
         }
     }
     user.insert("attributes".into(), Value::Object(user_attrs));
     user.insert("synced".into(), json!(f.user.is_some()));
-    let mut resource = Map::new();
-    resource.insert("type".into(), json!(q.resource.kind));
-    if let Some(k) = &q.resource.key {
-        resource.insert("key".into(), json!(k));
-    }
-    resource.insert("attributes".into(), Value::Object(res_attrs));
     json!({
         "user": user,
         "tenant": if f.tenant_exists { json!(f.tenant) } else { Value::Null },
         "action": q.action,
-        "resource": resource,
+        "resource": {"type": q.resource.kind, "attributes": res_attrs},
     })
 }
 
@@ -790,8 +771,12 @@ mod tests {
                    "resource": {"type": "document", "key": "design-doc", "tenant": "nowhere"}}),
             json!({"user": {"key": "carol"}, "action": "export",
                    "resource": {"type": "report", "tenant": "default"}}),
+            json!({"user": {"key": "alice", "attributes": {"location": {"city": "Paris"}}},
+                   "action": "read", "resource": {"type": "document", "key": "doc-1"}}),
+            json!({"user": {"key": "alice", "attributes": {"location": "moon"}},
+                   "action": "read", "resource": {"type": "document", "tenant": "acme"}}),
         ];
-        for case in cases {
+        for case in cases.clone() {
             let q: AllowedQuery = serde_json::from_value(case.clone()).expect("query");
             let f = Facts::new(env, &q);
             let (u, r) = abac::merged_attributes(&f);
@@ -800,5 +785,12 @@ mod tests {
             let got = serde_json::to_string(&got.request).expect("json");
             assert_eq!(got, want, "{case}");
         }
+        // Objects merge deeply: alice's stored location keeps its country under a JIT city.
+        let q: AllowedQuery = serde_json::from_value(cases[4].clone()).expect("query");
+        let view = explain_with(env, &q, false).request.to_value();
+        assert_eq!(
+            view["user"]["attributes"]["location"],
+            json!({"city": "Paris", "country": "DE"})
+        );
     }
 }
