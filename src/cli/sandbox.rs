@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::sandbox::conditions::Types;
 use crate::sandbox::{serve, Sandbox, ServeOptions};
 
 #[derive(Debug, clap::Args)]
@@ -17,6 +18,10 @@ pub struct SandboxArgs {
     /// port can query the policy.
     #[arg(long)]
     pub allow_remote: bool,
+    /// Make every comparison across JSON types false (`"3" >= 3`, `"1" != 1`), to catch
+    /// numbers sent as strings. Off by default: Permit's PDP orders the types as OPA does.
+    #[arg(long)]
+    pub strict_types: bool,
     /// Log one line per request to stderr.
     #[arg(long, short)]
     pub verbose: bool,
@@ -29,6 +34,7 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
         Sandbox::from_files(&args.policy)
     };
     let sandbox = match loaded {
+        Ok(s) if args.strict_types => s.with_types(Types::Strict),
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -50,6 +56,9 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
         }
     };
     println!("permit-tui sandbox PDP listening on {}", running.url());
+    if args.strict_types {
+        println!("  --strict-types: comparisons across JSON types are false (Permit's PDP would order them)");
+    }
     for env in sandbox.environments() {
         println!(
             "  environment {}/{} ({}): API key {}",

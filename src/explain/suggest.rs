@@ -169,8 +169,15 @@ fn collect_failing_leaves(c: &ConditionTrace, negated: bool, out: &mut Vec<Strin
             } else {
                 "set"
             };
+            // A value of another type is compared by its type, not its value: say so rather
+            // than propose a value Permit would order differently.
+            let hint = c
+                .note
+                .as_ref()
+                .map(|note| format!("; {note}"))
+                .unwrap_or_default();
             out.push(format!(
-                "{verb} {attribute} {} {} (is {actual})",
+                "{verb} {attribute} {} {} (is {actual}{hint})",
                 operator_text(&c.operator),
                 value_text(&c.expected)
             ));

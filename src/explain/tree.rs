@@ -61,9 +61,12 @@ pub fn explain(query: &AllowedQuery, result: &AllowedResult) -> Node {
         Some(key) => format!("{}:{key}", query.resource.kind),
         None => query.resource.kind.clone(),
     };
-    let tenant = query.resource.tenant.as_deref().unwrap_or("default");
+    let tenant = match query.resource.tenant.as_deref() {
+        Some(t) => format!("in tenant '{t}'"),
+        None => "with no tenant".to_string(),
+    };
     let headline = format!(
-        "{} user '{}' {} {resource} in tenant '{tenant}'",
+        "{} user '{}' {} {resource} {tenant}",
         if result.allow { "ALLOW:" } else { "DENY:" },
         query.user.key,
         query.action
@@ -155,14 +158,23 @@ fn rbac(query: &AllowedQuery, trace: &SandboxTrace) -> Node {
             ),
         ));
     }
-    children.push(Node::pass_or_fail(
-        t.tenant_exists,
-        if t.tenant_exists {
-            format!("tenant '{}' exists", t.tenant)
-        } else {
-            format!("tenant '{}' does not exist", t.tenant)
-        },
-    ));
+    if query.resource.tenant.is_none() {
+        children.push(Node::new(
+            Mark::Fail,
+            "the request had no tenant: Permit cannot quote one in a reason, so its code skips \
+             the tenant checks (the SDKs send 'default' when none is given)"
+                .to_string(),
+        ));
+    } else {
+        children.push(Node::pass_or_fail(
+            t.tenant_exists,
+            if t.tenant_exists {
+                format!("tenant '{}' exists", t.tenant)
+            } else {
+                format!("tenant '{}' does not exist", t.tenant)
+            },
+        ));
+    }
     if !t.user_synced {
         children.push(Node::new(
             Mark::Fail,
@@ -313,7 +325,11 @@ fn condition_node(c: &ConditionTrace) -> Node {
         ),
         None => operator_text(&c.operator).to_string(),
     };
-    Node::pass_or_fail(c.matched, text).with(c.children.iter().map(condition_node).collect())
+    let mut children: Vec<Node> = c.children.iter().map(condition_node).collect();
+    if let Some(note) = &c.note {
+        children.insert(0, Node::new(Mark::Info, format!("note: {note}")));
+    }
+    Node::pass_or_fail(c.matched, text).with(children)
 }
 
 fn rebac(query: &AllowedQuery, trace: &SandboxTrace) -> Node {

@@ -682,7 +682,9 @@ pub fn any_of_helpers<'c>(cond: &'c Cond, rule: &str) -> Vec<(String, &'c Cond)>
                         self.out.push((name, c));
                     }
                 }
-                Cond::All(children) => children.iter().for_each(|ch| self.visit(ch, parent, listed)),
+                Cond::All(children) => children
+                    .iter()
+                    .for_each(|ch| self.visit(ch, parent, listed)),
                 Cond::Not(inner) => self.visit(inner, parent, false),
                 Cond::Leaf { .. } => {}
             }

@@ -606,10 +606,13 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 kind: s.kind,
                 resource_type: s.resource_id.clone(),
                 parent: s.parent_id.clone(),
-                any_of: conditions::any_of_helpers(&cond, &conditions::rule_name(s.kind.rule_prefix(), &s.key))
-                    .into_iter()
-                    .map(|(name, group)| (name, group.clone()))
-                    .collect(),
+                any_of: conditions::any_of_helpers(
+                    &cond,
+                    &conditions::rule_name(s.kind.rule_prefix(), &s.key),
+                )
+                .into_iter()
+                .map(|(name, group)| (name, group.clone()))
+                .collect(),
                 cond,
             },
         );

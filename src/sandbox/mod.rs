@@ -90,6 +90,15 @@ impl Sandbox {
         Sandbox::from_envs(envs)
     }
 
+    /// Decides cross-type comparisons with `types` in every environment (`--strict-types`).
+    /// Call it on a freshly loaded sandbox: one already shared with a server keeps its mode.
+    pub fn with_types(mut self, types: conditions::Types) -> Sandbox {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.envs.iter_mut().for_each(|env| env.types = types);
+        }
+        self
+    }
+
     /// One environment per already-parsed policy (generated policies in benches and tests).
     pub fn from_policies(
         policies: Vec<(String, policy::PolicyFile)>,

@@ -131,7 +131,10 @@ impl Serialize for UserView<'_> {
         let tenants = stored.map(UserRec::tenants_with_roles).unwrap_or_default();
         // The synced email is a stored attribute (under any stored attribute of that name).
         let email = stored.and_then(|x| x.email.as_deref());
-        let mut generated = vec![("roles", Gen::Strs(&roles)), ("tenants", Gen::Strs(&tenants))];
+        let mut generated = vec![
+            ("roles", Gen::Strs(&roles)),
+            ("tenants", Gen::Strs(&tenants)),
+        ];
         if let Some(e) = email {
             generated.push(("email", Gen::Str(e)));
         }
