@@ -110,6 +110,10 @@ fn a_the_explanation_flags_a_cross_type_comparison_and_the_fix_says_to_send_a_nu
         text.contains("compared a string with a number"),
         "the tree says why \"1\" passed: {text}"
     );
+    assert!(
+        text.contains("user.clearance ≥ 3 (actual: \"1\")"),
+        "the actual value keeps its quotes: {text}"
+    );
     // Under strict types the same check is denied, and the fix names the type to send.
     let strict = sandbox().with_types(Types::Strict);
     let r = check(&strict, &q);

@@ -320,7 +320,12 @@ fn condition_node(c: &ConditionTrace) -> Node {
             value_text(&c.expected),
             c.actual
                 .as_ref()
-                .map(value_text)
+                // Across types the quotes are the point: "1" is not 1.
+                .map(|v| if c.note.is_some() {
+                    v.to_string()
+                } else {
+                    value_text(v)
+                })
                 .unwrap_or_else(|| "missing".to_string())
         ),
         None => operator_text(&c.operator).to_string(),
