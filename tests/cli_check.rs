@@ -341,3 +341,29 @@ fn a_read_only_data_directory_still_gives_the_decision() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Issue 15, item 10: `--timeout 1e20` panicked (exit 101); a timeout past one day would
+/// overflow a deadline. Both exit 2 with the accepted range.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_absurd_timeout_exits_2_with_the_accepted_range() {
+    let sb = sandbox().await;
+    for timeout in ["1e20", "1e15", "0", "NaN"] {
+        let out = check(
+            &sb.url(),
+            Some("permit_key_cli_test"),
+            &[
+                "-u",
+                "alice",
+                "-a",
+                "read",
+                "-r",
+                "document",
+                "--timeout",
+                timeout,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "--timeout {timeout}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("at most 86400"), "--timeout {timeout}: {err}");
+    }
+}

@@ -70,10 +70,12 @@ pub struct ResolvedPdp {
 
 impl PdpArgs {
     fn timeout(&self) -> anyhow::Result<Duration> {
-        if !(self.timeout.is_finite() && self.timeout > 0.0) {
-            anyhow::bail!("--timeout must be a positive number of seconds");
-        }
-        Ok(Duration::from_secs_f64(self.timeout))
+        crate::suite::target::bounded_seconds(self.timeout)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                anyhow::anyhow!("--timeout must be a positive number of seconds, at most 86400")
+            })
     }
 
     /// `--env` names an environment; else `--pdp` (or `PERMIT_PDP_URL`) is used as given;

@@ -66,10 +66,24 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             ))
         }
     };
+    bounded_seconds(seconds).map_err(|e| format!("`{text}`: {e}"))
+}
+
+/// The longest wait any flag accepts: past it a deadline (`Instant` plus the duration) could
+/// overflow, which panics deep inside the runtime instead of failing here.
+pub const MAX_SECONDS: f64 = 86_400.0;
+
+/// Seconds as a `Duration`, refused with a message when not finite, negative, or over a day.
+pub fn bounded_seconds(seconds: f64) -> Result<Duration, String> {
     if !seconds.is_finite() || seconds < 0.0 {
-        return Err(format!("`{text}` is not a positive duration"));
+        return Err("not a positive duration".to_string());
     }
-    Ok(Duration::from_secs_f64(seconds))
+    if seconds > MAX_SECONDS {
+        return Err(format!(
+            "longer than the maximum of {MAX_SECONDS} seconds (one day)"
+        ));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
 }
 
 /// Resolves every target named on the command line, in order: environments, then URLs.
@@ -160,5 +174,17 @@ mod tests {
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5y").is_err());
+    }
+
+    /// Issue 15, item 10: a huge value used to panic in `Duration::from_secs_f64` (or later,
+    /// in a deadline that overflows `Instant`); it is refused with a message instead.
+    #[test]
+    fn huge_durations_are_refused_not_a_panic() {
+        let err = parse_duration("100000000000000000000s").expect_err("1e20 s is refused");
+        assert!(err.contains("maximum of 86400 seconds"), "{err}");
+        assert!(parse_duration("1000000000000000h").is_err());
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
+        assert!(bounded_seconds(f64::NAN).is_err());
+        assert!(bounded_seconds(-1.0).is_err());
     }
 }

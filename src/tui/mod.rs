@@ -21,7 +21,6 @@ pub mod update;
 pub mod view;
 
 use std::io;
-use std::time::Duration;
 
 use crossterm::event::Event;
 use futures::{Stream, StreamExt};
@@ -58,10 +57,12 @@ pub struct ExplorerArgs {
 
 /// Runs the explorer in the real terminal until the user quits. Returns the exit code.
 pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
-    let timeout = Duration::try_from_secs_f64(args.timeout)
+    let timeout = crate::suite::target::bounded_seconds(args.timeout)
         .ok()
         .filter(|d| !d.is_zero())
-        .ok_or_else(|| anyhow::anyhow!("--timeout must be a positive number of seconds"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("--timeout must be a positive number of seconds, at most 86400")
+        })?;
     let mut boot = bootstrap::prepare(&args).await?;
     let settings = Settings {
         timeout,
