@@ -24,6 +24,7 @@ use serde_json::value::RawValue;
 
 use super::atomic::{create_private_dir, write_atomic};
 use super::lock::FileLock;
+use super::regular::open_regular;
 use super::{filter, time, Notice, StoreError};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
@@ -275,21 +276,40 @@ impl History {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir).map_err(io)?;
         }
-        let _shared = FileLock::shared(&self.lock_path).map_err(io)?;
-        let mut options = OpenOptions::new();
-        options.append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&self.path).map_err(io)?;
+        let shared = FileLock::shared(&self.lock_path).map_err(io)?;
+        let mut file = self.open_for_append().map_err(io)?;
+        let _lock = if ends_with_newline(&file).map_err(io)? {
+            shared
+        } else {
+            // No newline at the end: another appender's line in flight, or a line a crash cut
+            // short. Alone under the exclusive lock nothing is in flight, so a missing newline
+            // is a cut line: end it, or this entry would be glued to it and lost with it.
+            drop(shared);
+            let exclusive = FileLock::exclusive(&self.lock_path).map_err(io)?;
+            file = self.open_for_append().map_err(io)?; // rotation may have replaced it
+            if !ends_with_newline(&file).map_err(io)? {
+                file.write_all(b"\n").map_err(io)?;
+            }
+            exclusive
+        };
         // One write call for the whole line: O_APPEND makes it land at the end, whole.
         let written = file.write(line).map_err(io)?;
         if written != line.len() {
             file.write_all(&line[written..]).map_err(io)?;
         }
         Ok(())
+    }
+
+    fn open_for_append(&self) -> std::io::Result<std::fs::File> {
+        let mut options = OpenOptions::new();
+        // Readable too: the last byte tells whether a crash cut the last line.
+        options.read(true).append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        open_regular(&mut options, &self.path)
     }
 
     fn slack(&self) -> usize {
@@ -381,7 +401,7 @@ impl History {
 fn read_tail(path: &Path, lines: usize) -> std::io::Result<(Vec<u8>, Option<usize>)> {
     use std::io::{Read, Seek, SeekFrom};
     const CHUNK: u64 = 64 * 1024;
-    let mut file = std::fs::File::open(path)?;
+    let mut file = open_regular(OpenOptions::new().read(true), path)?;
     let len = file.metadata()?.len();
     let mut start = len;
     let mut tail: Vec<u8> = Vec::new();
@@ -403,6 +423,29 @@ fn read_tail(path: &Path, lines: usize) -> std::io::Result<(Vec<u8>, Option<usiz
     }
     let cut = tail.iter().position(|b| *b == b'\n').map_or(0, |i| i + 1);
     Ok((tail.split_off(cut), None))
+}
+
+/// Whether the file is empty or ends with a newline (read with `pread`: the append offset is
+/// left alone).
+fn ends_with_newline(file: &std::fs::File) -> std::io::Result<bool> {
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(true);
+    }
+    let mut last = [0u8; 1];
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.read_exact_at(&mut last, len - 1)?;
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+    }
+    Ok(last[0] == b'\n')
 }
 
 fn lock_path(path: &Path) -> PathBuf {
@@ -622,5 +665,52 @@ pub(crate) mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(notices.len(), 1);
         assert_eq!(notices[0].line, Some(2));
+    }
+
+    #[test]
+    fn an_entry_after_a_line_cut_short_by_a_crash_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let good = serde_json::to_string(&entry("dev", "a", true, 1)).unwrap();
+        // A crash mid-write leaves the last line without its newline.
+        std::fs::write(&path, format!("{good}\n{{\"time\":\"2026-")).unwrap();
+        let mut history = History::open(&path);
+        history
+            .append(&entry("dev", "after-crash", true, 2))
+            .unwrap();
+        let (entries, notices) = history.load();
+        let latencies: Vec<u64> = entries.iter().map(|e| e.latency_us).collect();
+        assert_eq!(
+            latencies,
+            [2, 1],
+            "the new entry must not be glued to the cut line"
+        );
+        assert_eq!(notices.len(), 1, "the cut line is reported as skipped");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn history_and_its_lock_are_never_written_through_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let path = dir.path().join("history.jsonl");
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        let err = History::open(&path)
+            .append(&entry("dev", "a", true, 1))
+            .unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+
+        // The lock file too: a link planted where it goes must not create its target.
+        let other = dir.path().join("other.jsonl");
+        let lock_target = dir.path().join("created-by-lock");
+        std::os::unix::fs::symlink(&lock_target, lock_path(&other)).unwrap();
+        let err = History::open(&other)
+            .append(&entry("dev", "a", true, 1))
+            .unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!lock_target.exists(), "the lock followed the link");
+        assert!(!other.exists());
     }
 }

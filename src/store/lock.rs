@@ -24,11 +24,9 @@ impl FileLock {
     }
 
     fn take(path: &Path, exclusive: bool) -> io::Result<FileLock> {
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        let file = super::regular::open_regular(&mut options, path)?;
         flock(&file, exclusive)?;
         Ok(FileLock { _file: file })
     }

@@ -12,6 +12,7 @@ pub mod history_writer;
 pub mod lock;
 pub mod paths;
 pub mod presets;
+pub mod regular;
 pub mod secrets;
 pub mod time;
 mod tomlfile;
@@ -153,6 +154,40 @@ fn writability_notices(paths: &Paths) -> Vec<Notice> {
 fn probe_writable(dir: &Path) -> std::io::Result<()> {
     atomic::create_private_dir(dir)?;
     let probe = dir.join(format!(".write-probe.{}", std::process::id()));
-    std::fs::write(&probe, b"")?;
+    // create_new never follows a link planted at the probe's name (it fails instead); a stale
+    // probe or a link is removed (the link itself, not its target) and the probe tried again.
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+    };
+    if let Err(err) = create() {
+        if err.kind() != std::io::ErrorKind::AlreadyExists {
+            return Err(err);
+        }
+        std::fs::remove_file(&probe)?;
+        create()?;
+    }
     std::fs::remove_file(&probe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_write_probe_never_truncates_what_a_planted_link_points_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        let probe = dir
+            .path()
+            .join(format!(".write-probe.{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &probe).unwrap();
+        probe_writable(dir.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!probe.exists() && probe.symlink_metadata().is_err());
+    }
 }
