@@ -273,3 +273,46 @@ async fn discover_with_an_org_key_needs_and_lists_choices_then_fetches_the_env_k
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("hint:"), "{stderr}");
 }
+
+#[test]
+fn a_name_past_the_bound_is_refused_and_a_hand_edited_one_is_listed_without_a_panic() {
+    let d = dirs();
+    let long = "n".repeat(65_536);
+    let out = env_cmd(
+        &d,
+        &["add", &long, "--pdp", "local"],
+        &format!("{KEY}\n"),
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    let head: String = stderr.chars().take(300).collect();
+    assert_eq!(out.status.code(), Some(2), "{head}");
+    assert!(
+        stderr.len() < 500,
+        "the refusal quotes the name whole: {} bytes",
+        stderr.len()
+    );
+    assert!(stderr.contains("at most 64 characters"), "{stderr}");
+
+    // A config edited by hand may still hold one: `env list` shows it cut, and does not panic.
+    std::fs::create_dir_all(&d.config).unwrap();
+    std::fs::write(
+        d.config.join("config.toml"),
+        format!("[[environments]]\nname = \"{long}\"\npdp_url = \"http://127.0.0.1:7766\"\napi_url = \"https://api.permit.io\"\n"),
+    )
+    .unwrap();
+    let out = env_cmd(&d, &["list"], "", &[]);
+    let (stdout, stderr) = text(&out);
+    let head: String = stderr.chars().take(300).collect();
+    assert_eq!(out.status.code(), Some(0), "{head}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("nnnn"))
+        .expect("the long name's row");
+    assert!(
+        row.chars().count() < 300,
+        "a row of {} characters",
+        row.chars().count()
+    );
+    assert!(row.contains('…'), "{row}");
+}

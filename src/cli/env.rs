@@ -132,7 +132,7 @@ fn list(config: &Config, json: bool) -> Result<(), Fail> {
         .map(|s| {
             [
                 if s.is_active { "*" } else { " " }.to_string(),
-                s.name.clone(),
+                cut(&s.name, MAX_NAME_CHARS),
                 s.pdp_url.clone().unwrap_or_else(|| in_process.clone()),
                 s.api_url.clone().unwrap_or_else(|| in_process.clone()),
                 s.masked_key.clone().unwrap_or_else(|| "-".to_string()),
@@ -151,7 +151,11 @@ fn list(config: &Config, json: bool) -> Result<(), Fail> {
         let line: Vec<String> = row
             .iter()
             .zip(widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
+            .map(|(cell, w)| {
+                // Padded by hand: format!'s width is bounded and panics past 65,535.
+                let pad = w.saturating_sub(cell.chars().count());
+                format!("{cell}{}", " ".repeat(pad))
+            })
             .collect();
         writeln!(out, "{}", line.join("  ").trim_end())?;
     }
@@ -381,9 +385,19 @@ fn prompt_secret(prompt: &str) -> std::io::Result<String> {
     result
 }
 
+/// Names show in tables, headers and pickers: a bound keeps every one of them sane.
+pub const MAX_NAME_CHARS: usize = 64;
+
 fn validate_name(name: &str) -> Result<(), Fail> {
     if name.is_empty() {
         return Err(Fail("the environment name is empty".to_string()));
+    }
+    let length = name.chars().count();
+    if length > MAX_NAME_CHARS {
+        return Err(Fail(format!(
+            "`{}` is {length} characters; give a name of at most {MAX_NAME_CHARS} characters",
+            cut(name, 24)
+        )));
     }
     if name.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(Fail(format!(
@@ -435,4 +449,12 @@ fn unknown(config: &Config, name: &str) -> String {
         .filter(|n| n != FROM_ENV)
         .collect();
     format!("no environment named `{name}`; known: {}", known.join(", "))
+}
+
+/// `text` cut to `max` characters, with `…` when it was longer.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
