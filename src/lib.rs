@@ -10,6 +10,7 @@ pub mod explain;
 pub mod export;
 pub mod matrix;
 pub mod pdp;
+pub mod printable;
 pub mod sandbox;
 pub mod schema;
 pub mod store;

@@ -1,5 +1,6 @@
 use clap::Parser;
 use permit_tui::cli::{dispatch, Cli};
+use permit_tui::printable::escape_indented;
 
 fn main() {
     let cli = Cli::parse();
@@ -24,7 +25,8 @@ fn main() {
     let code = match runtime.block_on(dispatch(cli)) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            let message = format!("{err:#}");
+            eprintln!("error: {}", escape_indented(&message, "  "));
             2
         }
     };

@@ -208,3 +208,17 @@ fn the_text_summary_lists_percentiles() {
     }
     assert!(text.contains("completed        50"), "{text}");
 }
+
+#[test]
+fn a_run_where_every_request_failed_reports_no_rate() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let out = permit_tui(&["bench", "-n", "10", "-c", "2", "--pdp", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("no request succeeded"), "{text}");
+    assert!(!text.contains("req/s"), "a rate of failures: {text}");
+}

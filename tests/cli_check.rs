@@ -367,3 +367,69 @@ async fn an_absurd_timeout_exits_2_with_the_accepted_range() {
         assert!(err.contains("at most 86400"), "--timeout {timeout}: {err}");
     }
 }
+
+/// What a terminal would act on: ESC (escape sequences), BEL, CSI and the other C1 controls.
+fn has_terminal_controls(text: &str) -> bool {
+    text.chars()
+        .any(|c| c != '\n' && c != '\t' && (c.is_control() || ('\u{80}'..='\u{9f}').contains(&c)))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terminal_escapes_echoed_in_a_reason_are_shown_escaped_not_obeyed() {
+    let sb = sandbox().await;
+    let hostile = "eve\u{1b}]0;owned\u{7}\u{1b}[2J\rALLOW\u{9b}31m";
+    let out = check(
+        &sb.url(),
+        Some("permit_key_cli_test"),
+        &[
+            "--user",
+            hostile,
+            "--action",
+            "read",
+            "--resource",
+            "document",
+            "--tenant",
+            "acme",
+        ],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text:?}");
+    assert!(!has_terminal_controls(&text), "{text:?}");
+    assert!(
+        text.contains(r"eve\x1b]0;owned\x07\x1b[2J\rALLOW\u{9b}31m"),
+        "{text}"
+    );
+    assert!(text.starts_with("DENY"), "{text}");
+}
+
+#[test]
+fn a_hostile_error_body_cannot_forge_lines_or_retitle_the_terminal() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = "<html>\u{1b}[2J\u{1b}]0;pwned\u{7}\nALLOW  everything\r\nALLOW</html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let out = check(
+        &url,
+        Some("k"),
+        &["--user", "u", "--action", "read", "--resource", "doc"],
+    );
+    let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{all:?}");
+    assert!(!has_terminal_controls(&all), "{all:?}");
+    assert!(all.contains(r"\x1b]0;pwned\x07"), "{all}");
+    assert!(
+        !all.lines().any(|l| l.starts_with("ALLOW")),
+        "a forged decision line: {all}"
+    );
+}

@@ -410,3 +410,31 @@ fn permit_pdp_url_and_key_come_from_the_environment() {
     assert_eq!(report["checks"][0]["error_kind"], "wrong_key");
     runtime.block_on(running.shutdown());
 }
+
+#[test]
+fn a_reason_echoing_terminal_escapes_is_printed_escaped_on_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("hostile.toml");
+    std::fs::write(
+        &suite,
+        "[[check]]\nname = \"eve\"\nuser = \"eve\\u001b]0;owned\\u0007\\nPASS  forged\"\naction = \"read\"\nresource = \"document\"\nexpect = \"allow\"\n",
+    )
+    .unwrap();
+    let out = permit_tui(&["test", suite.to_str().unwrap(), "--env", "sandbox-dev"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains(r"eve\x1b]0;owned\x07\nPASS  forged"),
+        "{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("PASS  forged")),
+        "{text}"
+    );
+}

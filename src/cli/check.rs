@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::pdp::error::fmt_duration;
 use crate::pdp::types::AllowedResult;
 use crate::pdp::{CheckInput, Exchange, PdpClient, DEFAULT_PDP_URL};
+use crate::printable::{escape_indented, escape_line};
 use crate::store::{Config, History, Paths};
 
 pub const EXIT_ALLOW: i32 = 0;
@@ -127,12 +128,13 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
     let paths = Paths::discover();
     let (config, notices) = Config::load(&paths);
     for notice in notices {
-        eprintln!("note: {notice}");
+        eprintln!("note: {}", escape_line(&notice.to_string()));
     }
     let ResolvedPdp { name, client } = match args.pdp.resolve(&config).await {
         Ok(resolved) => resolved,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            let message = format!("{err:#}");
+            eprintln!("error: {}", escape_indented(&message, "  "));
             return Ok(EXIT_ERROR);
         }
     };
@@ -183,17 +185,17 @@ pub fn text_report(summary: &str, exchange: &Exchange<AllowedResult>) -> String 
     match &exchange.result {
         Ok(result) => {
             let verdict = if result.allow { "ALLOW" } else { "DENY" };
-            let mut text = format!("{verdict}  {summary}  {timing}\n");
+            let mut text = format!("{verdict}  {}  {timing}\n", escape_line(summary));
             match &result.debug {
                 Some(debug) => {
                     for (name, block) in debug.blocks() {
                         text.push_str(&format!(
                             "  {name:<6} {:<26} {}\n",
-                            block.code.as_deref().unwrap_or("-"),
-                            block.reason.as_deref().unwrap_or("")
+                            escape_line(block.code.as_deref().unwrap_or("-")),
+                            escape_line(block.reason.as_deref().unwrap_or(""))
                         ));
                         if let Some(link) = &block.support_link {
-                            text.push_str(&format!("         see {link}\n"));
+                            text.push_str(&format!("         see {}\n", escape_line(link)));
                         }
                     }
                 }
@@ -204,8 +206,10 @@ pub fn text_report(summary: &str, exchange: &Exchange<AllowedResult>) -> String 
             text
         }
         Err(err) => format!(
-            "ERROR  {summary}  {timing}\n  {err}\n  hint: {}\n",
-            err.hint()
+            "ERROR  {}  {timing}\n  {}\n  hint: {}\n",
+            escape_line(summary),
+            escape_indented(&err.to_string(), "  "),
+            escape_indented(&err.hint(), "  ")
         ),
     }
 }

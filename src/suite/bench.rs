@@ -234,12 +234,17 @@ impl BenchSummary {
                 ""
             }
         );
+        let rate = if self.stats.completed() > 0 && self.stats.ok() == 0 {
+            // A rate of failures is no throughput: say so rather than print a number.
+            "no request succeeded".to_string()
+        } else {
+            format!("{:.1} req/s", self.requests_per_second())
+        };
         let _ = writeln!(
             out,
-            "  completed {:>9}   in {:.2} s   {:.1} req/s",
+            "  completed {:>9}   in {:.2} s   {rate}",
             self.stats.completed(),
             self.elapsed.as_secs_f64(),
-            self.requests_per_second()
         );
         let _ = writeln!(
             out,

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::file::{decision_word, Suite};
 use super::run::{explain_line, CheckRun, Explanation, SuiteRun, Verdict};
+use crate::printable::escape_line;
 
 /// One side of a difference.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -114,14 +115,14 @@ pub fn render_diff_text(suite: &Suite, a: &SuiteRun, b: &SuiteRun, report: &Diff
         b.pdp_url
     );
     for d in &report.differences {
-        let _ = writeln!(out, "\n≠ {} (line {})", d.name, d.line);
+        let _ = writeln!(out, "\n≠ {} (line {})", escape_line(&d.name), d.line);
         for side in [&d.a, &d.b] {
             let _ = writeln!(
                 out,
                 "    {:<14} {:<5}  {}",
                 side.target,
                 decision_word(side.allow),
-                explain_line(&side.explanations)
+                escape_line(&explain_line(&side.explanations))
             );
         }
     }
@@ -129,7 +130,10 @@ pub fn render_diff_text(suite: &Suite, a: &SuiteRun, b: &SuiteRun, report: &Diff
         let _ = writeln!(
             out,
             "\n! {} on {}: [{}] {}",
-            e.name, e.target, e.kind, e.message
+            escape_line(&e.name),
+            e.target,
+            e.kind,
+            escape_line(&e.message)
         );
     }
     let _ = writeln!(

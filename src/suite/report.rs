@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use crate::pdp::error::fmt_duration;
+use crate::printable::escape_line;
 
 use super::file::{decision_word, Suite};
 use super::run::{explain_line, SuiteRun, Verdict};
@@ -72,7 +73,7 @@ pub fn render_table(suite: &Suite, run: &SuiteRun) -> String {
             out,
             "  {}  {}  {:<6} {:<6} {:>10}",
             fit(status, 5),
-            fit(&r.check.name, width),
+            fit(&escape_line(&r.check.name), width),
             r.check.expect.as_str(),
             got,
             latency
@@ -80,9 +81,11 @@ pub fn render_table(suite: &Suite, run: &SuiteRun) -> String {
         match &r.verdict {
             Verdict::Pass => {}
             Verdict::Fail { reason } => {
+                let reason = escape_line(reason);
                 let _ = writeln!(out, "         line {}: {reason}", r.check.line);
             }
             Verdict::Error { kind, message } => {
+                let message = escape_line(message);
                 let _ = writeln!(out, "         line {}: [{kind}] {message}", r.check.line);
             }
         }
