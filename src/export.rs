@@ -44,6 +44,15 @@ impl Format {
 }
 
 pub fn render(format: Format, pdp_url: &str, query: &AllowedQuery, key: KeyExposure) -> String {
+    // A password in the URL is a secret like the key: kept only when the key is.
+    let masked;
+    let pdp_url = match key {
+        KeyExposure::Secret(_) => pdp_url,
+        KeyExposure::FromEnvironment => {
+            masked = crate::pdp::mask_url_credentials(pdp_url);
+            &masked
+        }
+    };
     match format {
         Format::Curl => curl(pdp_url, query, key),
         Format::Python => python(pdp_url, query, key),
@@ -213,6 +222,18 @@ mod tests {
             text.contains(r#""key":"o'\''brien""#),
             "quote escaped: {text}"
         );
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_exported_only_with_the_key() {
+        let url = "http://admin:hunter2@pdp.internal:7766";
+        for format in [Format::Curl, Format::Python, Format::Node] {
+            let text = render(format, url, &query(), KeyExposure::FromEnvironment);
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(text.contains("admin:•••@pdp.internal"), "{text}");
+            let text = render(format, url, &query(), KeyExposure::Secret("permit_key_s"));
+            assert!(text.contains("admin:hunter2@pdp.internal"), "{text}");
+        }
     }
 
     #[test]

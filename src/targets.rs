@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use crate::cloud::{self, CloudClient, CloudError};
 use crate::pdp::types::AllowedQuery;
-use crate::pdp::{mask_key, PdpClient, PdpError};
+use crate::pdp::{mask_key, mask_url_credentials, PdpClient, PdpError};
 use crate::sandbox::{serve, EnvironmentInfo, Sandbox, ServeOptions};
 use crate::store::{Config, EnvironmentConfig, KeySource};
 
@@ -188,8 +188,8 @@ pub fn summaries(config: &Config) -> Vec<EnvironmentSummary> {
         let (key, source) = env.key();
         list.push(EnvironmentSummary {
             name: env.name.clone(),
-            pdp_url: Some(env.pdp_url.clone()),
-            api_url: Some(env.api_url.clone()),
+            pdp_url: Some(mask_url_credentials(&env.pdp_url).into_owned()),
+            api_url: Some(mask_url_credentials(&env.api_url).into_owned()),
             masked_key: key.as_deref().map(mask_key),
             key_source: source,
             is_active: env.name == active,
@@ -203,8 +203,10 @@ pub fn summaries(config: &Config) -> Vec<EnvironmentSummary> {
             name: FROM_ENV.to_string(),
             pdp_url: Some(
                 o.pdp_url
-                    .clone()
-                    .unwrap_or_else(|| cloud::urls::PDP_LOCAL.into()),
+                    .as_deref()
+                    .map_or(cloud::urls::PDP_LOCAL.into(), |url| {
+                        mask_url_credentials(url).into_owned()
+                    }),
             ),
             api_url: Some(
                 o.api_url

@@ -433,3 +433,37 @@ fn a_hostile_error_body_cannot_forge_lines_or_retitle_the_terminal() {
         "a forged decision line: {all}"
     );
 }
+
+#[test]
+fn a_password_in_the_pdp_url_never_shows_in_output_or_history() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let url = format!("http://admin:hunter2@127.0.0.1:{port}");
+    let d = dirs();
+    for json in [false, true] {
+        let mut args = vec!["-u", "alice", "-a", "read", "-r", "document"];
+        if json {
+            args.push("--json");
+        }
+        let out = check_in(&d, Some(&url), Some("permit_key_cli_test"), &args);
+        let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{all}");
+        assert!(!all.contains("hunter2"), "{all}");
+        assert!(all.contains("admin:•••@127.0.0.1"), "{all}");
+    }
+    let history = std::fs::read_to_string(d.data.path().join("history.jsonl")).unwrap();
+    assert!(history.lines().count() == 2, "{history}");
+    assert!(!history.contains("hunter2"), "{history}");
+
+    let out = check_in(
+        &d,
+        Some("http://admin:hunter2@[::1"),
+        None,
+        &["-u", "a", "-a", "r", "-r", "d"],
+    );
+    let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(!all.contains("hunter2"), "a URL that does not parse: {all}");
+}

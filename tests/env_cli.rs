@@ -316,3 +316,21 @@ fn a_name_past_the_bound_is_refused_and_a_hand_edited_one_is_listed_without_a_pa
     );
     assert!(row.contains('…'), "{row}");
 }
+
+#[test]
+fn env_list_masks_a_password_in_a_pdp_url() {
+    let d = dirs();
+    std::fs::create_dir_all(&d.config).unwrap();
+    std::fs::write(
+        d.config.join("config.toml"),
+        "[[environments]]\nname = \"corp\"\npdp_url = \"http://admin:hunter2@pdp.corp:7766\"\napi_url = \"https://api.permit.io\"\n",
+    )
+    .unwrap();
+    for args in [&["list"][..], &["list", "--json"][..]] {
+        let out = env_cmd(&d, args, "", &[]);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(!stdout.contains("hunter2"), "{stdout}");
+        assert!(stdout.contains("admin:•••@pdp.corp:7766"), "{stdout}");
+    }
+}

@@ -569,3 +569,82 @@ async fn a_warm_check_shows_the_pdps_time_and_nothing_of_the_check_before() {
         );
     }
 }
+
+/// Answers every request with a chunked body that never ends (until the client hangs up), or
+/// with `status` and a body of `size` bytes when `size` is given. Counts what it wrote.
+async fn flooding_pdp(status: u16, size: Option<usize>) -> (String, Arc<Mutex<usize>>) {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let written = Arc::new(Mutex::new(0usize));
+    let counter = written.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                if !read_request(&mut socket).await {
+                    return;
+                }
+                let chunk = vec![b'x'; 64 * 1024];
+                if let Some(size) = size {
+                    let head = format!("HTTP/1.1 {status} Oops\r\ncontent-type: text/plain\r\ncontent-length: {size}\r\n\r\n");
+                    let _ = socket.write_all(head.as_bytes()).await;
+                    let _ = socket.write_all(&vec![b'e'; size]).await;
+                    return;
+                }
+                let head = format!("HTTP/1.1 {status} OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+                let _ = socket.write_all(head.as_bytes()).await;
+                let framed = [
+                    format!("{:x}\r\n", chunk.len()).into_bytes(),
+                    chunk,
+                    b"\r\n".to_vec(),
+                ]
+                .concat();
+                // Bounded so a client without a limit fails the test instead of running forever.
+                for _ in 0..4096 {
+                    if socket.write_all(&framed).await.is_err() {
+                        return;
+                    }
+                    *counter.lock().unwrap() += 64 * 1024;
+                }
+            });
+        }
+    });
+    (url, written)
+}
+
+#[tokio::test]
+async fn an_endless_answer_stops_at_the_size_limit_as_an_invalid_response() {
+    let (url, written) = flooding_pdp(200, None).await;
+    let with_credentials = url.replace("http://", "http://user:secret@");
+    // Both HTTP paths: plain loopback URLs go through hyper, credentialed ones through reqwest.
+    for url in [url.as_str(), with_credentials.as_str()] {
+        let client = PdpClient::new(url, None, Duration::from_secs(20))
+            .unwrap()
+            .with_max_answer(1 << 20);
+        let exchange = client.check(&demo_query()).await;
+        let err = exchange.result.unwrap_err();
+        assert_eq!(err.kind(), "invalid_response", "{url}: {err}");
+        assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
+        assert!(exchange.raw_body.is_none(), "an oversize body is not kept");
+    }
+    let sent = *written.lock().unwrap();
+    assert!(
+        sent < 64 << 20,
+        "the client read on: {sent} bytes were written"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_error_body_is_cut_in_the_message_with_its_size_shown() {
+    let (url, _) = flooding_pdp(500, Some(300_000)).await;
+    let err = client(&url, None)
+        .check(&demo_query())
+        .await
+        .result
+        .unwrap_err();
+    let shown = err.to_string();
+    assert_eq!(err.kind(), "pdp_failure");
+    assert!(shown.len() < 1_500, "{} characters shown", shown.len());
+    assert!(shown.contains("300000 bytes in all"), "{shown}");
+}

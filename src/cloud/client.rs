@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::CloudError;
 use super::types::*;
+use crate::pdp::client::{max_answer_bytes, read_limited, too_large_detail};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Permit's maximum page size.
@@ -238,10 +239,15 @@ impl CloudClient {
             .await
             .map_err(|err| self.transport_error(&err))?;
         let status = response.status().as_u16();
-        let body = response
-            .text()
+        let (bytes, complete) = read_limited(response, max_answer_bytes())
             .await
             .map_err(|err| self.transport_error(&err))?;
+        if !complete {
+            return Err(CloudError::InvalidResponse {
+                detail: format!("{path}: {}", too_large_detail(max_answer_bytes())),
+            });
+        }
+        let body = String::from_utf8_lossy(&bytes);
         if !(200..300).contains(&status) {
             return Err(CloudError::from_status(status, &path, &body));
         }

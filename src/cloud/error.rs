@@ -98,7 +98,7 @@ impl CloudError {
 
     /// Classifies a non-2xx answer to `path`.
     pub fn from_status(status: u16, path: &str, body: &str) -> CloudError {
-        let detail = describe_body(body);
+        let detail = crate::pdp::error::shortened(describe_body(body), body.len());
         let path = path.to_string();
         match status {
             401 => CloudError::Unauthorized { detail },
@@ -135,6 +135,14 @@ pub fn describe_body(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_error_body_is_cut_with_its_size() {
+        let body = "x".repeat(200_000);
+        let shown = CloudError::from_status(500, "/v2/facts", &body).to_string();
+        assert!(shown.len() < 1_500, "{} characters", shown.len());
+        assert!(shown.contains("200000 bytes in all"), "{shown}");
+    }
 
     #[test]
     fn classifies_permit_bodies() {

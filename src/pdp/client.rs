@@ -23,6 +23,22 @@ pub const DEFAULT_PDP_URL: &str = "http://localhost:7766";
 /// How long a check may take before it ends with a timeout error.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The largest answer read from a PDP: past it the answer fails as an invalid response and
+/// reading stops, so a runaway or hostile PDP costs bounded memory.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
+/// Overrides [`DEFAULT_MAX_ANSWER_BYTES`], in MiB, for every command and the explorer.
+pub const MAX_ANSWER_ENV: &str = "PERMIT_TUI_MAX_ANSWER_MIB";
+
+/// The answer size limit: `PERMIT_TUI_MAX_ANSWER_MIB` when it is a positive whole number.
+pub fn max_answer_bytes() -> usize {
+    std::env::var(MAX_ANSWER_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|mib| *mib > 0)
+        .and_then(|mib| mib.checked_mul(1 << 20))
+        .unwrap_or(DEFAULT_MAX_ANSWER_BYTES)
+}
+
 /// The outcome of one call, with what was measured around it.
 #[derive(Debug, Clone)]
 pub struct Exchange<T> {
@@ -64,9 +80,14 @@ pub struct PdpClient {
     http: reqwest::Client,
     /// The hyper path, for plain-HTTP PDPs (see `direct.rs`).
     direct: Option<Arc<DirectHttp>>,
+    /// Where requests go, credentials included.
+    request_url: Arc<str>,
+    /// The same URL as it is shown (errors, reports, history): a password in it masked.
     base_url: Arc<str>,
     api_key: Option<Arc<str>>,
     timeout: Duration,
+    /// The answer size limit, in bytes.
+    max_answer: usize,
 }
 
 impl std::fmt::Debug for PdpClient {
@@ -109,25 +130,37 @@ impl PdpClient {
         api_key: Option<String>,
         timeout: Duration,
     ) -> Result<Self, PdpError> {
+        let shown = super::mask_url_credentials(url.trim()).into_owned();
         let parsed = url::Url::parse(url.trim()).map_err(|err| PdpError::BadUrl {
-            url: url.to_string(),
+            url: shown.clone(),
             detail: err.to_string(),
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(PdpError::BadUrl {
-                url: url.to_string(),
+                url: shown,
                 detail: format!("scheme `{}` is not http or https", parsed.scheme()),
             });
         }
         Ok(PdpClient {
             http,
             direct: DirectHttp::for_url(&parsed).map(Arc::new),
-            base_url: parsed.as_str().trim_end_matches('/').into(),
+            request_url: parsed.as_str().trim_end_matches('/').into(),
+            base_url: super::mask_url_credentials(parsed.as_str().trim_end_matches('/'))
+                .into_owned()
+                .into(),
             api_key: api_key.filter(|k| !k.is_empty()).map(Into::into),
             timeout,
+            max_answer: max_answer_bytes(),
         })
     }
 
+    /// The same client with another answer size limit, in bytes.
+    pub fn with_max_answer(mut self, bytes: usize) -> Self {
+        self.max_answer = bytes.max(1);
+        self
+    }
+
+    /// The PDP's URL as it may be shown: a password in it is masked.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -224,7 +257,7 @@ impl PdpClient {
         let started = Instant::now();
         let request = self
             .http
-            .get(format!("{}/healthy", self.base_url))
+            .get(format!("{}/healthy", self.request_url))
             .timeout(self.timeout);
         let mut exchange: Exchange<Health> = self.finish(request, started).await.parse();
         if let (Some(503), Err(_), Some(body)) =
@@ -282,8 +315,10 @@ impl PdpClient {
         };
         if let Some(direct) = &self.direct {
             let started = Instant::now();
-            let sent =
-                tokio::time::timeout(self.timeout, direct.post(path, &headers, bytes.into()));
+            let sent = tokio::time::timeout(
+                self.timeout,
+                direct.post(path, &headers, bytes.into(), self.max_answer),
+            );
             return match sent.await {
                 Err(_) => Unparsed::failed(self.timeout_error(), None, started.elapsed()),
                 Ok(Err(err)) => Unparsed::failed(
@@ -302,7 +337,7 @@ impl PdpClient {
         }
         let request = self
             .http
-            .post(format!("{}{path}", self.base_url))
+            .post(format!("{}{path}", self.request_url))
             .headers(headers)
             .timeout(self.timeout)
             .body(bytes);
@@ -318,13 +353,14 @@ impl PdpClient {
         };
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
-        match response.bytes().await {
-            Ok(body) => Unparsed {
+        match read_limited(response, self.max_answer).await {
+            Ok((body, complete)) => Unparsed {
                 latency: started.elapsed(),
                 outcome: Ok(RawAnswer {
                     status,
                     retry_after,
                     body,
+                    cut_at: (!complete).then_some(self.max_answer),
                 }),
             },
             Err(err) => {
@@ -362,6 +398,48 @@ pub(crate) struct RawAnswer {
     pub status: u16,
     pub retry_after: Option<Duration>,
     pub body: bytes::Bytes,
+    /// The answer was larger than this limit: reading stopped there.
+    pub cut_at: Option<usize>,
+}
+
+/// Reads a reqwest body up to `limit` bytes; `false` when it is longer (reading stops).
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<(bytes::Bytes, bool), reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok((bytes::Bytes::new(), false));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok((bytes::Bytes::new(), false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body.freeze(), true))
+}
+
+/// Why an answer past the limit failed, and how to raise it.
+fn too_large(limit: usize) -> PdpError {
+    PdpError::InvalidResponse {
+        detail: too_large_detail(limit),
+    }
+}
+
+pub(crate) fn too_large_detail(limit: usize) -> String {
+    format!(
+        "the answer is larger than {} (the limit; set {MAX_ANSWER_ENV} to raise it)",
+        fmt_bytes(limit)
+    )
+}
+
+fn fmt_bytes(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 impl Unparsed {
@@ -385,6 +463,14 @@ impl Unparsed {
                 }
             }
         };
+        if let Some(limit) = answer.cut_at {
+            return Exchange {
+                result: Err(too_large(limit)),
+                latency: self.latency,
+                status: Some(answer.status),
+                raw_body: None,
+            };
+        }
         let body = String::from_utf8_lossy(&answer.body).into_owned();
         let result = if (200..300).contains(&answer.status) {
             serde_json::from_str::<T>(&body).map_err(|err| PdpError::InvalidResponse {

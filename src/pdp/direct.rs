@@ -10,10 +10,10 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{HeaderMap, HeaderValue, HOST, USER_AGENT};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, HOST, USER_AGENT};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
@@ -59,8 +59,12 @@ impl Conn {
         !self.ended && !self.sender.is_closed()
     }
 
-    async fn exchange(&mut self, request: Request<Full<Bytes>>) -> Result<RawAnswer, hyper::Error> {
-        let work = answer(&mut self.sender, request);
+    async fn exchange(
+        &mut self,
+        request: Request<Full<Bytes>>,
+        limit: usize,
+    ) -> Result<RawAnswer, hyper::Error> {
+        let work = answer(&mut self.sender, request, limit);
         tokio::pin!(work);
         tokio::select! {
             biased;
@@ -112,6 +116,7 @@ impl DirectHttp {
         path: &str,
         headers: &HeaderMap,
         body: Bytes,
+        limit: usize,
     ) -> Result<(RawAnswer, Duration), TransportError> {
         let first = self.request(path, headers, body.clone())?;
         let idle = self.take_idle().await;
@@ -121,14 +126,15 @@ impl DirectHttp {
             None => (true, self.connect().await?),
         };
         conn.stamps.arm();
-        let answer = match conn.exchange(first).await {
+        let answer = match conn.exchange(first, limit).await {
             Err(err) if !fresh && closed_before_answering(&err) => {
                 // Timed as a cold check from here: the stale connection's failure is not
                 // the PDP's answer time.
                 sent = Instant::now();
                 conn = self.connect().await?;
                 fresh = true;
-                conn.exchange(self.request(path, headers, body)?).await
+                conn.exchange(self.request(path, headers, body)?, limit)
+                    .await
             }
             other => other,
         }
@@ -140,7 +146,8 @@ impl DirectHttp {
             Some(on_the_wire) if !fresh => on_the_wire,
             _ => sent.elapsed(),
         };
-        if conn.settle().await {
+        // An answer cut at the limit left the rest unread: that connection is done.
+        if answer.cut_at.is_none() && conn.settle().await {
             if let Ok(mut idle) = self.idle.lock() {
                 if idle.len() < MAX_IDLE {
                     idle.push(conn);
@@ -204,19 +211,45 @@ impl DirectHttp {
     }
 }
 
+/// Sends `request` and reads the answer, up to `limit` bytes of body: past it, reading stops
+/// and the answer is marked cut.
 async fn answer(
     sender: &mut SendRequest<Full<Bytes>>,
     request: Request<Full<Bytes>>,
+    limit: usize,
 ) -> Result<RawAnswer, hyper::Error> {
     sender.ready().await?;
     let response = sender.send_request(request).await?;
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers());
-    let body = response.into_body().collect().await?.to_bytes();
+    let cut = |status| RawAnswer {
+        status,
+        retry_after,
+        body: Bytes::new(),
+        cut_at: Some(limit),
+    };
+    let declared = response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Ok(cut(status));
+    }
+    let mut incoming = response.into_body();
+    let mut body = BytesMut::new();
+    while let Some(frame) = incoming.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            if body.len() + data.len() > limit {
+                return Ok(cut(status));
+            }
+            body.extend_from_slice(&data);
+        }
+    }
     Ok(RawAnswer {
         status,
         retry_after,
-        body,
+        body: body.freeze(),
+        cut_at: None,
     })
 }
 

@@ -98,7 +98,7 @@ impl PdpError {
 
     /// Classifies a non-2xx answer. `body` is the raw body, JSON or plain text.
     pub fn from_status(status: u16, retry_after: Option<Duration>, body: &str) -> PdpError {
-        let detail = detail_of(body);
+        let detail = shortened(detail_of(body), body.len());
         match status {
             401 => PdpError::MissingKey { detail },
             403 => PdpError::WrongKey { status, detail },
@@ -151,6 +151,17 @@ pub fn detail_of(body: &str) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         _ => text.to_string(),
+    }
+}
+
+/// The most of an error's detail shown in a message; the whole body stays in the exchange.
+pub const MAX_DETAIL_CHARS: usize = 1_000;
+
+/// `detail` cut to [`MAX_DETAIL_CHARS`], saying how large the body was when it is cut.
+pub fn shortened(detail: String, body_bytes: usize) -> String {
+    match detail.char_indices().nth(MAX_DETAIL_CHARS) {
+        Some((end, _)) => format!("{}… ({body_bytes} bytes in all)", &detail[..end]),
+        None => detail,
     }
 }
 

@@ -54,7 +54,7 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             " {number} {mark} {:<24} {:<7} {:<34} {:<18} {health}",
             t.target.name,
             kind,
-            t.target.pdp_url,
+            crate::pdp::mask_url_credentials(&t.target.pdp_url),
             t.target.masked_key().unwrap_or_else(|| "no key".into()),
         );
         let style = if i == app.envs.selected {

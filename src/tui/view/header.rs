@@ -50,7 +50,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 spans.push(Span::styled("LIVE", theme.allow()));
             }
             spans.push(sep());
-            spans.push(Span::styled(t.target.pdp_url.clone(), theme.accent()));
+            let url = crate::pdp::mask_url_credentials(&t.target.pdp_url).into_owned();
+            spans.push(Span::styled(url, theme.accent()));
             // The masked key goes last, whole, or as its last four characters (`…a1b2`), or
             // not at all: a cut key reads as a wrong one.
             let masked = t.target.masked_key().unwrap_or_else(|| "none".into());
