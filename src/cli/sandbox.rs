@@ -3,8 +3,11 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use crate::sandbox::conditions::Types;
-use crate::sandbox::{serve, Sandbox, ServeOptions};
+use crate::sandbox::{serve, Limits, Sandbox, ServeOptions};
+use crate::suite::target::bounded_seconds;
 
 #[derive(Debug, clap::Args)]
 pub struct SandboxArgs {
@@ -25,9 +28,57 @@ pub struct SandboxArgs {
     /// Log one line per request to stderr.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Seconds a connection may take to send a request's head; an idle kept-alive connection
+    /// is closed after it too.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub header_timeout: f64,
+    /// Seconds a request's body may take to arrive (408 after it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub body_timeout: f64,
+    /// Connections served at once; past it new ones get 503.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub max_connections: usize,
+    /// MiB of request bodies read at once across all connections; past it, 503.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub body_budget: usize,
+    /// Checks in one /allowed/bulk request; more get 413.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_bulk_checks: usize,
+}
+
+impl SandboxArgs {
+    fn limits(&self) -> Result<Limits, String> {
+        let seconds = |value: f64, flag: &str| {
+            bounded_seconds(value)
+                .ok()
+                .filter(|d| *d >= Duration::from_millis(1))
+                .ok_or_else(|| {
+                    format!("{flag} must be a positive number of seconds, at most 86400")
+                })
+        };
+        let count = |value: usize, flag: &str| {
+            (value > 0)
+                .then_some(value)
+                .ok_or_else(|| format!("{flag} must be at least 1"))
+        };
+        Ok(Limits {
+            header_timeout: seconds(self.header_timeout, "--header-timeout")?,
+            body_timeout: seconds(self.body_timeout, "--body-timeout")?,
+            max_connections: count(self.max_connections, "--max-connections")?,
+            body_budget: count(self.body_budget, "--body-budget")?.saturating_mul(1 << 20),
+            max_bulk_checks: count(self.max_bulk_checks, "--max-bulk-checks")?,
+        })
+    }
 }
 
 pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
+    let limits = match args.limits() {
+        Ok(limits) => limits,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(2);
+        }
+    };
     let loaded = if args.policy.is_empty() {
         Sandbox::bundled()
     } else {
@@ -47,6 +98,7 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
     let opts = ServeOptions {
         allow_remote: args.allow_remote,
         verbose: args.verbose,
+        limits,
     };
     let running = match serve(sandbox.clone(), args.bind, opts).await {
         Ok(r) => r,
@@ -56,6 +108,15 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
         }
     };
     println!("permit-tui sandbox PDP listening on {}", running.url());
+    if args.allow_remote && args.policy.is_empty() {
+        eprintln!(
+            "WARNING: --allow-remote with the bundled demo policy: its API keys are published in\n\
+             WARNING: permit-tui's README, so anyone who can reach {} can read the whole policy and\n\
+             WARNING: every key through the REST API. Serve your own policy files (--policy), whose\n\
+             WARNING: organization key is generated for this run, or keep the default loopback bind.",
+            running.addr
+        );
+    }
     if args.strict_types {
         println!("  --strict-types: comparisons across JSON types are false (Permit's PDP would order them)");
     }
@@ -65,9 +126,22 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
             env.project, env.key, env.name, env.api_key
         );
     }
+    let which = if args.policy.is_empty() {
+        "the bundled demo's published key"
+    } else {
+        "generated for this run"
+    };
     println!(
-        "  organization key (REST API, sees every environment): {}",
+        "  organization key (REST API, sees every environment; {which}): {}",
         sandbox.org_api_key()
+    );
+    println!(
+        "  limits: header {} s, body {} s, {} connections, {} MiB of bodies in flight, {} checks per bulk request",
+        limits.header_timeout.as_secs_f64(),
+        limits.body_timeout.as_secs_f64(),
+        limits.max_connections,
+        limits.body_budget >> 20,
+        limits.max_bulk_checks
     );
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {

@@ -9,6 +9,9 @@
 
 pub mod conditions;
 pub mod evaluate;
+mod guard;
+pub mod limits;
+mod listener;
 pub mod load;
 pub mod opa_order;
 pub mod policy;
@@ -22,6 +25,7 @@ pub mod trace;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use limits::Limits;
 pub use load::LoadError;
 pub use server::{serve, RunningSandbox, ServeError, ServeOptions};
 pub use store::EnvironmentInfo;
@@ -29,7 +33,8 @@ pub use store::EnvironmentInfo;
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use store::{Env, HashMap};
 
-/// The organization-level key that sees every environment (for the REST scope/picker flow).
+/// The bundled demo's organization-level key, which sees every environment (for the REST
+/// scope/picker flow). Published: other policies get a key generated per run instead.
 pub const ORG_API_KEY: &str = "permit_key_sandbox_org";
 
 const BUNDLED: [(&str, &str); 2] = [
@@ -63,7 +68,11 @@ impl Sandbox {
             .iter()
             .map(|(name, text)| load::load_str(text, name))
             .collect::<Result<Vec<_>, _>>()?;
-        Sandbox::from_envs(envs)
+        let mut sandbox = Sandbox::from_envs(envs)?;
+        if let Some(inner) = Arc::get_mut(&mut sandbox.inner) {
+            inner.org_key = ORG_API_KEY.to_string();
+        }
+        Ok(sandbox)
     }
 
     /// One environment per policy file.
@@ -139,7 +148,7 @@ impl Sandbox {
             inner: Arc::new(Inner {
                 envs,
                 by_key,
-                org_key: ORG_API_KEY.to_string(),
+                org_key: generated_org_key(),
             }),
         })
     }
@@ -193,4 +202,25 @@ impl Sandbox {
     pub(crate) fn envs(&self) -> &[Env] {
         &self.inner.envs
     }
+}
+
+/// A fresh organization key for a custom policy set: its environments' secret keys are read
+/// through it, so it must not be the demo's published one.
+fn generated_org_key() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut bytes = [0u8; 40];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No OS randomness: fall back on std's per-process random hash keys.
+        use std::hash::{BuildHasher, Hasher};
+        for chunk in bytes.chunks_mut(8) {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_usize(chunk.as_ptr() as usize);
+            chunk.copy_from_slice(&hasher.finish().to_le_bytes()[..chunk.len()]);
+        }
+    }
+    let tail: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    format!("permit_key_org_{tail}")
 }

@@ -24,23 +24,31 @@ use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::guard::{self, Guard};
+use super::limits::Limits;
 use super::rest::{self, Caller, Paging, RestError};
 use super::store::Env;
 use super::{evaluate, queries, Sandbox};
 use crate::pdp::types::{AllowedQuery, SANDBOX_TRACE_HEADER};
 
-/// Largest request body accepted; larger ones get 413.
-pub const BODY_LIMIT: usize = 1 << 20;
+pub use super::limits::BODY_LIMIT;
+
+/// Bodies larger than this are evaluated on the blocking pool, so a costly request never holds
+/// an async worker that `/healthy` and the other clients need.
+const INLINE_BODY: usize = 64 * 1024;
 pub const MISSING_AUTH: &str = "Missing Authorization header";
 pub const BAD_KEY: &str =
     "You are not authorized to access this resource, please check your API key.";
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServeOptions {
-    /// Allow binding a non-loopback address (the sandbox has demo keys; keep it local).
+    /// Allow binding a non-loopback address (the sandbox has demo keys; keep it local), and
+    /// answer any `Host` (without it, only loopback names are answered).
     pub allow_remote: bool,
     /// Log one line per request to stderr.
     pub verbose: bool,
+    /// Timeouts and caps on what one client may cost.
+    pub limits: Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +97,7 @@ pub async fn serve(
     bind: SocketAddr,
     opts: ServeOptions,
 ) -> Result<RunningSandbox, ServeError> {
-    if !bind.ip().is_loopback() && !opts.allow_remote {
+    if !bind.ip().to_canonical().is_loopback() && !opts.allow_remote {
         return Err(ServeError::NotLoopback(bind));
     }
     let listener = tokio::net::TcpListener::bind(bind)
@@ -100,19 +108,7 @@ pub async fn serve(
         .map_err(|source| ServeError::Bind { addr: bind, source })?;
     let app = router(sandbox, opts);
     let (stop, stopped) = oneshot::channel::<()>();
-    use axum::serve::ListenerExt;
-    // Small answers on keep-alive connections: without NODELAY, Nagle adds tens of ms.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let task = tokio::spawn(async move {
-        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(e) = server.await {
-            eprintln!("sandbox server stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(super::listener::run(listener, app, opts.limits, stopped));
     Ok(RunningSandbox {
         addr,
         stop: Some(stop),
@@ -120,15 +116,20 @@ pub async fn serve(
     })
 }
 
-struct AppState {
+pub(super) struct AppState {
     sandbox: Sandbox,
+    max_bulk_checks: usize,
 }
 
 type Shared = State<Arc<AppState>>;
 
 /// The routes, for tests that want to drive them without a socket.
 pub fn router(sandbox: Sandbox, opts: ServeOptions) -> Router {
-    let state = Arc::new(AppState { sandbox });
+    let state = Arc::new(AppState {
+        sandbox,
+        max_bulk_checks: opts.limits.max_bulk_checks,
+    });
+    let guard = Arc::new(Guard::new(opts.limits, !opts.allow_remote));
     let mut app = Router::new()
         .route("/allowed", post(allowed))
         .route("/allowed/bulk", post(allowed_bulk))
@@ -152,7 +153,8 @@ pub fn router(sandbox: Sandbox, opts: ServeOptions) -> Router {
         .route("/v2/facts/{proj}/{env}/users", get(facts_users))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state);
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state((guard, state), guard::guard));
     if opts.verbose {
         app = app.layer(middleware::from_fn(log_request));
     }
@@ -172,7 +174,7 @@ async fn log_request(req: Request, next: Next) -> Response {
     res
 }
 
-fn text(status: StatusCode, body: impl Into<String>) -> Response {
+pub(super) fn text(status: StatusCode, body: impl Into<String>) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -196,7 +198,7 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
 }
 
 /// PDP routes take an environment key.
-fn pdp_env<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Env, Response> {
+pub(super) fn pdp_env<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Env, Response> {
     let token = bearer(headers)?;
     state
         .sandbox
@@ -257,15 +259,30 @@ fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Re
 }
 
 async fn allowed(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    let env = match pdp_env(&s, &headers) {
-        Ok(env) => env,
-        Err(r) => return r,
+    let heavy = body.len() > INLINE_BODY;
+    let answer = move || {
+        let env = match pdp_env(&s, &headers) {
+            Ok(env) => env,
+            Err(r) => return r,
+        };
+        let with_trace = wants_trace(&headers);
+        match parse::<AllowedQuery>(&headers, &body) {
+            Ok(q) => json_body(&evaluate::explain_with(env, &q, with_trace), with_trace),
+            Err(r) => r,
+        }
     };
-    let with_trace = wants_trace(&headers);
-    match parse::<AllowedQuery>(&headers, &body) {
-        Ok(q) => json_body(&evaluate::explain_with(env, &q, with_trace), with_trace),
-        Err(r) => r,
+    if heavy {
+        off_the_workers(answer).await
+    } else {
+        answer()
     }
+}
+
+/// Runs a costly answer on the blocking pool.
+async fn off_the_workers(answer: impl FnOnce() -> Response + Send + 'static) -> Response {
+    tokio::task::spawn_blocking(answer)
+        .await
+        .unwrap_or_else(|_| text(StatusCode::INTERNAL_SERVER_ERROR, "the evaluation failed"))
 }
 
 /// A JSON answer written into one buffer sized for a typical check (axum's `Json` starts at
@@ -298,22 +315,45 @@ struct BulkAnswer<'a> {
     allow: Vec<evaluate::Explained<'a>>,
 }
 
+/// Checks in one bulk request that may carry the sandbox trace (several KB each).
+pub const MAX_TRACED_BULK: usize = 100;
+
+/// Bulk answers carry Permit's `debug`, the sandbox trace only when asked and for at most
+/// [`MAX_TRACED_BULK`] checks, and take at most `max_bulk_checks` checks: the answer stays
+/// bounded (a 1 MiB request once drew a 113 MB answer).
 async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    let env = match pdp_env(&s, &headers) {
-        Ok(env) => env,
-        Err(r) => return r,
-    };
-    let with_trace = wants_trace(&headers);
-    match parse::<Vec<AllowedQuery>>(&headers, &body) {
-        Ok(qs) => {
-            let allow: Vec<evaluate::Explained> = qs
-                .iter()
-                .map(|q| evaluate::explain_with(env, q, with_trace))
-                .collect();
-            json_body(&BulkAnswer { allow }, with_trace)
+    off_the_workers(move || {
+        let env = match pdp_env(&s, &headers) {
+            Ok(env) => env,
+            Err(r) => return r,
+        };
+        let with_trace = wants_trace(&headers);
+        let qs = match parse::<Vec<AllowedQuery>>(&headers, &body) {
+            Ok(qs) => qs,
+            Err(r) => return r,
+        };
+        let cap = if with_trace {
+            MAX_TRACED_BULK.min(s.max_bulk_checks)
+        } else {
+            s.max_bulk_checks
+        };
+        if qs.len() > cap {
+            let traced = if with_trace { " with the trace" } else { "" };
+            return text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "{} checks in one bulk request{traced}; the sandbox takes at most {cap}: split them into several requests",
+                    qs.len()
+                ),
+            );
         }
-        Err(r) => r,
-    }
+        let allow: Vec<evaluate::Explained> = qs
+            .iter()
+            .map(|q| evaluate::explain_with(env, q, with_trace))
+            .collect();
+        json_body(&BulkAnswer { allow }, with_trace)
+    })
+    .await
 }
 
 /// The PDP routes that answer one JSON body with one JSON answer: authenticate, parse, answer.
