@@ -223,3 +223,67 @@ fn no_color_reaches_the_real_terminal() {
         .unwrap();
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// Whether the terminal is back in cooked mode: echo and line editing on.
+#[cfg(unix)]
+fn cooked(master: &dyn portable_pty::MasterPty) -> bool {
+    let fd = master.as_raw_fd().expect("the pty master has a descriptor");
+    // SAFETY: a zeroed termios is a valid out-parameter; `fd` is open for the call.
+    let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::tcgetattr(fd, &mut termios) };
+    assert_eq!(rc, 0, "tcgetattr on the pty");
+    termios.c_lflag & libc::ECHO != 0 && termios.c_lflag & libc::ICANON != 0
+}
+
+#[cfg(unix)]
+#[test]
+fn a_kill_signal_restores_the_terminal_and_exits_with_the_conventional_status() {
+    for (signal, name) in [
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGHUP, "SIGHUP"),
+        (libc::SIGINT, "SIGINT"),
+    ] {
+        let Session {
+            mut screen,
+            writer,
+            mut child,
+            _master,
+            _dirs,
+        } = start(true);
+        screen.wait_for("the first frame", |s| s.contains("No check yet"));
+        assert!(!cooked(_master.as_ref()), "{name}: the explorer runs raw");
+        let pid = child.process_id().expect("the child's pid") as libc::pid_t;
+        // SAFETY: sends a signal to the child this test spawned.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+
+        let (done_tx, done_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done_tx.send(child.wait());
+        });
+        let status = done_rx
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("{name}: the explorer did not exit"))
+            .unwrap();
+        assert_eq!(
+            status.exit_code(),
+            128 + signal as u32,
+            "{name}: exit status {status:?}"
+        );
+        drop(writer);
+        screen.drain();
+        assert!(
+            cooked(_master.as_ref()),
+            "{name}: the terminal was left raw"
+        );
+        for (sequence, what) in [
+            (&b"\x1b[?1049l"[..], "leave the alternate screen"),
+            (&b"\x1b[?1000l"[..], "stop mouse capture"),
+            (&b"\x1b[?25h"[..], "show the cursor"),
+        ] {
+            assert!(
+                screen.raw.windows(sequence.len()).any(|w| w == sequence),
+                "{name}: did not {what}"
+            );
+        }
+    }
+}

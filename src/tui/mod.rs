@@ -75,6 +75,7 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
         exit_after_first_frame: args.exit_after_first_frame,
         ..LoopOptions::default()
     };
+    let mut termination = terminal::Termination::listen();
     let result = {
         let mut guard = terminal::TerminalGuard::new().map_err(|err| {
             anyhow::anyhow!(
@@ -82,10 +83,15 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
             )
         })?;
         let events = crossterm::event::EventStream::new();
-        run_loop(&mut guard.terminal, &mut app, events, options).await
+        tokio::select! {
+            result = run_loop(&mut guard.terminal, &mut app, events, options) => result.map(|()| 0),
+            // `kill` and a closing terminal end the explorer like a quit: the guard restores
+            // the terminal on the way out, and the status says which signal it was.
+            signal = termination.wait() => Ok(128 + signal),
+        }
     };
     boot.shutdown().await;
-    result.map(|()| 0)
+    result
 }
 
 /// Hooks for tests and measurements.

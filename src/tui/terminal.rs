@@ -1,5 +1,6 @@
 //! Terminal setup and restore. The terminal is restored on a normal exit, on an error (the
-//! guard's `Drop`) and on a panic (the hook runs before the default one prints).
+//! guard's `Drop`), on a panic (the hook runs before the default one prints) and on SIGTERM,
+//! SIGHUP or SIGINT (see [`Termination`]).
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
@@ -38,6 +39,52 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
+}
+
+/// SIGTERM, SIGHUP and SIGINT, caught from the moment [`Termination::listen`] returns (so
+/// before the terminal goes raw). In raw mode Ctrl-C is a key, not a signal; a SIGINT comes
+/// from `kill`.
+pub struct Termination {
+    #[cfg(unix)]
+    streams: Vec<(tokio::signal::unix::Signal, i32)>,
+}
+
+impl Termination {
+    /// Must run inside the tokio runtime.
+    pub fn listen() -> Termination {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let kinds = [
+                (SignalKind::terminate(), libc::SIGTERM),
+                (SignalKind::hangup(), libc::SIGHUP),
+                (SignalKind::interrupt(), libc::SIGINT),
+            ];
+            let streams = kinds
+                .into_iter()
+                .filter_map(|(kind, number)| signal(kind).ok().map(|s| (s, number)))
+                .collect();
+            Termination { streams }
+        }
+        #[cfg(not(unix))]
+        Termination {}
+    }
+
+    /// The number of the first signal that arrives; never returns if none can be caught.
+    pub async fn wait(&mut self) -> i32 {
+        #[cfg(unix)]
+        if !self.streams.is_empty() {
+            let waits = self.streams.iter_mut().map(|(stream, number)| {
+                let number = *number;
+                Box::pin(async move {
+                    stream.recv().await;
+                    number
+                })
+            });
+            return futures::future::select_all(waits).await.0;
+        }
+        std::future::pending().await
+    }
 }
 
 /// Restores the terminal when dropped, so `?` and early returns cannot leave it raw.
