@@ -438,3 +438,24 @@ fn a_reason_echoing_terminal_escapes_is_printed_escaped_on_its_line() {
         "{text}"
     );
 }
+
+#[test]
+fn against_a_dead_pdp_the_error_is_told_once_not_per_check() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let suite = demo_suite();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = permit_tui(&["test", suite.to_str().unwrap(), "--pdp", &url]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let checks = permit_tui::suite::load_suite(&suite).unwrap().checks.len();
+    assert_eq!(text.matches("cannot reach the PDP").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("the same error as line 13").count(),
+        checks - 1,
+        "{text}"
+    );
+    assert!(text.contains(&format!("{checks} errors")), "{text}");
+}

@@ -54,6 +54,7 @@ pub fn render_table(suite: &Suite, run: &SuiteRun) -> String {
         "got",
         "latency"
     );
+    let mut first_seen = std::collections::HashMap::new();
     for r in &run.runs {
         let got = match r.allow() {
             Some(allow) => decision_word(allow),
@@ -84,10 +85,21 @@ pub fn render_table(suite: &Suite, run: &SuiteRun) -> String {
                 let reason = escape_line(reason);
                 let _ = writeln!(out, "         line {}: {reason}", r.check.line);
             }
-            Verdict::Error { kind, message } => {
-                let message = escape_line(message);
-                let _ = writeln!(out, "         line {}: [{kind}] {message}", r.check.line);
-            }
+            // A dead PDP fails every check the same way: the error is told once, in full.
+            Verdict::Error { kind, message } => match first_seen.get(&(kind, message)) {
+                Some(first) => {
+                    let _ = writeln!(
+                        out,
+                        "         line {}: [{kind}] the same error as line {first}",
+                        r.check.line
+                    );
+                }
+                None => {
+                    first_seen.insert((kind, message), r.check.line);
+                    let message = escape_line(message);
+                    let _ = writeln!(out, "         line {}: [{kind}] {message}", r.check.line);
+                }
+            },
         }
     }
     let _ = writeln!(
