@@ -262,5 +262,29 @@ fn flat(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, demo, flat);
+/// `array_contains` over two arrays of n strings each, n = 7,000 and 70,000 side by side:
+/// the ratio shows the set-based operators stay n log n (element-by-element membership took
+/// 7-13 s of CPU at 70,000, issue 15 item 4).
+fn array_operators(c: &mut Criterion) {
+    use permit_tui::sandbox::conditions::{compile, eval, input, Scope};
+    use serde_json::{json, Value};
+    let mut g = c.benchmark_group("array_contains");
+    g.sample_size(10);
+    for n in [7_000usize, 70_000] {
+        let tags: Vec<Value> = (0..n).map(|i| json!(format!("tag-{i}"))).collect();
+        let wanted: Vec<Value> = tags.iter().rev().cloned().collect();
+        let cond = compile(&json!({"user.tags": {"array_contains": wanted}}), "$")
+            .expect("the condition compiles");
+        let mut user = Map::new();
+        user.insert("tags".into(), Value::Array(tags));
+        let scope_input = input(user, Map::new());
+        assert!(eval(&cond, Scope::Input(&scope_input)), "every tag is there");
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| eval(black_box(&cond), Scope::Input(&scope_input)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, demo, flat, array_operators);
 criterion_main!(benches);
