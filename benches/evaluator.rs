@@ -278,7 +278,10 @@ fn array_operators(c: &mut Criterion) {
         let mut user = Map::new();
         user.insert("tags".into(), Value::Array(tags));
         let scope_input = input(user, Map::new());
-        assert!(eval(&cond, Scope::Input(&scope_input)), "every tag is there");
+        assert!(
+            eval(&cond, Scope::Input(&scope_input)),
+            "every tag is there"
+        );
         g.bench_function(BenchmarkId::from_parameter(n), |b| {
             b.iter(|| eval(black_box(&cond), Scope::Input(&scope_input)))
         });

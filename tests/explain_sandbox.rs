@@ -103,20 +103,61 @@ fn rbac_deny_in_the_wrong_tenant_says_where_the_roles_are() {
     );
 }
 
+/// The whole tree as a person reads it: one line a node, indented by depth, `<==` on what
+/// decided. Read once and checked line by line here, so a change in wording or structure is a
+/// deliberate one.
 #[test]
-#[ignore = "prints a tree for a person to read: cargo test --test explain_sandbox -- --ignored --nocapture"]
-fn print_a_tree() {
+fn the_tree_for_a_deny_reads_top_down_with_each_decisive_fact_marked() {
     let (query, result) = decide(heidi_reads_design_doc(2));
-    for (depth, node) in explain(&query, &result).walk() {
-        eprintln!(
-            "{}{:?} {}{}",
-            "  ".repeat(depth),
-            node.mark,
-            node.text,
-            if node.decisive { "  <==" } else { "" }
-        );
+    let tree = explain(&query, &result);
+    let lines: Vec<String> = tree
+        .walk()
+        .into_iter()
+        .map(|(depth, node)| {
+            format!(
+                "{}{:?} {}{}",
+                "  ".repeat(depth),
+                node.mark,
+                node.text,
+                if node.decisive { "  <==" } else { "" }
+            )
+        })
+        .collect();
+    let expected_in_order = [
+        "Fail DENY: user 'heidi' read document:design-doc in tenant 'acme'",
+        "  Fail RBAC",
+        "    Fail no roles in 'acme' (has roles in default: viewer)  <==",
+        "  Fail ABAC",
+        "          Pass user.department = engineering (actual: engineering)",
+        "          Fail user.clearance ≥ 3 (actual: 2)  <==",
+        "      Pass matched 'Confidential documents'",
+        "  Fail ReBAC",
+        "    Fail user 'heidi' has no role on this instance, directly or derived  <==",
+    ];
+    let mut at = 0;
+    for want in expected_in_order {
+        let found = lines[at..].iter().position(|line| line == want);
+        let Some(offset) = found else {
+            panic!("missing, or out of order: {want:?}\n{}", lines.join("\n"));
+        };
+        at += offset + 1;
     }
-    for s in what_would_allow(&query, &result) {
-        eprintln!("[{}] {}", s.model, s.text);
-    }
+    let decisive = lines.iter().filter(|l| l.ends_with("<==")).count();
+    assert_eq!(
+        decisive,
+        3,
+        "one decisive fact per model:\n{}",
+        lines.join("\n")
+    );
+    let suggestions: Vec<String> = what_would_allow(&query, &result)
+        .into_iter()
+        .map(|s| format!("[{}] {}", s.model, s.text))
+        .collect();
+    assert!(
+        suggestions.contains(
+            &"[abac] set user.clearance ≥ 3 (is 2) to match user set 'Cleared engineers'"
+                .to_string()
+        ),
+        "{suggestions:#?}"
+    );
 }

@@ -1,6 +1,6 @@
-//! Advisory file locks (`flock`), held for as long as the guard lives. Used by the history:
-//! appenders share the lock, rotation takes it alone, so no line lands in a file that
-//! rotation is about to replace.
+//! Advisory file locks (`std::fs::File::lock`: `flock` on Unix), held for as long as the
+//! guard lives. Used by the history: appenders share the lock, rotation takes it alone, so no
+//! line lands in a file that rotation is about to replace.
 
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -32,28 +32,16 @@ impl FileLock {
     }
 }
 
-#[cfg(unix)]
 fn flock(file: &File, exclusive: bool) -> io::Result<()> {
-    use std::os::unix::io::AsRawFd;
-    let op = if exclusive {
-        libc::LOCK_EX
-    } else {
-        libc::LOCK_SH
-    };
     loop {
-        // SAFETY: the descriptor is valid for the duration of the call (borrowed `file`).
-        let rc = unsafe { libc::flock(file.as_raw_fd(), op) };
-        if rc == 0 {
-            return Ok(());
-        }
-        let err = io::Error::last_os_error();
-        if err.kind() != io::ErrorKind::Interrupted {
-            return Err(err);
+        let taken = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
+        match taken {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
         }
     }
-}
-
-#[cfg(not(unix))]
-fn flock(_file: &File, _exclusive: bool) -> io::Result<()> {
-    Ok(())
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use super::file::{decision_word, Suite};
-use super::run::{explain_line, CheckRun, Explanation, SuiteRun, Verdict};
+use super::run::{explain_line, CheckRun, Explanation, SuiteRun};
 use crate::printable::escape_line;
 
 /// One side of a difference.
@@ -161,9 +161,4 @@ pub fn render_diff_json(suite: &Suite, a: &SuiteRun, b: &SuiteRun, report: &Diff
         "errors": report.errors,
         "exit_code": report.exit_code(),
     })
-}
-
-/// True when the run's expectations hold, for callers that want both views.
-pub fn all_pass(run: &SuiteRun) -> bool {
-    run.runs.iter().all(|r| r.verdict == Verdict::Pass)
 }

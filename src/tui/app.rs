@@ -424,13 +424,6 @@ impl App {
         self.revalidate();
     }
 
-    /// Plugs in a new list of targets (e.g. loaded from `config.toml`), keeping none of the
-    /// old latency history.
-    pub fn set_targets(&mut self, targets: Vec<Target>, current: usize) {
-        self.targets = targets.into_iter().map(TargetState::new).collect();
-        self.current = current.min(self.targets.len().saturating_sub(1));
-    }
-
     pub fn text(&self, field: Field) -> String {
         self.fields[field.index()].lines().join("\n")
     }
@@ -486,10 +479,6 @@ impl App {
             Focus::Field(f) => Some(f),
             Focus::Decision => None,
         }
-    }
-
-    pub fn is_busy(&self) -> bool {
-        self.in_flight.is_some()
     }
 
     /// Whether the loop should send `Tick`s: a spinner turns or a notice must expire.

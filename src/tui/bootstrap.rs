@@ -21,8 +21,6 @@ use super::ExplorerArgs;
 pub struct Boot {
     pub targets: Vec<Target>,
     pub input: CheckInput,
-    /// The embedded sandbox, when this process started one.
-    pub sandbox: Option<RunningSandbox>,
     /// Which of `targets` is selected at start.
     pub current: usize,
     pub store: Option<Store>,
@@ -32,15 +30,6 @@ pub struct Boot {
     pub notices: Vec<String>,
     /// The resolved environments, by name.
     pub resolved: HashMap<String, targets::Target>,
-}
-
-impl Boot {
-    /// Stops what `prepare` started.
-    pub async fn shutdown(self) {
-        if let Some(sandbox) = self.sandbox {
-            sandbox.shutdown().await;
-        }
-    }
 }
 
 /// The demo query of the bundled sandbox policy: alice is an editor in tenant acme, so she
@@ -205,7 +194,6 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
     Ok(Boot {
         targets: list,
         input,
-        sandbox: None,
         current,
         store: Some(store),
         recent,

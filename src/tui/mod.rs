@@ -90,7 +90,6 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
             signal = termination.wait() => Ok(128 + signal),
         }
     };
-    boot.shutdown().await;
     result
 }
 

@@ -681,8 +681,15 @@ mod tests {
         update(&mut app, key(KeyCode::Enter));
         let old_token = app.in_flight.as_ref().unwrap().token.clone();
         let effects = update(&mut app, key(KeyCode::F(5)));
+        let Effect::Cancel(cancel) = &effects[0] else {
+            panic!("the first effect cancels the check in flight: {effects:?}");
+        };
+        // Performing the effect must cancel check #1's token, and only that one.
+        cancel.cancel();
+        assert!(old_token.is_cancelled(), "check #1 is cancelled");
         assert!(
-            matches!(&effects[0], Effect::Cancel(t) if t.is_cancelled() == old_token.is_cancelled())
+            !app.in_flight.as_ref().unwrap().token.is_cancelled(),
+            "check #2 runs on"
         );
         assert_eq!(check_id(&effects), Some(2));
         update(&mut app, allow(1, false));
