@@ -4,6 +4,10 @@
 //! is the embedded PDP, `store` keeps environments, presets and history, `tui` is the
 //! explorer and `cli` the headless commands. `pdp` and `sandbox` know nothing of the UI.
 
+// A user or a server must never be able to make the app panic: no `unwrap` outside tests.
+#![deny(clippy::unwrap_used)]
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod cloud;
 pub mod explain;
