@@ -1,6 +1,6 @@
 //! permit-tui: a terminal debugger for Permit.io permission checks.
 //!
-//! Modules by responsibility (see DESIGN §4): `pdp` speaks Permit's PDP protocol, `sandbox`
+//! Modules by responsibility: `pdp` speaks Permit's PDP protocol, `sandbox`
 //! is the embedded PDP, `store` keeps environments, presets and history, `tui` is the
 //! explorer and `cli` the headless commands. `pdp` and `sandbox` know nothing of the UI.
 

@@ -1,4 +1,4 @@
-//! Environments, presets and history on disk (DESIGN §6).
+//! Environments, presets and history on disk (README, "Files").
 //!
 //! Loaders never fail: they return what they could read plus [`Notice`]s naming the file,
 //! the line and the reason. Writers are atomic and refuse to overwrite a file that does not
