@@ -29,6 +29,7 @@ fn entry(i: usize) -> HistoryEntry {
         status: Some(200),
         error_kind: None,
         latency_us: 300 + (i % 500) as u64,
+        origin: Default::default(),
     }
 }
 

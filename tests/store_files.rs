@@ -204,6 +204,7 @@ fn an_unwritable_config_dir_gives_a_notice_and_a_working_store() {
         status: Some(200),
         error_kind: None,
         latency_us: 5,
+        origin: Default::default(),
     };
     store.history.append(&entry).unwrap();
     assert_eq!(store.history.load().0.len(), 1);
@@ -233,6 +234,7 @@ fn a_key_pasted_into_a_form_field_is_masked_in_presets_history_and_exports() {
         status: Some(200),
         error_kind: None,
         latency_us: 1,
+        origin: Default::default(),
     };
     store.history.append(&entry).unwrap();
     for file in files_under(root.path()) {

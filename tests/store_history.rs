@@ -27,6 +27,7 @@ fn entry(writer: &str, seq: usize) -> HistoryEntry {
         status: Some(200),
         error_kind: None,
         latency_us: seq as u64,
+        origin: Default::default(),
     }
 }
 

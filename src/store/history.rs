@@ -55,6 +55,25 @@ pub struct HistoryEntry {
     #[serde(default)]
     pub error_kind: Option<String>,
     pub latency_us: u64,
+    /// What sent the check: the form, or one side of a what-if or a compare. Only the form's
+    /// checks feed the latency panel. Absent in lines written before it existed: a check.
+    #[serde(default, skip_serializing_if = "Origin::is_check")]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    #[default]
+    Check,
+    WhatIf,
+    Compare,
+}
+
+impl Origin {
+    fn is_check(&self) -> bool {
+        *self == Origin::Check
+    }
 }
 
 fn default_endpoint() -> String {
@@ -72,6 +91,7 @@ impl PartialEq for HistoryEntry {
             && self.status == other.status
             && self.error_kind == other.error_kind
             && self.latency_us == other.latency_us
+            && self.origin == other.origin
     }
 }
 
@@ -149,6 +169,7 @@ impl HistoryEntry {
             status: exchange.status,
             error_kind,
             latency_us: u64::try_from(exchange.latency.as_micros()).unwrap_or(u64::MAX),
+            origin: Origin::Check,
         }
     }
 
@@ -521,7 +542,11 @@ pub fn filter<'a>(
 /// newest first (as [`History::load`] returns them). Only checks that got an HTTP answer count.
 pub fn latency_series(entries: &[HistoryEntry], per_env: usize) -> BTreeMap<String, Vec<u64>> {
     let mut series: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for entry in entries.iter().filter(|e| e.status.is_some()) {
+    // Only the form's own answered checks: what-if and compare sides are other measurements.
+    for entry in entries
+        .iter()
+        .filter(|e| e.status.is_some() && e.origin.is_check())
+    {
         let samples = series.entry(entry.environment.clone()).or_default();
         if samples.len() < per_env {
             samples.push(entry.latency_us);
@@ -551,6 +576,7 @@ pub(crate) mod tests {
             status: Some(200),
             error_kind: None,
             latency_us,
+            origin: Origin::Check,
         }
     }
 
@@ -583,6 +609,33 @@ pub(crate) mod tests {
         assert_eq!(latency_series(&entries, 1)["dev"], [30]);
         let (recent, _) = history.load_recent(2);
         assert_eq!(recent, entries[..2]);
+    }
+
+    #[test]
+    fn what_if_and_compare_checks_stay_out_of_the_latency_series_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut history = History::open(&path);
+        history.append(&entry("dev", "alice", true, 10)).unwrap();
+        for (origin, latency) in [(Origin::WhatIf, 900), (Origin::Compare, 800)] {
+            let side_check = HistoryEntry {
+                origin,
+                ..entry("dev", "alice", true, latency)
+            };
+            history.append(&side_check).unwrap();
+        }
+        // A restart rebuilds the latency panel from the file.
+        let (entries, _) = History::open(&path).load();
+        assert_eq!(entries.len(), 3, "every check is in the history");
+        assert_eq!(latency_series(&entries, 10)["dev"], [10]);
+        let origins: Vec<Origin> = entries.iter().map(|e| e.origin).collect();
+        assert_eq!(origins, [Origin::Compare, Origin::WhatIf, Origin::Check]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let first = text.lines().next().unwrap();
+        assert!(
+            !first.contains("origin"),
+            "a plain check's line stays as before: {first}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
+use crate::store::history::Origin;
 use crate::store::HistoryEntry;
 use crate::tui::app::{App, NoticeLevel};
 use crate::tui::msg::Effect;
@@ -138,14 +139,22 @@ pub fn on_side(
     side: usize,
     exchange: Exchange<AllowedResult>,
 ) -> Vec<Effect> {
-    let state = [app.tools.whatif.as_mut(), app.tools.compare.as_mut()]
-        .into_iter()
-        .flatten()
-        .find(|state| state.id == id);
-    let Some(s) = state.and_then(|state| state.sides.get_mut(side)) else {
+    let state = [
+        (app.tools.whatif.as_mut(), Origin::WhatIf),
+        (app.tools.compare.as_mut(), Origin::Compare),
+    ]
+    .into_iter()
+    .filter_map(|(state, origin)| Some((state?, origin)))
+    .find(|(state, _)| state.id == id);
+    let Some((s, origin)) =
+        state.and_then(|(state, origin)| Some((state.sides.get_mut(side)?, origin)))
+    else {
         return Vec::new();
     };
-    let entry = HistoryEntry::from_check(&s.target, &s.query, &exchange);
+    let entry = HistoryEntry {
+        origin,
+        ..HistoryEntry::from_check(&s.target, &s.query, &exchange)
+    };
     s.exchange = Some(exchange);
     crate::tui::envs::record(app, entry)
 }

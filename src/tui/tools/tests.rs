@@ -248,6 +248,12 @@ fn what_if_answers_are_recorded_like_checks() {
     let actions: Vec<String> = recorded.iter().map(|e| e.query().unwrap().action).collect();
     assert_eq!(actions, ["read", "w"]);
     assert!(recorded.iter().all(|e| e.environment == "dev"));
+    assert!(
+        recorded
+            .iter()
+            .all(|e| e.origin == crate::store::history::Origin::WhatIf),
+        "recorded as what-if checks, so a restart keeps them out of the latency panel too"
+    );
     assert_eq!(app.envs.history.len(), 2, "the history panel lists both");
     assert!(
         app.targets[0].latencies.is_empty(),
