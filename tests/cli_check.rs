@@ -151,6 +151,13 @@ async fn json_report_redacts_the_key_and_carries_response_and_latency() {
     assert_eq!(report["response"]["status"], 200);
     assert_eq!(report["response"]["body"]["allow"], true);
     assert!(report["latency_ms"].as_f64().is_some_and(|ms| ms > 0.0));
+    let sent = &report["request"]["headers"];
+    assert!(
+        sent["user-agent"]
+            .as_str()
+            .is_some_and(|ua| ua.starts_with("permit-tui/")),
+        "every header sent is shown: {sent}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

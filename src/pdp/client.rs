@@ -530,8 +530,13 @@ pub const REDACTED_KEY: &str = "<redacted>";
 impl PdpClient {
     /// The POST request `path` would send, the key replaced by [`REDACTED_KEY`].
     pub fn describe_request<B: Serialize + ?Sized>(&self, path: &str, body: &B) -> RequestPreview {
-        let headers = self
-            .headers()
+        let mut sent = self.headers();
+        // Every header that goes on the wire, also those the HTTP layer adds.
+        sent.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT_VALUE),
+        );
+        let headers = sent
             .iter()
             .map(|(name, value)| {
                 let shown = if name == AUTHORIZATION {

@@ -70,6 +70,9 @@ impl PdpError {
                  (Permit dashboard: Projects, the environment's menu, Copy API Key). \
                  An organization or project key is not accepted by a PDP."
                 .to_string(),
+            PdpError::Rejected { status: 413, .. } => "The request is larger than the PDP accepts. \
+                 Send fewer checks per bulk request (permit-tui test --chunk), or smaller attributes and context."
+                .to_string(),
             PdpError::Rejected { .. } => "The request body is not what the PDP expects; the PDP's own words are above. \
                  Check the JSON attribute fields and that the user key and action are set."
                 .to_string(),
@@ -179,6 +182,19 @@ pub fn fmt_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_413_advises_a_smaller_request_not_a_json_fix() {
+        let too_large =
+            PdpError::from_status(413, None, "The request body is larger than 1048576 bytes.");
+        assert!(
+            too_large.hint().contains("fewer checks per bulk request"),
+            "{}",
+            too_large.hint()
+        );
+        let invalid = PdpError::from_status(422, None, r#"{"detail":"bad"}"#);
+        assert!(invalid.hint().contains("JSON attribute fields"));
+    }
 
     #[test]
     fn detail_reads_every_known_error_shape() {
