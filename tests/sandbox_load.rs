@@ -230,3 +230,78 @@ fn missing_file_is_refused_with_its_name() {
     assert_eq!(e.file, "/nonexistent/policy.json");
     assert!(e.reason.starts_with("cannot read the file"));
 }
+
+/// `n` tenant roles in one `extends` chain (`r{i}` extends `r{i-1}`), every one granting
+/// `document:read`, and alice holding the last.
+fn role_chain(n: usize) -> Value {
+    let mut v = base();
+    let mut roles: Vec<Value> = (0..n)
+        .map(|i| {
+            let extends: Vec<String> = if i == 0 {
+                vec![]
+            } else {
+                vec![format!("r{}", i - 1)]
+            };
+            json!({"key": format!("r{i}"), "permissions": ["document:read"], "extends": extends})
+        })
+        .collect();
+    roles.push(json!({"key": "viewer", "permissions": []}));
+    v["roles"] = Value::Array(roles);
+    v["role_assignments"] =
+        json!([{"user": "alice", "role": format!("r{}", n - 1), "tenant": "acme"}]);
+    v
+}
+
+/// Loads on a thread with a small stack: a recursion as deep as the chain aborts the process.
+fn load_on_a_small_stack(v: Value) -> Result<Sandbox, LoadError> {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || load(&v))
+        .unwrap()
+        .join()
+        .expect("the loader did not panic")
+}
+
+#[test]
+fn a_40_000_role_extends_chain_loads_without_recursing_that_deep() {
+    let sandbox = load_on_a_small_stack(role_chain(40_000)).expect("the chain loads");
+    let q: permit_tui::pdp::types::AllowedQuery = serde_json::from_value(json!({
+        "user": {"key": "alice"}, "action": "read",
+        "resource": {"type": "document", "tenant": "acme"}
+    }))
+    .unwrap();
+    assert_eq!(sandbox.decide("permit_key_x", &q), Some(true));
+}
+
+#[test]
+fn a_40_000_resource_role_extends_chain_loads_without_recursing_that_deep() {
+    let mut v = base();
+    let roles: serde_json::Map<String, Value> = (0..40_000)
+        .map(|i| {
+            let extends: Vec<String> = if i == 0 {
+                vec![]
+            } else {
+                vec![format!("r{}", i - 1)]
+            };
+            (
+                format!("r{i}"),
+                json!({"permissions": ["read"], "extends": extends}),
+            )
+        })
+        .collect();
+    v["resources"][1]["roles"] = Value::Object(roles);
+    v["resources"][1]["roles"]["editor"] = json!({"permissions": ["read"], "extends": ["r39999"]});
+    assert!(load_on_a_small_stack(v).is_ok());
+}
+
+#[test]
+fn a_cycle_closing_a_long_chain_is_named_from_its_smallest_role() {
+    let mut v = role_chain(10);
+    v["roles"][0]["extends"] = json!(["r9"]);
+    let e = refused(v);
+    assert_eq!(e.path, "$.roles[0].extends");
+    assert_eq!(
+        e.reason,
+        "cycle in extends: r0 → r9 → r8 → r7 → r6 → r5 → r4 → r3 → r2 → r1 → r0"
+    );
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::conditions;
+use super::graph;
 use super::policy::{PolicyFile, SetKind};
 use super::store::{
     CompiledSet, Env, EnvironmentInfo, HashMap, HashSet, InstanceRec, ResourceRole, ResourceType,
@@ -241,7 +242,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
                 }
             }
         }
-        if let Some(cycle) = find_cycle(&parents) {
+        if let Some(cycle) = graph::find_cycle(&parents) {
             return Err(ctx.err(
                 format!("{p}.roles.{}.extends", cycle[0]),
                 format!("cycle in extends: {}", cycle.join(" → ")),
@@ -250,16 +251,17 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         let rt = resources
             .get_mut(&r.key)
             .ok_or_else(|| ctx.err(&p, "internal: resource vanished"))?;
+        let mut flat_actions = graph::flatten(&parents, |role| {
+            r.roles.get(role).map_or_else(Vec::new, |def| {
+                def.permissions
+                    .iter()
+                    .map(|perm| perm.split_once(':').map_or(perm.as_str(), |(_, a)| a))
+                    .map(str::to_string)
+                    .collect()
+            })
+        });
         for (role_key, role) in &r.roles {
-            let mut actions = HashSet::default();
-            for reached in reachable(role_key, &parents) {
-                if let Some(def) = r.roles.get(&reached) {
-                    for perm in &def.permissions {
-                        let action = perm.split_once(':').map(|(_, a)| a).unwrap_or(perm);
-                        actions.insert(action.to_string());
-                    }
-                }
-            }
+            let actions = flat_actions.remove(role_key).unwrap_or_default();
             rt.role_order.push(role_key.clone());
             rt.roles.insert(
                 role_key.clone(),
@@ -307,7 +309,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
         }
         parents.insert(role.key.as_str(), role.extends.as_slice());
     }
-    if let Some(cycle) = find_cycle(&parents) {
+    if let Some(cycle) = graph::find_cycle(&parents) {
         let i = role_defs.get(cycle[0].as_str()).copied().unwrap_or(0);
         return Err(ctx.err(
             format!("$.roles[{i}].extends"),
@@ -317,13 +319,14 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     let mut roles = HashMap::default();
     let mut role_order = Vec::new();
     let mut roles_granting: HashMap<String, Vec<String>> = HashMap::default();
+    let mut flat_permissions = graph::flatten(&parents, |role| {
+        role_defs
+            .get(role)
+            .and_then(|&i| policy.roles.get(i))
+            .map_or_else(Vec::new, |def| def.permissions.clone())
+    });
     for role in &policy.roles {
-        let mut flat = HashSet::default();
-        for reached in reachable(&role.key, &parents) {
-            if let Some(&i) = role_defs.get(reached.as_str()) {
-                flat.extend(policy.roles[i].permissions.iter().cloned());
-            }
-        }
+        let flat = flat_permissions.remove(&role.key).unwrap_or_default();
         let mut sorted: Vec<&String> = flat.iter().collect();
         sorted.sort();
         for perm in sorted {
@@ -645,7 +648,7 @@ fn build(policy: PolicyFile, ctx: &Ctx<'_>) -> Result<Env, LoadError> {
     for (k, l) in &parent_lists {
         set_parents.insert(k.as_str(), l.as_slice());
     }
-    if let Some(cycle) = find_cycle(&set_parents) {
+    if let Some(cycle) = graph::find_cycle(&set_parents) {
         return Err(ctx.err(
             "$.condition_sets",
             format!("cycle in parent_id: {}", cycle.join(" → ")),
@@ -792,67 +795,4 @@ fn check_permission<'p>(
         ));
     }
     Ok((t, a))
-}
-
-/// Every node reachable from `start` through `parents`, `start` first (breadth-first).
-pub fn reachable(start: &str, parents: &HashMap<&str, &[String]>) -> Vec<String> {
-    let mut seen = vec![start.to_string()];
-    let mut i = 0;
-    while i < seen.len() {
-        if let Some(next) = parents.get(seen[i].as_str()) {
-            for n in next.iter() {
-                if !seen.contains(n) {
-                    seen.push(n.clone());
-                }
-            }
-        }
-        i += 1;
-    }
-    seen
-}
-
-/// A cycle in a parent graph, as the list of nodes around it (first repeated at the end).
-fn find_cycle(parents: &HashMap<&str, &[String]>) -> Option<Vec<String>> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        Active,
-        Done,
-    }
-    fn visit(
-        node: &str,
-        parents: &HashMap<&str, &[String]>,
-        marks: &mut HashMap<String, Mark>,
-        stack: &mut Vec<String>,
-    ) -> Option<Vec<String>> {
-        match marks.get(node) {
-            Some(Mark::Done) => return None,
-            Some(Mark::Active) => {
-                let start = stack.iter().position(|n| n == node).unwrap_or(0);
-                let mut cycle: Vec<String> = stack[start..].to_vec();
-                cycle.push(node.to_string());
-                return Some(cycle);
-            }
-            None => {}
-        }
-        marks.insert(node.to_string(), Mark::Active);
-        stack.push(node.to_string());
-        for next in parents.get(node).copied().unwrap_or(&[]) {
-            if let Some(c) = visit(next, parents, marks, stack) {
-                return Some(c);
-            }
-        }
-        stack.pop();
-        marks.insert(node.to_string(), Mark::Done);
-        None
-    }
-    let mut marks = HashMap::default();
-    let mut keys: Vec<&&str> = parents.keys().collect();
-    keys.sort();
-    for k in keys {
-        let mut stack = Vec::new();
-        if let Some(c) = visit(k, parents, &mut marks, &mut stack) {
-            return Some(c);
-        }
-    }
-    None
 }

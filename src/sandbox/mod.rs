@@ -9,6 +9,7 @@
 
 pub mod conditions;
 pub mod evaluate;
+mod graph;
 mod guard;
 pub mod limits;
 mod listener;
