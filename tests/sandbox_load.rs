@@ -305,3 +305,32 @@ fn a_cycle_closing_a_long_chain_is_named_from_its_smallest_role() {
         "cycle in extends: r0 → r9 → r8 → r7 → r6 → r5 → r4 → r3 → r2 → r1 → r0"
     );
 }
+
+#[test]
+fn a_utf8_byte_order_mark_is_accepted() {
+    let text = format!("\u{feff}{}", base());
+    assert!(Sandbox::from_texts(&[("bom.json", &text)]).is_ok());
+}
+
+#[test]
+fn top_level_mistakes_are_said_in_words_at_the_root() {
+    for (text, path, reason) in [
+        ("", "$", "the file is empty"),
+        (" \n\t", "$", "the file is empty"),
+        ("[1, 2]", "$", "found an array"),
+        ("\"dev\"", "$", "found a string"),
+        ("null", "$", "found null"),
+        ("42", "$", "found a number"),
+        ("{\"resources\": []}", "$", "missing field `environment`"),
+    ] {
+        let e = Sandbox::from_texts(&[("p.json", text)]).unwrap_err();
+        assert_eq!(e.path, path, "{text:?}: {e}");
+        assert!(e.reason.contains(reason), "{text:?}: {e}");
+        assert!(!e.to_string().contains("$.."), "{e}");
+    }
+    let e = Sandbox::from_texts(&[("p.json", "[1, 2]")]).unwrap_err();
+    assert!(
+        e.reason.contains("a policy is a JSON object"),
+        "says what the top level must be: {e}"
+    );
+}

@@ -41,6 +41,14 @@ impl Ctx<'_> {
 /// Parses and validates one policy file's text.
 pub fn load_str(text: &str, file: &str) -> Result<Env, LoadError> {
     let ctx = Ctx { file };
+    // Editors on Windows may save a byte order mark; JSON parsers refuse it, users cannot see it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(found) = not_an_object(text) {
+        return Err(ctx.err(
+            "$",
+            format!("{found}; a policy is a JSON object: {{\"environment\": {{\"key\", \"project\", \"api_key\"}}, \"resources\": [...], ...}} (see assets/sandbox/README.md)"),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let policy: PolicyFile = match serde_path_to_error::deserialize(&mut de) {
         Ok(p) => p,
@@ -49,7 +57,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Env, LoadError> {
             let path = if inner.is_syntax() || inner.is_eof() {
                 format!("line {} column {}", inner.line(), inner.column())
             } else {
-                format!("$.{}", e.path())
+                json_path(&e.path().to_string())
             };
             let reason = if inner.is_syntax() || inner.is_eof() {
                 format!("malformed JSON: {inner}")
@@ -66,6 +74,30 @@ pub fn load_str(text: &str, file: &str) -> Result<Env, LoadError> {
         ));
     }
     build(policy, &ctx)
+}
+
+/// What the top level is when it is not an object, told from its first character (the file
+/// is not parsed twice to find out).
+fn not_an_object(text: &str) -> Option<&'static str> {
+    Some(match text.trim_start().chars().next() {
+        None => "the file is empty",
+        Some('[') => "the top level is not an object, found an array",
+        Some('"') => "the top level is not an object, found a string",
+        Some('n') => "the top level is not an object, found null",
+        Some('t' | 'f') => "the top level is not an object, found a boolean",
+        Some('-' | '0'..='9') => "the top level is not an object, found a number",
+        // An object, or not JSON at all: the parser says where.
+        Some(_) => return None,
+    })
+}
+
+/// `serde_path_to_error`'s path as a JSON path: `$` for the root, `$.a.b[0]` below it.
+fn json_path(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        "$".to_string()
+    } else {
+        format!("$.{path}")
+    }
 }
 
 /// Validates an already-parsed policy (e.g. generated in code) and builds its store.
