@@ -334,3 +334,66 @@ fn top_level_mistakes_are_said_in_words_at_the_root() {
         "says what the top level must be: {e}"
     );
 }
+
+#[test]
+fn clashes_between_files_name_both_files_and_never_print_the_key() {
+    let text = base().to_string();
+    let e = Sandbox::from_texts(&[("a.json", &text), ("b.json", &text)]).unwrap_err();
+    assert_eq!(e.file, "b.json", "{e}");
+    assert_eq!(e.path, "$.environment.api_key");
+    assert!(e.reason.contains("already used by a.json"), "{e}");
+    assert!(
+        !e.to_string().contains("permit_key_x"),
+        "the key is masked: {e}"
+    );
+
+    let mut other_key = base();
+    other_key["environment"]["api_key"] = json!("permit_key_y");
+    let e =
+        Sandbox::from_texts(&[("a.json", &text), ("c.json", &other_key.to_string())]).unwrap_err();
+    assert_eq!(e.file, "c.json", "{e}");
+    assert_eq!(e.path, "$.environment");
+    assert!(
+        e.reason
+            .contains("environment 'p/dev' is already defined in a.json"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_key_repeated_inside_any_map_is_refused_with_its_path() {
+    let text = base().to_string();
+    for (from, to, path) in [
+        (
+            r#""users":[{"key":"alice"}]"#,
+            r#""users":[{"key":"alice","attributes":{"dept":"eng","dept":"ops"}}]"#,
+            "$.users[0].attributes",
+        ),
+        (
+            r#""relations":{"parent":"folder"}"#,
+            r#""relations":{"parent":"folder","parent":"document"}"#,
+            "$.resources[0].relations",
+        ),
+        (
+            r#""roles":{"editor":{"permissions":["read"]}}"#,
+            r#""roles":{"editor":{"permissions":["read"]},"editor":{"permissions":[]}}"#,
+            "$.resources[1].roles",
+        ),
+    ] {
+        assert!(text.contains(from), "the base policy has {from}");
+        let twice = text.replacen(from, to, 1);
+        let e = Sandbox::from_texts(&[("dup.json", &twice)]).unwrap_err();
+        assert_eq!(e.file, "dup.json");
+        assert_eq!(e.path, path, "{e}");
+        assert!(e.reason.starts_with("duplicate key `"), "{e}");
+    }
+}
+
+#[test]
+fn a_debug_print_of_a_sandbox_never_shows_a_key_whole() {
+    let sandbox = load(&base()).unwrap();
+    let shown = format!("{sandbox:?}");
+    assert!(!shown.contains("permit_key_x"), "{shown}");
+    assert!(!shown.contains(sandbox.org_api_key()), "{shown}");
+    assert!(shown.contains("p/dev"), "{shown}");
+}

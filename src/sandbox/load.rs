@@ -49,6 +49,15 @@ pub fn load_str(text: &str, file: &str) -> Result<Env, LoadError> {
             format!("{found}; a policy is a JSON object: {{\"environment\": {{\"key\", \"project\", \"api_key\"}}, \"resources\": [...], ...}} (see assets/sandbox/README.md)"),
         ));
     }
+    if let Some(repeated) = super::dup_keys::first_duplicate(text) {
+        return Err(ctx.err(
+            repeated.path,
+            format!(
+                "duplicate key `{}`: JSON would keep only the last one; remove or rename the other",
+                repeated.key
+            ),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let policy: PolicyFile = match serde_path_to_error::deserialize(&mut de) {
         Ok(p) => p,

@@ -8,6 +8,7 @@
 //! - `rest`: the read-only slice of Permit's REST API; `server`: the axum routes.
 
 pub mod conditions;
+mod dup_keys;
 pub mod evaluate;
 mod graph;
 mod guard;
@@ -55,11 +56,28 @@ pub struct Sandbox {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     envs: Vec<Env>,
     by_key: HashMap<String, usize>,
     org_key: String,
+}
+
+impl std::fmt::Debug for Inner {
+    /// Environments by name and masked key: a debug print must never show a key whole.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let envs: Vec<String> = self
+            .envs
+            .iter()
+            .map(|e| {
+                let key = crate::pdp::mask_key(&e.info.api_key);
+                format!("{}/{} ({key})", e.info.project, e.info.key)
+            })
+            .collect();
+        f.debug_struct("Sandbox")
+            .field("environments", &envs)
+            .field("org_key", &crate::pdp::mask_key(&self.org_key))
+            .finish()
+    }
 }
 
 impl Sandbox {
@@ -67,8 +85,8 @@ impl Sandbox {
     pub fn bundled() -> Result<Sandbox, LoadError> {
         let envs = BUNDLED
             .iter()
-            .map(|(name, text)| load::load_str(text, name))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|(name, text)| Ok((name.to_string(), load::load_str(text, name)?)))
+            .collect::<Result<Vec<_>, LoadError>>()?;
         let mut sandbox = Sandbox::from_envs(envs)?;
         if let Some(inner) = Arc::get_mut(&mut sandbox.inner) {
             inner.org_key = ORG_API_KEY.to_string();
@@ -86,7 +104,8 @@ impl Sandbox {
                 path: "$".into(),
                 reason: format!("cannot read the file: {e}"),
             })?;
-            envs.push(load::load_str(&text, &file)?);
+            let env = load::load_str(&text, &file)?;
+            envs.push((file, env));
         }
         Sandbox::from_envs(envs)
     }
@@ -95,8 +114,8 @@ impl Sandbox {
     pub fn from_texts(texts: &[(&str, &str)]) -> Result<Sandbox, LoadError> {
         let envs = texts
             .iter()
-            .map(|(name, text)| load::load_str(text, name))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|(name, text)| Ok((name.to_string(), load::load_str(text, name)?)))
+            .collect::<Result<Vec<_>, LoadError>>()?;
         Sandbox::from_envs(envs)
     }
 
@@ -115,35 +134,57 @@ impl Sandbox {
     ) -> Result<Sandbox, LoadError> {
         let envs = policies
             .into_iter()
-            .map(|(name, p)| load::load_policy(p, &name))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|(name, p)| {
+                let env = load::load_policy(p, &name)?;
+                Ok((name, env))
+            })
+            .collect::<Result<Vec<_>, LoadError>>()?;
         Sandbox::from_envs(envs)
     }
 
-    fn from_envs(envs: Vec<Env>) -> Result<Sandbox, LoadError> {
+    /// Each environment with the file it came from, so a clash names both files.
+    fn from_envs(loaded: Vec<(String, Env)>) -> Result<Sandbox, LoadError> {
         let mut by_key = HashMap::default();
         let mut seen_env = std::collections::HashMap::new();
-        for (i, env) in envs.iter().enumerate() {
-            let clash = |what: &str| LoadError {
-                file: env.info.key.clone(),
-                path: "$.environment".into(),
-                reason: format!("{what} is already used by another loaded policy file"),
+        let mut files: Vec<String> = Vec::with_capacity(loaded.len());
+        let mut envs = Vec::with_capacity(loaded.len());
+        for (i, (file, env)) in loaded.into_iter().enumerate() {
+            let clash = |path: &str, reason: String| LoadError {
+                file: file.clone(),
+                path: path.into(),
+                reason,
             };
-            if env.info.api_key == ORG_API_KEY {
-                return Err(clash("api_key (reserved for the sandbox organization key)"));
+            let key = &env.info.api_key;
+            if key == ORG_API_KEY {
+                return Err(clash(
+                    "$.environment.api_key",
+                    format!("{ORG_API_KEY} is reserved for the sandbox's organization key"),
+                ));
             }
-            if by_key.insert(env.info.api_key.clone(), i).is_some() {
-                return Err(clash(&format!("api_key '{}'", env.info.api_key)));
+            if let Some(&first) = by_key.get(key) {
+                return Err(clash(
+                    "$.environment.api_key",
+                    format!(
+                        "api_key {} is already used by {}; give each environment its own key",
+                        crate::pdp::mask_key(key),
+                        files[first]
+                    ),
+                ));
             }
-            if seen_env
-                .insert((env.info.project.clone(), env.info.key.clone()), i)
-                .is_some()
-            {
-                return Err(clash(&format!(
-                    "environment '{}/{}'",
-                    env.info.project, env.info.key
-                )));
+            let place = (env.info.project.clone(), env.info.key.clone());
+            if let Some(&first) = seen_env.get(&place) {
+                return Err(clash(
+                    "$.environment",
+                    format!(
+                        "environment '{}/{}' is already defined in {}",
+                        place.0, place.1, files[first]
+                    ),
+                ));
             }
+            by_key.insert(key.clone(), i);
+            seen_env.insert(place, i);
+            files.push(file);
+            envs.push(env);
         }
         Ok(Sandbox {
             inner: Arc::new(Inner {
