@@ -20,6 +20,7 @@ pub mod policy;
 pub mod queries;
 pub mod request_view;
 pub mod rest;
+mod rest_lists;
 pub mod server;
 pub mod store;
 pub mod trace;

@@ -64,15 +64,15 @@ pub fn uuid_for(key: &str) -> String {
     )
 }
 
-const CREATED_AT: &str = "2026-01-01T00:00:00+00:00";
+pub(super) const CREATED_AT: &str = "2026-01-01T00:00:00+00:00";
 
-fn org_id() -> String {
+pub(super) fn org_id() -> String {
     uuid_for("org:sandbox-org")
 }
-fn project_id(p: &str) -> String {
+pub(super) fn project_id(p: &str) -> String {
     uuid_for(&format!("project:{p}"))
 }
-fn env_id(p: &str, e: &str) -> String {
+pub(super) fn env_id(p: &str, e: &str) -> String {
     uuid_for(&format!("env:{p}/{e}"))
 }
 
@@ -108,7 +108,7 @@ impl Paging {
         Ok(Paging { page, per_page })
     }
 
-    fn slice<T: Clone>(&self, items: &[T]) -> Vec<T> {
+    pub(super) fn slice<T: Clone>(&self, items: &[T]) -> Vec<T> {
         items
             .iter()
             .skip((self.page - 1).saturating_mul(self.per_page))
@@ -135,7 +135,7 @@ fn wants_total(q: &BTreeMap<String, String>) -> bool {
         .is_some_and(|v| v == "true" || v == "1")
 }
 
-fn listing(items: Vec<Value>, paging: Paging, q: &BTreeMap<String, String>) -> Value {
+pub(super) fn listing(items: Vec<Value>, paging: Paging, q: &BTreeMap<String, String>) -> Value {
     if wants_total(q) {
         paging.wrap(items)
     } else {
@@ -272,7 +272,7 @@ pub fn envs(
     Ok(Value::Array(paging.slice(&seen)))
 }
 
-fn scoped(env: &Env, mut obj: Map<String, Value>) -> Value {
+pub(super) fn scoped(env: &Env, mut obj: Map<String, Value>) -> Value {
     let (p, e) = (&env.info.project, &env.info.key);
     obj.insert("organization_id".into(), json!(org_id()));
     obj.insert("project_id".into(), json!(project_id(p)));
@@ -282,7 +282,7 @@ fn scoped(env: &Env, mut obj: Map<String, Value>) -> Value {
     Value::Object(obj)
 }
 
-fn as_map(v: Value) -> Map<String, Value> {
+pub(super) fn as_map(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -325,13 +325,59 @@ pub fn resources(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Val
                     "key": r.key, "id": uuid_for(&format!("resource:{}", r.key)),
                     "name": if r.name.is_empty() { &r.key } else { &r.name }, "description": r.description,
                     "urn": null, "actions": actions, "attributes": attributes,
-                    "roles": serde_json::to_value(&r.roles).unwrap_or(Value::Null),
-                    "relations": r.relations, "action_groups": {}, "type_attributes": {},
+                    "roles": resource_roles(env, r), "relations": relations(r),
+                    "action_groups": {}, "type_attributes": {},
                 })),
             )
         })
         .collect();
     listing(search_filter(items, q, &["key", "name"]), paging, q)
+}
+
+/// Permit's `RelationBlockRead`: relation key → the subject resource type, as an object.
+fn relations(r: &super::policy::ResourceDef) -> Map<String, Value> {
+    r.relations
+        .iter()
+        .map(|(key, subject)| {
+            let block = json!({"description": null, "resource_id": uuid_for(&format!("resource:{subject}")),
+                               "relation_name": key, "resource": subject});
+            (key.clone(), block)
+        })
+        .collect()
+}
+
+/// Permit's `ResourceRoleRead` for each role of a resource, `granted_to` included.
+fn resource_roles(env: &Env, r: &super::policy::ResourceDef) -> Map<String, Value> {
+    r.roles
+        .iter()
+        .map(|(key, role)| {
+            let granted_to = role.granted_to.as_ref().map(|g| {
+                let rules: Vec<Value> = g
+                    .users_with_role
+                    .iter()
+                    .map(|d| {
+                        json!({"role_id": uuid_for(&format!("resource-role:{}:{}", d.on_resource, d.role)),
+                               "resource_id": uuid_for(&format!("resource:{}", d.on_resource)),
+                               "relation_id": uuid_for(&format!("relation:{}:{}", r.key, d.linked_by_relation)),
+                               "role": d.role, "on_resource": d.on_resource,
+                               "linked_by_relation": d.linked_by_relation, "when": d.when})
+                    })
+                    .collect();
+                json!({"id": uuid_for(&format!("derived-role:{}:{key}", r.key)), "users_with_role": rules})
+            });
+            let read = scoped(
+                env,
+                as_map(json!({
+                    "key": key, "id": uuid_for(&format!("resource-role:{}:{key}", r.key)),
+                    "name": role.name.clone().unwrap_or_else(|| key.clone()), "description": null,
+                    "permissions": role.permissions, "attributes": {}, "extends": role.extends,
+                    "granted_to": granted_to, "resource_id": uuid_for(&format!("resource:{}", r.key)),
+                    "resource": r.key,
+                })),
+            );
+            (key.clone(), read)
+        })
+        .collect()
 }
 
 pub fn roles(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {

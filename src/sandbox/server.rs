@@ -27,6 +27,7 @@ use tokio::task::JoinHandle;
 use super::guard::{self, Guard};
 use super::limits::Limits;
 use super::rest::{self, Caller, Paging, RestError};
+use super::rest_lists;
 use super::store::Env;
 use super::{evaluate, queries, Sandbox};
 use crate::pdp::types::{AllowedQuery, SANDBOX_TRACE_HEADER};
@@ -143,14 +144,37 @@ pub fn router(sandbox: Sandbox, opts: ServeOptions) -> Router {
         .route("/v2/api-key/{proj}/{env}", get(api_key_for_env))
         .route("/v2/projects", get(projects))
         .route("/v2/projects/{proj}/envs", get(envs))
-        .route("/v2/schema/{proj}/{env}/resources", get(schema_resources))
-        .route("/v2/schema/{proj}/{env}/roles", get(schema_roles))
+        .route(
+            "/v2/schema/{proj}/{env}/resources",
+            env_list(rest::resources),
+        )
+        .route("/v2/schema/{proj}/{env}/roles", env_list(rest::roles))
         .route(
             "/v2/schema/{proj}/{env}/users/attributes",
-            get(schema_user_attributes),
+            env_list(|e, p, _| rest::user_attributes(e, p)),
         )
-        .route("/v2/facts/{proj}/{env}/tenants", get(facts_tenants))
-        .route("/v2/facts/{proj}/{env}/users", get(facts_users))
+        .route(
+            "/v2/schema/{proj}/{env}/condition_sets",
+            env_list(rest_lists::condition_sets),
+        )
+        .route("/v2/facts/{proj}/{env}/tenants", env_list(rest::tenants))
+        .route("/v2/facts/{proj}/{env}/users", env_list(rest::users))
+        .route(
+            "/v2/facts/{proj}/{env}/set_rules",
+            env_list(rest_lists::set_rules),
+        )
+        .route(
+            "/v2/facts/{proj}/{env}/role_assignments",
+            env_list(rest_lists::role_assignments),
+        )
+        .route(
+            "/v2/facts/{proj}/{env}/resource_instances",
+            env_list(rest_lists::resource_instances),
+        )
+        .route(
+            "/v2/facts/{proj}/{env}/relationship_tuples",
+            env_list(rest_lists::relationship_tuples),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone())
@@ -486,57 +510,19 @@ async fn envs(
     rest_call(&s, &headers, &q, |c, p| rest::envs(&s.sandbox, c, &proj, p))
 }
 
-async fn schema_resources(
-    State(s): Shared,
-    headers: HeaderMap,
-    Path((proj, env)): Path<(String, String)>,
-    Query(q): Q,
-) -> Response {
-    rest_call(&s, &headers, &q, |c, p| {
-        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::resources(e, p, &q))
-    })
-}
+/// A list of one environment's objects: `{proj}/{env}` resolved for the caller, then `list`
+/// with the paging and the query's filters.
+type EnvList = fn(&Env, Paging, &BTreeMap<String, String>) -> Value;
 
-async fn schema_roles(
-    State(s): Shared,
-    headers: HeaderMap,
-    Path((proj, env)): Path<(String, String)>,
-    Query(q): Q,
-) -> Response {
-    rest_call(&s, &headers, &q, |c, p| {
-        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::roles(e, p, &q))
-    })
-}
-
-async fn schema_user_attributes(
-    State(s): Shared,
-    headers: HeaderMap,
-    Path((proj, env)): Path<(String, String)>,
-    Query(q): Q,
-) -> Response {
-    rest_call(&s, &headers, &q, |c, p| {
-        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::user_attributes(e, p))
-    })
-}
-
-async fn facts_tenants(
-    State(s): Shared,
-    headers: HeaderMap,
-    Path((proj, env)): Path<(String, String)>,
-    Query(q): Q,
-) -> Response {
-    rest_call(&s, &headers, &q, |c, p| {
-        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::tenants(e, p, &q))
-    })
-}
-
-async fn facts_users(
-    State(s): Shared,
-    headers: HeaderMap,
-    Path((proj, env)): Path<(String, String)>,
-    Query(q): Q,
-) -> Response {
-    rest_call(&s, &headers, &q, |c, p| {
-        rest::resolve(&s.sandbox, c, &proj, &env).map(|e| rest::users(e, p, &q))
-    })
+fn env_list(list: EnvList) -> axum::routing::MethodRouter<Arc<AppState>> {
+    get(
+        move |State(s): Shared,
+              headers: HeaderMap,
+              Path((proj, env)): Path<(String, String)>,
+              Query(q): Q| async move {
+            rest_call(&s, &headers, &q, |c, p| {
+                rest::resolve(&s.sandbox, c, &proj, &env).map(|e| list(e, p, &q))
+            })
+        },
+    )
 }
