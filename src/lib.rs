@@ -13,6 +13,7 @@ pub mod cloud;
 pub mod explain;
 pub mod export;
 pub mod matrix;
+pub mod mirror;
 pub mod pdp;
 pub mod printable;
 pub mod sandbox;

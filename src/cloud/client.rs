@@ -182,6 +182,15 @@ impl CloudClient {
         Ok(users)
     }
 
+    /// One `GET` of any JSON answer, for callers that page themselves (the mirror).
+    pub async fn get_json(
+        &self,
+        segments: &[&str],
+        query: &[(&str, &str)],
+    ) -> Result<serde_json::Value, CloudError> {
+        self.get(segments, query).await
+    }
+
     async fn list_all<T: DeserializeOwned>(
         &self,
         segments: &[&str],
@@ -239,6 +248,7 @@ impl CloudClient {
             .await
             .map_err(|err| self.transport_error(&err))?;
         let status = response.status().as_u16();
+        let retry_after = crate::pdp::client::retry_after(response.headers());
         let (bytes, complete) = read_limited(response, max_answer_bytes())
             .await
             .map_err(|err| self.transport_error(&err))?;
@@ -249,7 +259,13 @@ impl CloudClient {
         }
         let body = String::from_utf8_lossy(&bytes);
         if !(200..300).contains(&status) {
-            return Err(CloudError::from_status(status, &path, &body));
+            return Err(match CloudError::from_status(status, &path, &body) {
+                CloudError::RateLimited { detail, .. } => CloudError::RateLimited {
+                    detail,
+                    retry_after,
+                },
+                other => other,
+            });
         }
         serde_json::from_str(&body).map_err(|err| CloudError::InvalidResponse {
             detail: format!("{path}: {err}"),

@@ -24,7 +24,11 @@ pub enum CloudError {
     #[error("the Permit API rejected the request (HTTP 422: {detail})")]
     Invalid { detail: String },
     #[error("rate limited by the Permit API (HTTP 429: {detail})")]
-    RateLimited { detail: String },
+    RateLimited {
+        detail: String,
+        /// The answer's `Retry-After`, when it had one.
+        retry_after: Option<Duration>,
+    },
     #[error("the Permit API failed (HTTP {status}: {detail})")]
     Server { status: u16, detail: String },
     #[error("unexpected HTTP {status} from the Permit API: {detail}")]
@@ -105,7 +109,10 @@ impl CloudError {
             403 => CloudError::Forbidden { path, detail },
             404 => CloudError::NotFound { path, detail },
             400 | 422 => CloudError::Invalid { detail },
-            429 => CloudError::RateLimited { detail },
+            429 => CloudError::RateLimited {
+                detail,
+                retry_after: None,
+            },
             500..=599 => CloudError::Server { status, detail },
             _ => CloudError::Unexpected { status, detail },
         }

@@ -1,4 +1,4 @@
-//! Serde model of a sandbox policy file (DESIGN §5). One file is one environment; object
+//! Serde model of a sandbox policy file. One file is one environment; object
 //! names and shapes follow Permit's API objects so a real environment can be exported into one.
 //! Everything is optional except the environment block, so small test policies stay small.
 
@@ -31,6 +31,25 @@ pub struct PolicyFile {
     pub condition_sets: Vec<ConditionSetDef>,
     #[serde(default)]
     pub condition_set_rules: Vec<ConditionSetRuleDef>,
+    /// Where a snapshot came from (`permit-tui snapshot`); absent in hand-written files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SnapshotSource>,
+}
+
+/// The environment a snapshot mirrors, and when it was taken. Never its API key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotSource {
+    pub api_url: String,
+    pub project: String,
+    pub environment: String,
+    /// RFC 3339, UTC.
+    pub taken_at: String,
+    /// Objects per kind, as fetched (`users`, `role_assignments`, ...).
+    #[serde(default)]
+    pub counts: BTreeMap<String, usize>,
+    /// Objects left out because the sandbox cannot represent them, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
