@@ -166,7 +166,6 @@ async fn a_snapshot_of_a_served_policy_decides_every_check_of_a_grid_the_same() 
         let codes = |r: &permit_tui::pdp::types::AllowedResult| {
             r.debug.as_ref().map(|d| {
                 d.blocks()
-                    .into_iter()
                     .map(|(name, b)| format!("{name}:{:?}", b.code))
                     .collect::<Vec<_>>()
             })
