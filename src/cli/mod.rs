@@ -4,6 +4,7 @@ pub mod bench;
 pub mod check;
 pub mod env;
 pub mod sandbox;
+pub mod snapshot;
 pub mod test;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Manage environments: list, add (optionally discovering it from an API key), remove, use.
     Env(env::EnvArgs),
+    /// Mirror a real environment (schema and facts) into a policy file the sandbox serves.
+    Snapshot(snapshot::SnapshotArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -49,5 +52,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Diff(args)) => test::run_diff_command(args).await,
         Some(Command::Bench(args)) => bench::run(args).await,
         Some(Command::Env(args)) => env::run(args).await,
+        Some(Command::Snapshot(args)) => snapshot::run(args).await,
     }
 }

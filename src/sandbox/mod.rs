@@ -250,6 +250,11 @@ impl Sandbox {
 /// A fresh organization key for a custom policy set: its environments' secret keys are read
 /// through it, so it must not be the demo's published one.
 fn generated_org_key() -> String {
+    generated_key("permit_key_org_")
+}
+
+/// `prefix` and 40 random letters and digits: a key no one else has.
+pub fn generated_key(prefix: &str) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let mut bytes = [0u8; 40];
     if getrandom::fill(&mut bytes).is_err() {
@@ -265,5 +270,5 @@ fn generated_org_key() -> String {
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
         .collect();
-    format!("permit_key_org_{tail}")
+    format!("{prefix}{tail}")
 }
