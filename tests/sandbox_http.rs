@@ -641,3 +641,103 @@ async fn shutdown_stops_the_server() {
     s.shutdown().await;
     assert!(Client::new().get(&url).send().await.is_err());
 }
+
+#[tokio::test]
+async fn the_mirror_lists_filter_and_page_as_permit_does() {
+    let s = start().await;
+    let c = Client::new();
+    let base = s.url();
+    let facts = format!("{base}/v2/facts/sandbox/dev");
+    let (status, page) = get(
+        &c,
+        &format!("{facts}/role_assignments?user=alice&include_total_count=true&per_page=2"),
+        Some(DEV),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let data = page["data"].as_array().expect("a page");
+    let total = page["total_count"].as_u64().unwrap() as usize;
+    assert!(total >= 1 && data.len() == total.min(2), "{page}");
+    assert!(data.iter().all(|ra| ra["user"] == "alice"), "{page}");
+    assert_eq!(
+        page["page_count"].as_u64().unwrap() as usize,
+        total.div_ceil(2)
+    );
+    for field in [
+        "id",
+        "user",
+        "role",
+        "tenant",
+        "resource_instance",
+        "user_id",
+        "role_id",
+        "tenant_id",
+        "created_at",
+    ] {
+        assert!(
+            data[0].get(field).is_some(),
+            "RoleAssignmentRead has `{field}`: {}",
+            data[0]
+        );
+    }
+    // Without include_total_count: a bare array.
+    let (_, bare) = get(
+        &c,
+        &format!("{facts}/resource_instances?resource=folder"),
+        Some(DEV),
+    )
+    .await;
+    let instances = bare.as_array().expect("a bare array");
+    assert!(
+        !instances.is_empty() && instances.iter().all(|i| i["resource"] == "folder"),
+        "{bare}"
+    );
+    let (_, tuples) = get(
+        &c,
+        &format!("{facts}/relationship_tuples?relation=parent"),
+        Some(DEV),
+    )
+    .await;
+    assert!(tuples
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["relation"] == "parent" && t["tenant"].is_string()));
+    let (_, sets) = get(
+        &c,
+        &format!("{base}/v2/schema/sandbox/dev/condition_sets?type=resourceset"),
+        Some(DEV),
+    )
+    .await;
+    assert!(
+        sets.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["type"] == "resourceset"),
+        "{sets}"
+    );
+    let (status, _) = get(&c, &format!("{facts}/set_rules?per_page=101"), Some(DEV)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "per_page is at most 100"
+    );
+    // Permit's resource relations are objects naming the subject type.
+    let (_, resources) = get(
+        &c,
+        &format!("{base}/v2/schema/sandbox/dev/resources"),
+        Some(DEV),
+    )
+    .await;
+    let document = resources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "document")
+        .unwrap();
+    assert_eq!(
+        document["relations"]["parent"]["resource"], "folder",
+        "{document}"
+    );
+    s.shutdown().await;
+}

@@ -130,7 +130,7 @@ fn invalid(name: &str, given: &str, want: &str) -> RestError {
     }
 }
 
-fn wants_total(q: &BTreeMap<String, String>) -> bool {
+pub(super) fn wants_total(q: &BTreeMap<String, String>) -> bool {
     q.get("include_total_count")
         .is_some_and(|v| v == "true" || v == "1")
 }
