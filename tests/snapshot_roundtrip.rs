@@ -125,10 +125,12 @@ async fn a_snapshot_of_a_served_policy_decides_every_check_of_a_grid_the_same() 
         concurrency: 4,
     };
     let mut pages_seen: Vec<(String, usize, usize)> = Vec::new();
+    let mut written: Vec<u8> = Vec::new();
     let snapshot = mirror::take(
         &client,
         &target,
         "permit_key_local_mirror",
+        &mut written,
         &mut |list, done, all, _| pages_seen.push((list.to_string(), done, all)),
     )
     .await
@@ -140,17 +142,16 @@ async fn a_snapshot_of_a_served_policy_decides_every_check_of_a_grid_the_same() 
         pages_seen.contains(&("users".to_string(), 3, 3)),
         "users come in 3 pages: {pages_seen:?}"
     );
-    let source_meta = snapshot
-        .policy
-        .source
-        .clone()
-        .expect("the file says where it came from");
-    assert_eq!(source_meta.counts["users"], USERS);
+    assert_eq!(snapshot.source.counts["users"], USERS);
+    let text = String::from_utf8(written).unwrap();
+    let file: permit_tui::sandbox::policy::PolicyFile =
+        serde_json::from_str(&text).expect("one JSON policy");
+    assert_eq!(file.environment.api_key, "permit_key_local_mirror");
+    assert_eq!(file.users.len(), USERS);
     assert_eq!(
-        snapshot.policy.environment.api_key,
-        "permit_key_local_mirror"
+        file.source.as_ref().map(|s| s.project.as_str()),
+        Some("shop")
     );
-    let text = serde_json::to_string_pretty(&snapshot.policy).unwrap();
     assert!(
         !text.contains(SOURCE_KEY),
         "the source's key is never in the file"

@@ -104,30 +104,46 @@ async fn snapshot(args: &SnapshotArgs) -> Result<(), String> {
             eprint!("\r\x1b[2K{list}: page {done} of {all}, {objects} objects");
         }
     };
-    let taken = mirror::take(&client, &target, &local_key, &mut progress).await;
+    // Written beside the output and renamed over it only once it is whole and loads, so a
+    // failure leaves any older snapshot as it was.
+    let temp = temp_beside(&args.output);
+    let written = async {
+        let file = create_private(&temp)
+            .map_err(|err| format!("cannot write {}: {err}", temp.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        let snapshot = mirror::take(&client, &target, &local_key, &mut out, &mut progress)
+            .await
+            .map_err(|err| match &err {
+                mirror::SnapshotError::Page(page) => {
+                    format!("{err}\n  hint: {}", page.source.hint())
+                }
+                _ => err.to_string(),
+            })?;
+        let file = out.into_inner().map_err(|err| err.to_string())?;
+        file.sync_all().map_err(|err| err.to_string())?;
+        if args.strict && !snapshot.skipped.is_empty() {
+            return Err(format!(
+                "{} object(s) cannot be represented in the sandbox (--strict):\n{}",
+                snapshot.skipped.len(),
+                snapshot.skipped.join("\n")
+            ));
+        }
+        // What is written must load: a snapshot the sandbox refuses helps nobody.
+        crate::sandbox::Sandbox::from_files(std::slice::from_ref(&temp))
+            .map_err(|err| format!("the snapshot does not load in the sandbox: {err}"))?;
+        std::fs::rename(&temp, &args.output)
+            .map_err(|err| format!("cannot write {}: {err}", args.output.display()))?;
+        Ok(snapshot)
+    }
+    .await;
     if live {
         eprint!("\r\x1b[2K");
     }
-    let snapshot = taken
-        .map_err(|err| format!("{err}\n  nothing was written; hint: {}", err.source.hint()))?;
-    if args.strict && !snapshot.skipped.is_empty() {
-        return Err(format!(
-            "{} object(s) cannot be represented in the sandbox (--strict), nothing was written:\n{}",
-            snapshot.skipped.len(),
-            snapshot.skipped.join("\n")
-        ));
-    }
-    let text = serde_json::to_string_pretty(&snapshot.policy).map_err(|e| e.to_string())?;
-    // What is written must load: a snapshot that the sandbox refuses helps nobody.
-    crate::sandbox::Sandbox::from_texts(&[("the snapshot", &text)]).map_err(|err| {
-        format!("the snapshot does not load in the sandbox: {err}; nothing was written")
-    })?;
-    crate::store::atomic::write_atomic(
-        &args.output,
-        text.as_bytes(),
-        Some(crate::store::atomic::PRIVATE_MODE),
-    )
-    .map_err(|err| format!("cannot write {}: {err}", args.output.display()))?;
+    let snapshot = written
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temp);
+        })
+        .map_err(|err| format!("{err}\n  nothing was written to {}", args.output.display()))?;
     report(args, &snapshot, &local_key, started.elapsed());
     Ok(())
 }
@@ -151,13 +167,34 @@ fn source(args: &SnapshotArgs) -> Result<(String, String), String> {
     Ok((cloud::urls::api_url(&args.api_url), key))
 }
 
+/// A temporary name in the output's directory (a rename across file systems would fail).
+fn temp_beside(output: &std::path::Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot.json".into());
+    output.with_file_name(format!(".{name}.partial.{}", std::process::id()))
+}
+
+/// A new file readable by its owner only: a snapshot holds a whole environment's data.
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 fn report(
     args: &SnapshotArgs,
     snapshot: &mirror::Snapshot,
     local_key: &str,
     took: std::time::Duration,
 ) {
-    let source = snapshot.policy.source.clone().unwrap_or_default();
+    let source = &snapshot.source;
     if args.json {
         let summary = json!({
             "file": args.output.display().to_string(),

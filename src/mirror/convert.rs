@@ -116,7 +116,8 @@ pub struct Assembly {
 }
 
 impl Assembly {
-    /// Adds one page of the list `name` (one of [`super::LISTS`]).
+    /// Adds one page of the schema list `name` (resources, roles, condition sets, set rules,
+    /// tenants: small lists, held whole; the large fact lists go through [`Facts`]).
     pub fn add(&mut self, name: &str, items: Vec<Value>) {
         match name {
             "resources" => self.resources(items),
@@ -124,15 +125,11 @@ impl Assembly {
             "condition_sets" => self.condition_sets(items),
             "set_rules" => self.set_rules(items),
             "tenants" => self.tenants(items),
-            "users" => self.users(items),
-            "role_assignments" => self.role_assignments(items),
-            "resource_instances" => self.resource_instances(items),
-            "relationship_tuples" => self.relationship_tuples(items),
-            other => self.skip(format!("list `{other}` is not part of a snapshot")),
+            other => self.skip(format!("list `{other}` is not one of the schema lists")),
         }
     }
 
-    fn skip(&mut self, why: String) {
+    pub fn skip(&mut self, why: String) {
         self.skipped.push(why);
     }
 
@@ -164,42 +161,6 @@ impl Assembly {
         for item in items {
             match read::<TenantDef>("tenant", item) {
                 Ok(tenant) => self.policy.tenants.push(tenant),
-                Err(why) => self.skip(why),
-            }
-        }
-    }
-
-    fn users(&mut self, items: Vec<Value>) {
-        for item in items {
-            match read::<UserDef>("user", item) {
-                Ok(user) => self.policy.users.push(user),
-                Err(why) => self.skip(why),
-            }
-        }
-    }
-
-    fn role_assignments(&mut self, items: Vec<Value>) {
-        for item in items {
-            match read::<RoleAssignmentDef>("role assignment", item) {
-                Ok(ra) => self.policy.role_assignments.push(ra),
-                Err(why) => self.skip(why),
-            }
-        }
-    }
-
-    fn resource_instances(&mut self, items: Vec<Value>) {
-        for item in items {
-            match read::<ResourceInstanceDef>("resource instance", item) {
-                Ok(instance) => self.policy.resource_instances.push(instance),
-                Err(why) => self.skip(why),
-            }
-        }
-    }
-
-    fn relationship_tuples(&mut self, items: Vec<Value>) {
-        for item in items {
-            match read::<RelationshipTupleDef>("relationship tuple", item) {
-                Ok(tuple) => self.policy.relationship_tuples.push(tuple),
                 Err(why) => self.skip(why),
             }
         }
@@ -244,8 +205,8 @@ impl Assembly {
         }
     }
 
-    /// After the last page: names by key what Permit named by id, and leaves out what cannot
-    /// load.
+    /// After the last page: names by key what Permit named by id (a parent set may come on
+    /// a later page than its child).
     pub fn finish(&mut self) {
         for set in &mut self.policy.condition_sets {
             let key_of = |keys: &HashMap<String, String>, id: &mut Option<String>| {
@@ -256,51 +217,78 @@ impl Assembly {
             key_of(&self.resource_keys, &mut set.resource_id);
             key_of(&self.set_keys, &mut set.parent_id);
         }
-        self.drop_dangling();
+    }
+}
+
+/// The large fact lists (users, instances, role assignments, tuples), converted one object
+/// at a time as pages arrive and written out at once: only the keys are kept, to leave out a
+/// fact that names an object the snapshot does not hold (deleted between two pages, say), so
+/// the file always loads.
+#[derive(Default)]
+pub struct Facts {
+    tenants: HashSet<String>,
+    users: HashSet<String>,
+    instances: HashSet<String>,
+}
+
+impl Facts {
+    pub fn new(tenants: &[TenantDef]) -> Facts {
+        Facts {
+            tenants: tenants.iter().map(|t| t.key.clone()).collect(),
+            ..Facts::default()
+        }
     }
 
-    /// Leaves out the facts that name an object the snapshot does not hold (a user deleted
-    /// between two pages, a role of a resource the key may not read), so the file loads.
-    fn drop_dangling(&mut self) {
-        let users: HashSet<String> = self.policy.users.iter().map(|u| u.key.clone()).collect();
-        let tenants: HashSet<String> = self.policy.tenants.iter().map(|t| t.key.clone()).collect();
-        let instances: HashSet<String> = self
-            .policy
-            .resource_instances
-            .iter()
-            .map(|i| format!("{}:{}", i.resource, i.key))
-            .collect();
-        let mut skipped = Vec::new();
-        self.policy.role_assignments.retain(|ra| {
-            let missing = if !users.contains(&ra.user) {
-                Some(format!("user `{}`", ra.user))
-            } else if !tenants.contains(&ra.tenant) {
-                Some(format!("tenant `{}`", ra.tenant))
-            } else {
-                ra.resource_instance
-                    .as_ref()
-                    .filter(|i| !instances.contains(*i))
-                    .map(|i| format!("resource instance `{i}`"))
-            };
-            if let Some(missing) = &missing {
-                skipped.push(format!(
-                    "role assignment {} → {} in {}: no {missing} in the snapshot",
-                    ra.user, ra.role, ra.tenant
-                ));
-            }
-            missing.is_none()
-        });
-        self.policy.relationship_tuples.retain(|t| {
-            let known = instances.contains(&t.subject) && instances.contains(&t.object);
-            if !known {
-                skipped.push(format!(
-                    "relationship tuple {} {} {}: an instance is not in the snapshot",
-                    t.subject, t.relation, t.object
-                ));
-            }
-            known
-        });
-        self.skipped.extend(skipped);
+    pub fn user(&mut self, item: Value) -> Result<UserDef, String> {
+        let user: UserDef = read("user", item)?;
+        self.users.insert(user.key.clone());
+        Ok(user)
+    }
+
+    pub fn resource_instance(&mut self, item: Value) -> Result<ResourceInstanceDef, String> {
+        let instance: ResourceInstanceDef = read("resource instance", item)?;
+        if !self.tenants.contains(&instance.tenant) {
+            return Err(format!(
+                "resource instance {}:{}: no tenant `{}` in the snapshot",
+                instance.resource, instance.key, instance.tenant
+            ));
+        }
+        self.instances
+            .insert(format!("{}:{}", instance.resource, instance.key));
+        Ok(instance)
+    }
+
+    pub fn role_assignment(&self, item: Value) -> Result<RoleAssignmentDef, String> {
+        let ra: RoleAssignmentDef = read("role assignment", item)?;
+        let missing = if !self.users.contains(&ra.user) {
+            Some(format!("user `{}`", ra.user))
+        } else if !self.tenants.contains(&ra.tenant) {
+            Some(format!("tenant `{}`", ra.tenant))
+        } else {
+            ra.resource_instance
+                .as_ref()
+                .filter(|i| !self.instances.contains(*i))
+                .map(|i| format!("resource instance `{i}`"))
+        };
+        match missing {
+            Some(missing) => Err(format!(
+                "role assignment {} → {} in {}: no {missing} in the snapshot",
+                ra.user, ra.role, ra.tenant
+            )),
+            None => Ok(ra),
+        }
+    }
+
+    pub fn relationship_tuple(&self, item: Value) -> Result<RelationshipTupleDef, String> {
+        let tuple: RelationshipTupleDef = read("relationship tuple", item)?;
+        if self.instances.contains(&tuple.subject) && self.instances.contains(&tuple.object) {
+            Ok(tuple)
+        } else {
+            Err(format!(
+                "relationship tuple {} {} {}: an instance is not in the snapshot",
+                tuple.subject, tuple.relation, tuple.object
+            ))
+        }
     }
 }
 

@@ -29,13 +29,13 @@ pub struct PageError {
 
 /// Fetches every page of `segments` and hands each page's items to `take`, in page order.
 /// `progress` hears `(pages done, pages in all)` after each page.
-pub async fn each_page(
+pub async fn each_page<E: From<PageError>>(
     client: &CloudClient,
     segments: &[&str],
     concurrency: usize,
-    mut take: impl FnMut(Vec<Value>) -> Result<(), PageError>,
+    mut take: impl FnMut(Vec<Value>) -> Result<(), E>,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<(), PageError> {
+) -> Result<(), E> {
     let first = fetch(client, segments, 1).await?;
     let (items, page_count) = match first {
         Value::Object(mut page) => {
@@ -60,13 +60,13 @@ pub async fn each_page(
     Ok(())
 }
 
-async fn each_bare_page(
+async fn each_bare_page<E: From<PageError>>(
     client: &CloudClient,
     segments: &[&str],
     mut items: Vec<Value>,
-    mut take: impl FnMut(Vec<Value>) -> Result<(), PageError>,
+    mut take: impl FnMut(Vec<Value>) -> Result<(), E>,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<(), PageError> {
+) -> Result<(), E> {
     let mut page = 1;
     loop {
         let full = items.len() >= PER_PAGE;
