@@ -104,22 +104,25 @@ async fn fetch(client: &CloudClient, segments: &[&str], page: usize) -> Result<V
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
+        // Only what passes is retried: a rate limit and a failing or unreachable server.
         let wait = match &error {
             CloudError::RateLimited { retry_after, .. } => {
-                retry_after.unwrap_or(Duration::from_secs(u64::from(attempt)))
+                Some(retry_after.unwrap_or(Duration::from_secs(u64::from(attempt))))
             }
             CloudError::Server { .. }
             | CloudError::Timeout { .. }
-            | CloudError::Unreachable { .. } => Duration::from_millis(200 * 2u64.pow(attempt)),
-            _ => Duration::ZERO,
+            | CloudError::Unreachable { .. } => {
+                Some(Duration::from_millis(200 * 2u64.pow(attempt)))
+            }
+            _ => None,
         };
-        if wait.is_zero() || attempt >= ATTEMPTS {
+        let Some(wait) = wait.filter(|_| attempt < ATTEMPTS) else {
             return Err(PageError {
                 path: format!("/{}", segments.join("/")),
                 page,
                 source: error,
             });
-        }
+        };
         tokio::time::sleep(wait.min(MAX_WAIT)).await;
     }
 }

@@ -99,8 +99,11 @@ pub fn condition_sets(env: &Env, paging: Paging, q: &Query) -> Value {
 }
 
 /// `GET /v2/facts/{p}/{e}/set_rules`: `ConditionSetRuleRead`; filters `user_set`,
-/// `permission`, `resource_set`.
+/// `permission`, `resource_set`. Always a bare array, as Permit answers this list.
 pub fn set_rules(env: &Env, paging: Paging, q: &Query) -> Value {
+    let mut q = q.clone();
+    q.remove("include_total_count");
+    let q = &q;
     page(
         &env.policy.condition_set_rules,
         paging,
