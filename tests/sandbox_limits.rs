@@ -91,6 +91,17 @@ fn post_head(path: &str, key: Option<&str>, host: &str, length: usize) -> String
     format!("POST {path} HTTP/1.1\r\nhost: {host}\r\n{auth}content-type: application/json\r\ncontent-length: {length}\r\n\r\n")
 }
 
+/// Sends one well-formed, authenticated check on `stream` and reads its answer.
+async fn one_check(stream: &mut TcpStream) -> String {
+    let body = check_body();
+    let head = post_head("/allowed", Some(DEV), "localhost", body.len());
+    stream
+        .write_all(format!("{head}{body}").as_bytes())
+        .await
+        .unwrap();
+    read_answer(stream).await
+}
+
 async fn healthy(url: &str) -> reqwest::StatusCode {
     reqwest::get(format!("{url}/healthy"))
         .await
@@ -135,13 +146,7 @@ async fn a_client_trickling_its_headers_is_closed_at_the_header_timeout() {
 async fn an_idle_kept_alive_connection_is_closed() {
     let s = start(short_limits()).await;
     let mut stream = TcpStream::connect(s.addr).await.unwrap();
-    let body = check_body();
-    let request = format!(
-        "{}{body}",
-        post_head("/allowed", Some(DEV), "localhost", body.len())
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let answer = read_answer(&mut stream).await;
+    let answer = one_check(&mut stream).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     // Then nothing: the connection waits for a next request that never comes.
     let rest = read_to_close(&mut stream).await;
@@ -266,13 +271,7 @@ async fn connections_past_the_cap_get_503_and_the_rest_are_served() {
     drop(idle.pop());
     tokio::time::sleep(Duration::from_millis(100)).await;
     let mut stream = TcpStream::connect(s.addr).await.unwrap();
-    let body = check_body();
-    let request = format!(
-        "{}{body}",
-        post_head("/allowed", Some(DEV), "localhost", body.len())
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let answer = read_answer(&mut stream).await;
+    let answer = one_check(&mut stream).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
 
