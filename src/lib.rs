@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod cloud;
+pub mod drift;
 pub mod explain;
 pub mod export;
 pub mod matrix;

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod check;
 pub mod env;
+pub mod pdp;
 pub mod sandbox;
 pub mod snapshot;
 pub mod test;
@@ -40,6 +41,8 @@ pub enum Command {
     Env(env::EnvArgs),
     /// Mirror a real environment (schema and facts) into a policy file the sandbox serves.
     Snapshot(snapshot::SnapshotArgs),
+    /// A PDP's health and its data against a snapshot: `pdp status [--snapshot FILE]`.
+    Pdp(pdp::PdpCommandArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -53,5 +56,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Bench(args)) => bench::run(args).await,
         Some(Command::Env(args)) => env::run(args).await,
         Some(Command::Snapshot(args)) => snapshot::run(args).await,
+        Some(Command::Pdp(args)) => pdp::run(args).await,
     }
 }

@@ -68,6 +68,18 @@ impl<T> Exchange<T> {
     }
 }
 
+/// One role assignment as a PDP holds it (`/local/role_assignments`).
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
+pub struct LocalRoleAssignment {
+    pub user: String,
+    pub role: String,
+    pub tenant: String,
+    #[serde(default)]
+    pub resource_instance: Option<String>,
+}
+
 /// Only the decision of an `/allowed` answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub struct Decision {
@@ -268,6 +280,25 @@ impl PdpClient {
             }
         }
         exchange
+    }
+
+    /// `GET /local/role_assignments`: one page of the role assignments this PDP holds (a
+    /// container PDP's Horizon; the sandbox serves it too). `page` from 1, `per_page` ≤ 100.
+    pub async fn local_role_assignments(
+        &self,
+        page: usize,
+        per_page: usize,
+    ) -> Exchange<Vec<LocalRoleAssignment>> {
+        let started = Instant::now();
+        let request = self
+            .http
+            .get(format!(
+                "{}/local/role_assignments?page={page}&per_page={per_page}",
+                self.request_url
+            ))
+            .headers(self.headers_without_trace())
+            .timeout(self.timeout);
+        self.finish(request, started).await.parse()
     }
 
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(

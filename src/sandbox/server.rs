@@ -137,6 +137,7 @@ pub fn router(sandbox: Sandbox, opts: ServeOptions) -> Router {
         .route("/allowed/all-tenants", post(allowed_all_tenants))
         .route("/user-permissions", post(user_permissions))
         .route("/authorized_users", post(authorized_users))
+        .route("/local/role_assignments", get(local_role_assignments))
         .route("/health", get(health))
         .route("/healthy", get(health))
         .route("/ready", get(health))
@@ -407,6 +408,54 @@ async fn user_permissions(State(s): Shared, headers: HeaderMap, body: Bytes) -> 
 
 async fn authorized_users(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
     answer_json(&s, &headers, &body, queries::authorized_users)
+}
+
+/// Horizon's `GET /local/role_assignments`: the assignments this PDP holds, filtered by
+/// `user`, `role`, `tenant`, `resource` (a type) and `resource_instance`, `page` from 1 and
+/// `per_page` 1..=100 (default 30), as a bare list.
+async fn local_role_assignments(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
+    let env = match pdp_env(&s, &headers) {
+        Ok(env) => env,
+        Err(r) => return r,
+    };
+    let number = |name: &str, default: usize| match q.get(name) {
+        None => Some(default),
+        Some(text) => text.trim().parse::<usize>().ok(),
+    };
+    let (Some(page), Some(per_page)) = (number("page", 1), number("per_page", 30)) else {
+        return text(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "page and per_page must be whole numbers",
+        );
+    };
+    if page < 1 || !(1..=100).contains(&per_page) {
+        return text(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "page must be at least 1 and per_page between 1 and 100",
+        );
+    }
+    let wanted = |name: &str, value: Option<&str>| {
+        q.get(name)
+            .filter(|w| !w.is_empty())
+            .is_none_or(|w| value == Some(w.as_str()))
+    };
+    let page: Vec<Value> = env
+        .policy
+        .role_assignments
+        .iter()
+        .filter(|ra| {
+            let kind = ra.resource_instance.as_deref().and_then(|i| i.split_once(':')).map(|(t, _)| t);
+            wanted("user", Some(&ra.user))
+                && wanted("role", Some(&ra.role))
+                && wanted("tenant", Some(&ra.tenant))
+                && wanted("resource", kind)
+                && wanted("resource_instance", ra.resource_instance.as_deref())
+        })
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|ra| json!({"user": ra.user, "role": ra.role, "tenant": ra.tenant, "resource_instance": ra.resource_instance}))
+        .collect();
+    Json(page).into_response()
 }
 
 async fn health(State(s): Shared) -> Response {
