@@ -28,6 +28,10 @@ pub struct SandboxArgs {
     /// Log one line per request to stderr.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Reload the --policy files when they change; a file that does not load keeps the last
+    /// good policy serving, and its error is printed.
+    #[arg(long, requires = "policy")]
+    pub watch: bool,
     /// Seconds a connection may take to send a request's head; an idle kept-alive connection
     /// is closed after it too.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
@@ -143,10 +147,68 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
         limits.body_budget >> 20,
         limits.max_bulk_checks
     );
+    if args.watch {
+        println!("  watching {} file(s) for changes", args.policy.len());
+    }
     println!("Press Ctrl-C to stop.");
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("error: cannot wait for Ctrl-C: {e}");
+    let stopped = tokio::signal::ctrl_c();
+    tokio::pin!(stopped);
+    if args.watch {
+        let org_key = sandbox.org_api_key().to_string();
+        tokio::select! {
+            result = &mut stopped => report_ctrl_c(result),
+            () = watch(&args, &org_key, &running) => {}
+        }
+    } else {
+        report_ctrl_c(stopped.await);
     }
     running.shutdown().await;
     Ok(0)
+}
+
+fn report_ctrl_c(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        eprintln!("error: cannot wait for Ctrl-C: {e}");
+    }
+}
+
+/// When a file's size or modification time changes and then holds still for a moment (an
+/// editor writes in steps), loads the files again and serves them; never returns.
+async fn watch(args: &SandboxArgs, org_key: &str, running: &crate::sandbox::RunningSandbox) {
+    let stamps = |files: &[PathBuf]| -> Vec<Option<(std::time::SystemTime, u64)>> {
+        files
+            .iter()
+            .map(|f| {
+                let meta = std::fs::metadata(f).ok()?;
+                Some((meta.modified().ok()?, meta.len()))
+            })
+            .collect()
+    };
+    let mut seen = stamps(&args.policy);
+    let mut ticks = tokio::time::interval(Duration::from_millis(300));
+    loop {
+        ticks.tick().await;
+        let now = stamps(&args.policy);
+        if now == seen {
+            continue;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        seen = stamps(&args.policy);
+        match Sandbox::from_files(&args.policy) {
+            Ok(reloaded) => {
+                let reloaded = reloaded.with_org_key(org_key);
+                let reloaded = if args.strict_types {
+                    reloaded.with_types(Types::Strict)
+                } else {
+                    reloaded
+                };
+                running.replace(reloaded);
+                println!("reloaded the policy ({} file(s))", args.policy.len());
+            }
+            Err(e) => eprintln!(
+                "error: the policy does not load, the last good one keeps serving\n  file:   {}\n  at:     {}\n  reason: {}",
+                e.file, e.path, e.reason
+            ),
+        }
+    }
 }

@@ -49,7 +49,7 @@ pub async fn guard(
     }
     // Every POST route is a PDP route: it needs an environment key. Refused here, before the
     // body is read, with the same answer the handler gives.
-    if let Err(refused) = super::server::pdp_env(&state, request.headers()) {
+    if let Err(refused) = super::server::pdp_env(&state.sandbox(), request.headers()) {
         return refused;
     }
     let declared = request

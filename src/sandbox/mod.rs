@@ -129,6 +129,15 @@ impl Sandbox {
         self
     }
 
+    /// Keeps an organization key across a reload (`--watch`), so a client holding it stays in.
+    /// Call it on a freshly loaded sandbox.
+    pub fn with_org_key(mut self, key: &str) -> Sandbox {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.org_key = key.to_string();
+        }
+        self
+    }
+
     /// One environment per already-parsed policy (generated policies in benches and tests).
     pub fn from_policies(
         policies: Vec<(String, policy::PolicyFile)>,

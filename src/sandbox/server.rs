@@ -69,12 +69,19 @@ pub struct RunningSandbox {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+    live: Live,
 }
 
 impl RunningSandbox {
     /// `http://127.0.0.1:<port>`, ready for a PDP client.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Serves `sandbox` from the next request on (a policy file reloaded by `--watch`);
+    /// requests in flight finish on the policy they started with.
+    pub fn replace(&self, sandbox: Sandbox) {
+        self.live.replace(sandbox);
     }
 
     /// Stops accepting connections and waits (at most 2 s) for in-flight requests.
@@ -107,27 +114,64 @@ pub async fn serve(
     let addr = listener
         .local_addr()
         .map_err(|source| ServeError::Bind { addr: bind, source })?;
-    let app = router(sandbox, opts);
+    let live = Live::new(sandbox);
+    let app = router_on(live.clone(), opts);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(super::listener::run(listener, app, opts.limits, stopped));
     Ok(RunningSandbox {
         addr,
         stop: Some(stop),
         task,
+        live,
     })
 }
 
+/// The sandbox being served, replaceable while serving. Each request takes the current one
+/// (an `Arc` clone) and keeps it to the end, so a reload never splits a request in two.
+#[derive(Debug, Clone)]
+struct Live(Arc<std::sync::RwLock<Sandbox>>);
+
+impl Live {
+    fn new(sandbox: Sandbox) -> Live {
+        Live(Arc::new(std::sync::RwLock::new(sandbox)))
+    }
+
+    fn current(&self) -> Sandbox {
+        match self.0.read() {
+            Ok(sandbox) => sandbox.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn replace(&self, sandbox: Sandbox) {
+        match self.0.write() {
+            Ok(mut current) => *current = sandbox,
+            Err(poisoned) => *poisoned.into_inner() = sandbox,
+        }
+    }
+}
+
 pub(super) struct AppState {
-    sandbox: Sandbox,
+    live: Live,
     max_bulk_checks: usize,
+}
+
+impl AppState {
+    pub(super) fn sandbox(&self) -> Sandbox {
+        self.live.current()
+    }
 }
 
 type Shared = State<Arc<AppState>>;
 
 /// The routes, for tests that want to drive them without a socket.
 pub fn router(sandbox: Sandbox, opts: ServeOptions) -> Router {
+    router_on(Live::new(sandbox), opts)
+}
+
+fn router_on(live: Live, opts: ServeOptions) -> Router {
     let state = Arc::new(AppState {
-        sandbox,
+        live,
         max_bulk_checks: opts.limits.max_bulk_checks,
     });
     let guard = Arc::new(Guard::new(opts.limits, !opts.allow_remote));
@@ -223,10 +267,9 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
 }
 
 /// PDP routes take an environment key.
-pub(super) fn pdp_env<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Env, Response> {
+pub(super) fn pdp_env<'a>(sandbox: &'a Sandbox, headers: &HeaderMap) -> Result<&'a Env, Response> {
     let token = bearer(headers)?;
-    state
-        .sandbox
+    sandbox
         .env_by_key(token)
         .ok_or_else(|| text(StatusCode::FORBIDDEN, BAD_KEY))
 }
@@ -286,7 +329,8 @@ fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, Re
 async fn allowed(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
     let heavy = body.len() > INLINE_BODY;
     let answer = move || {
-        let env = match pdp_env(&s, &headers) {
+        let sandbox = s.sandbox();
+        let env = match pdp_env(&sandbox, &headers) {
             Ok(env) => env,
             Err(r) => return r,
         };
@@ -348,7 +392,8 @@ pub const MAX_TRACED_BULK: usize = 100;
 /// bounded (a 1 MiB request once drew a 113 MB answer).
 async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
     off_the_workers(move || {
-        let env = match pdp_env(&s, &headers) {
+        let sandbox = s.sandbox();
+        let env = match pdp_env(&sandbox, &headers) {
             Ok(env) => env,
             Err(r) => return r,
         };
@@ -388,7 +433,8 @@ fn answer_json<Q: DeserializeOwned, R: serde::Serialize>(
     body: &Bytes,
     answer: impl FnOnce(&Env, &Q) -> R,
 ) -> Response {
-    let env = match pdp_env(s, headers) {
+    let sandbox = s.sandbox();
+    let env = match pdp_env(&sandbox, headers) {
         Ok(env) => env,
         Err(r) => return r,
     };
@@ -414,7 +460,8 @@ async fn authorized_users(State(s): Shared, headers: HeaderMap, body: Bytes) -> 
 /// `user`, `role`, `tenant`, `resource` (a type) and `resource_instance`, `page` from 1 and
 /// `per_page` 1..=100 (default 30), as a bare list.
 async fn local_role_assignments(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
-    let env = match pdp_env(&s, &headers) {
+    let sandbox = s.sandbox();
+    let env = match pdp_env(&sandbox, &headers) {
         Ok(env) => env,
         Err(r) => return r,
     };
@@ -460,7 +507,7 @@ async fn local_role_assignments(State(s): Shared, headers: HeaderMap, Query(q): 
 
 async fn health(State(s): Shared) -> Response {
     let envs: Vec<Value> = s
-        .sandbox
+        .sandbox()
         .environments()
         .iter()
         .map(|e| json!({"project": e.project, "key": e.key}))
@@ -484,7 +531,7 @@ fn rest_error(e: RestError) -> Response {
 }
 
 /// REST routes take the organization key or an environment key; errors are Permit API JSON.
-fn rest_caller<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<Caller<'a>, Response> {
+fn rest_caller<'a>(sandbox: &'a Sandbox, headers: &HeaderMap) -> Result<Caller<'a>, Response> {
     let api_error = |status: StatusCode, code: &str, message: &str| {
         (status, Json(json!({"title": message, "error_code": code, "message": message, "support_link": "https://docs.permit.io"})))
             .into_response()
@@ -496,11 +543,10 @@ fn rest_caller<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<Caller<'a
             api_error(StatusCode::FORBIDDEN, "UNAUTHORIZED", BAD_KEY)
         }
     })?;
-    if token == state.sandbox.org_api_key() {
+    if token == sandbox.org_api_key() {
         return Ok(Caller::Org);
     }
-    state
-        .sandbox
+    sandbox
         .env_by_key(token)
         .map(Caller::Env)
         .ok_or_else(|| api_error(StatusCode::FORBIDDEN, "UNAUTHORIZED", BAD_KEY))
@@ -513,9 +559,10 @@ fn rest_call(
     state: &AppState,
     headers: &HeaderMap,
     query: &BTreeMap<String, String>,
-    f: impl FnOnce(Caller<'_>, Paging) -> Result<Value, RestError>,
+    f: impl FnOnce(&Sandbox, Caller<'_>, Paging) -> Result<Value, RestError>,
 ) -> Response {
-    let caller = match rest_caller(state, headers) {
+    let sandbox = state.sandbox();
+    let caller = match rest_caller(&sandbox, headers) {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -523,14 +570,14 @@ fn rest_call(
         Ok(p) => p,
         Err(e) => return rest_error(e),
     };
-    match f(caller, paging) {
+    match f(&sandbox, caller, paging) {
         Ok(v) => Json(v).into_response(),
         Err(e) => rest_error(e),
     }
 }
 
 async fn api_key_scope(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, _| Ok(rest::scope(c)))
+    rest_call(&s, &headers, &q, |_, c, _| Ok(rest::scope(c)))
 }
 
 async fn api_key_for_env(
@@ -539,14 +586,14 @@ async fn api_key_for_env(
     Path((proj, env)): Path<(String, String)>,
     Query(q): Q,
 ) -> Response {
-    rest_call(&s, &headers, &q, |c, _| {
-        rest::resolve(&s.sandbox, c, &proj, &env).map(rest::api_key)
+    rest_call(&s, &headers, &q, |sandbox, c, _| {
+        rest::resolve(sandbox, c, &proj, &env).map(rest::api_key)
     })
 }
 
 async fn projects(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
-    rest_call(&s, &headers, &q, |c, p| {
-        Ok(rest::projects(&s.sandbox, c, p))
+    rest_call(&s, &headers, &q, |sandbox, c, p| {
+        Ok(rest::projects(sandbox, c, p))
     })
 }
 
@@ -556,7 +603,9 @@ async fn envs(
     Path(proj): Path<String>,
     Query(q): Q,
 ) -> Response {
-    rest_call(&s, &headers, &q, |c, p| rest::envs(&s.sandbox, c, &proj, p))
+    rest_call(&s, &headers, &q, |sandbox, c, p| {
+        rest::envs(sandbox, c, &proj, p)
+    })
 }
 
 /// A list of one environment's objects: `{proj}/{env}` resolved for the caller, then `list`
@@ -569,8 +618,8 @@ fn env_list(list: EnvList) -> axum::routing::MethodRouter<Arc<AppState>> {
               headers: HeaderMap,
               Path((proj, env)): Path<(String, String)>,
               Query(q): Q| async move {
-            rest_call(&s, &headers, &q, |c, p| {
-                rest::resolve(&s.sandbox, c, &proj, &env).map(|e| list(e, p, &q))
+            rest_call(&s, &headers, &q, |sandbox, c, p| {
+                rest::resolve(sandbox, c, &proj, &env).map(|e| list(e, p, &q))
             })
         },
     )
