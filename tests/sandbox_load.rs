@@ -397,3 +397,30 @@ fn a_debug_print_of_a_sandbox_never_shows_a_key_whole() {
     assert!(!shown.contains(sandbox.org_api_key()), "{shown}");
     assert!(shown.contains("p/dev"), "{shown}");
 }
+
+#[test]
+fn a_permission_inherited_down_a_long_chain_is_explained_with_the_whole_path() {
+    // Only the last role of the chain grants the permission: the explanation walks all of it.
+    let mut v = role_chain(10_000);
+    for (i, role) in v["roles"].as_array_mut().unwrap().iter_mut().enumerate() {
+        if i > 0 {
+            role["permissions"] = json!([]);
+        }
+    }
+    let sandbox = load(&v).unwrap();
+    let q: permit_tui::pdp::types::AllowedQuery = serde_json::from_value(json!({
+        "user": {"key": "alice"}, "action": "read",
+        "resource": {"type": "document", "tenant": "acme"}
+    }))
+    .unwrap();
+    let result = sandbox.check("permit_key_x", &q).unwrap();
+    assert!(result.allow);
+    // The trace names the whole inheritance path, from the role held to the one granting.
+    let traced = serde_json::to_value(sandbox.explain("permit_key_x", &q).unwrap()).unwrap();
+    let text = traced["debug"]["sandbox_trace"].to_string();
+    assert!(
+        text.contains("\"r9999\"") && text.contains("\"r0\""),
+        "{}",
+        &text[..text.len().min(300)]
+    );
+}

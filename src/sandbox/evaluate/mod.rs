@@ -296,6 +296,8 @@ fn rbac_trace(f: &Facts<'_>) -> RbacTrace {
 /// so the shortest chain), or `None` when no role in its hierarchy does.
 fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> {
     let mut queue: Vec<(String, usize)> = vec![(role.to_string(), usize::MAX)];
+    // Queued once each, found in constant time: a long `extends` chain stays linear.
+    let mut queued: super::store::HashSet<String> = std::iter::once(role.to_string()).collect();
     let mut i = 0;
     while i < queue.len() {
         let name = queue[i].0.clone();
@@ -311,7 +313,7 @@ fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> 
                 return Some(path);
             }
             for ext in &def.extends {
-                if !queue.iter().any(|(n, _)| n == ext) {
+                if queued.insert(ext.clone()) {
                     queue.push((ext.clone(), i));
                 }
             }
