@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod cloud;
 pub mod drift;
+pub mod expectation;
 pub mod explain;
 pub mod export;
 pub mod matrix;

@@ -22,26 +22,8 @@ use crate::pdp::CheckInput;
 
 const TABLE: &str = "presets";
 
-/// The decision a preset expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Expectation {
-    Allow,
-    Deny,
-}
-
-impl Expectation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Expectation::Allow => "allow",
-            Expectation::Deny => "deny",
-        }
-    }
-
-    pub fn matches(self, allow: bool) -> bool {
-        allow == (self == Expectation::Allow)
-    }
-}
+/// The decision a preset expects: the same type as a suite check's.
+pub use crate::expectation::Expect as Expectation;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Preset {
@@ -70,11 +52,7 @@ impl Preset {
             }
         }
         if let Some(code) = &self.expect_code {
-            let found = codes.iter().any(|c| {
-                c.eq_ignore_ascii_case(code)
-                    || c.rsplit_once(':')
-                        .is_some_and(|(_, bare)| bare.eq_ignore_ascii_case(code))
-            });
+            let found = crate::expectation::any_code_matches(code, codes);
             if !found {
                 let got = if codes.is_empty() {
                     "none".to_string()

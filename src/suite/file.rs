@@ -5,32 +5,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::Spanned;
 
 use crate::pdp::input::{parse_resource, parse_user};
 use crate::pdp::types::{AllowedQuery, JsonObject, Resource, User, DEFAULT_TENANT};
 
-/// The decision a check expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Expect {
-    Allow,
-    Deny,
-}
-
-impl Expect {
-    pub fn matches(self, allow: bool) -> bool {
-        allow == (self == Expect::Allow)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Expect::Allow => "allow",
-            Expect::Deny => "deny",
-        }
-    }
-}
+pub use crate::expectation::Expect;
 
 /// A decision as a word, the way suites and reports spell it.
 pub fn decision_word(allow: bool) -> &'static str {

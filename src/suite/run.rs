@@ -340,7 +340,12 @@ pub fn judge(check: &SuiteCheck, answer: &Answer) -> Verdict {
                 ),
             };
         }
-        if !found.iter().any(|e| e.code.as_deref() == Some(code)) {
+        let carried = found.iter().any(|e| {
+            e.code
+                .as_deref()
+                .is_some_and(|c| crate::expectation::code_matches(code, e.model, c))
+        });
+        if !carried {
             return Verdict::Fail {
                 reason: format!(
                     "{} as expected, but expected code `{code}`, got {}",
@@ -388,6 +393,42 @@ mod tests {
             latency: Duration::ZERO,
             status: Some(200),
             via_bulk: false,
+        }
+    }
+
+    #[test]
+    fn a_code_expectation_reads_the_same_in_a_suite_as_in_a_preset() {
+        use crate::store::Preset;
+        let preset = |code: &str| Preset {
+            expect: Some(Expect::Deny),
+            expect_code: Some(code.into()),
+            ..Preset::default()
+        };
+        // What the PDP sent: rbac `no_role_in_tenant`; history keeps it as `rbac:no_role_in_tenant`.
+        let codes = ["rbac:no_role_in_tenant".to_string()];
+        for (expected, holds) in [
+            ("no_role_in_tenant", true),
+            ("NO_ROLE_IN_TENANT", true),
+            ("rbac:no_role_in_tenant", true),
+            ("RBAC:No_Role_In_Tenant", true),
+            ("abac:no_role_in_tenant", false),
+            ("no_permission", false),
+        ] {
+            let suite = judge(
+                &check(Expect::Deny, Some(expected)),
+                &answer(false, Some("no_role_in_tenant")),
+            );
+            assert_eq!(
+                suite == Verdict::Pass,
+                holds,
+                "suite, {expected}: {suite:?}"
+            );
+            let verdict = preset(expected).verdict(false, &codes);
+            assert_eq!(
+                verdict.is_some_and(|v| v.is_ok()),
+                holds,
+                "preset, {expected}"
+            );
         }
     }
 
