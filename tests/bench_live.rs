@@ -13,6 +13,15 @@ const WAIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn q_stops_the_live_view_early_and_the_summary_still_prints() {
+    live_view_then_q(false);
+}
+
+#[test]
+fn no_color_reaches_the_live_view() {
+    live_view_then_q(true);
+}
+
+fn live_view_then_q(no_color: bool) {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: ROWS,
@@ -28,6 +37,11 @@ fn q_stops_the_live_view_early_and_the_summary_still_prints() {
         }
     }
     cmd.env("TERM", "xterm-256color");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR");
+    }
     // Bounded far beyond the test: only `q` can end it in time.
     cmd.args(["bench", "-d", "60s", "-c", "2", "--env", "sandbox-dev"]);
     let mut child = pty.slave.spawn_command(cmd).unwrap();
@@ -74,6 +88,18 @@ fn q_stops_the_live_view_early_and_the_summary_still_prints() {
         }
     };
     assert!(screen.contains("bench sandbox-dev"), "{screen}");
+    let grid = parser.screen();
+    let coloured = (0..ROWS).any(|r| {
+        (0..COLS).any(|c| {
+            grid.cell(r, c).is_some_and(|cell| {
+                cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default
+            })
+        })
+    });
+    assert_eq!(
+        coloured, !no_color,
+        "colour on the live view, NO_COLOR={no_color}"
+    );
     assert!(screen.contains("s / 60.0 s"), "{screen}");
     assert!(!screen.contains("permit_key_sandbox_dev"), "{screen}");
 
