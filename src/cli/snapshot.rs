@@ -106,10 +106,10 @@ async fn snapshot(args: &SnapshotArgs) -> Result<(), String> {
     };
     // Written beside the output and renamed over it only once it is whole and loads, so a
     // failure leaves any older snapshot as it was.
-    let temp = temp_beside(&args.output);
+    let (temp, file) =
+        crate::store::atomic::create_beside(&args.output, Some(crate::store::atomic::PRIVATE_MODE))
+            .map_err(|err| format!("cannot write beside {}: {err}", args.output.display()))?;
     let written = async {
-        let file = create_private(&temp)
-            .map_err(|err| format!("cannot write {}: {err}", temp.display()))?;
         let mut out = std::io::BufWriter::new(file);
         let snapshot = mirror::take(&client, &target, &local_key, &mut out, &mut progress)
             .await
@@ -131,7 +131,7 @@ async fn snapshot(args: &SnapshotArgs) -> Result<(), String> {
         // What is written must load: a snapshot the sandbox refuses helps nobody.
         crate::sandbox::Sandbox::from_files(std::slice::from_ref(&temp))
             .map_err(|err| format!("the snapshot does not load in the sandbox: {err}"))?;
-        std::fs::rename(&temp, &args.output)
+        crate::store::atomic::commit(&temp, &args.output)
             .map_err(|err| format!("cannot write {}: {err}", args.output.display()))?;
         Ok(snapshot)
     }
@@ -165,27 +165,6 @@ fn source(args: &SnapshotArgs) -> Result<(String, String), String> {
         .filter(|k| !k.is_empty())
         .ok_or("set PERMIT_API_KEY to the key of the environment to mirror, or pass --env NAME")?;
     Ok((cloud::urls::api_url(&args.api_url), key))
-}
-
-/// A temporary name in the output's directory (a rename across file systems would fail).
-fn temp_beside(output: &std::path::Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "snapshot.json".into());
-    output.with_file_name(format!(".{name}.partial.{}", std::process::id()))
-}
-
-/// A new file readable by its owner only: a snapshot holds a whole environment's data.
-fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 fn report(

@@ -32,6 +32,16 @@ fn write_temp_then_rename(
     bytes: &[u8],
     mode: Option<u32>,
 ) -> io::Result<()> {
+    let mut file = create_exclusive(temp, mode)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(temp, path)?;
+    sync_dir(dir)
+}
+
+/// A new file at `path` (never an existing one, nor through a link), with exactly `mode`.
+fn create_exclusive(path: &Path, mode: Option<u32>) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -39,7 +49,7 @@ fn write_temp_then_rename(
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(mode.unwrap_or(0o644));
     }
-    let mut file = options.open(temp)?;
+    let file = options.open(path)?;
     #[cfg(unix)]
     if let Some(mode) = mode {
         // The umask can only narrow the mode; set it exactly so 0600 is 0600.
@@ -48,11 +58,23 @@ fn write_temp_then_rename(
     }
     #[cfg(not(unix))]
     let _ = mode;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
+    Ok(file)
+}
+
+/// For content too large to hold in memory: a new temp file beside `path` to stream into,
+/// then [`commit`] to put it in place atomically (or remove the temp file on failure).
+pub fn create_beside(path: &Path, mode: Option<u32>) -> io::Result<(PathBuf, File)> {
+    let dir = parent_dir(path);
+    create_private_dir(&dir)?;
+    let temp = temp_path(path, &dir);
+    let file = create_exclusive(&temp, mode)?;
+    Ok((temp, file))
+}
+
+/// Renames a temp file from [`create_beside`] over `path` and makes the rename durable.
+pub fn commit(temp: &Path, path: &Path) -> io::Result<()> {
     fs::rename(temp, path)?;
-    sync_dir(dir)
+    sync_dir(&parent_dir(path))
 }
 
 /// Creates `dir` and its parents, the new ones readable by the owner only.
