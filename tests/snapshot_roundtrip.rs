@@ -123,6 +123,7 @@ async fn a_snapshot_of_a_served_policy_decides_every_check_of_a_grid_the_same() 
         project: "shop".into(),
         environment: "prod".into(),
         concurrency: 4,
+        policy_repo: None,
     };
     let mut pages_seen: Vec<(String, usize, usize)> = Vec::new();
     let mut written: Vec<u8> = Vec::new();

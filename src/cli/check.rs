@@ -40,6 +40,11 @@ pub struct CheckArgs {
     pub context: String,
     #[command(flatten)]
     pub pdp: PdpArgs,
+    /// Also decide the check on the environment's mirror (`permit-tui env snapshot NAME`), or
+    /// on the snapshot FILE given, and print its explanation beside the PDP's answer: whether
+    /// they agree, and when not, what can cause it.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
+    pub mirror: Option<Option<std::path::PathBuf>>,
     /// Print one JSON object: the request sent (key redacted), the response and the latency.
     #[arg(long)]
     pub json: bool,
@@ -138,6 +143,16 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
             return Ok(EXIT_ERROR);
         }
     };
+    let mirror = match &args.mirror {
+        None => None,
+        Some(file) => match load_mirror(file.as_deref(), &paths, &name) {
+            Ok(mirror) => Some(mirror),
+            Err(message) => {
+                eprintln!("error: {}", escape_indented(&message, "  "));
+                return Ok(EXIT_ERROR);
+            }
+        },
+    };
     let exchange = client.check(&query).await;
     // History is a convenience: a read-only data directory must not fail the check.
     if let Err(err) = History::open(&paths.history_file()).append_check(&name, &query, &exchange) {
@@ -145,12 +160,39 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
     }
     let request = client.describe_request("/allowed", &query);
     let mut out = std::io::stdout().lock();
+    let beside = mirror
+        .as_ref()
+        .map(|m| super::check_mirror::decide(m, &name, &query, &exchange));
     if args.json {
-        writeln!(out, "{}", json_report(&request, &exchange))?;
+        let mut report = json_report(&request, &exchange);
+        if let Some(beside) = &beside {
+            report["mirror"] = beside.to_json();
+        }
+        writeln!(out, "{report}")?;
     } else {
         write!(out, "{}", text_report(&query_summary(&query), &exchange))?;
+        if let Some(beside) = &beside {
+            write!(out, "{}", beside.text())?;
+        }
     }
     Ok(exit_code(&exchange))
+}
+
+/// The mirror `--mirror` names: the FILE given, else the environment's own.
+fn load_mirror(
+    file: Option<&std::path::Path>,
+    paths: &Paths,
+    environment: &str,
+) -> Result<crate::mirror::stored::Mirror, String> {
+    use crate::mirror::stored::{path_for, Mirror};
+    let file = file.map_or_else(|| path_for(paths, environment), |f| f.to_path_buf());
+    if !file.exists() {
+        return Err(format!(
+            "`{environment}` has no mirror yet ({} does not exist)\n  hint: take one with `permit-tui env snapshot {environment}`, or pass --mirror=FILE",
+            file.display()
+        ));
+    }
+    Mirror::load(&file).map_err(|err| format!("the mirror does not load: {err}"))
 }
 
 pub fn exit_code(exchange: &Exchange<AllowedResult>) -> i32 {

@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use clap::{Args, Subcommand};
 
 use crate::cloud::{self, CloudClient, Discovery, DiscoveryStart};
+use crate::mirror;
 use crate::pdp::mask_key;
 use crate::store::config::API_KEY_VAR;
 use crate::store::{Config, EnvironmentConfig, Paths};
@@ -34,6 +35,20 @@ pub enum EnvCommand {
     Remove { name: String },
     /// Make an environment the active one.
     Use { name: String },
+    /// Take (or refresh) the environment's mirror: a snapshot of its policy and data, which
+    /// `check --mirror` and the explorer use to explain the PDP's answers.
+    Snapshot {
+        name: String,
+        /// Fail, writing nothing, when an object cannot be represented.
+        #[arg(long)]
+        strict: bool,
+        /// Print one JSON object with what was fetched.
+        #[arg(long)]
+        json: bool,
+        /// Pages fetched at once.
+        #[arg(long, value_name = "N", default_value_t = 4)]
+        concurrency: usize,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -93,9 +108,27 @@ pub async fn run(args: EnvArgs) -> anyhow::Result<i32> {
         eprintln!("warning: {notice}");
     }
     let result = match args.command {
-        EnvCommand::List { json } => list(&config, json),
+        EnvCommand::Snapshot {
+            name,
+            strict,
+            json,
+            concurrency,
+        } => {
+            return super::snapshot::run(super::snapshot::SnapshotArgs {
+                output: None,
+                env: Some(name),
+                api_url: "us".to_string(),
+                project: None,
+                environment: None,
+                concurrency,
+                strict,
+                json,
+            })
+            .await
+        }
+        EnvCommand::List { json } => list(&config, &paths, json),
         EnvCommand::Add(add_args) => add(&mut config, add_args).await,
-        EnvCommand::Remove { name } => remove(&mut config, &name),
+        EnvCommand::Remove { name } => remove(&mut config, &paths, &name),
         EnvCommand::Use { name } => use_env(&mut config, &name),
     };
     match result {
@@ -107,7 +140,18 @@ pub async fn run(args: EnvArgs) -> anyhow::Result<i32> {
     }
 }
 
-fn list(config: &Config, json: bool) -> Result<(), Fail> {
+/// `3 h` for an environment whose mirror was taken three hours ago.
+fn mirror_age(paths: &Paths, name: &str) -> Option<String> {
+    let modified = std::fs::metadata(mirror::stored::path_for(paths, name))
+        .and_then(|m| m.modified())
+        .ok()?;
+    let age = std::time::SystemTime::now()
+        .duration_since(modified)
+        .unwrap_or_default();
+    Some(crate::store::time::age_text(age))
+}
+
+fn list(config: &Config, paths: &Paths, json: bool) -> Result<(), Fail> {
     let summaries = targets::summaries(config);
     let mut out = std::io::stdout().lock();
     if json {
@@ -121,13 +165,14 @@ fn list(config: &Config, json: bool) -> Result<(), Fail> {
                 "key": s.masked_key,
                 "key_source": s.key_source.to_string(),
                 "cloud_pdp": s.is_cloud_pdp,
+                "mirror_age": mirror_age(paths, &s.name),
             });
             writeln!(out, "{line}")?;
         }
         return Ok(());
     }
     let in_process = "(in-process sandbox)".to_string();
-    let rows: Vec<[String; 6]> = summaries
+    let rows: Vec<[String; 7]> = summaries
         .iter()
         .map(|s| {
             [
@@ -137,11 +182,22 @@ fn list(config: &Config, json: bool) -> Result<(), Fail> {
                 s.api_url.clone().unwrap_or_else(|| in_process.clone()),
                 s.masked_key.clone().unwrap_or_else(|| "-".to_string()),
                 s.key_source.to_string(),
+                mirror_age(paths, &s.name)
+                    .map_or_else(|| "-".to_string(), |age| format!("{age} old")),
             ]
         })
         .collect();
-    let header = ["", "NAME", "PDP URL", "API URL", "KEY", "KEY SOURCE"].map(String::from);
-    let mut widths = [0usize; 6];
+    let header = [
+        "",
+        "NAME",
+        "PDP URL",
+        "API URL",
+        "KEY",
+        "KEY SOURCE",
+        "MIRROR",
+    ]
+    .map(String::from);
+    let mut widths = [0usize; 7];
     for row in std::iter::once(&header).chain(rows.iter()) {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -412,7 +468,7 @@ fn validate_name(name: &str) -> Result<(), Fail> {
     Ok(())
 }
 
-fn remove(config: &mut Config, name: &str) -> Result<(), Fail> {
+fn remove(config: &mut Config, paths: &Paths, name: &str) -> Result<(), Fail> {
     if targets::is_sandbox_name(name) {
         return Err(Fail(format!(
             "`{name}` is a bundled sandbox environment and cannot be removed"
@@ -424,6 +480,13 @@ fn remove(config: &mut Config, name: &str) -> Result<(), Fail> {
     }
     config.update(|c| c.remove(name))?;
     println!("removed `{name}`");
+    // A mirror left behind would explain a later environment of the same name wrongly.
+    let mirror = mirror::stored::path_for(paths, name);
+    match std::fs::remove_file(&mirror) {
+        Ok(()) => println!("removed its mirror"),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => eprintln!("warning: its mirror {} stays: {err}", mirror.display()),
+    }
     if was_active {
         println!(
             "it was the active environment; now `{}` is",

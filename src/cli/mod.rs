@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod check_mirror;
 pub mod env;
 pub mod pdp;
 pub mod sandbox;

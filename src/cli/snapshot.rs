@@ -2,21 +2,22 @@
 //! (`permit-tui sandbox --policy FILE`), for offline checks with full explanations.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
 use serde_json::json;
 
-use crate::cloud::{self, CloudClient, Discovery, DiscoveryStart};
-use crate::mirror::{self, Target};
+use crate::cloud;
+use crate::mirror::{self, file::Written};
 use crate::store::{Config, Paths};
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Where to write the policy file (replaced atomically; mode 0600).
+    /// Where to write the policy file (replaced atomically; mode 0600). With --env and
+    /// without it: the environment's mirror, which `check --mirror` and the explorer use.
     #[arg(short, long, value_name = "FILE")]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
     /// A configured environment: its API URL and key. Else $PERMIT_API_KEY and --api-url.
     #[arg(long = "env", value_name = "NAME")]
     pub env: Option<String>,
@@ -57,46 +58,19 @@ pub async fn run(args: SnapshotArgs) -> anyhow::Result<i32> {
 }
 
 async fn snapshot(args: &SnapshotArgs) -> Result<(), String> {
-    let (api_url, key) = source(args)?;
-    let explain = |err: cloud::CloudError| format!("{err}\n  hint: {}", err.hint());
-    let client = CloudClient::new(&api_url, &key).map_err(explain)?;
-    let found = match Discovery::start(client, &key).await.map_err(explain)? {
-        (_, DiscoveryStart::Ready(found)) => *found,
-        (discovery, DiscoveryStart::PickProject(projects)) => {
-            let level = discovery.level();
-            let project = match (&args.project, projects.as_slice()) {
-                (Some(p), _) => p.clone(),
-                (None, [only]) => only.key.clone(),
-                (None, _) => {
-                    let keys: Vec<&str> = projects.iter().map(|p| p.key.as_str()).collect();
-                    return Err(format!(
-                        "this is an {level}-level key; choose a project with --project: {}",
-                        keys.join(", ")
-                    ));
-                }
-            };
-            let Some(environment) = &args.environment else {
-                let envs = discovery.environments(&project).await.map_err(explain)?;
-                let keys: Vec<&str> = envs.iter().map(|e| e.key.as_str()).collect();
-                return Err(format!(
-                    "this is an {level}-level key; choose an environment of `{project}` with --environment: {}",
-                    keys.join(", ")
-                ));
-            };
-            discovery
-                .choose_by_key(&project, environment)
-                .await
-                .map_err(explain)?
-        }
-    };
-    // The lists are read with the environment's own key, which may read all of them.
-    let client = CloudClient::new(&api_url, &found.api_key).map_err(explain)?;
-    let target = Target {
-        project: found.project.key.clone(),
-        environment: found.environment.key.clone(),
-        concurrency: args.concurrency.max(1),
-    };
-    let local_key = crate::sandbox::generated_key("permit_key_mirror_");
+    let paths = Paths::discover();
+    let (config, _) = Config::load(&paths);
+    let from = source(args, &config)?;
+    let output =
+        match (&args.output, &args.env) {
+            (Some(output), _) => output.clone(),
+            (None, Some(name)) => mirror::stored::path_for(&paths, name),
+            (None, None) => return Err(
+                "say where to write it: -o FILE (or --env NAME to store the environment's mirror)"
+                    .into(),
+            ),
+        };
+    let (client, target) = mirror::file::locate(&from.as_source(), args.concurrency).await?;
     let started = Instant::now();
     let live = std::io::stderr().is_terminal() && !args.json;
     let mut progress = |list: &str, done: usize, all: usize, objects: usize| {
@@ -104,79 +78,71 @@ async fn snapshot(args: &SnapshotArgs) -> Result<(), String> {
             eprint!("\r\x1b[2K{list}: page {done} of {all}, {objects} objects");
         }
     };
-    // Written beside the output and renamed over it only once it is whole and loads, so a
-    // failure leaves any older snapshot as it was.
-    let (temp, file) =
-        crate::store::atomic::create_beside(&args.output, Some(crate::store::atomic::PRIVATE_MODE))
-            .map_err(|err| format!("cannot write beside {}: {err}", args.output.display()))?;
-    let written = async {
-        let mut out = std::io::BufWriter::new(file);
-        let snapshot = mirror::take(&client, &target, &local_key, &mut out, &mut progress)
-            .await
-            .map_err(|err| match &err {
-                mirror::SnapshotError::Page(page) => {
-                    format!("{err}\n  hint: {}", page.source.hint())
-                }
-                _ => err.to_string(),
-            })?;
-        let file = out.into_inner().map_err(|err| err.to_string())?;
-        file.sync_all().map_err(|err| err.to_string())?;
-        if args.strict && !snapshot.skipped.is_empty() {
-            return Err(format!(
-                "{} object(s) cannot be represented in the sandbox (--strict):\n{}",
-                snapshot.skipped.len(),
-                snapshot.skipped.join("\n")
-            ));
-        }
-        // What is written must load: a snapshot the sandbox refuses helps nobody.
-        crate::sandbox::Sandbox::from_files(std::slice::from_ref(&temp))
-            .map_err(|err| format!("the snapshot does not load in the sandbox: {err}"))?;
-        crate::store::atomic::commit(&temp, &args.output)
-            .map_err(|err| format!("cannot write {}: {err}", args.output.display()))?;
-        Ok(snapshot)
-    }
-    .await;
+    let written = mirror::file::write(&client, &target, &output, args.strict, &mut progress).await;
     if live {
         eprint!("\r\x1b[2K");
     }
-    let snapshot = written
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&temp);
-        })
-        .map_err(|err| format!("{err}\n  nothing was written to {}", args.output.display()))?;
-    report(args, &snapshot, &local_key, started.elapsed());
+    report(args, &output, &written?, started.elapsed());
     Ok(())
 }
 
-/// The API URL and the key: a configured environment's, or `--api-url` and $PERMIT_API_KEY.
-fn source(args: &SnapshotArgs) -> Result<(String, String), String> {
+/// Where a snapshot is read from, owned.
+struct From {
+    api_url: String,
+    api_key: String,
+    project: Option<String>,
+    environment: Option<String>,
+}
+
+impl From {
+    fn as_source(&self) -> mirror::file::Source<'_> {
+        mirror::file::Source {
+            api_url: &self.api_url,
+            api_key: &self.api_key,
+            project: self.project.as_deref(),
+            environment: self.environment.as_deref(),
+        }
+    }
+}
+
+/// The API URL and the key: a configured environment's (with its project and environment
+/// when the key is wider), or `--api-url` and $PERMIT_API_KEY.
+fn source(args: &SnapshotArgs, config: &Config) -> Result<From, String> {
     if let Some(name) = &args.env {
-        let (config, _) = Config::load(&Paths::discover());
         let env = config
             .get(name)
             .ok_or_else(|| format!("no environment `{name}`; see `permit-tui env list`"))?;
         let (key, _) = env.key();
         let key = key.ok_or_else(|| format!("environment `{name}` has no API key"))?;
-        return Ok((env.api_url.clone(), key));
+        return Ok(From {
+            api_url: env.api_url.clone(),
+            api_key: key,
+            project: args.project.clone().or_else(|| env.project.clone()),
+            environment: args.environment.clone().or_else(|| env.environment.clone()),
+        });
     }
     let key = std::env::var("PERMIT_API_KEY")
         .ok()
         .map(|k| k.trim().to_string())
         .filter(|k| !k.is_empty())
         .ok_or("set PERMIT_API_KEY to the key of the environment to mirror, or pass --env NAME")?;
-    Ok((cloud::urls::api_url(&args.api_url), key))
+    Ok(From {
+        api_url: cloud::urls::api_url(&args.api_url),
+        api_key: key,
+        project: args.project.clone(),
+        environment: args.environment.clone(),
+    })
 }
 
-fn report(
-    args: &SnapshotArgs,
-    snapshot: &mirror::Snapshot,
-    local_key: &str,
-    took: std::time::Duration,
-) {
+fn report(args: &SnapshotArgs, output: &Path, written: &Written, took: std::time::Duration) {
+    let Written {
+        snapshot,
+        local_key,
+    } = written;
     let source = &snapshot.source;
     if args.json {
         let summary = json!({
-            "file": args.output.display().to_string(),
+            "file": output.display().to_string(),
             "api_url": source.api_url, "project": source.project, "environment": source.environment,
             "taken_at": source.taken_at, "counts": source.counts, "skipped": snapshot.skipped,
             "local_api_key": local_key, "elapsed_ms": took.as_millis(),
@@ -189,7 +155,7 @@ fn report(
         source.project,
         source.environment,
         source.api_url,
-        args.output.display(),
+        output.display(),
         took.as_secs_f64()
     );
     for (list, count) in &source.counts {
@@ -206,6 +172,6 @@ fn report(
     }
     println!(
         "serve it: permit-tui sandbox --policy {}  (its API key: {local_key})",
-        args.output.display()
+        output.display()
     );
 }

@@ -29,6 +29,9 @@ pub struct Project {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// Set when the project's policy comes from a Git repository (custom Rego possible).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_policy_repo_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -56,3 +56,40 @@ pub fn value_text(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The tree and, for a deny, the suggestions as plain lines for a terminal report
+/// (`✔ pass`, `✘ fail`, `· info`, `◀ decisive`), each indented by `indent`.
+pub fn text_lines(
+    query: &crate::pdp::types::AllowedQuery,
+    result: &AllowedResult,
+    indent: &str,
+) -> Vec<String> {
+    let root = explain(query, result);
+    let mut lines: Vec<String> = root
+        .walk()
+        .into_iter()
+        .map(|(depth, node)| {
+            let mark = match node.mark {
+                Mark::Pass => "✔",
+                Mark::Fail => "✘",
+                Mark::Info => "·",
+            };
+            let decisive = if node.decisive { "  ◀ decisive" } else { "" };
+            format!(
+                "{indent}{}{mark} {}{decisive}",
+                "  ".repeat(depth),
+                node.text
+            )
+        })
+        .collect();
+    let suggestions = what_would_allow(query, result);
+    if !suggestions.is_empty() {
+        lines.push(format!("{indent}to allow:"));
+        lines.extend(
+            suggestions
+                .iter()
+                .map(|s| format!("{indent}  → {:<6}{}", s.model.to_uppercase(), s.text)),
+        );
+    }
+    lines
+}

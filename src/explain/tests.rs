@@ -133,3 +133,29 @@ fn without_debug_the_tree_says_how_to_turn_it_on() {
     let tree = explain(&query(), &AllowedResult::default());
     assert!(tree.children[0].text.contains("PDP_DEBUG=true"));
 }
+
+#[test]
+fn an_allow_marks_the_grant_and_never_a_failing_branch() {
+    let sandbox = crate::sandbox::Sandbox::bundled().expect("the bundled sandbox");
+    let query: crate::pdp::types::AllowedQuery = serde_json::from_value(serde_json::json!({
+        "user": {"key": "bob"}, "action": "read",
+        "resource": {"type": "report", "tenant": "acme"}
+    }))
+    .expect("a query");
+    let result = sandbox
+        .check("permit_key_sandbox_dev", &query)
+        .expect("the dev key");
+    assert!(result.allow);
+    let tree = explain(&query, &result);
+    let decisive: Vec<(Mark, String)> = tree
+        .walk()
+        .into_iter()
+        .filter(|(_, n)| n.decisive)
+        .map(|(_, n)| (n.mark, n.text.clone()))
+        .collect();
+    // Bob's viewer role grants it; ABAC's failing rules beside it decided nothing.
+    assert_eq!(
+        decisive,
+        vec![(Mark::Pass, "role 'viewer' grants report:read".to_string())]
+    );
+}

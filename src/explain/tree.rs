@@ -83,7 +83,49 @@ pub fn explain(query: &AllowedQuery, result: &AllowedResult) -> Node {
              or enable debug audit logs for the PDP in Permit.",
         )],
     };
-    Node::pass_or_fail(result.allow, headline).with(children)
+    let mut root = Node::pass_or_fail(result.allow, headline).with(children);
+    if result.allow {
+        mark_granting_path(&mut root);
+    }
+    root
+}
+
+/// In an allow, what decided is the granting path, never a branch that failed beside it:
+/// the failing models' marks are cleared, and in the first passing model the grant is marked
+/// (a role that grants, a rule that matched, a path), not a precondition such as "tenant
+/// exists".
+fn mark_granting_path(root: &mut Node) {
+    fn clear(node: &mut Node) {
+        node.decisive = false;
+        node.children.iter_mut().for_each(clear);
+    }
+    fn grant(model: &mut Node) -> Option<&mut Node> {
+        let mut fallback = None;
+        for (i, child) in model.children.iter().enumerate() {
+            match child.mark {
+                Mark::Pass if !child.children.is_empty() => return model.children.get_mut(i),
+                Mark::Pass => {
+                    fallback.get_or_insert(i);
+                }
+                Mark::Info if child.children.iter().any(|c| c.mark == Mark::Pass) => {
+                    return model.children.get_mut(i).and_then(|wrapper| {
+                        wrapper.children.iter_mut().find(|c| c.mark == Mark::Pass)
+                    });
+                }
+                _ => {}
+            }
+        }
+        fallback.and_then(|i| model.children.get_mut(i))
+    }
+    clear(root);
+    if let Some(node) = root
+        .children
+        .iter_mut()
+        .filter(|c| c.mark == Mark::Pass)
+        .find_map(grant)
+    {
+        node.decisive = true;
+    }
 }
 
 fn from_block(name: &str, block: &DebugBlock) -> Node {

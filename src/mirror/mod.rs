@@ -4,8 +4,11 @@
 //! local key of its own. The large fact lists are written out page by page as they arrive, so
 //! a snapshot holds the schema, the keys of users, tenants and instances, and one page.
 
+pub mod compare;
 mod convert;
+pub mod file;
 pub mod pages;
+pub mod stored;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -42,6 +45,8 @@ pub struct Target {
     pub environment: String,
     /// Pages in flight at once.
     pub concurrency: usize,
+    /// The project's active policy repository (GitOps: custom Rego may run on top).
+    pub policy_repo: Option<String>,
 }
 
 /// What a snapshot wrote: where it came from, the counts, what it left out.
@@ -127,6 +132,7 @@ pub async fn take(
         taken_at: crate::store::time::now_rfc3339(),
         counts,
         skipped: skipped.clone(),
+        active_policy_repo_id: target.policy_repo.clone(),
     };
     json.field("source", &source)?;
     json.finish()?;

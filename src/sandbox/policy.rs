@@ -50,6 +50,10 @@ pub struct SnapshotSource {
     /// Objects left out because the sandbox cannot represent them, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
+    /// The project's active policy repository when the snapshot was taken: custom Rego may
+    /// decide on top of Permit's policy there, which the sandbox does not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_policy_repo_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

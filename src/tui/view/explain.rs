@@ -27,6 +27,8 @@ pub fn tree_lines(
             };
             let text_style = if depth == 0 {
                 theme.heading()
+            } else if node.decisive && node.mark == Mark::Pass {
+                theme.allow().add_modifier(Modifier::REVERSED)
             } else if node.decisive {
                 theme.deny().add_modifier(Modifier::REVERSED)
             } else {

@@ -1,0 +1,189 @@
+//! `env snapshot` and `check --mirror`: two sandboxes over loopback. One plays the real
+//! environment (its REST API is the snapshot's source); the other plays its PDP, whose data
+//! lost bob's roles. The mirror explains the PDP's deny, says it disagrees and why.
+
+use std::process::{Command, Output};
+
+use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
+use serde_json::Value;
+
+const DEV_JSON: &str = include_str!("../assets/sandbox/dev.json");
+const KEY: &str = "permit_key_sandbox_dev";
+
+async fn serving(policy: &str) -> RunningSandbox {
+    let sandbox = Sandbox::from_texts(&[("policy.json", policy)]).unwrap();
+    serve(
+        sandbox,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
+fn permit_tui(args: &[&str], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_permit-tui"))
+        .args(args)
+        .env("PERMIT_API_KEY", KEY)
+        .env_remove("PERMIT_PDP_URL")
+        .env("PERMIT_TUI_CONFIG_DIR", dir.join("config"))
+        .env("PERMIT_TUI_DATA_DIR", dir.join("data"))
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "exit {:?}\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+const BOB_READS_A_REPORT: [&str; 9] = [
+    "check", "-u", "bob", "-a", "read", "-r", "report", "-t", "acme",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mirror_explains_a_pdp_that_disagrees_and_agrees_with_one_in_sync() {
+    let real = serving(DEV_JSON).await;
+    let mut drifted: Value = serde_json::from_str(DEV_JSON).unwrap();
+    drifted["role_assignments"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|ra| ra["user"] != "bob");
+    let stale_pdp = serving(&drifted.to_string()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let (real_url, stale_url) = (real.url(), stale_pdp.url());
+
+    tokio::task::spawn_blocking(move || {
+        let add = |name: &str, pdp: &str| {
+            let out = permit_tui(
+                &[
+                    "env",
+                    "add",
+                    name,
+                    "--pdp",
+                    pdp,
+                    "--api-url",
+                    &real_url,
+                    "--key-env",
+                    "PERMIT_API_KEY",
+                ],
+                &path,
+            );
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        };
+        add("prod", &stale_url);
+        add("prod-in-sync", &real_url);
+
+        // Without a mirror, --mirror says how to take one.
+        let out = permit_tui(
+            &[&BOB_READS_A_REPORT[..], &["--env", "prod", "--mirror"]].concat(),
+            &path,
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(
+            text(&out).contains("permit-tui env snapshot prod"),
+            "{}",
+            text(&out)
+        );
+
+        let out = permit_tui(&["env", "snapshot", "prod"], &path);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let mirror = path.join("data/mirrors/prod.json");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&mirror).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let stored = std::fs::read_to_string(&mirror).unwrap();
+        assert!(
+            !stored.contains(KEY),
+            "the source's key must not be in the mirror"
+        );
+
+        // The PDP lost bob's roles: it denies, the mirror allows and shows why.
+        let out = permit_tui(
+            &[&BOB_READS_A_REPORT[..], &["--env", "prod", "--mirror"]].concat(),
+            &path,
+        );
+        let shown = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{shown}");
+        assert!(shown.starts_with("exit Some(1)\nDENY"), "{shown}");
+        assert!(
+            shown.contains(
+                "mirror: MIRROR DISAGREES: the PDP says DENY, the mirror ALLOW; snapshot"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("viewer"),
+            "the mirror's tree names the granting role: {shown}"
+        );
+        assert!(
+            shown.contains("◀ decisive") || shown.contains("✔"),
+            "{shown}"
+        );
+        let causes = shown
+            .split("possible causes, most likely first:")
+            .nth(1)
+            .unwrap_or_default();
+        // A mirror taken seconds ago: the PDP's sync comes before changed data.
+        let first = causes.lines().nth(1).unwrap_or_default();
+        assert!(first.contains("1. the PDP has not synced"), "{causes}");
+        assert!(
+            causes.contains("permit-tui pdp status --env prod"),
+            "{causes}"
+        );
+        assert!(causes.contains("permit-tui env snapshot prod"), "{causes}");
+
+        // The same mirror beside a PDP in sync: they agree.
+        let file = format!("--mirror={}", mirror.display());
+        let out = permit_tui(
+            &[&BOB_READS_A_REPORT[..], &["--env", "prod-in-sync", &file]].concat(),
+            &path,
+        );
+        let shown = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{shown}");
+        assert!(
+            shown.contains("mirror: mirror agrees (ALLOW), snapshot"),
+            "{shown}"
+        );
+        assert!(!shown.contains("possible causes"), "{shown}");
+
+        // --json carries the same verdict.
+        let out = permit_tui(
+            &[
+                &BOB_READS_A_REPORT[..],
+                &["--env", "prod", "--mirror", "--json"],
+            ]
+            .concat(),
+            &path,
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["decision"], "deny");
+        assert_eq!(report["mirror"]["decision"], "allow");
+        assert_eq!(report["mirror"]["agrees"], false);
+        assert_eq!(report["mirror"]["causes"][0]["kind"], "not_synced");
+
+        // env list shows the mirror's age; removing the environment removes its mirror.
+        let out = permit_tui(&["env", "list"], &path);
+        let listed = text(&out);
+        let prod_line = listed
+            .lines()
+            .find(|l| l.contains(" prod "))
+            .unwrap_or_default();
+        assert!(prod_line.trim_end().ends_with("s old"), "{listed}");
+        let out = permit_tui(&["env", "remove", "prod"], &path);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(!mirror.exists());
+    })
+    .await
+    .unwrap();
+    real.shutdown().await;
+    stale_pdp.shutdown().await;
+}
