@@ -17,6 +17,7 @@ pub mod export;
 pub mod matrix;
 pub mod mirror;
 pub mod pdp;
+pub mod pdp_status;
 pub mod printable;
 pub mod sandbox;
 pub mod schema;

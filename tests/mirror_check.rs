@@ -170,6 +170,28 @@ async fn the_mirror_explains_a_pdp_that_disagrees_and_agrees_with_one_in_sync() 
         assert_eq!(report["mirror"]["agrees"], false);
         assert_eq!(report["mirror"]["causes"][0]["kind"], "not_synced");
 
+        // pdp status compares the PDP with the environment's mirror by default.
+        let out = permit_tui(&["pdp", "status", "--env", "prod"], &path);
+        let shown = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{shown}");
+        assert!(shown.contains("PDP API version 4"), "{shown}");
+        assert!(
+            shown.contains("the PDP lacks 1:") && shown.contains("bob → viewer in acme"),
+            "{shown}"
+        );
+        let out = permit_tui(
+            &[
+                "pdp",
+                "status",
+                "--env",
+                "prod-in-sync",
+                "--snapshot",
+                mirror.to_str().unwrap(),
+            ],
+            &path,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
         // env list shows the mirror's age; removing the environment removes its mirror.
         let out = permit_tui(&["env", "list"], &path);
         let listed = text(&out);

@@ -4,10 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use super::check::PdpArgs;
-use crate::drift::{self, Drift};
 use crate::printable::escape_line;
 use crate::sandbox::policy::PolicyFile;
 use crate::store::{Config, Paths};
@@ -20,7 +18,8 @@ pub struct PdpCommandArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PdpCommand {
-    /// Health, and the role assignments the PDP holds against a snapshot (`--snapshot FILE`).
+    /// Health, API version, and the role assignments the PDP holds against a snapshot (the
+    /// environment's mirror, or `--snapshot FILE`).
     Status(StatusArgs),
 }
 
@@ -29,7 +28,7 @@ pub struct StatusArgs {
     #[command(flatten)]
     pub pdp: PdpArgs,
     /// A snapshot of the PDP's environment (`permit-tui snapshot`): its role assignments are
-    /// what the PDP should hold.
+    /// what the PDP should hold. Default: the environment's mirror (`env snapshot NAME`).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
     /// Print one JSON object.
@@ -37,47 +36,29 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-const SHOWN: usize = 10;
-
 pub async fn run(args: PdpCommandArgs) -> anyhow::Result<i32> {
     let PdpCommand::Status(args) = args.command;
-    let (config, _) = Config::load(&Paths::discover());
+    let paths = Paths::discover();
+    let (config, _) = Config::load(&paths);
     let pdp = args.pdp.resolve(&config).await?;
-    let health = pdp.client.healthy().await;
-    let healthy = health.result.as_ref().map(|h| h.status.clone());
-    let expected = match &args.snapshot {
+    // Without --snapshot, the environment's mirror (`permit-tui env snapshot NAME`) if any.
+    let file = args.snapshot.clone().or_else(|| {
+        let mirror = crate::mirror::stored::path_for(&paths, &pdp.name);
+        mirror.exists().then_some(mirror)
+    });
+    let expected = match &file {
         Some(path) => Some(read_snapshot(path)?),
         None => None,
     };
-    let drift = match &expected {
-        Some(policy) => Some(
-            drift::held_by(&pdp.client)
-                .await
-                .map(|held| drift::compare(held, drift::expected_by(policy))),
-        ),
-        None => None,
-    };
+    let report = crate::pdp_status::status(&pdp.name, &pdp.client, expected.as_ref()).await;
     if args.json {
-        let drift_json = match &drift {
-            Some(Ok(d)) => json!(d),
-            Some(Err(err)) => json!({"error": err.to_string(), "hint": err.hint()}),
-            None => json!(null),
-        };
-        let summary = json!({
-            "pdp": pdp.client.base_url(),
-            "health": healthy.as_ref().map_err(|e| e.to_string()).map_or_else(|e| json!({"error": e}), |s| json!(s)),
-            "components": health.result.as_ref().ok().map(|h| &h.components),
-            "role_assignments": drift_json,
-        });
-        println!("{summary}");
+        println!("{}", report.to_json(pdp.client.base_url()));
     } else {
-        print_text(&pdp.name, &health, drift.as_ref(), expected.as_ref());
+        for line in report.lines() {
+            println!("{}", escape_line(&line));
+        }
     }
-    Ok(match (&health.result, &drift) {
-        (Err(_), _) | (_, Some(Err(_))) => 2,
-        (_, Some(Ok(d))) if !d.in_sync() => 1,
-        _ => 0,
-    })
+    Ok(report.exit_code())
 }
 
 fn read_snapshot(path: &std::path::Path) -> anyhow::Result<PolicyFile> {
@@ -89,86 +70,4 @@ fn read_snapshot(path: &std::path::Path) -> anyhow::Result<PolicyFile> {
             path.display()
         )
     })
-}
-
-fn print_text(
-    name: &str,
-    health: &crate::pdp::Exchange<crate::pdp::types::Health>,
-    drift: Option<&Result<Drift, crate::pdp::PdpError>>,
-    expected: Option<&PolicyFile>,
-) {
-    match &health.result {
-        Ok(h) => {
-            let parts: Vec<String> = h
-                .components
-                .iter()
-                .map(|(k, v)| {
-                    let status = v.get("status").and_then(|s| s.as_str()).unwrap_or("?");
-                    format!("{k} {status}")
-                })
-                .collect();
-            println!(
-                "PDP {}: {} ({})",
-                escape_line(name),
-                escape_line(&h.status),
-                escape_line(&parts.join(", "))
-            );
-        }
-        Err(err) => println!(
-            "PDP {}: {}\n  hint: {}",
-            escape_line(name),
-            escape_line(&err.to_string()),
-            err.hint()
-        ),
-    }
-    let Some(drift) = drift else {
-        println!(
-            "role assignments: not compared (give --snapshot FILE from `permit-tui snapshot`)"
-        );
-        return;
-    };
-    let taken = expected
-        .and_then(|p| p.source.as_ref())
-        .map(|s| {
-            format!(
-                "the snapshot of {}/{} taken {}",
-                s.project, s.environment, s.taken_at
-            )
-        })
-        .unwrap_or_else(|| "the snapshot".to_string());
-    match drift {
-        Err(err) => println!(
-            "role assignments: the PDP did not list them: {}\n  hint: {}",
-            escape_line(&err.to_string()),
-            err.hint()
-        ),
-        Ok(d) if d.in_sync() => println!(
-            "role assignments: in sync, {} held, as in {taken}",
-            d.held_by_pdp
-        ),
-        Ok(d) => {
-            println!(
-                "role assignments: the PDP holds {}, {taken} has {}",
-                d.held_by_pdp, d.expected
-            );
-            for (list, what) in [(&d.missing, "lacks"), (&d.extra, "has extra")] {
-                if list.is_empty() {
-                    continue;
-                }
-                println!("  the PDP {what} {}:", list.len());
-                for ra in list.iter().take(SHOWN) {
-                    println!("    {}", escape_line(&drift::describe(ra)));
-                }
-                if list.len() > SHOWN {
-                    println!(
-                        "    … and {} more (--json lists them all)",
-                        list.len() - SHOWN
-                    );
-                }
-            }
-            println!(
-                "  most likely: the PDP has not synced yet (check its logs and /healthy), or the data changed since the snapshot (take a new one)"
-            );
-        }
-    }
 }

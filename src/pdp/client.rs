@@ -80,6 +80,12 @@ pub struct LocalRoleAssignment {
     pub resource_instance: Option<String>,
 }
 
+/// `GET /version`'s answer: `{"api_version": 4}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct PdpVersion {
+    pub api_version: serde_json::Value,
+}
+
 /// Only the decision of an `/allowed` answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub struct Decision {
@@ -280,6 +286,17 @@ impl PdpClient {
             }
         }
         exchange
+    }
+
+    /// `GET /version`: the PDP API version a container PDP (and the sandbox) reports.
+    pub async fn version(&self) -> Exchange<PdpVersion> {
+        let started = Instant::now();
+        let request = self
+            .http
+            .get(format!("{}/version", self.request_url))
+            .headers(self.headers_without_trace())
+            .timeout(self.timeout);
+        self.finish(request, started).await.parse()
     }
 
     /// `GET /local/role_assignments`: one page of the role assignments this PDP holds (a

@@ -182,6 +182,7 @@ fn router_on(live: Live, opts: ServeOptions) -> Router {
         .route("/user-permissions", post(user_permissions))
         .route("/authorized_users", post(authorized_users))
         .route("/local/role_assignments", get(local_role_assignments))
+        .route("/version", get(version))
         .route("/health", get(health))
         .route("/healthy", get(health))
         .route("/ready", get(health))
@@ -459,6 +460,17 @@ async fn authorized_users(State(s): Shared, headers: HeaderMap, body: Bytes) -> 
 /// Horizon's `GET /local/role_assignments`: the assignments this PDP holds, filtered by
 /// `user`, `role`, `tenant`, `resource` (a type) and `resource_instance`, `page` from 1 and
 /// `per_page` 1..=100 (default 30), as a bare list.
+/// Horizon's `GET /version` (authenticated): the PDP API version SDKs negotiate with.
+async fn version(State(s): Shared, headers: HeaderMap) -> Response {
+    match pdp_env(&s.sandbox(), &headers) {
+        Ok(_) => Json(json!({ "api_version": PDP_API_VERSION })).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The PDP API version today's PDPs report at `/version`.
+const PDP_API_VERSION: u32 = 4;
+
 async fn local_role_assignments(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
     let sandbox = s.sandbox();
     let env = match pdp_env(&sandbox, &headers) {

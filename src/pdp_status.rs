@@ -1,0 +1,168 @@
+//! A PDP's status as one report, for `permit-tui pdp status` and the explorer's PDP view:
+//! its health and components, its API version (`/version`), and the role assignments it holds
+//! against those a snapshot (an environment's mirror) says it should.
+
+use serde_json::{json, Value};
+
+use crate::drift::{self, Drift};
+use crate::pdp::types::Health;
+use crate::pdp::{PdpClient, PdpError};
+use crate::sandbox::policy::PolicyFile;
+
+/// Role assignments listed per kind of difference before "… and N more".
+pub const SHOWN: usize = 10;
+
+#[derive(Debug, Clone)]
+pub struct StatusReport {
+    /// The PDP's name (an environment) or URL.
+    pub pdp: String,
+    pub health: Result<Health, PdpError>,
+    /// `api_version` from `/version`; `None` when the PDP does not serve it (the Cloud PDP).
+    pub version: Option<String>,
+    /// `None` when there was no snapshot to compare with.
+    pub drift: Option<Result<Drift, PdpError>>,
+    /// What the role assignments were compared with: "the snapshot of p/e taken T".
+    pub against: String,
+}
+
+/// Asks `client` for its health, version and (with `expected`) every role assignment.
+pub async fn status(name: &str, client: &PdpClient, expected: Option<&PolicyFile>) -> StatusReport {
+    let (health, version) = tokio::join!(client.healthy(), client.version());
+    let version = version.result.ok().map(|v| match v.api_version {
+        Value::String(s) => s,
+        other => other.to_string(),
+    });
+    let drift = match expected {
+        Some(policy) => Some(
+            drift::held_by(client)
+                .await
+                .map(|held| drift::compare(held, drift::expected_by(policy))),
+        ),
+        None => None,
+    };
+    let against = expected
+        .and_then(|p| p.source.as_ref())
+        .map(|s| {
+            format!(
+                "the snapshot of {}/{} taken {}",
+                s.project, s.environment, s.taken_at
+            )
+        })
+        .unwrap_or_else(|| "the snapshot".to_string());
+    StatusReport {
+        pdp: name.to_string(),
+        health: health.result,
+        version,
+        drift,
+        against,
+    }
+}
+
+impl StatusReport {
+    /// 0 healthy and in sync, 1 drift, 2 an error.
+    pub fn exit_code(&self) -> i32 {
+        match (&self.health, &self.drift) {
+            (Err(_), _) | (_, Some(Err(_))) => 2,
+            (_, Some(Ok(d))) if !d.in_sync() => 1,
+            _ => 0,
+        }
+    }
+
+    /// The report as lines of text (not escaped: callers print or draw them escaped).
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let version = self
+            .version
+            .as_deref()
+            .map(|v| format!(", PDP API version {v}"))
+            .unwrap_or_default();
+        match &self.health {
+            Ok(h) => {
+                let parts: Vec<String> = h
+                    .components
+                    .iter()
+                    .map(|(k, v)| {
+                        let status = v.get("status").and_then(|s| s.as_str()).unwrap_or("?");
+                        format!("{k} {status}")
+                    })
+                    .collect();
+                out.push(format!(
+                    "PDP {}: {} ({}){version}",
+                    self.pdp,
+                    h.status,
+                    parts.join(", ")
+                ));
+            }
+            Err(err) => {
+                out.push(format!("PDP {}: {err}", self.pdp));
+                out.push(format!("  hint: {}", err.hint()));
+            }
+        }
+        let Some(drift) = &self.drift else {
+            out.push(
+                "role assignments: not compared (take a snapshot: `permit-tui env snapshot NAME`, or give --snapshot FILE)"
+                    .to_string(),
+            );
+            return out;
+        };
+        let taken = &self.against;
+        match drift {
+            Err(err) => {
+                out.push(format!(
+                    "role assignments: the PDP did not list them: {err}"
+                ));
+                out.push(format!("  hint: {}", err.hint()));
+            }
+            Ok(d) if d.in_sync() => out.push(format!(
+                "role assignments: in sync, {} held, as in {taken}",
+                d.held_by_pdp
+            )),
+            Ok(d) => {
+                out.push(format!(
+                    "role assignments: the PDP holds {}, {taken} has {}",
+                    d.held_by_pdp, d.expected
+                ));
+                for (list, what) in [(&d.missing, "lacks"), (&d.extra, "has extra")] {
+                    if list.is_empty() {
+                        continue;
+                    }
+                    out.push(format!("  the PDP {what} {}:", list.len()));
+                    out.extend(
+                        list.iter()
+                            .take(SHOWN)
+                            .map(|ra| format!("    {}", drift::describe(ra))),
+                    );
+                    if list.len() > SHOWN {
+                        out.push(format!(
+                            "    … and {} more (--json lists them all)",
+                            list.len() - SHOWN
+                        ));
+                    }
+                }
+                out.push(
+                    "  most likely: the PDP has not synced yet (check its logs and /healthy), or the data changed since the snapshot (take a new one)"
+                        .to_string(),
+                );
+            }
+        }
+        out
+    }
+
+    pub fn to_json(&self, pdp_url: &str) -> Value {
+        let drift = match &self.drift {
+            Some(Ok(d)) => json!(d),
+            Some(Err(err)) => json!({"error": err.to_string(), "hint": err.hint()}),
+            None => json!(null),
+        };
+        json!({
+            "pdp": pdp_url,
+            "health": match &self.health {
+                Ok(h) => json!(h.status),
+                Err(e) => json!({"error": e.to_string()}),
+            },
+            "components": self.health.as_ref().ok().map(|h| &h.components),
+            "api_version": self.version,
+            "role_assignments": drift,
+        })
+    }
+}
