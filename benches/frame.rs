@@ -51,6 +51,7 @@ fn app_with_result(input: &CheckInput) -> App {
             latency: Duration::from_micros(412),
             status: Some(200),
         },
+        mirror: None,
     });
     app
 }

@@ -108,6 +108,7 @@ fn explain_tree_of_an_abac_deny_120x40() {
         target_name: "dev".into(),
         request: SentRequest::for_check(&target("dev"), &query),
         exchange: answered(result, 2),
+        mirror: None,
     });
     let t = draw(&app, 120, 40);
     let text = screen(&t);

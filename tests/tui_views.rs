@@ -48,6 +48,7 @@ fn outcome(app: &App, id: u64, exchange: Exchange<AllowedResult>) -> CheckOutcom
         target_name: "dev".into(),
         request: SentRequest::for_check(&target(), app.validation.as_ref().unwrap()),
         exchange,
+        mirror: None,
     }
 }
 

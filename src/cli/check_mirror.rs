@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
-use crate::mirror::compare::{compare, Comparison, MirrorFacts};
+use crate::mirror::compare::{compare, Comparison};
 use crate::mirror::stored::Mirror;
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
@@ -28,16 +28,8 @@ pub fn decide(
     pdp: &Exchange<AllowedResult>,
 ) -> Beside {
     let result = mirror.check(query);
-    let age = mirror.age(SystemTime::now());
-    let facts = MirrorFacts {
-        environment,
-        age,
-        skipped: mirror.skipped(),
-        policy_repo: mirror
-            .source
-            .as_ref()
-            .is_some_and(|s| s.active_policy_repo_id.is_some()),
-    };
+    let facts = mirror.facts(environment, SystemTime::now());
+    let age = facts.age;
     let comparison = pdp
         .result
         .as_ref()

@@ -85,6 +85,28 @@ impl Mirror {
         now.duration_since(self.taken).unwrap_or_default()
     }
 
+    /// The snapshot as loaded: its role assignments are what the PDP should hold.
+    pub fn policy(&self) -> Option<&crate::sandbox::policy::PolicyFile> {
+        self.sandbox.envs().first().map(|env| &env.policy)
+    }
+
+    /// The comparison's facts about this mirror, for `environment`, at `now`.
+    pub fn facts<'a>(
+        &'a self,
+        environment: &'a str,
+        now: SystemTime,
+    ) -> crate::mirror::compare::MirrorFacts<'a> {
+        crate::mirror::compare::MirrorFacts {
+            environment,
+            age: self.age(now),
+            skipped: self.skipped(),
+            policy_repo: self
+                .source
+                .as_ref()
+                .is_some_and(|s| s.active_policy_repo_id.is_some()),
+        }
+    }
+
     /// Objects the snapshot left out because the sandbox cannot represent them.
     pub fn skipped(&self) -> &[String] {
         self.source.as_ref().map_or(&[], |s| s.skipped.as_slice())

@@ -168,6 +168,8 @@ pub struct TargetState {
     pub target: Target,
     pub health: Health,
     pub latencies: LatencyRing,
+    /// Its latest snapshot, for explaining the PDP's answers (`tui::mirror`).
+    pub mirror: super::mirror::MirrorState,
 }
 
 impl TargetState {
@@ -176,6 +178,7 @@ impl TargetState {
             target,
             health: Health::Unknown,
             latencies: LatencyRing::default(),
+            mirror: Default::default(),
         }
     }
 }
@@ -229,6 +232,8 @@ pub struct CheckOutcome {
     pub target_name: String,
     pub request: SentRequest,
     pub exchange: Exchange<AllowedResult>,
+    /// The same check decided on the environment's mirror, once it has been.
+    pub mirror: Option<super::mirror::MirrorOutcome>,
 }
 
 /// What the decision panel says when it is not showing a result.
@@ -262,6 +267,8 @@ pub enum Modal {
     Tool(super::tools::ToolView),
     /// Environments, presets, history (`tui::envs`).
     Env(super::envs::EnvView),
+    /// A PDP's health, version and drift against the mirror (`tui::mirror`).
+    PdpView,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -341,6 +348,8 @@ pub struct App {
     pub tools: super::tools::Tools,
     /// Environments, presets and history (`tui::envs`).
     pub envs: super::envs::EnvState,
+    /// Snapshots being taken and the PDP view (`tui::mirror`).
+    pub mirror: super::mirror::MirrorPanel,
 }
 
 impl std::fmt::Debug for App {
@@ -401,6 +410,7 @@ impl App {
             settings,
             tools: super::tools::Tools::default(),
             envs: super::envs::EnvState::default(),
+            mirror: Default::default(),
         };
         app.set_input(input);
         app

@@ -116,6 +116,7 @@ impl Runtime {
             Effect::Env(effect) => {
                 super::envs::runtime::perform(effect, &self.http, &self.history, &self.tx)
             }
+            Effect::Mirror(effect) => super::mirror::run(effect, &self.http, &self.tx),
             Effect::Debounce { generation, after } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {

@@ -7,6 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::envs::EnvAction;
+use super::mirror::MirrorAction;
 use super::tools::ToolAction;
 
 /// Where the focus is, which decides which bindings apply.
@@ -40,6 +41,8 @@ pub enum Context {
     HistoryPanel,
     /// A one-line question: preset name, new name, file path.
     Prompt,
+    /// A PDP's health, version and drift against the mirror.
+    PdpView,
 }
 
 impl Context {
@@ -59,6 +62,7 @@ impl Context {
             Context::PresetPicker => "Preset picker (typing filters)",
             Context::HistoryPanel => "History (typing filters)",
             Context::Prompt => "Name / path prompt",
+            Context::PdpView => "PDP view",
         }
     }
 
@@ -75,6 +79,7 @@ impl Context {
                 | Context::PresetPicker
                 | Context::HistoryPanel
                 | Context::Prompt
+                | Context::PdpView
         )
     }
 }
@@ -101,6 +106,8 @@ pub enum Action {
     Tool(ToolAction),
     /// Environments, presets, history (`tui::envs`).
     Env(EnvAction),
+    /// Mirrors and the PDP view (`tui::mirror`).
+    Mirror(MirrorAction),
 }
 
 /// One key: a code and the modifiers that must be held.
@@ -160,6 +167,7 @@ const fn bind(
 use Action as A;
 use Context as C;
 use EnvAction as E;
+use MirrorAction as M;
 use ToolAction as T;
 
 /// Context-specific bindings come before global ones; the first match wins.
@@ -541,7 +549,45 @@ pub const BINDINGS: &[Binding] = &[
         "close",
         false,
     ),
+    bind(
+        key(KeyCode::Char('s')),
+        C::EnvPicker,
+        A::Mirror(M::TakeSnapshot),
+        "snapshot (mirror)",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('p')),
+        C::EnvPicker,
+        A::Mirror(M::OpenPdpView),
+        "PDP view",
+        true,
+    ),
     bind(ctrl('c'), C::EnvPicker, A::Quit, "quit", false),
+    // PDP view.
+    bind(key(KeyCode::Esc), C::PdpView, A::CloseModal, "close", true),
+    bind(
+        key(KeyCode::Char('q')),
+        C::PdpView,
+        A::CloseModal,
+        "close",
+        false,
+    ),
+    bind(
+        key(KeyCode::Char('r')),
+        C::PdpView,
+        A::Mirror(M::Refresh),
+        "ask again",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('s')),
+        C::PdpView,
+        A::Mirror(M::TakeSnapshot),
+        "take / refresh the mirror",
+        true,
+    ),
+    bind(ctrl('c'), C::PdpView, A::Quit, "quit", false),
     // Add environment: the key and custom URLs take every printable key.
     bind(
         key(KeyCode::Enter),
@@ -1109,6 +1155,7 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
         Context::PresetPicker,
         Context::HistoryPanel,
         Context::Prompt,
+        Context::PdpView,
     ];
     order
         .iter()

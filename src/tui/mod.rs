@@ -12,6 +12,7 @@ pub mod effects;
 pub mod envs;
 pub mod keymap;
 pub mod latency;
+pub mod mirror;
 pub mod msg;
 pub mod pdp_clients;
 pub mod terminal;
@@ -128,7 +129,9 @@ where
         return Ok(());
     }
     // After the first frame: the full history, on a blocking task.
-    for effect in envs::startup_effects(app) {
+    let mut startup = envs::startup_effects(app);
+    startup.extend(mirror::load_current(app));
+    for effect in startup {
         runtime.perform(effect);
     }
     let mut ticks = tokio::time::interval(app.settings.tick);

@@ -35,6 +35,8 @@ pub enum Msg {
     Tool(super::tools::ToolMsg),
     /// An effect of environments, presets or history finished (`tui::envs`).
     Env(super::envs::EnvMsg),
+    /// A mirror loaded, decided a check, or a snapshot or PDP report came (`tui::mirror`).
+    Mirror(super::mirror::MirrorMsg),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -62,4 +64,6 @@ pub enum Effect {
     Tool(super::tools::ToolEffect),
     /// Environments, presets or history (`tui::envs::runtime`).
     Env(super::envs::EnvEffect),
+    /// Load a mirror, decide on it, take a snapshot, ask a PDP's status (`tui::mirror`).
+    Mirror(super::mirror::MirrorEffect),
 }

@@ -61,12 +61,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 None => String::new(),
             };
-            let effects = super::envs::after_check(app, &target_name, &query, &exchange);
+            let mut effects = super::envs::after_check(app, &target_name, &query, &exchange);
+            effects.extend(super::mirror::after_check(
+                app,
+                id,
+                flight.target,
+                &query,
+                exchange.result.as_ref().ok(),
+            ));
             app.result = Some(CheckOutcome {
                 id,
                 target_name,
                 request: flight.request,
                 exchange,
+                mirror: None,
             });
             app.note = PanelNote::None;
             app.reset_scroll();
@@ -74,6 +82,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tool(msg) => super::tools::update(app, msg),
         Msg::Env(msg) => super::envs::update(app, msg),
+        Msg::Mirror(msg) => super::mirror::update(app, msg),
         Msg::DebounceElapsed { generation } => {
             if app.live && generation == app.debounce_generation && app.validation.is_ok() {
                 fire(app)
@@ -90,6 +99,7 @@ pub fn context(app: &App) -> Context {
         Some(Modal::Help) => return Context::Help,
         Some(Modal::Tool(view)) => return super::tools::context_of(*view),
         Some(Modal::Env(view)) => return super::envs::context_of(*view),
+        Some(Modal::PdpView) => return Context::PdpView,
         None => {}
     }
     if super::tools::complete::is_open(app) {
@@ -293,6 +303,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Tool(action) => super::tools::perform(app, action),
         Action::Env(action) => super::envs::perform(app, action),
+        Action::Mirror(action) => super::mirror::perform(app, action),
         Action::FormatJson => format_json(app),
         Action::ClearField => match app.focused_field() {
             Some(field) => {

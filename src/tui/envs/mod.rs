@@ -424,6 +424,7 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
         url,
         timeout: app.settings.timeout,
     });
+    effects.extend(crate::tui::mirror::load_current(app));
     // Live mode follows the environment too: the same query, asked of the new one.
     if app.live && app.validation.is_ok() {
         effects.extend(crate::tui::update::fire(app));

@@ -57,7 +57,15 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Some(outcome) => {
             let mut lines = result_notes(app, outcome, theme);
             lines.extend(match app.tab {
-                ResultTab::Decision => decision_lines(outcome, theme),
+                ResultTab::Decision => {
+                    let mut lines: Vec<Line<'static>> =
+                        super::mirror::headline(app, outcome, theme)
+                            .into_iter()
+                            .collect();
+                    lines.extend(decision_lines(outcome, theme));
+                    lines.extend(super::mirror::section(outcome, theme));
+                    lines
+                }
                 ResultTab::Request => request_lines(outcome, theme),
                 ResultTab::Response => response_lines(outcome, theme),
             });

@@ -29,7 +29,7 @@ pub fn input_line(label: &str, text: &str, theme: Theme) -> Line<'static> {
 
 pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let height = app.targets.len() as u16 + 6;
-    let inner = popup(frame, area, 100, height, "Environments", theme);
+    let inner = popup(frame, area, 120, height, "Environments", theme);
     let mut rows = Vec::new();
     for (i, t) in app.targets.iter().enumerate() {
         let current = i == app.current;
@@ -51,11 +51,12 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Health::Unknown => "",
         };
         let text = format!(
-            " {number} {mark} {:<24} {:<7} {:<34} {:<18} {health}",
+            " {number} {mark} {:<20} {:<7} {:<30} {:<17} {health:<7} {}",
             t.target.name,
             kind,
             crate::pdp::mask_url_credentials(&t.target.pdp_url),
             t.target.masked_key().unwrap_or_else(|| "no key".into()),
+            super::mirror::picker_cell(app, i),
         );
         let style = if i == app.envs.selected {
             theme.cursor()
@@ -73,7 +74,7 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     rows.push(Line::styled("   + Add environment (a)", add_style));
     let mut lines = vec![Line::styled(
-        "  #   name                     kind    PDP                                key",
+        "  #   name                 kind    PDP                            key               health  mirror",
         theme.dim(),
     )];
     let list_height = inner.height.saturating_sub(1) as usize;

@@ -13,6 +13,7 @@ pub mod history;
 pub mod latency;
 pub mod layout;
 pub mod matrix;
+pub mod mirror;
 pub mod overlay;
 pub mod presets;
 pub mod whatif;
@@ -67,6 +68,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             ToolView::WhatIf => whatif::render(app, theme, frame, body),
             ToolView::Compare => whatif::render_compare(app, theme, frame, body),
         },
+        Some(Modal::PdpView) => mirror::render_pdp_view(app, theme, frame, body),
         Some(Modal::Env(view)) => {
             // A prompt is drawn over the picker it came from.
             if *view == EnvView::Prompt {

@@ -1,0 +1,515 @@
+//! The mirror in the explorer. An environment's latest snapshot is loaded when the
+//! environment becomes current; every check there is decided again on it, and the answer
+//! says whether the two agree and, when not, why. From the environment picker, `s` takes or
+//! refreshes the selected environment's snapshot and `p` opens its PDP view (health, API
+//! version, the role assignments it lacks or holds in excess against the mirror).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::app::{App, Modal, NoticeLevel, TargetKind};
+use super::msg::{Effect, Msg};
+use crate::mirror::compare::{compare, Comparison};
+use crate::mirror::stored::{path_for, Mirror};
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::pdp::PdpClient;
+use crate::pdp_status::StatusReport;
+
+/// An environment's mirror as the explorer knows it.
+#[derive(Debug, Clone, Default)]
+pub enum MirrorState {
+    /// Not looked for yet.
+    #[default]
+    Unknown,
+    /// No snapshot was taken of this environment.
+    Absent,
+    Loading,
+    Ready(Arc<Mirror>),
+    /// The file is there and does not load: why.
+    Failed(String),
+}
+
+/// A check decided again on the mirror, beside the PDP's answer.
+#[derive(Debug, Clone)]
+pub struct MirrorOutcome {
+    pub result: AllowedResult,
+    pub comparison: Comparison,
+    pub age: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MirrorAction {
+    /// Take or refresh the snapshot of the selected (or current) environment.
+    TakeSnapshot,
+    /// Open the PDP view of the selected (or current) environment.
+    OpenPdpView,
+    /// Ask the PDP again (in the PDP view).
+    Refresh,
+}
+
+/// What is under way or on screen.
+#[derive(Debug, Default)]
+pub struct MirrorPanel {
+    /// The snapshot being taken: the target and the progress so far.
+    pub taking: Option<(usize, String)>,
+    /// The PDP view: its target, and the report once it came.
+    pub pdp_view: Option<(usize, Option<StatusReport>)>,
+}
+
+/// A few per check at most: boxing the big variants would buy nothing.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum MirrorMsg {
+    Loaded {
+        target: usize,
+        result: Result<Option<Arc<Mirror>>, String>,
+    },
+    Decided {
+        id: u64,
+        outcome: MirrorOutcome,
+    },
+    Progress {
+        target: usize,
+        text: String,
+    },
+    Taken {
+        target: usize,
+        result: Result<String, String>,
+    },
+    Status {
+        target: usize,
+        report: StatusReport,
+    },
+}
+
+#[allow(clippy::large_enum_variant)]
+pub enum MirrorEffect {
+    Load {
+        target: usize,
+        file: PathBuf,
+    },
+    Decide {
+        id: u64,
+        environment: String,
+        query: AllowedQuery,
+        pdp: AllowedResult,
+        mirror: Arc<Mirror>,
+    },
+    Take {
+        target: usize,
+        file: PathBuf,
+        api_url: String,
+        api_key: String,
+        project: Option<String>,
+        environment: Option<String>,
+    },
+    Status {
+        target: usize,
+        name: String,
+        pdp_url: String,
+        api_key: Option<String>,
+        timeout: Duration,
+        mirror: Option<Arc<Mirror>>,
+    },
+}
+
+impl std::fmt::Debug for MirrorEffect {
+    /// Keys masked: an effect may be logged.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MirrorEffect::Load { target, file } => write!(f, "Load({target}, {})", file.display()),
+            MirrorEffect::Decide { id, .. } => write!(f, "Decide(#{id})"),
+            MirrorEffect::Take {
+                target, api_key, ..
+            } => {
+                write!(f, "Take({target}, {})", crate::pdp::mask_key(api_key))
+            }
+            MirrorEffect::Status { target, .. } => write!(f, "Status({target})"),
+        }
+    }
+}
+
+/// Looks for the current environment's mirror (at start and after a switch).
+pub fn load_current(app: &mut App) -> Vec<Effect> {
+    load(app, app.current)
+}
+
+fn load(app: &mut App, target: usize) -> Vec<Effect> {
+    let Some(paths) = app.envs.store.as_ref().map(|s| s.paths.clone()) else {
+        return Vec::new();
+    };
+    let Some(t) = app.targets.get_mut(target) else {
+        return Vec::new();
+    };
+    // The sandbox explains its own answers: it needs no mirror.
+    if t.target.kind == TargetKind::Sandbox || !matches!(t.mirror, MirrorState::Unknown) {
+        return Vec::new();
+    }
+    t.mirror = MirrorState::Loading;
+    vec![Effect::Mirror(MirrorEffect::Load {
+        target,
+        file: path_for(&paths, &t.target.name),
+    })]
+}
+
+/// After a check's answer: decide it on the mirror too, when its environment has one.
+pub fn after_check(
+    app: &App,
+    id: u64,
+    target: usize,
+    query: &AllowedQuery,
+    pdp: Option<&AllowedResult>,
+) -> Vec<Effect> {
+    let Some(t) = app.targets.get(target) else {
+        return Vec::new();
+    };
+    match (&t.mirror, pdp) {
+        (MirrorState::Ready(mirror), Some(pdp)) => vec![Effect::Mirror(MirrorEffect::Decide {
+            id,
+            environment: t.target.name.clone(),
+            query: query.clone(),
+            pdp: pdp.clone(),
+            mirror: mirror.clone(),
+        })],
+        _ => Vec::new(),
+    }
+}
+
+/// The environment the picker's selection names, else the current one.
+fn chosen(app: &App) -> usize {
+    let picker_open = matches!(
+        app.modals.last(),
+        Some(Modal::Env(super::envs::EnvView::Environments))
+    );
+    if picker_open && app.envs.selected < app.targets.len() {
+        app.envs.selected
+    } else {
+        app.current
+    }
+}
+
+pub fn perform(app: &mut App, action: MirrorAction) -> Vec<Effect> {
+    match action {
+        MirrorAction::TakeSnapshot => take(app, chosen(app)),
+        MirrorAction::OpenPdpView => {
+            let target = chosen(app);
+            app.modals.push(Modal::PdpView);
+            ask_status(app, target)
+        }
+        MirrorAction::Refresh => match &app.mirror.pdp_view {
+            Some((target, _)) => ask_status(app, *target),
+            None => Vec::new(),
+        },
+    }
+}
+
+fn take(app: &mut App, target: usize) -> Vec<Effect> {
+    let Some(t) = app.targets.get(target) else {
+        return Vec::new();
+    };
+    let name = t.target.name.clone();
+    let refuse = |app: &mut App, why: String| {
+        app.notice(why, NoticeLevel::Warning);
+        Vec::new()
+    };
+    if t.target.kind == TargetKind::Sandbox {
+        return refuse(
+            app,
+            format!(
+                "`{name}` is a sandbox environment: it explains its own checks, no mirror needed."
+            ),
+        );
+    }
+    if let Some((busy, _)) = &app.mirror.taking {
+        let busy = app
+            .targets
+            .get(*busy)
+            .map(|t| t.target.name.clone())
+            .unwrap_or_default();
+        return refuse(
+            app,
+            format!("A snapshot of `{busy}` is being taken; wait for it to finish."),
+        );
+    }
+    let Some(api_key) = t.target.api_key.clone() else {
+        return refuse(
+            app,
+            format!("`{name}` has no API key: a snapshot reads Permit's API with it."),
+        );
+    };
+    let Some(paths) = app.envs.store.as_ref().map(|s| s.paths.clone()) else {
+        return refuse(app, "No data directory to keep the mirror in.".to_string());
+    };
+    let rest = &t.target.rest;
+    let effect = MirrorEffect::Take {
+        target,
+        file: path_for(&paths, &name),
+        api_url: rest
+            .api_url
+            .clone()
+            .unwrap_or_else(|| crate::cloud::urls::API_US.to_string()),
+        api_key,
+        project: rest.project.clone(),
+        environment: rest.environment.clone(),
+    };
+    app.mirror.taking = Some((target, "starting".to_string()));
+    app.notice(format!("Taking a snapshot of `{name}`…"), NoticeLevel::Info);
+    vec![Effect::Mirror(effect)]
+}
+
+fn ask_status(app: &mut App, target: usize) -> Vec<Effect> {
+    let Some(t) = app.targets.get(target) else {
+        return Vec::new();
+    };
+    let mirror = match &t.mirror {
+        MirrorState::Ready(m) => Some(m.clone()),
+        _ => None,
+    };
+    let effect = MirrorEffect::Status {
+        target,
+        name: t.target.name.clone(),
+        pdp_url: t.target.pdp_url.clone(),
+        api_key: t.target.api_key.clone(),
+        timeout: app.settings.timeout,
+        mirror,
+    };
+    app.mirror.pdp_view = Some((target, None));
+    vec![Effect::Mirror(effect)]
+}
+
+pub fn update(app: &mut App, msg: MirrorMsg) -> Vec<Effect> {
+    match msg {
+        MirrorMsg::Loaded { target, result } => {
+            let Some(name) = app.targets.get(target).map(|t| t.target.name.clone()) else {
+                return Vec::new();
+            };
+            let state = match result {
+                Ok(Some(mirror)) => MirrorState::Ready(mirror),
+                Ok(None) => MirrorState::Absent,
+                Err(why) => {
+                    app.notice(
+                        format!("The mirror of `{name}` does not load: {why}"),
+                        NoticeLevel::Warning,
+                    );
+                    MirrorState::Failed(why)
+                }
+            };
+            if let Some(t) = app.targets.get_mut(target) {
+                t.mirror = state;
+            }
+            // The answer on screen came before the mirror: explain it now.
+            match &app.result {
+                Some(outcome) if outcome.target_name == name && outcome.mirror.is_none() => {
+                    let pdp = outcome.exchange.result.as_ref().ok();
+                    after_check(app, outcome.id, target, &outcome.request.query, pdp)
+                }
+                _ => Vec::new(),
+            }
+        }
+        MirrorMsg::Decided { id, outcome } => {
+            if let Some(shown) = app.result.as_mut().filter(|r| r.id == id) {
+                shown.mirror = Some(outcome);
+            }
+            Vec::new()
+        }
+        MirrorMsg::Progress { target, text } => {
+            if let Some((busy, progress)) = &mut app.mirror.taking {
+                if *busy == target {
+                    *progress = text;
+                }
+            }
+            Vec::new()
+        }
+        MirrorMsg::Taken { target, result } => {
+            app.mirror.taking = None;
+            let name = app
+                .targets
+                .get(target)
+                .map(|t| t.target.name.clone())
+                .unwrap_or_default();
+            match result {
+                Ok(summary) => {
+                    app.notice(
+                        format!("Mirror of `{name}` taken: {summary}"),
+                        NoticeLevel::Info,
+                    );
+                    if let Some(t) = app.targets.get_mut(target) {
+                        t.mirror = MirrorState::Unknown;
+                    }
+                    // Outcomes shown were decided on the old mirror: decide again.
+                    if let Some(outcome) = app.result.as_mut().filter(|o| o.target_name == name) {
+                        outcome.mirror = None;
+                    }
+                    load(app, target)
+                }
+                Err(why) => {
+                    app.notice(
+                        format!("The snapshot of `{name}` failed: {why}"),
+                        NoticeLevel::Warning,
+                    );
+                    Vec::new()
+                }
+            }
+        }
+        MirrorMsg::Status { target, report } => {
+            if let Some((shown, slot)) = &mut app.mirror.pdp_view {
+                if *shown == target {
+                    *slot = Some(report);
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Performs the effects off the UI thread; each result comes back as a `Msg::Mirror`.
+pub fn run(effect: MirrorEffect, http: &reqwest::Client, tx: &UnboundedSender<Msg>) {
+    let tx = tx.clone();
+    let send = move |msg: MirrorMsg| {
+        let _ = tx.send(Msg::Mirror(msg));
+    };
+    match effect {
+        MirrorEffect::Load { target, file } => {
+            tokio::task::spawn_blocking(move || {
+                let result = if file.exists() {
+                    Mirror::load(&file)
+                        .map(|m| Some(Arc::new(m)))
+                        .map_err(|err| err.to_string())
+                } else {
+                    Ok(None)
+                };
+                send(MirrorMsg::Loaded { target, result });
+            });
+        }
+        MirrorEffect::Decide {
+            id,
+            environment,
+            query,
+            pdp,
+            mirror,
+        } => {
+            tokio::task::spawn_blocking(move || {
+                let result = mirror.check(&query);
+                let facts = mirror.facts(&environment, SystemTime::now());
+                let comparison = compare(&query, &pdp, &result, &facts);
+                let age = facts.age;
+                send(MirrorMsg::Decided {
+                    id,
+                    outcome: MirrorOutcome {
+                        result,
+                        comparison,
+                        age,
+                    },
+                });
+            });
+        }
+        MirrorEffect::Take {
+            target,
+            file,
+            api_url,
+            api_key,
+            project,
+            environment,
+        } => {
+            // A thread and runtime of its own: a large snapshot pages for a while and its
+            // progress callback is not `Send`.
+            let failed = send.clone();
+            let spawned = std::thread::Builder::new()
+                .name("permit-tui-snapshot".into())
+                .spawn(move || {
+                    let result = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|err| err.to_string())
+                        .and_then(|runtime| {
+                            runtime.block_on(take_snapshot(
+                                target,
+                                &file,
+                                &api_url,
+                                &api_key,
+                                project,
+                                environment,
+                                &send,
+                            ))
+                        });
+                    send(MirrorMsg::Taken { target, result });
+                });
+            if let Err(err) = spawned {
+                failed(MirrorMsg::Taken {
+                    target,
+                    result: Err(format!("cannot start its thread: {err}")),
+                });
+            }
+        }
+        MirrorEffect::Status {
+            target,
+            name,
+            pdp_url,
+            api_key,
+            timeout,
+            mirror,
+        } => {
+            let http = http.clone();
+            tokio::spawn(async move {
+                let report = match PdpClient::with_http(http, &pdp_url, api_key, timeout) {
+                    Ok(client) => {
+                        let policy = mirror.as_ref().and_then(|m| m.policy());
+                        crate::pdp_status::status(&name, &client, policy).await
+                    }
+                    Err(err) => StatusReport {
+                        pdp: name,
+                        health: Err(err),
+                        version: None,
+                        drift: None,
+                        against: String::new(),
+                    },
+                };
+                send(MirrorMsg::Status { target, report });
+            });
+        }
+    }
+}
+
+async fn take_snapshot(
+    target: usize,
+    file: &std::path::Path,
+    api_url: &str,
+    api_key: &str,
+    project: Option<String>,
+    environment: Option<String>,
+    send: &(dyn Fn(MirrorMsg) + Send + Sync),
+) -> Result<String, String> {
+    let source = crate::mirror::file::Source {
+        api_url,
+        api_key,
+        project: project.as_deref(),
+        environment: environment.as_deref(),
+    };
+    let (client, mirror_target) = crate::mirror::file::locate(&source, 4).await?;
+    let mut progress = |list: &str, done: usize, all: usize, objects: usize| {
+        send(MirrorMsg::Progress {
+            target,
+            text: format!("{list}: page {done} of {all}, {objects} objects"),
+        });
+    };
+    let written =
+        crate::mirror::file::write(&client, &mirror_target, file, false, &mut progress).await?;
+    let counts = &written.snapshot.source.counts;
+    let count = |list: &str| counts.get(list).copied().unwrap_or(0);
+    let mut summary = format!(
+        "{} users, {} role assignments, {} condition sets",
+        count("users"),
+        count("role_assignments"),
+        count("condition_sets")
+    );
+    if !written.snapshot.skipped.is_empty() {
+        summary.push_str(&format!(
+            "; {} object(s) left out (see the file's source block)",
+            written.snapshot.skipped.len()
+        ));
+    }
+    Ok(summary)
+}

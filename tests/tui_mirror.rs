@@ -1,0 +1,126 @@
+//! The mirror in the explorer, through the whole loop: two sandboxes over loopback, one the
+//! real environment (its REST API is the snapshot's source), the other its PDP, which lost
+//! bob's roles. From the picker the user takes a snapshot; the PDP's deny is then explained
+//! by the mirror, which disagrees, and the PDP view shows the drift.
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use permit_tui::mirror::compare::CauseKind;
+use permit_tui::pdp::CheckInput;
+use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
+use permit_tui::store::{EnvironmentConfig, Paths, Store};
+use permit_tui::tui::app::Settings;
+use permit_tui::tui::bootstrap::prepare_in;
+use permit_tui::tui::ExplorerArgs;
+use serde_json::Value;
+
+mod common;
+use common::Harness;
+
+const DEV_JSON: &str = include_str!("../assets/sandbox/dev.json");
+
+async fn serving(policy: &str) -> RunningSandbox {
+    let sandbox = Sandbox::from_texts(&[("policy.json", policy)]).unwrap();
+    serve(
+        sandbox,
+        "127.0.0.1:0".parse().unwrap(),
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_taken_from_the_picker_explains_a_pdp_that_disagrees() {
+    let real = serving(DEV_JSON).await;
+    let mut drifted: Value = serde_json::from_str(DEV_JSON).unwrap();
+    drifted["role_assignments"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|ra| ra["user"] != "bob");
+    let stale_pdp = serving(&drifted.to_string()).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::in_dir(dir.path());
+    let (mut store, _) = Store::open(paths.clone());
+    store
+        .config
+        .update(|c| {
+            c.upsert(EnvironmentConfig {
+                name: "prod".into(),
+                pdp_url: stale_pdp.url(),
+                api_url: real.url(),
+                key: Some("permit_key_sandbox_dev".into()),
+                key_env: None,
+                project: None,
+                environment: None,
+            });
+            c.active = Some("prod".into());
+        })
+        .unwrap();
+    let mut boot = prepare_in(&ExplorerArgs::default(), paths.clone())
+        .await
+        .unwrap();
+    let mut app = boot.app(Settings {
+        color: false,
+        ..Settings::default()
+    });
+    app.set_input(&CheckInput {
+        user: "bob".into(),
+        action: "read".into(),
+        resource: "report".into(),
+        tenant: "acme".into(),
+        ..CheckInput::default()
+    });
+    app.revalidate();
+    let mut h = Harness::start(app);
+    h.wait_for("first frame", |s| s.contains("prod")).await;
+
+    h.key(KeyCode::F(5));
+    h.wait_for("the PDP's deny, with no mirror yet", |s| {
+        s.contains("DENY") && s.contains("no mirror: Ctrl-E, then s")
+    })
+    .await;
+
+    h.key_mod(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    h.wait_for("the picker", |s| s.contains("s snapshot (mirror)"))
+        .await;
+    h.key(KeyCode::Char('s'));
+    h.wait_for("the snapshot taken and loaded", |s| {
+        s.contains("Mirror of `prod` taken") && s.contains("mirror 0 s")
+    })
+    .await;
+    assert!(paths.data_dir.join("mirrors/prod.json").exists());
+    h.key(KeyCode::Esc);
+    // The verdict stands first in the panel, above the PDP's codes.
+    let screen = h
+        .wait_for("the mirror's verdict on the answer shown", |s| {
+            s.contains("MIRROR DISAGREES: the PDP says DENY, the mirror ALLOW")
+        })
+        .await;
+    let verdict = screen.find("MIRROR DISAGREES").unwrap_or_default();
+    assert!(
+        screen
+            .find("no_user_roles")
+            .is_some_and(|codes| codes > verdict),
+        "{screen}"
+    );
+
+    h.key_mod(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    h.key(KeyCode::Char('p'));
+    let screen = h
+        .wait_for("the PDP view with its drift", |s| {
+            s.contains("the PDP lacks 1:")
+        })
+        .await;
+    assert!(screen.contains("PDP API version 4"), "{screen}");
+    assert!(screen.contains("bob → viewer in acme"), "{screen}");
+
+    let app = h.quit().await;
+    let outcome = app.result.expect("the check");
+    let mirror = outcome.mirror.expect("decided on the mirror");
+    assert!(mirror.result.allow);
+    assert!(!mirror.comparison.agree());
+    assert_eq!(mirror.comparison.causes[0].kind, CauseKind::NotSynced);
+    real.shutdown().await;
+    stale_pdp.shutdown().await;
+}
