@@ -3,6 +3,7 @@
 //! there; the first time one is resolved, one in-process sandbox starts for the whole process.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use crate::cloud::{self, CloudClient, CloudError};
@@ -127,7 +128,7 @@ pub fn is_cloud_pdp(url: &str) -> bool {
 }
 
 pub fn is_sandbox_name(name: &str) -> bool {
-    bundled_sandbox_environments()
+    sandbox_environments()
         .iter()
         .any(|info| sandbox_name(info) == name)
 }
@@ -136,8 +137,12 @@ fn sandbox_name(info: &EnvironmentInfo) -> String {
     format!("{SANDBOX_PREFIX}{}", info.key)
 }
 
-/// The bundled sandbox's environments, without starting it.
-pub fn bundled_sandbox_environments() -> Vec<EnvironmentInfo> {
+/// The in-process sandbox's environments (the bundled demo's, or those of the policy files
+/// given with [`serve_policy_files`]), without starting it.
+pub fn sandbox_environments() -> Vec<EnvironmentInfo> {
+    if let Some(custom) = CUSTOM_POLICY.get() {
+        return custom.sandbox.environments();
+    }
     static ENVS: OnceLock<Vec<EnvironmentInfo>> = OnceLock::new();
     ENVS.get_or_init(|| {
         Sandbox::bundled()
@@ -145,6 +150,52 @@ pub fn bundled_sandbox_environments() -> Vec<EnvironmentInfo> {
             .unwrap_or_default()
     })
     .clone()
+}
+
+/// Policy files the in-process sandbox serves instead of the bundled demo, watched.
+struct CustomPolicy {
+    files: Vec<PathBuf>,
+    sandbox: Sandbox,
+}
+
+static CUSTOM_POLICY: OnceLock<CustomPolicy> = OnceLock::new();
+
+/// Makes the in-process sandbox serve `files` (one environment each, named `sandbox-KEY`)
+/// instead of the bundled demo, reloading them when they change (see [`sandbox_reloads`]).
+/// Call it once, before anything resolves a sandbox environment.
+pub fn serve_policy_files(files: Vec<PathBuf>) -> Result<Vec<EnvironmentInfo>, String> {
+    if SANDBOX.get().is_some() {
+        return Err("the in-process sandbox is already running".to_string());
+    }
+    let sandbox = Sandbox::from_files(&files).map_err(|e| {
+        format!(
+            "the policy does not load\n  file:   {}\n  at:     {}\n  reason: {}",
+            e.file, e.path, e.reason
+        )
+    })?;
+    let environments = sandbox.environments();
+    CUSTOM_POLICY
+        .set(CustomPolicy { files, sandbox })
+        .map_err(|_| "policy files were already given".to_string())?;
+    Ok(environments)
+}
+
+/// A reload of the watched policy files: its number, and why it failed (the last good
+/// policy then keeps serving).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reload {
+    pub generation: u64,
+    pub error: Option<String>,
+}
+
+fn reloads() -> &'static tokio::sync::watch::Sender<Reload> {
+    static RELOADS: OnceLock<tokio::sync::watch::Sender<Reload>> = OnceLock::new();
+    RELOADS.get_or_init(|| tokio::sync::watch::channel(Reload::default()).0)
+}
+
+/// Hears each reload of the policy files the in-process sandbox serves.
+pub fn sandbox_reloads() -> tokio::sync::watch::Receiver<Reload> {
+    reloads().subscribe()
 }
 
 /// One line per environment for pickers and `env list`: sandbox ones first, then the
@@ -168,7 +219,7 @@ pub fn summaries(config: &Config) -> Vec<EnvironmentSummary> {
         .get()
         .and_then(|r| r.as_ref().ok())
         .map(|h| h.url.clone());
-    let mut list: Vec<EnvironmentSummary> = bundled_sandbox_environments()
+    let mut list: Vec<EnvironmentSummary> = sandbox_environments()
         .iter()
         .map(|info| {
             let name = sandbox_name(info);
@@ -324,7 +375,9 @@ async fn resolve_sandbox(name: &str, config: &Config) -> Result<Target, TargetEr
         .environments
         .iter()
         .find(|info| sandbox_name(info) == name)
-        .ok_or_else(|| TargetError::Sandbox(format!("`{name}` is not in the bundled sandbox")))?;
+        .ok_or_else(|| {
+            TargetError::Sandbox(format!("`{name}` is not in the in-process sandbox"))
+        })?;
     let client = PdpClient::with_http(
         http(),
         &handle.url,
@@ -399,7 +452,12 @@ async fn start_sandbox_thread() -> Result<SandboxHandle, String> {
                 }
             };
             runtime.block_on(async move {
-                let sandbox = match Sandbox::bundled() {
+                let custom = CUSTOM_POLICY.get();
+                let loaded = match custom {
+                    Some(custom) => Ok(custom.sandbox.clone()),
+                    None => Sandbox::bundled(),
+                };
+                let sandbox = match loaded {
                     Ok(sandbox) => sandbox,
                     Err(err) => {
                         let _ = ready.send(Err(err.to_string()));
@@ -408,6 +466,7 @@ async fn start_sandbox_thread() -> Result<SandboxHandle, String> {
                 };
                 let environments = sandbox.environments();
                 let org_api_key = sandbox.org_api_key().to_string();
+                let reload_key = org_api_key.clone();
                 let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
                 match serve(sandbox, addr, ServeOptions::default()).await {
                     Ok(running) => {
@@ -416,8 +475,11 @@ async fn start_sandbox_thread() -> Result<SandboxHandle, String> {
                             environments,
                             org_api_key,
                         }));
-                        // Serve until the process exits.
-                        std::future::pending::<()>().await;
+                        // Serve until the process exits, reloading edited policy files.
+                        match custom {
+                            Some(custom) => watch(custom, &reload_key, &running).await,
+                            None => std::future::pending::<()>().await,
+                        }
                         drop(running);
                     }
                     Err(err) => {
@@ -432,6 +494,27 @@ async fn start_sandbox_thread() -> Result<SandboxHandle, String> {
     started
         .await
         .unwrap_or_else(|_| Err("its thread ended before it was ready".to_string()))
+}
+
+/// Serves the custom policy files again after each change and tells [`sandbox_reloads`].
+async fn watch(custom: &CustomPolicy, org_key: &str, running: &crate::sandbox::RunningSandbox) {
+    crate::sandbox::watch::watch_files(&custom.files, |loaded| {
+        let error = match loaded {
+            Ok(sandbox) => {
+                running.replace(sandbox.with_org_key(org_key));
+                None
+            }
+            Err(e) => Some(format!(
+                "{}: at {}: {}; the last good policy keeps serving",
+                e.file, e.path, e.reason
+            )),
+        };
+        reloads().send_modify(|reload| {
+            reload.generation += 1;
+            reload.error = error;
+        });
+    })
+    .await
 }
 
 /// One connection pool for every target and REST client in the process.

@@ -115,6 +115,24 @@ async fn a_snapshot_taken_from_the_picker_explains_a_pdp_that_disagrees() {
     assert!(screen.contains("PDP API version 4"), "{screen}");
     assert!(screen.contains("bob → viewer in acme"), "{screen}");
 
+    // A snapshot written by another process (here: a file without bob's roles, as the PDP
+    // has) is picked up at the next health tick, and the answer is decided on it again.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    let mirror_file = paths.data_dir.join("mirrors/prod.json");
+    let taken = std::fs::read_to_string(&mirror_file).unwrap();
+    let temp = mirror_file.with_extension("new");
+    std::fs::write(&temp, drifted.to_string()).unwrap();
+    std::fs::rename(&temp, &mirror_file).unwrap();
+    h.wait_for("the new mirror agreeing", |s| {
+        s.contains("mirror agrees (DENY)")
+    })
+    .await;
+    std::fs::write(&temp, taken).unwrap();
+    std::fs::rename(&temp, &mirror_file).unwrap();
+    h.wait_for("the first mirror back", |s| s.contains("MIRROR DISAGREES"))
+        .await;
+
     let app = h.quit().await;
     let outcome = app.result.expect("the check");
     let mirror = outcome.mirror.expect("decided on the mirror");

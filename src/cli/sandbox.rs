@@ -172,43 +172,24 @@ fn report_ctrl_c(result: std::io::Result<()>) {
     }
 }
 
-/// When a file's size or modification time changes and then holds still for a moment (an
-/// editor writes in steps), loads the files again and serves them; never returns.
+/// Serves the files again after each change; a file that does not load is reported and the
+/// last good policy keeps serving. Never returns.
 async fn watch(args: &SandboxArgs, org_key: &str, running: &crate::sandbox::RunningSandbox) {
-    let stamps = |files: &[PathBuf]| -> Vec<Option<(std::time::SystemTime, u64)>> {
-        files
-            .iter()
-            .map(|f| {
-                let meta = std::fs::metadata(f).ok()?;
-                Some((meta.modified().ok()?, meta.len()))
-            })
-            .collect()
-    };
-    let mut seen = stamps(&args.policy);
-    let mut ticks = tokio::time::interval(Duration::from_millis(300));
-    loop {
-        ticks.tick().await;
-        let now = stamps(&args.policy);
-        if now == seen {
-            continue;
+    crate::sandbox::watch::watch_files(&args.policy, |loaded| match loaded {
+        Ok(reloaded) => {
+            let reloaded = reloaded.with_org_key(org_key);
+            let reloaded = if args.strict_types {
+                reloaded.with_types(Types::Strict)
+            } else {
+                reloaded
+            };
+            running.replace(reloaded);
+            println!("reloaded the policy ({} file(s))", args.policy.len());
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        seen = stamps(&args.policy);
-        match Sandbox::from_files(&args.policy) {
-            Ok(reloaded) => {
-                let reloaded = reloaded.with_org_key(org_key);
-                let reloaded = if args.strict_types {
-                    reloaded.with_types(Types::Strict)
-                } else {
-                    reloaded
-                };
-                running.replace(reloaded);
-                println!("reloaded the policy ({} file(s))", args.policy.len());
-            }
-            Err(e) => eprintln!(
-                "error: the policy does not load, the last good one keeps serving\n  file:   {}\n  at:     {}\n  reason: {}",
-                e.file, e.path, e.reason
-            ),
-        }
-    }
+        Err(e) => eprintln!(
+            "error: the policy does not load, the last good one keeps serving\n  file:   {}\n  at:     {}\n  reason: {}",
+            e.file, e.path, e.reason
+        ),
+    })
+    .await
 }

@@ -36,6 +36,8 @@ pub struct Mirror {
     pub source: Option<SnapshotSource>,
     /// When it was taken (the file's time when it does not say).
     pub taken: SystemTime,
+    /// The file's modification time when it was loaded, to notice a newer snapshot.
+    pub modified: SystemTime,
 }
 
 impl Mirror {
@@ -62,6 +64,7 @@ impl Mirror {
             file: file.to_path_buf(),
             source,
             taken,
+            modified,
         })
     }
 

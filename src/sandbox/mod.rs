@@ -24,6 +24,7 @@ mod rest_lists;
 pub mod server;
 pub mod store;
 pub mod trace;
+pub mod watch;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -177,6 +177,12 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
     if list.is_empty() {
         anyhow::bail!("no environment could be prepared: {}", notices.join("; "));
     }
+    // Policy files given on the command line are what the user came to try.
+    if !args.policy.is_empty() {
+        if let Some(first) = list.iter().position(|t| t.kind == TargetKind::Sandbox) {
+            current = first;
+        }
+    }
     let input = if args.pdp.is_some() {
         CheckInput {
             action: "read".into(),

@@ -90,6 +90,8 @@ pub enum MirrorEffect {
     Load {
         target: usize,
         file: PathBuf,
+        /// Load only when the file's modification time is no longer this one.
+        unless_modified_at: Option<SystemTime>,
     },
     Decide {
         id: u64,
@@ -120,7 +122,9 @@ impl std::fmt::Debug for MirrorEffect {
     /// Keys masked: an effect may be logged.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            MirrorEffect::Load { target, file } => write!(f, "Load({target}, {})", file.display()),
+            MirrorEffect::Load { target, file, .. } => {
+                write!(f, "Load({target}, {})", file.display())
+            }
             MirrorEffect::Decide { id, .. } => write!(f, "Decide(#{id})"),
             MirrorEffect::Take {
                 target, api_key, ..
@@ -152,6 +156,28 @@ fn load(app: &mut App, target: usize) -> Vec<Effect> {
     vec![Effect::Mirror(MirrorEffect::Load {
         target,
         file: path_for(&paths, &t.target.name),
+        unless_modified_at: None,
+    })]
+}
+
+/// With each health tick: load the current environment's mirror again if its file changed
+/// (`permit-tui env snapshot` from another shell, or an edit), or appeared.
+pub fn reload_if_changed(app: &App) -> Vec<Effect> {
+    let Some(paths) = app.envs.store.as_ref().map(|s| &s.paths) else {
+        return Vec::new();
+    };
+    let Some(t) = app.targets.get(app.current) else {
+        return Vec::new();
+    };
+    let unless_modified_at = match &t.mirror {
+        MirrorState::Ready(mirror) => Some(mirror.modified),
+        MirrorState::Absent => Some(SystemTime::UNIX_EPOCH),
+        _ => return Vec::new(),
+    };
+    vec![Effect::Mirror(MirrorEffect::Load {
+        target: app.current,
+        file: path_for(paths, &t.target.name),
+        unless_modified_at,
     })]
 }
 
@@ -300,9 +326,9 @@ pub fn update(app: &mut App, msg: MirrorMsg) -> Vec<Effect> {
             if let Some(t) = app.targets.get_mut(target) {
                 t.mirror = state;
             }
-            // The answer on screen came before the mirror: explain it now.
+            // The answer on screen came before this mirror: explain it on this one now.
             match &app.result {
-                Some(outcome) if outcome.target_name == name && outcome.mirror.is_none() => {
+                Some(outcome) if outcome.target_name == name => {
                     let pdp = outcome.exchange.result.as_ref().ok();
                     after_check(app, outcome.id, target, &outcome.request.query, pdp)
                 }
@@ -372,9 +398,19 @@ pub fn run(effect: MirrorEffect, http: &reqwest::Client, tx: &UnboundedSender<Ms
         let _ = tx.send(Msg::Mirror(msg));
     };
     match effect {
-        MirrorEffect::Load { target, file } => {
+        MirrorEffect::Load {
+            target,
+            file,
+            unless_modified_at,
+        } => {
             tokio::task::spawn_blocking(move || {
-                let result = if file.exists() {
+                let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+                if let Some(known) = unless_modified_at {
+                    if modified.unwrap_or(SystemTime::UNIX_EPOCH) == known {
+                        return;
+                    }
+                }
+                let result = if modified.is_some() {
                     Mirror::load(&file)
                         .map(|m| Some(Arc::new(m)))
                         .map_err(|err| err.to_string())

@@ -51,6 +51,11 @@ pub struct ExplorerArgs {
     /// Seconds a check may take before it ends with a timeout error.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     pub timeout: f64,
+    /// Serve these policy files in the embedded sandbox instead of the bundled demo (one
+    /// environment each, `sandbox-KEY`), reloaded when they change: in live mode the check
+    /// runs again, so an edited condition set shows its effect at once.
+    #[arg(long, value_name = "FILE", conflicts_with = "pdp")]
+    pub policy: Vec<std::path::PathBuf>,
     /// Draw one frame and exit (for measuring cold start).
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
@@ -64,6 +69,10 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
         .ok_or_else(|| {
             anyhow::anyhow!("--timeout must be a positive number of seconds, at most 86400")
         })?;
+    if !args.policy.is_empty() {
+        crate::targets::serve_policy_files(args.policy.clone())
+            .map_err(|err| anyhow::anyhow!(err))?;
+    }
     let mut boot = bootstrap::prepare(&args).await?;
     let settings = Settings {
         timeout,
@@ -134,6 +143,7 @@ where
     for effect in startup {
         runtime.perform(effect);
     }
+    let mut reloads = crate::targets::sandbox_reloads();
     let mut ticks = tokio::time::interval(app.settings.tick);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // The first tick is immediate: health is asked for at start.
@@ -151,6 +161,7 @@ where
             },
             _ = ticks.tick(), if wants_ticks => Msg::Tick,
             _ = health.tick() => Msg::HealthTick,
+            Ok(()) = reloads.changed() => Msg::SandboxReloaded(reloads.borrow_and_update().clone()),
         };
         let before = app.in_flight.as_ref().map(|f| f.id);
         for effect in update::update(app, msg) {

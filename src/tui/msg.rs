@@ -31,6 +31,8 @@ pub enum Msg {
     DebounceElapsed {
         generation: u64,
     },
+    /// The embedded sandbox's policy files were edited and loaded again (or failed to).
+    SandboxReloaded(crate::targets::Reload),
     /// A debugging tool's effect finished (`tui::tools`).
     Tool(super::tools::ToolMsg),
     /// An effect of environments, presets or history finished (`tui::envs`).

@@ -32,14 +32,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notices.retain(|n| n.until_tick > now);
             Vec::new()
         }
-        Msg::HealthTick => match app.target() {
-            Some(t) => vec![Effect::Health {
-                target: app.current,
-                url: t.target.pdp_url.clone(),
-                timeout: app.settings.timeout,
-            }],
-            None => Vec::new(),
-        },
+        Msg::HealthTick => {
+            let mut effects = super::mirror::reload_if_changed(app);
+            if let Some(t) = app.target() {
+                effects.push(Effect::Health {
+                    target: app.current,
+                    url: t.target.pdp_url.clone(),
+                    timeout: app.settings.timeout,
+                });
+            }
+            effects
+        }
         Msg::HealthUpdated { target, health } => {
             if let Some(t) = app.targets.get_mut(target) {
                 t.health = health;
@@ -80,6 +83,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.reset_scroll();
             effects
         }
+        Msg::SandboxReloaded(reload) => on_sandbox_reload(app, reload),
         Msg::Tool(msg) => super::tools::update(app, msg),
         Msg::Env(msg) => super::envs::update(app, msg),
         Msg::Mirror(msg) => super::mirror::update(app, msg),
@@ -91,6 +95,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
     }
+}
+
+/// The policy files changed: say so, and in live mode ask the sandbox again.
+fn on_sandbox_reload(app: &mut App, reload: crate::targets::Reload) -> Vec<Effect> {
+    if let Some(error) = reload.error {
+        app.notice(
+            format!("The policy file does not load: {error}"),
+            NoticeLevel::Warning,
+        );
+        return Vec::new();
+    }
+    let on_sandbox = app
+        .target()
+        .is_some_and(|t| t.target.kind == super::app::TargetKind::Sandbox);
+    if app.live && on_sandbox && app.validation.is_ok() {
+        app.notice("Policy reloaded: checking again", NoticeLevel::Info);
+        return fire(app);
+    }
+    app.notice(
+        "Policy reloaded: F5 checks the form on it",
+        NoticeLevel::Info,
+    );
+    Vec::new()
 }
 
 /// Which part of the keymap applies now.
