@@ -4,7 +4,9 @@
 
 use serde_json::{json, Value};
 
+use crate::cloud::CloudClient;
 use crate::drift::{self, Drift};
+use crate::pdp::client::LocalRoleAssignment;
 use crate::pdp::types::Health;
 use crate::pdp::{PdpClient, PdpError};
 use crate::sandbox::policy::PolicyFile;
@@ -19,36 +21,150 @@ pub struct StatusReport {
     pub health: Result<Health, PdpError>,
     /// `api_version` from `/version`; `None` when the PDP does not serve it (the Cloud PDP).
     pub version: Option<String>,
-    /// `None` when there was no snapshot to compare with.
-    pub drift: Option<Result<Drift, PdpError>>,
+    /// `None` when there was nothing to compare with.
+    pub drift: Option<Result<Drift, Failure>>,
     /// What the role assignments were compared with: "the snapshot of p/e taken T".
     pub against: String,
 }
 
+/// Why a list could not be read, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    pub hint: String,
+}
+
+impl From<PdpError> for Failure {
+    fn from(err: PdpError) -> Failure {
+        Failure {
+            hint: err.hint(),
+            message: format!("the PDP did not list them: {err}"),
+        }
+    }
+}
+
+/// The role assignments the PDP should hold, and where they come from.
+#[derive(Debug, Clone)]
+pub struct Expected {
+    pub assignments: Vec<LocalRoleAssignment>,
+    pub against: String,
+}
+
+impl Expected {
+    /// A snapshot's (an environment's mirror, or a file).
+    pub fn from_snapshot(policy: &PolicyFile) -> Expected {
+        let against = policy
+            .source
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "the snapshot of {}/{} taken {}",
+                    s.project, s.environment, s.taken_at
+                )
+            })
+            .unwrap_or_else(|| "the snapshot".to_string());
+        Expected {
+            assignments: drift::expected_by(policy),
+            against,
+        }
+    }
+
+    /// Permit's REST API's, as of now, for `project`/`environment` (found from the key's
+    /// scope when not given).
+    pub async fn from_api_scope(
+        client: &CloudClient,
+        project: Option<&str>,
+        environment: Option<&str>,
+    ) -> Result<Expected, Failure> {
+        if let (Some(p), Some(e)) = (project, environment) {
+            return Expected::from_api(client, p, e).await;
+        }
+        let scope = client.scope().await.map_err(|err| Failure {
+            hint: err.hint(),
+            message: format!("cannot ask the REST API which environment the key is for: {err}"),
+        })?;
+        match (scope.project_id, scope.environment_id) {
+            (Some(p), Some(e)) => {
+                let mut expected = Expected::from_api(client, &p, &e).await?;
+                // The scope gives ids; the key's environment reads better than two UUIDs.
+                expected.against = expected
+                    .against
+                    .replacen(&format!("{p}/{e}"), "the key's environment", 1);
+                Ok(expected)
+            }
+            _ => Err(Failure {
+                message: "the key is not an environment key, so the REST API cannot say which environment to compare with".to_string(),
+                hint: "take a snapshot of the environment (`permit-tui env snapshot NAME`)".to_string(),
+            }),
+        }
+    }
+
+    /// Permit's REST API's, as of now: every page of `/v2/facts/{p}/{e}/role_assignments`.
+    pub async fn from_api(
+        client: &CloudClient,
+        project: &str,
+        environment: &str,
+    ) -> Result<Expected, Failure> {
+        let segments = ["v2", "facts", project, environment, "role_assignments"];
+        let mut assignments = Vec::new();
+        let mut unreadable = 0usize;
+        crate::mirror::pages::each_page(
+            client,
+            &segments,
+            4,
+            |items| {
+                for item in items {
+                    match serde_json::from_value::<LocalRoleAssignment>(item) {
+                        Ok(ra) => assignments.push(ra),
+                        Err(_) => unreadable += 1,
+                    }
+                }
+                Ok::<(), crate::mirror::PageError>(())
+            },
+            &mut |_, _| {},
+        )
+        .await
+        .map_err(|err| Failure {
+            hint: err.source.hint(),
+            message: format!("the REST API did not list them: {err}"),
+        })?;
+        let note = if unreadable > 0 {
+            format!(" ({unreadable} unreadable, left out)")
+        } else {
+            String::new()
+        };
+        Ok(Expected {
+            assignments,
+            against: format!("the REST API ({project}/{environment}, now){note}"),
+        })
+    }
+}
+
 /// Asks `client` for its health, version and (with `expected`) every role assignment.
-pub async fn status(name: &str, client: &PdpClient, expected: Option<&PolicyFile>) -> StatusReport {
+pub async fn status(
+    name: &str,
+    client: &PdpClient,
+    expected: Option<Result<Expected, Failure>>,
+) -> StatusReport {
     let (health, version) = tokio::join!(client.healthy(), client.version());
     let version = version.result.ok().map(|v| match v.api_version {
         Value::String(s) => s,
         other => other.to_string(),
     });
+    let mut against = String::new();
     let drift = match expected {
-        Some(policy) => Some(
-            drift::held_by(client)
-                .await
-                .map(|held| drift::compare(held, drift::expected_by(policy))),
-        ),
+        Some(Ok(expected)) => {
+            against = expected.against;
+            Some(
+                drift::held_by(client)
+                    .await
+                    .map(|held| drift::compare(held, expected.assignments))
+                    .map_err(Failure::from),
+            )
+        }
+        Some(Err(failure)) => Some(Err(failure)),
         None => None,
     };
-    let against = expected
-        .and_then(|p| p.source.as_ref())
-        .map(|s| {
-            format!(
-                "the snapshot of {}/{} taken {}",
-                s.project, s.environment, s.taken_at
-            )
-        })
-        .unwrap_or_else(|| "the snapshot".to_string());
     StatusReport {
         pdp: name.to_string(),
         health: health.result,
@@ -100,18 +216,16 @@ impl StatusReport {
         }
         let Some(drift) = &self.drift else {
             out.push(
-                "role assignments: not compared (take a snapshot: `permit-tui env snapshot NAME`, or give --snapshot FILE)"
+                "role assignments: not compared (take a snapshot: `permit-tui env snapshot NAME`, or give --snapshot FILE; an environment with an API key is compared with the REST API)"
                     .to_string(),
             );
             return out;
         };
         let taken = &self.against;
         match drift {
-            Err(err) => {
-                out.push(format!(
-                    "role assignments: the PDP did not list them: {err}"
-                ));
-                out.push(format!("  hint: {}", err.hint()));
+            Err(failure) => {
+                out.push(format!("role assignments: {}", failure.message));
+                out.push(format!("  hint: {}", failure.hint));
             }
             Ok(d) if d.in_sync() => out.push(format!(
                 "role assignments: in sync, {} held, as in {taken}",
@@ -151,7 +265,7 @@ impl StatusReport {
     pub fn to_json(&self, pdp_url: &str) -> Value {
         let drift = match &self.drift {
             Some(Ok(d)) => json!(d),
-            Some(Err(err)) => json!({"error": err.to_string(), "hint": err.hint()}),
+            Some(Err(failure)) => json!({"error": failure.message, "hint": failure.hint}),
             None => json!(null),
         };
         json!({

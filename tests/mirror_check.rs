@@ -91,6 +91,16 @@ async fn the_mirror_explains_a_pdp_that_disagrees_and_agrees_with_one_in_sync() 
             text(&out)
         );
 
+        // Without a mirror, pdp status compares the PDP with the REST API as of now.
+        let out = permit_tui(&["pdp", "status", "--env", "prod"], &path);
+        let shown = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{shown}");
+        assert!(
+            shown.contains("the REST API (the key's environment, now) has 11"),
+            "{shown}"
+        );
+        assert!(shown.contains("bob → viewer in acme"), "{shown}");
+
         let out = permit_tui(&["env", "snapshot", "prod"], &path);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
         let mirror = path.join("data/mirrors/prod.json");

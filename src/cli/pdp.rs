@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::check::PdpArgs;
+use crate::pdp_status::Expected;
 use crate::printable::escape_line;
 use crate::sandbox::policy::PolicyFile;
 use crate::store::{Config, Paths};
@@ -47,10 +48,27 @@ pub async fn run(args: PdpCommandArgs) -> anyhow::Result<i32> {
         mirror.exists().then_some(mirror)
     });
     let expected = match &file {
-        Some(path) => Some(read_snapshot(path)?),
+        Some(path) => Some(Ok(Expected::from_snapshot(&read_snapshot(path)?))),
+        // No snapshot: a configured environment is compared with its REST API, as of now.
+        None if args.pdp.pdp_url.is_none() => {
+            match crate::targets::resolve(args.pdp.env.as_deref(), &config).await {
+                Ok(target) => match target.cloud_client() {
+                    Some(rest) => Some(
+                        Expected::from_api_scope(
+                            &rest,
+                            target.project.as_deref(),
+                            target.environment.as_deref(),
+                        )
+                        .await,
+                    ),
+                    None => None,
+                },
+                Err(_) => None,
+            }
+        }
         None => None,
     };
-    let report = crate::pdp_status::status(&pdp.name, &pdp.client, expected.as_ref()).await;
+    let report = crate::pdp_status::status(&pdp.name, &pdp.client, expected).await;
     if args.json {
         println!("{}", report.to_json(pdp.client.base_url()));
     } else {

@@ -34,7 +34,7 @@ pub async fn each_page<E: From<PageError>>(
     segments: &[&str],
     concurrency: usize,
     mut take: impl FnMut(Vec<Value>) -> Result<(), E>,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut impl FnMut(usize, usize),
 ) -> Result<(), E> {
     let first = fetch(client, segments, 1).await?;
     let (items, page_count) = match first {
@@ -65,7 +65,7 @@ async fn each_bare_page<E: From<PageError>>(
     segments: &[&str],
     mut items: Vec<Value>,
     mut take: impl FnMut(Vec<Value>) -> Result<(), E>,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut impl FnMut(usize, usize),
 ) -> Result<(), E> {
     let mut page = 1;
     loop {

@@ -12,11 +12,12 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{App, Modal, NoticeLevel, TargetKind};
 use super::msg::{Effect, Msg};
+use crate::cloud::CloudClient;
 use crate::mirror::compare::{compare, Comparison};
 use crate::mirror::stored::{path_for, Mirror};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::PdpClient;
-use crate::pdp_status::StatusReport;
+use crate::pdp_status::{Expected, StatusReport};
 
 /// An environment's mirror as the explorer knows it.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +116,8 @@ pub enum MirrorEffect {
         api_key: Option<String>,
         timeout: Duration,
         mirror: Option<Arc<Mirror>>,
+        /// Without a mirror: the REST API to compare with (URL, project, environment).
+        rest: Option<(String, Option<String>, Option<String>)>,
     },
 }
 
@@ -294,6 +297,13 @@ fn ask_status(app: &mut App, target: usize) -> Vec<Effect> {
         MirrorState::Ready(m) => Some(m.clone()),
         _ => None,
     };
+    let rest = t.target.rest.api_url.clone().map(|url| {
+        (
+            url,
+            t.target.rest.project.clone(),
+            t.target.rest.environment.clone(),
+        )
+    });
     let effect = MirrorEffect::Status {
         target,
         name: t.target.name.clone(),
@@ -301,6 +311,7 @@ fn ask_status(app: &mut App, target: usize) -> Vec<Effect> {
         api_key: t.target.api_key.clone(),
         timeout: app.settings.timeout,
         mirror,
+        rest,
     };
     app.mirror.pdp_view = Some((target, None));
     vec![Effect::Mirror(effect)]
@@ -487,14 +498,29 @@ pub fn run(effect: MirrorEffect, http: &reqwest::Client, tx: &UnboundedSender<Ms
             api_key,
             timeout,
             mirror,
+            rest,
         } => {
             let http = http.clone();
             tokio::spawn(async move {
-                let report = match PdpClient::with_http(http, &pdp_url, api_key, timeout) {
-                    Ok(client) => {
-                        let policy = mirror.as_ref().and_then(|m| m.policy());
-                        crate::pdp_status::status(&name, &client, policy).await
+                let expected = match (mirror.as_ref().and_then(|m| m.policy()), &rest, &api_key) {
+                    (Some(policy), _, _) => Some(Ok(Expected::from_snapshot(policy))),
+                    (None, Some((url, project, environment)), Some(key)) => {
+                        match CloudClient::with_http(http.clone(), url, key, timeout) {
+                            Ok(client) => Some(
+                                Expected::from_api_scope(
+                                    &client,
+                                    project.as_deref(),
+                                    environment.as_deref(),
+                                )
+                                .await,
+                            ),
+                            Err(_) => None,
+                        }
                     }
+                    _ => None,
+                };
+                let report = match PdpClient::with_http(http, &pdp_url, api_key, timeout) {
+                    Ok(client) => crate::pdp_status::status(&name, &client, expected).await,
                     Err(err) => StatusReport {
                         pdp: name,
                         health: Err(err),
