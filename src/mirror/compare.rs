@@ -45,8 +45,11 @@ pub enum CauseKind {
 pub struct Cause {
     pub kind: CauseKind,
     pub text: String,
-    /// What to run or press to tell whether it is this one.
+    /// What to run to tell whether it is this one.
     pub action: String,
+    /// The same in the explorer's keys.
+    #[serde(skip)]
+    pub in_explorer: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -154,6 +157,7 @@ fn causes(query: &AllowedQuery, pdp: &AllowedResult, facts: &MirrorFacts<'_>) ->
                 "the data changed since the snapshot ({age} ago): a role, a relationship or an attribute"
             ),
             action: format!("refresh the mirror: permit-tui env snapshot {env}"),
+            in_explorer: "refresh the mirror: Ctrl-E, then s",
         },
     ));
     ranked.push((
@@ -162,6 +166,7 @@ fn causes(query: &AllowedQuery, pdp: &AllowedResult, facts: &MirrorFacts<'_>) ->
             kind: CauseKind::NotSynced,
             text: "the PDP has not synced the latest data (or missed an update)".to_string(),
             action: format!("compare its role assignments: permit-tui pdp status --env {env}"),
+            in_explorer: "compare its role assignments: Ctrl-E, then p",
         },
     ));
     let (custom_rank, custom_text) = if custom_decided {
@@ -177,6 +182,7 @@ fn causes(query: &AllowedQuery, pdp: &AllowedResult, facts: &MirrorFacts<'_>) ->
             kind: CauseKind::CustomRego,
             text: custom_text.to_string(),
             action: "read the policy repository's custom rules for this action".to_string(),
+            in_explorer: "read the policy repository's custom rules for this action",
         },
     ));
     let (limit_rank, limit_text) = if relevant_skips.is_empty() {
@@ -208,6 +214,7 @@ fn causes(query: &AllowedQuery, pdp: &AllowedResult, facts: &MirrorFacts<'_>) ->
                 kind: CauseKind::SandboxLimitation,
                 text: limit_text,
                 action: "see `skipped` in the snapshot file's source block".to_string(),
+                in_explorer: "see `skipped` in the mirror file's source block",
             },
         ));
     }
@@ -216,7 +223,8 @@ fn causes(query: &AllowedQuery, pdp: &AllowedResult, facts: &MirrorFacts<'_>) ->
         Cause {
             kind: CauseKind::DecisionCache,
             text: "a decision cache: unlikely, this check was sent with `Cache-Control: no-cache`, which the PDP honours".to_string(),
-            action: "re-check (F5, or permit-tui check again)".to_string(),
+            action: "run permit-tui check again".to_string(),
+            in_explorer: "check again: F5",
         },
     ));
     ranked.sort_by_key(|(rank, _)| *rank);

@@ -96,7 +96,7 @@ pub fn section(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
                 escape_line(&cause.text)
             )));
             lines.push(Line::styled(
-                format!("     → {}", escape_line(&cause.action)),
+                format!("     → {}", cause.in_explorer),
                 theme.dim(),
             ));
         }
