@@ -48,6 +48,10 @@ pub struct SandboxArgs {
     /// Checks in one /allowed/bulk request; more get 413.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub max_bulk_checks: usize,
+    /// Decisions the audit log keeps in memory, newest first, served at Permit's
+    /// `/v2/pdps/{proj}/{env}/audit_logs` (0 keeps none).
+    #[arg(long, value_name = "N", default_value_t = crate::sandbox::audit::DEFAULT_CAPACITY)]
+    pub audit_log: usize,
 }
 
 impl SandboxArgs {
@@ -103,6 +107,7 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<i32> {
         allow_remote: args.allow_remote,
         verbose: args.verbose,
         limits,
+        audit_log: Some(args.audit_log),
     };
     let running = match serve(sandbox.clone(), args.bind, opts).await {
         Ok(r) => r,

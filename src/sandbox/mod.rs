@@ -7,6 +7,7 @@
 //! - `trace`: the documented `debug.sandbox_trace` shape;
 //! - `rest`: the read-only slice of Permit's REST API; `server`: the axum routes.
 
+pub mod audit;
 pub mod conditions;
 mod dup_keys;
 pub mod evaluate;

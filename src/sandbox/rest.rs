@@ -24,7 +24,7 @@ pub struct RestError {
     pub body: Value,
 }
 
-fn api_error(status: u16, code: &str, title: &str, message: String) -> RestError {
+pub(super) fn api_error(status: u16, code: &str, title: &str, message: String) -> RestError {
     RestError {
         status,
         body: json!({"id": uuid_for(&format!("error:{message}")), "title": title, "error_code": code, "message": message,
@@ -123,7 +123,7 @@ impl Paging {
     }
 }
 
-fn invalid(name: &str, given: &str, want: &str) -> RestError {
+pub(super) fn invalid(name: &str, given: &str, want: &str) -> RestError {
     RestError {
         status: 422,
         body: json!({"detail": [{"loc": ["query", name], "msg": format!("value '{given}' is not {want}"), "type": "type_error"}]}),

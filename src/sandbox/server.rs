@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -24,6 +24,7 @@ use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::audit::{self, AuditLog, Decision};
 use super::guard::{self, Guard};
 use super::limits::Limits;
 use super::rest::{self, Caller, Paging, RestError};
@@ -50,6 +51,8 @@ pub struct ServeOptions {
     pub verbose: bool,
     /// Timeouts and caps on what one client may cost.
     pub limits: Limits,
+    /// Decisions the audit log keeps (default [`audit::DEFAULT_CAPACITY`]; 0 keeps none).
+    pub audit_log: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +157,8 @@ impl Live {
 pub(super) struct AppState {
     live: Live,
     max_bulk_checks: usize,
+    /// Every decision, newest N: it outlives a policy reload, as a PDP's log would.
+    audit: AuditLog,
 }
 
 impl AppState {
@@ -173,6 +178,7 @@ fn router_on(live: Live, opts: ServeOptions) -> Router {
     let state = Arc::new(AppState {
         live,
         max_bulk_checks: opts.limits.max_bulk_checks,
+        audit: AuditLog::new(opts.audit_log.unwrap_or(audit::DEFAULT_CAPACITY)),
     });
     let guard = Arc::new(Guard::new(opts.limits, !opts.allow_remote));
     let mut app = Router::new()
@@ -183,6 +189,8 @@ fn router_on(live: Live, opts: ServeOptions) -> Router {
         .route("/authorized_users", post(authorized_users))
         .route("/local/role_assignments", get(local_role_assignments))
         .route("/version", get(version))
+        .route("/v2/pdps/{proj}/{env}/audit_logs", get(audit_logs))
+        .route("/v2/pdps/{proj}/{env}/audit_logs/{id}", get(audit_log))
         .route("/health", get(health))
         .route("/healthy", get(health))
         .route("/ready", get(health))
@@ -337,7 +345,21 @@ async fn allowed(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response 
         };
         let with_trace = wants_trace(&headers);
         match parse::<AllowedQuery>(&headers, &body) {
-            Ok(q) => json_body(&evaluate::explain_with(env, &q, with_trace), with_trace),
+            Ok(q) => {
+                let started = Instant::now();
+                let explained = evaluate::explain_with(env, &q, with_trace);
+                let took = started.elapsed();
+                let (allow, debug) = (explained.result.allow, explained.result.debug.clone());
+                let response = json_body(&explained, with_trace);
+                drop(explained);
+                let decision = Decision::Check {
+                    query: q,
+                    allow,
+                    debug,
+                };
+                s.audit.record(env, decision, took);
+                response
+            }
             Err(r) => r,
         }
     };
@@ -418,11 +440,16 @@ async fn allowed_bulk(State(s): Shared, headers: HeaderMap, body: Bytes) -> Resp
                 ),
             );
         }
+        let started = Instant::now();
         let allow: Vec<evaluate::Explained> = qs
             .iter()
             .map(|q| evaluate::explain_with(env, q, with_trace))
             .collect();
-        json_body(&BulkAnswer { allow }, with_trace)
+        let took = started.elapsed();
+        let allows: Vec<bool> = allow.iter().map(|e| e.result.allow).collect();
+        let response = json_body(&BulkAnswer { allow }, with_trace);
+        s.audit.record(env, Decision::Bulk { queries: qs, allows }, took);
+        response
     })
     .await
 }
@@ -446,7 +473,54 @@ fn answer_json<Q: DeserializeOwned, R: serde::Serialize>(
 }
 
 async fn allowed_all_tenants(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    answer_json(&s, &headers, &body, queries::all_tenants)
+    let sandbox = s.sandbox();
+    let env = match pdp_env(&sandbox, &headers) {
+        Ok(env) => env,
+        Err(r) => return r,
+    };
+    let query = match parse::<AllowedQuery>(&headers, &body) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
+    let started = Instant::now();
+    let answer = json!(queries::all_tenants(env, &query));
+    s.audit.record(
+        env,
+        Decision::AllTenants {
+            query,
+            answer: answer.clone(),
+        },
+        started.elapsed(),
+    );
+    Json(answer).into_response()
+}
+
+/// Permit's `GET /v2/pdps/{proj}/{env}/audit_logs`: this sandbox's decisions, newest first.
+/// The raw query keeps repeated filters (`users=a&users=b`).
+async fn audit_logs(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    rest_call(&s, &headers, &BTreeMap::new(), |sandbox, c, _| {
+        rest::resolve(sandbox, c, &proj, &env).and_then(|e| s.audit.list(e, &pairs))
+    })
+}
+
+/// One decision with the objects the PDP saw.
+async fn audit_log(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((proj, env, id)): Path<(String, String, String)>,
+) -> Response {
+    rest_call(&s, &headers, &BTreeMap::new(), |sandbox, c, _| {
+        rest::resolve(sandbox, c, &proj, &env).and_then(|e| s.audit.get(e, &id))
+    })
 }
 
 async fn user_permissions(State(s): Shared, headers: HeaderMap, body: Bytes) -> Response {
@@ -457,9 +531,6 @@ async fn authorized_users(State(s): Shared, headers: HeaderMap, body: Bytes) -> 
     answer_json(&s, &headers, &body, queries::authorized_users)
 }
 
-/// Horizon's `GET /local/role_assignments`: the assignments this PDP holds, filtered by
-/// `user`, `role`, `tenant`, `resource` (a type) and `resource_instance`, `page` from 1 and
-/// `per_page` 1..=100 (default 30), as a bare list.
 /// Horizon's `GET /version` (authenticated): the PDP API version SDKs negotiate with.
 async fn version(State(s): Shared, headers: HeaderMap) -> Response {
     match pdp_env(&s.sandbox(), &headers) {
@@ -471,6 +542,9 @@ async fn version(State(s): Shared, headers: HeaderMap) -> Response {
 /// The PDP API version today's PDPs report at `/version`.
 const PDP_API_VERSION: u32 = 4;
 
+/// Horizon's `GET /local/role_assignments`: the assignments this PDP holds, filtered by
+/// `user`, `role`, `tenant`, `resource` (a type) and `resource_instance`, `page` from 1 and
+/// `per_page` 1..=100 (default 30), as a bare list.
 async fn local_role_assignments(State(s): Shared, headers: HeaderMap, Query(q): Q) -> Response {
     let sandbox = s.sandbox();
     let env = match pdp_env(&sandbox, &headers) {
