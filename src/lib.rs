@@ -8,6 +8,7 @@
 #![deny(clippy::unwrap_used)]
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod cli;
 pub mod cloud;
 pub mod drift;

@@ -5,6 +5,7 @@ pub mod check;
 pub mod check_mirror;
 pub mod env;
 pub mod pdp;
+pub mod replay;
 pub mod sandbox;
 pub mod snapshot;
 pub mod test;
@@ -44,6 +45,8 @@ pub enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// A PDP's health and its data against a snapshot: `pdp status [--snapshot FILE]`.
     Pdp(pdp::PdpCommandArgs),
+    /// Replay an environment's audit logs, as recorded, against a PDP; list what changed.
+    Replay(Box<replay::ReplayArgs>),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -58,5 +61,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Env(args)) => env::run(args).await,
         Some(Command::Snapshot(args)) => snapshot::run(args).await,
         Some(Command::Pdp(args)) => pdp::run(args).await,
+        Some(Command::Replay(args)) => replay::run(*args).await,
     }
 }

@@ -90,13 +90,25 @@ fn into_items(value: Value) -> Vec<Value> {
 
 /// One page, retried as the error allows.
 async fn fetch(client: &CloudClient, segments: &[&str], page: usize) -> Result<Value, PageError> {
+    fetch_page(client, segments, page, &[]).await
+}
+
+/// Page `page` (of [`PER_PAGE`]) of a list with filters `extra` (repeatable), retried as the
+/// error allows: a 429 after its `Retry-After`, a 5xx or a lost connection with backoff.
+pub async fn fetch_page(
+    client: &CloudClient,
+    segments: &[&str],
+    page: usize,
+    extra: &[(String, String)],
+) -> Result<Value, PageError> {
     let page_text = page.to_string();
     let per_page = PER_PAGE.to_string();
-    let query = [
+    let mut query = vec![
         ("page", page_text.as_str()),
         ("per_page", per_page.as_str()),
         ("include_total_count", "true"),
     ];
+    query.extend(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let mut attempt = 0;
     loop {
         attempt += 1;

@@ -121,6 +121,15 @@ impl CheckRun {
         self.answer.result.as_ref().ok().map(|r| r.allow)
     }
 
+    /// The verdict in words: `pass`, the failure's reason, or the error's kind and message.
+    pub fn verdict_text(&self) -> String {
+        match &self.verdict {
+            Verdict::Pass => "pass".to_string(),
+            Verdict::Fail { reason } => reason.clone(),
+            Verdict::Error { kind, message } => format!("{kind}: {message}"),
+        }
+    }
+
     pub fn explanations(&self) -> Vec<Explanation> {
         explanations(
             self.answer
