@@ -3,6 +3,7 @@
 use std::time::SystemTime;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::pdp::types::AllowedQuery;
@@ -27,12 +28,30 @@ pub struct AuditEntry {
     pub decision: Option<bool>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// Kept as text until asked: a parsed log is several times its size, and a window may
+    /// hold a hundred thousand.
     #[serde(default)]
-    pub input: Option<Value>,
+    pub input: Option<Box<RawValue>>,
     #[serde(default)]
-    pub result: Option<Value>,
+    pub result: Option<Box<RawValue>>,
     #[serde(default)]
-    pub raw_data: Option<Value>,
+    pub raw_data: Option<Box<RawValue>>,
+}
+
+/// The parts of OPA's decision log that are read.
+#[derive(Debug, Default, Deserialize)]
+struct RawData {
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    input: Option<Value>,
+    #[serde(default)]
+    result: Option<Value>,
+}
+
+fn parse(raw: Option<&RawValue>) -> Option<Value> {
+    raw.and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
+        .filter(|v| !v.is_null())
 }
 
 /// Why a log is not replayed. Never replayed with guessed attributes.
@@ -69,28 +88,36 @@ impl AuditEntry {
         crate::store::time::parse_rfc3339(&self.timestamp)
     }
 
-    /// OPA's query path, from the log or its raw decision log.
-    fn path(&self) -> Option<&str> {
-        self.query
+    fn raw_data(&self) -> RawData {
+        self.raw_data
             .as_deref()
-            .or_else(|| self.raw_data.as_ref()?.get("path")?.as_str())
+            .and_then(|r| serde_json::from_str(r.get()).ok())
+            .unwrap_or_default()
+    }
+
+    /// OPA's query path, from the log or its raw decision log.
+    fn path(&self) -> String {
+        self.query
+            .clone()
+            .or_else(|| self.raw_data().path)
+            .unwrap_or_default()
     }
 
     /// The input the PDP evaluated, from the log or its raw decision log.
-    fn input(&self) -> Option<&Value> {
-        self.input.as_ref().filter(|v| !v.is_null()).or_else(|| {
-            self.raw_data
-                .as_ref()?
-                .get("input")
-                .filter(|v| !v.is_null())
-        })
+    fn input(&self) -> Option<Value> {
+        parse(self.input.as_deref()).or_else(|| self.raw_data().input.filter(|v| !v.is_null()))
+    }
+
+    /// What the PDP answered, from the log or its raw decision log.
+    fn result(&self) -> Option<Value> {
+        parse(self.result.as_deref()).or_else(|| self.raw_data().result.filter(|v| !v.is_null()))
     }
 
     /// The checks the PDP evaluated, as they were sent (attributes and context kept), each
     /// with the decision it made: one for a check, each of a bulk log's checks (input
     /// `{"checks": [...]}`, result `{"allow": [{"allow": ...}, ...]}`, OPA's `permit/bulk`).
     pub fn requests(&self) -> Result<Vec<(AllowedQuery, bool)>, Skip> {
-        let path = self.path().unwrap_or_default().replace('.', "/");
+        let path = self.path().replace('.', "/");
         if path.contains("bulk") {
             return self.bulk_requests();
         }
@@ -98,17 +125,14 @@ impl AuditEntry {
     }
 
     fn bulk_requests(&self) -> Result<Vec<(AllowedQuery, bool)>, Skip> {
-        let checks = self
-            .input()
-            .ok_or(Skip::NoInput)?
+        let input = self.input().ok_or(Skip::NoInput)?;
+        let checks = input
             .get("checks")
             .and_then(Value::as_array)
             .ok_or(Skip::Bulk)?;
-        let result = self
-            .result
-            .as_ref()
-            .or_else(|| self.raw_data.as_ref()?.get("result"));
+        let result = self.result();
         let allows = result
+            .as_ref()
             .and_then(|r| r.get("allow"))
             .and_then(Value::as_array)
             .filter(|a| a.len() == checks.len())
@@ -132,7 +156,7 @@ impl AuditEntry {
     /// The check the PDP evaluated, as it was sent (attributes and context kept), and the
     /// decision it made.
     pub fn request(&self) -> Result<(AllowedQuery, bool), Skip> {
-        let path = self.path().unwrap_or_default().replace('.', "/");
+        let path = self.path().replace('.', "/");
         if path.contains("bulk") {
             return Err(Skip::Bulk);
         }
@@ -141,10 +165,10 @@ impl AuditEntry {
         }
         let input = self.input().ok_or(Skip::NoInput)?;
         let query: AllowedQuery =
-            serde_json::from_value(input.clone()).map_err(|_| Skip::UnreadableInput)?;
+            serde_json::from_value(input).map_err(|_| Skip::UnreadableInput)?;
         let decision = self
             .decision
-            .or_else(|| self.result.as_ref()?.get("allow")?.as_bool())
+            .or_else(|| self.result()?.get("allow")?.as_bool())
             .ok_or(Skip::NoDecision)?;
         Ok((query, decision))
     }

@@ -76,6 +76,25 @@ fn epoch_seconds(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
 }
 
+fn epoch_millis(at: SystemTime) -> u64 {
+    u64::try_from(
+        at.duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
+    )
+    .unwrap_or(u64::MAX)
+}
+
+/// A window's end in milliseconds, sent as whole seconds when it is one (as Permit's own
+/// clients send it) and with a fraction only when a narrower window needs it.
+fn seconds_text(millis: u64) -> String {
+    if millis % 1000 == 0 {
+        (millis / 1000).to_string()
+    } else {
+        format!("{}.{:03}", millis / 1000, millis % 1000)
+    }
+}
+
 /// How much to read, how fast.
 #[derive(Debug, Clone, Copy)]
 pub struct Reading {
@@ -97,14 +116,14 @@ pub async fn fetch(
 ) -> Result<Fetched, PageError> {
     let segments = ["v2", "pdps", project, environment, "audit_logs"];
     let from = epoch_seconds(window.from);
-    let mut to = epoch_seconds(window.to).saturating_add(1);
+    let mut to = epoch_seconds(window.to).saturating_add(1) * 1000;
     let mut seen: HashSet<String> = HashSet::new();
     let mut fetched = Fetched::default();
     loop {
         fetched.windows += 1;
         let mut params = filters.query();
         params.push(("timestamp_from".into(), from.to_string()));
-        params.push(("timestamp_to".into(), to.to_string()));
+        params.push(("timestamp_to".into(), seconds_text(to)));
         params.push(("sort_by".into(), "timestamp".into()));
         let first = fetch_page(client, &segments, 1, &params).await?;
         let total = first
@@ -120,7 +139,7 @@ pub async fn fetch(
                 match serde_json::from_value::<AuditEntry>(item) {
                     Ok(entry) => {
                         if let Some(at) = entry.at() {
-                            oldest = oldest.min(epoch_seconds(at));
+                            oldest = oldest.min(epoch_millis(at));
                         }
                         if seen.insert(entry.id.clone()) {
                             fetched.entries.push(entry);
@@ -149,9 +168,15 @@ pub async fn fetch(
             return Ok(fetched);
         }
         // The next window ends with the oldest second read, whole (its logs read already are
-        // not kept twice). It cannot narrow when the window held no more than one query
-        // reaches, when the last one found nothing new, or when over 10,000 logs share a second.
-        let next_to = oldest.saturating_add(1);
+        // not kept twice); when that second held the whole page (over 10,000 logs a second),
+        // with the oldest millisecond. It cannot narrow when the window held no more than one
+        // query reaches, or when the last one found nothing new.
+        let next_second = (oldest / 1000).saturating_add(1) * 1000;
+        let next_to = if next_second < to {
+            next_second
+        } else {
+            oldest.saturating_add(1)
+        };
         if total <= MAX_RESULTS || fetched.entries.len() == before || next_to >= to {
             fetched.truncated = total > MAX_RESULTS;
             return Ok(fetched);

@@ -221,6 +221,9 @@ async fn replay(args: &ReplayArgs) -> Result<i32, String> {
         }
     }
     let replayed: usize = groups.iter().map(|g| g.count).sum();
+    // The logs' text is no longer needed: only the distinct requests are.
+    let read = entries.len();
+    drop(entries);
 
     let (target_name, client, mirror) = target(args, &config, &paths, &source).await?;
     let suite = Suite {
@@ -270,7 +273,7 @@ async fn replay(args: &ReplayArgs) -> Result<i32, String> {
         args,
         window,
         target: &target_name,
-        read: entries.len(),
+        read,
         unreadable: fetched.unreadable,
         windows: fetched.windows,
         truncated: fetched.truncated,
