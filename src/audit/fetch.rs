@@ -88,7 +88,7 @@ fn epoch_millis(at: SystemTime) -> u64 {
 /// A window's end in milliseconds, sent as whole seconds when it is one (as Permit's own
 /// clients send it) and with a fraction only when a narrower window needs it.
 fn seconds_text(millis: u64) -> String {
-    if millis % 1000 == 0 {
+    if millis.is_multiple_of(1000) {
         (millis / 1000).to_string()
     } else {
         format!("{}.{:03}", millis / 1000, millis % 1000)
