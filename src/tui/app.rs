@@ -269,6 +269,8 @@ pub enum Modal {
     Env(super::envs::EnvView),
     /// A PDP's health, version and drift against the mirror (`tui::mirror`).
     PdpView,
+    /// The current environment's audit logs (`tui::audit`).
+    AuditLog,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -350,6 +352,8 @@ pub struct App {
     pub envs: super::envs::EnvState,
     /// Snapshots being taken and the PDP view (`tui::mirror`).
     pub mirror: super::mirror::MirrorPanel,
+    /// The audit-log view and the log loaded into the form (`tui::audit`).
+    pub audit: super::audit::AuditPanel,
 }
 
 impl std::fmt::Debug for App {
@@ -411,6 +415,7 @@ impl App {
             tools: super::tools::Tools::default(),
             envs: super::envs::EnvState::default(),
             mirror: Default::default(),
+            audit: Default::default(),
         };
         app.set_input(input);
         app

@@ -117,6 +117,7 @@ impl Runtime {
                 super::envs::runtime::perform(effect, &self.http, &self.history, &self.tx)
             }
             Effect::Mirror(effect) => super::mirror::run(effect, &self.http, &self.tx),
+            Effect::Audit(effect) => super::audit::run(effect, &self.http, &self.tx),
             Effect::Debounce { generation, after } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {

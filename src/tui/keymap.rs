@@ -6,6 +6,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::audit::AuditAction;
 use super::envs::EnvAction;
 use super::mirror::MirrorAction;
 use super::tools::ToolAction;
@@ -43,6 +44,8 @@ pub enum Context {
     Prompt,
     /// A PDP's health, version and drift against the mirror.
     PdpView,
+    /// The audit logs (typing filters).
+    AuditLog,
 }
 
 impl Context {
@@ -63,6 +66,7 @@ impl Context {
             Context::HistoryPanel => "History (typing filters)",
             Context::Prompt => "Name / path prompt",
             Context::PdpView => "PDP view",
+            Context::AuditLog => "Audit log (typing filters)",
         }
     }
 
@@ -80,6 +84,7 @@ impl Context {
                 | Context::HistoryPanel
                 | Context::Prompt
                 | Context::PdpView
+                | Context::AuditLog
         )
     }
 }
@@ -108,6 +113,8 @@ pub enum Action {
     Env(EnvAction),
     /// Mirrors and the PDP view (`tui::mirror`).
     Mirror(MirrorAction),
+    /// The audit-log view (`tui::audit`).
+    Audit(AuditAction),
 }
 
 /// One key: a code and the modifiers that must be held.
@@ -165,6 +172,7 @@ const fn bind(
 }
 
 use Action as A;
+use AuditAction as L;
 use Context as C;
 use EnvAction as E;
 use MirrorAction as M;
@@ -588,6 +596,44 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(ctrl('c'), C::PdpView, A::Quit, "quit", false),
+    // Audit log: typing filters.
+    bind(
+        key(KeyCode::Enter),
+        C::AuditLog,
+        A::Audit(L::Choose),
+        "apply filter / load into form",
+        true,
+    ),
+    bind(
+        key(KeyCode::Down),
+        C::AuditLog,
+        A::Audit(L::Down),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::Up),
+        C::AuditLog,
+        A::Audit(L::Up),
+        "move",
+        false,
+    ),
+    bind(
+        key(KeyCode::PageDown),
+        C::AuditLog,
+        A::Audit(L::PageDown),
+        "page",
+        false,
+    ),
+    bind(
+        key(KeyCode::PageUp),
+        C::AuditLog,
+        A::Audit(L::PageUp),
+        "page",
+        false,
+    ),
+    bind(key(KeyCode::Esc), C::AuditLog, A::CloseModal, "close", true),
+    bind(ctrl('c'), C::AuditLog, A::Quit, "quit", false),
     // Add environment: the key and custom URLs take every printable key.
     bind(
         key(KeyCode::Enter),
@@ -998,6 +1044,7 @@ pub const BINDINGS: &[Binding] = &[
         "environment N",
         false,
     ),
+    bind(alt('l'), C::Global, A::Audit(L::Open), "audit log", true),
 ];
 
 fn matches(binding: &Key, event: &KeyEvent) -> bool {
@@ -1156,6 +1203,7 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
         Context::HistoryPanel,
         Context::Prompt,
         Context::PdpView,
+        Context::AuditLog,
     ];
     order
         .iter()
@@ -1203,6 +1251,7 @@ mod tests {
                     | Context::PresetPicker
                     | Context::HistoryPanel
                     | Context::Prompt
+                    | Context::AuditLog
             ) {
                 if let KeyCode::Char(_) = b.key.code {
                     // Alt+letter never inserts text in a text area either.

@@ -6,6 +6,7 @@
 //! of crossterm events, so tests drive it on `TestBackend` with scripted keys.
 
 pub mod app;
+pub mod audit;
 pub mod bootstrap;
 pub mod check_runner;
 pub mod effects;

@@ -39,6 +39,8 @@ pub enum Msg {
     Env(super::envs::EnvMsg),
     /// A mirror loaded, decided a check, or a snapshot or PDP report came (`tui::mirror`).
     Mirror(super::mirror::MirrorMsg),
+    /// A page of audit logs came, or a loaded log was explained (`tui::audit`).
+    Audit(super::audit::AuditMsg),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -68,4 +70,6 @@ pub enum Effect {
     Env(super::envs::EnvEffect),
     /// Load a mirror, decide on it, take a snapshot, ask a PDP's status (`tui::mirror`).
     Mirror(super::mirror::MirrorEffect),
+    /// Read a page of audit logs, explain a loaded log on the mirror (`tui::audit`).
+    Audit(super::audit::AuditEffect),
 }

@@ -87,6 +87,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Tool(msg) => super::tools::update(app, msg),
         Msg::Env(msg) => super::envs::update(app, msg),
         Msg::Mirror(msg) => super::mirror::update(app, msg),
+        Msg::Audit(msg) => super::audit::update(app, msg),
         Msg::DebounceElapsed { generation } => {
             if app.live && generation == app.debounce_generation && app.validation.is_ok() {
                 fire(app)
@@ -127,6 +128,7 @@ pub fn context(app: &App) -> Context {
         Some(Modal::Tool(view)) => return super::tools::context_of(*view),
         Some(Modal::Env(view)) => return super::envs::context_of(*view),
         Some(Modal::PdpView) => return Context::PdpView,
+        Some(Modal::AuditLog) => return Context::AuditLog,
         None => {}
     }
     if super::tools::complete::is_open(app) {
@@ -167,6 +169,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         // The overlay's filter, prompt or key input takes the rest.
         return super::envs::on_text_key(app, key);
     }
+    if app.modals.last() == Some(&Modal::AuditLog) {
+        return super::audit::on_text_key(app, key);
+    }
     if ctx.is_modal() {
         return Vec::new();
     }
@@ -196,6 +201,10 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         return Vec::new();
     }
     if super::envs::on_paste(app, text) {
+        return Vec::new();
+    }
+    if app.modals.last() == Some(&Modal::AuditLog) {
+        super::audit::on_paste(app, text);
         return Vec::new();
     }
     let Some(field) = app.focused_field() else {
@@ -331,6 +340,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Tool(action) => super::tools::perform(app, action),
         Action::Env(action) => super::envs::perform(app, action),
         Action::Mirror(action) => super::mirror::perform(app, action),
+        Action::Audit(action) => super::audit::perform(app, action),
         Action::FormatJson => format_json(app),
         Action::ClearField => match app.focused_field() {
             Some(field) => {

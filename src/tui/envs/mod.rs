@@ -425,6 +425,7 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
         timeout: app.settings.timeout,
     });
     effects.extend(crate::tui::mirror::load_current(app));
+    crate::tui::audit::on_switch(app);
     // Live mode follows the environment too: the same query, asked of the new one.
     if app.live && app.validation.is_ok() {
         effects.extend(crate::tui::update::fire(app));

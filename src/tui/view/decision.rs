@@ -55,7 +55,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
     let lines = match &app.result {
         Some(outcome) => {
-            let mut lines = result_notes(app, outcome, theme);
+            let mut lines = super::audit::loaded_lines(app, theme);
+            lines.extend(result_notes(app, outcome, theme));
             lines.extend(match app.tab {
                 ResultTab::Decision => {
                     let mut lines: Vec<Line<'static>> =
@@ -71,7 +72,11 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             });
             lines
         }
-        None => idle_lines(app, theme),
+        None => {
+            let mut lines = super::audit::loaded_lines(app, theme);
+            lines.extend(idle_lines(app, theme));
+            lines
+        }
     };
     let text = Paragraph::new(super::wrap::hanging(lines, body.width));
     let overflow = text

@@ -1,5 +1,6 @@
 //! Drawing: a pure function of `&App` into a frame.
 
+pub mod audit;
 pub mod complete;
 pub mod decision;
 pub mod envs;
@@ -69,6 +70,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             ToolView::Compare => whatif::render_compare(app, theme, frame, body),
         },
         Some(Modal::PdpView) => mirror::render_pdp_view(app, theme, frame, body),
+        Some(Modal::AuditLog) => audit::render(app, theme, frame, body),
         Some(Modal::Env(view)) => {
             // A prompt is drawn over the picker it came from.
             if *view == EnvView::Prompt {

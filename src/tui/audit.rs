@@ -1,0 +1,587 @@
+//! The audit-log view: the current environment's decisions from Permit's audit logs, newest
+//! first, filtered by a typed query (`user:heidi decision:deny since:2h`), the next page
+//! loaded as the selection nears the end. Enter loads a log's request, attributes and
+//! context included, into the form and keeps its recorded answer beside the form's result;
+//! F5 then asks the PDP now, and a recorded deny is explained by the environment's mirror.
+
+use std::time::{Duration, SystemTime};
+
+use ratatui_textarea::{Input, TextArea};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::app::{App, Modal, NoticeLevel, Target};
+use super::msg::{Effect, Msg};
+use crate::audit::{AuditEntry, Filters, Skip};
+use crate::cloud::CloudClient;
+use crate::pdp::types::{AllowedQuery, AllowedResult};
+use crate::pdp::CheckInput;
+
+/// Logs per page, and the most one query reaches (Permit's limit).
+const PER_PAGE: usize = crate::mirror::pages::PER_PAGE;
+const MAX_RESULTS: usize = crate::audit::fetch::MAX_RESULTS;
+/// Rows from the end of the list at which the next page is asked for.
+const PREFETCH: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Open,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    /// Apply an edited filter, else load the selected log into the form.
+    Choose,
+}
+
+/// One row of the list.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: String,
+    pub timestamp: String,
+    pub user: String,
+    pub action: String,
+    /// `type` or `type:key` (the key is only in the request).
+    pub resource: String,
+    pub tenant: String,
+    pub decision: Option<bool>,
+    pub reason: String,
+    /// The request as recorded, or why it cannot be replayed.
+    pub request: Result<(AllowedQuery, bool), Skip>,
+}
+
+impl Row {
+    fn from_entry(entry: &AuditEntry) -> Row {
+        let request = entry.request();
+        let resource = match &request {
+            Ok((q, _)) => match &q.resource.key {
+                Some(key) => format!("{}:{key}", q.resource.kind),
+                None => q.resource.kind.clone(),
+            },
+            Err(_) => entry.resource_type.clone().unwrap_or_default(),
+        };
+        Row {
+            id: entry.id.clone(),
+            timestamp: entry.timestamp.clone(),
+            user: entry.user_key.clone().unwrap_or_default(),
+            action: entry.action.clone().unwrap_or_default(),
+            resource,
+            tenant: entry.tenant.clone().unwrap_or_default(),
+            decision: entry.decision,
+            reason: entry.reason.clone().unwrap_or_default(),
+            request,
+        }
+    }
+}
+
+/// A parsed filter query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditQuery {
+    pub filters: FiltersKey,
+    pub since: Duration,
+}
+
+/// The filters, comparable (a changed filter starts over).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FiltersKey {
+    pub users: Vec<String>,
+    pub resources: Vec<String>,
+    pub tenant: Option<String>,
+    pub action: Option<String>,
+    pub decision: Option<bool>,
+}
+
+impl FiltersKey {
+    fn to_filters(&self) -> Filters {
+        Filters {
+            users: self.users.clone(),
+            resources: self.resources.clone(),
+            tenant: self.tenant.clone(),
+            action: self.action.clone(),
+            decision: self.decision,
+            pdp_id: None,
+        }
+    }
+}
+
+/// `user:heidi resource:document tenant:acme action:read decision:deny since:2h`; a bare
+/// word is a user. Default window: the last 24 hours.
+pub fn parse_query(text: &str) -> Result<AuditQuery, String> {
+    let mut q = AuditQuery {
+        filters: FiltersKey::default(),
+        since: Duration::from_secs(24 * 3600),
+    };
+    for word in text.split_whitespace() {
+        let (name, value) = word.split_once(':').unwrap_or(("user", word));
+        if value.is_empty() {
+            return Err(format!("`{word}` needs a value after the colon"));
+        }
+        let f = &mut q.filters;
+        match name {
+            "user" | "u" => f.users.push(value.to_string()),
+            "resource" | "r" => f.resources.push(value.to_string()),
+            "tenant" | "t" => f.tenant = Some(value.to_string()),
+            "action" | "a" => f.action = Some(value.to_string()),
+            "decision" | "d" => {
+                f.decision = Some(match value {
+                    "allow" | "allowed" => true,
+                    "deny" | "denied" => false,
+                    _ => return Err(format!("decision:{value}: use allow or deny")),
+                })
+            }
+            "since" | "s" => {
+                q.since = humantime::parse_duration(value)
+                    .map_err(|e| format!("since:{value}: {e} (e.g. 2h, 7days)"))?
+            }
+            _ => {
+                return Err(format!(
+                "`{name}:` is not a filter: use user, resource, tenant, action, decision or since"
+            ))
+            }
+        }
+    }
+    Ok(q)
+}
+
+/// A log loaded into the form: its recorded answer stays beside the result.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub id: String,
+    pub timestamp: String,
+    pub query: AllowedQuery,
+    pub recorded: bool,
+    pub reason: String,
+    /// The mirror's explanation of the request, when the environment has a mirror.
+    pub mirror: Option<AllowedResult>,
+}
+
+#[derive(Debug)]
+pub struct AuditPanel {
+    pub filter: TextArea<'static>,
+    /// The query the list was read with.
+    pub applied: Option<AuditQuery>,
+    pub rows: Vec<Row>,
+    pub selected: usize,
+    pub total: Option<usize>,
+    /// Pages read so far.
+    pub pages: usize,
+    pub loading: bool,
+    pub error: Option<String>,
+    /// Bumped when the list starts over: pages of an older query are dropped.
+    pub generation: u64,
+    /// The window's end, fixed when the list starts, so paging stays consistent.
+    pub until: SystemTime,
+    pub loaded: Option<Loaded>,
+}
+
+impl Default for AuditPanel {
+    fn default() -> Self {
+        AuditPanel {
+            filter: TextArea::default(),
+            applied: None,
+            rows: Vec::new(),
+            selected: 0,
+            total: None,
+            pages: 0,
+            loading: false,
+            error: None,
+            generation: 0,
+            until: SystemTime::UNIX_EPOCH,
+            loaded: None,
+        }
+    }
+}
+
+impl AuditPanel {
+    fn filter_text(&self) -> String {
+        self.filter.lines().join(" ")
+    }
+
+    /// Every log of the query is on screen (or the 10,000 one query reaches).
+    pub fn exhausted(&self) -> bool {
+        self.total
+            .is_some_and(|t| self.rows.len() >= t.min(MAX_RESULTS))
+            || self.pages * PER_PAGE >= MAX_RESULTS
+    }
+}
+
+/// One per page or loaded log: boxing the larger variant would buy nothing.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum AuditMsg {
+    Page {
+        generation: u64,
+        result: Result<(Vec<AuditEntry>, usize), String>,
+    },
+    Explained {
+        id: String,
+        result: AllowedResult,
+    },
+}
+
+pub enum AuditEffect {
+    Page {
+        generation: u64,
+        target: Target,
+        query: AuditQuery,
+        until: SystemTime,
+        page: usize,
+        timeout: Duration,
+    },
+    Explain {
+        id: String,
+        query: AllowedQuery,
+        mirror: std::sync::Arc<crate::mirror::stored::Mirror>,
+    },
+}
+
+impl std::fmt::Debug for AuditEffect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuditEffect::Page { page, .. } => write!(f, "AuditPage({page})"),
+            AuditEffect::Explain { id, .. } => write!(f, "AuditExplain({id})"),
+        }
+    }
+}
+
+pub fn perform(app: &mut App, action: AuditAction) -> Vec<Effect> {
+    match action {
+        AuditAction::Open => {
+            if app.modals.last() != Some(&Modal::AuditLog) {
+                app.modals.push(Modal::AuditLog);
+            }
+            if app.audit.applied.is_none() {
+                return apply(app);
+            }
+            Vec::new()
+        }
+        AuditAction::Up => {
+            app.audit.selected = app.audit.selected.saturating_sub(1);
+            Vec::new()
+        }
+        AuditAction::Down => move_down(app, 1),
+        AuditAction::PageUp => {
+            app.audit.selected = app.audit.selected.saturating_sub(10);
+            Vec::new()
+        }
+        AuditAction::PageDown => move_down(app, 10),
+        AuditAction::Choose => match parse_query(&app.audit.filter_text()) {
+            Ok(query) if app.audit.applied.as_ref() != Some(&query) => apply(app),
+            Ok(_) => load_selected(app),
+            Err(why) => {
+                app.audit.error = Some(why);
+                Vec::new()
+            }
+        },
+    }
+}
+
+fn move_down(app: &mut App, by: usize) -> Vec<Effect> {
+    let last = app.audit.rows.len().saturating_sub(1);
+    app.audit.selected = (app.audit.selected + by).min(last);
+    if app.audit.selected + PREFETCH >= app.audit.rows.len() {
+        next_page(app)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Starts the list over with the typed query.
+fn apply(app: &mut App) -> Vec<Effect> {
+    let query = match parse_query(&app.audit.filter_text()) {
+        Ok(q) => q,
+        Err(why) => {
+            app.audit.error = Some(why);
+            return Vec::new();
+        }
+    };
+    let panel = &mut app.audit;
+    panel.generation += 1;
+    panel.applied = Some(query);
+    panel.rows.clear();
+    panel.selected = 0;
+    panel.total = None;
+    panel.pages = 0;
+    panel.error = None;
+    panel.loading = false;
+    panel.until = SystemTime::now();
+    next_page(app)
+}
+
+fn next_page(app: &mut App) -> Vec<Effect> {
+    let Some(target) = app.target().map(|t| t.target.clone()) else {
+        return Vec::new();
+    };
+    let panel = &mut app.audit;
+    let Some(query) = panel.applied.clone() else {
+        return Vec::new();
+    };
+    if panel.loading || panel.exhausted() || panel.error.is_some() {
+        return Vec::new();
+    }
+    panel.loading = true;
+    vec![Effect::Audit(AuditEffect::Page {
+        generation: panel.generation,
+        target,
+        query,
+        until: panel.until,
+        page: panel.pages + 1,
+        timeout: app.settings.timeout,
+    })]
+}
+
+fn load_selected(app: &mut App) -> Vec<Effect> {
+    let Some(row) = app.audit.rows.get(app.audit.selected).cloned() else {
+        return Vec::new();
+    };
+    let (query, recorded) = match row.request {
+        Ok(request) => request,
+        Err(why) => {
+            app.notice(
+                format!("This log cannot be loaded: {}", why.describe()),
+                NoticeLevel::Warning,
+            );
+            return Vec::new();
+        }
+    };
+    app.set_input(&CheckInput::from_query(&query));
+    app.revalidate();
+    app.result = None;
+    app.modals.retain(|m| *m != Modal::AuditLog);
+    app.notice(
+        format!(
+            "Loaded log {} ({}): recorded {}; F5 asks the PDP now",
+            row.id,
+            row.timestamp,
+            if recorded { "ALLOW" } else { "DENY" }
+        ),
+        NoticeLevel::Info,
+    );
+    let mirror = match app.target().map(|t| &t.mirror) {
+        Some(super::mirror::MirrorState::Ready(m)) => Some(m.clone()),
+        _ => None,
+    };
+    app.audit.loaded = Some(Loaded {
+        id: row.id.clone(),
+        timestamp: row.timestamp,
+        query: query.clone(),
+        recorded,
+        reason: row.reason,
+        mirror: None,
+    });
+    match mirror {
+        Some(mirror) => vec![Effect::Audit(AuditEffect::Explain {
+            id: row.id,
+            query,
+            mirror,
+        })],
+        None => Vec::new(),
+    }
+}
+
+/// Typing edits the filter.
+pub fn on_text_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    app.audit.filter.input(Input::from(key));
+    app.audit.error = None;
+    Vec::new()
+}
+
+pub fn on_paste(app: &mut App, text: &str) {
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    app.audit.filter.insert_str(&text);
+}
+
+pub fn update(app: &mut App, msg: AuditMsg) -> Vec<Effect> {
+    match msg {
+        AuditMsg::Page { generation, result } => {
+            let panel = &mut app.audit;
+            if generation != panel.generation {
+                return Vec::new();
+            }
+            panel.loading = false;
+            match result {
+                Ok((entries, total)) => {
+                    panel.pages += 1;
+                    panel.total = Some(total);
+                    let empty = entries.is_empty();
+                    panel.rows.extend(entries.iter().map(Row::from_entry));
+                    if empty {
+                        // A short answer: nothing more to read.
+                        panel.total = Some(panel.rows.len());
+                    }
+                }
+                Err(why) => panel.error = Some(why),
+            }
+            Vec::new()
+        }
+        AuditMsg::Explained { id, result } => {
+            if let Some(loaded) = app.audit.loaded.as_mut().filter(|l| l.id == id) {
+                loaded.mirror = Some(result);
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// The loaded log, while the form still holds its request.
+pub fn loaded_for_form(app: &App) -> Option<&Loaded> {
+    let loaded = app.audit.loaded.as_ref()?;
+    let current = app.validation.as_ref().ok()?;
+    (normalized(current) == normalized(&loaded.query)).then_some(loaded)
+}
+
+/// A query as the PDP reads it: the SDK label and an explicit default tenant aside.
+fn normalized(q: &AllowedQuery) -> AllowedQuery {
+    let mut q = q.clone();
+    q.sdk = None;
+    if q.resource.tenant.is_none() {
+        q.resource.tenant = Some("default".to_string());
+    }
+    q
+}
+
+pub fn run(effect: AuditEffect, http: &reqwest::Client, tx: &UnboundedSender<Msg>) {
+    let tx = tx.clone();
+    match effect {
+        AuditEffect::Page {
+            generation,
+            target,
+            query,
+            until,
+            page,
+            timeout,
+        } => {
+            let http = http.clone();
+            tokio::spawn(async move {
+                let result = read_page(http, &target, &query, until, page, timeout).await;
+                let _ = tx.send(Msg::Audit(AuditMsg::Page { generation, result }));
+            });
+        }
+        AuditEffect::Explain { id, query, mirror } => {
+            tokio::task::spawn_blocking(move || {
+                let result = mirror.check(&query);
+                let _ = tx.send(Msg::Audit(AuditMsg::Explained { id, result }));
+            });
+        }
+    }
+}
+
+async fn read_page(
+    http: reqwest::Client,
+    target: &Target,
+    query: &AuditQuery,
+    until: SystemTime,
+    page: usize,
+    timeout: Duration,
+) -> Result<(Vec<AuditEntry>, usize), String> {
+    let key = target
+        .api_key
+        .as_deref()
+        .ok_or("this environment has no API key to read its audit logs with")?;
+    let rest = &target.rest;
+    let api_url = rest
+        .api_url
+        .clone()
+        .unwrap_or_else(super::tools::runtime::permit_api_url);
+    let explain = |e: crate::cloud::CloudError| format!("{e} ({})", e.hint());
+    let client = CloudClient::with_http(http, &api_url, key, timeout).map_err(explain)?;
+    let (project, environment) = match (&rest.project, &rest.environment) {
+        (Some(p), Some(e)) => (p.clone(), e.clone()),
+        _ => {
+            let scope = client.scope().await.map_err(explain)?;
+            match (scope.project_id, scope.environment_id) {
+                (Some(p), Some(e)) => (p, e),
+                _ => return Err("the key is not an environment key".to_string()),
+            }
+        }
+    };
+    let seconds = |at: SystemTime| {
+        at.duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
+    };
+    let from = until
+        .checked_sub(query.since)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let mut params: Vec<(String, String)> = Vec::new();
+    let filters = query.filters.to_filters();
+    params.extend(
+        filters
+            .users
+            .iter()
+            .map(|u| ("users".to_string(), u.clone())),
+    );
+    params.extend(
+        filters
+            .resources
+            .iter()
+            .map(|r| ("resources".to_string(), r.clone())),
+    );
+    for (name, value) in [
+        ("tenant", filters.tenant.clone()),
+        ("action", filters.action.clone()),
+        ("decision", filters.decision.map(|d| d.to_string())),
+    ] {
+        if let Some(value) = value {
+            params.push((name.to_string(), value));
+        }
+    }
+    params.push(("timestamp_from".into(), seconds(from).to_string()));
+    params.push(("timestamp_to".into(), (seconds(until) + 1).to_string()));
+    params.push(("sort_by".into(), "timestamp".into()));
+    let segments = [
+        "v2",
+        "pdps",
+        project.as_str(),
+        environment.as_str(),
+        "audit_logs",
+    ];
+    let answer = crate::mirror::pages::fetch_page(&client, &segments, page, &params)
+        .await
+        .map_err(|e| format!("{e} ({})", e.source.hint()))?;
+    let total = answer
+        .get("total_count")
+        .and_then(serde_json::Value::as_u64)
+        .map_or(0, |t| usize::try_from(t).unwrap_or(usize::MAX));
+    let entries = answer
+        .get("data")
+        .and_then(serde_json::Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| serde_json::from_value(item.clone()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((entries, total))
+}
+
+/// Logs belong to an environment: another one starts the list over (the filter stays).
+pub fn on_switch(app: &mut App) {
+    let filter = std::mem::take(&mut app.audit.filter);
+    let generation = app.audit.generation + 1;
+    app.audit = AuditPanel {
+        filter,
+        generation,
+        ..AuditPanel::default()
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_query_becomes_permits_filters() {
+        let q = parse_query("heidi resource:document decision:deny since:2h t:acme").unwrap();
+        assert_eq!(q.filters.users, ["heidi"]);
+        assert_eq!(q.filters.resources, ["document"]);
+        assert_eq!(q.filters.decision, Some(false));
+        assert_eq!(q.filters.tenant.as_deref(), Some("acme"));
+        assert_eq!(q.since, Duration::from_secs(7200));
+        assert!(parse_query("colour:red")
+            .unwrap_err()
+            .contains("not a filter"));
+        assert!(parse_query("decision:maybe").is_err());
+        assert_eq!(parse_query("").unwrap().since, Duration::from_secs(86_400));
+    }
+}
