@@ -21,6 +21,11 @@ fn word(decision: Option<bool>) -> &'static str {
     }
 }
 
+/// `2026-12-04 05:45:04`: to the second, in UTC as logged.
+fn short_time(timestamp: &str) -> String {
+    timestamp.chars().take(19).collect::<String>().replace('T', " ")
+}
+
 fn cut(text: &str, width: usize) -> String {
     let text = escape_line(text);
     if text.chars().count() <= width {
@@ -91,7 +96,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let line = Line::from(vec![
                 Span::raw(format!(
                     "{mark}{} {} {} {} {} ",
-                    cut(&row.timestamp, 23),
+                    cut(&short_time(&row.timestamp), 23),
                     cut(&row.user, 14),
                     cut(&row.action, 10),
                     cut(&row.resource, 22),
