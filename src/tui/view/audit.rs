@@ -23,7 +23,11 @@ fn word(decision: Option<bool>) -> &'static str {
 
 /// `2026-12-04 05:45:04`: to the second, in UTC as logged.
 fn short_time(timestamp: &str) -> String {
-    timestamp.chars().take(19).collect::<String>().replace('T', " ")
+    timestamp
+        .chars()
+        .take(19)
+        .collect::<String>()
+        .replace('T', " ")
 }
 
 fn cut(text: &str, width: usize) -> String {
