@@ -62,7 +62,7 @@ async fn org_key_walks_the_picker_to_a_working_environment_saved_0600() {
     h.wait_for("first frame", |s| s.contains("sandbox-dev"))
         .await;
 
-    h.ctrl('e');
+    h.key_mod(KeyCode::Char('e'), KeyModifiers::ALT);
     h.wait_for("the picker", |s| s.contains("+ Add environment"))
         .await;
     h.type_text("a");
@@ -175,7 +175,7 @@ async fn switch_save_preset_and_history_survive_a_restart() {
     h.wait_for("dev selected", |s| s.contains("Environment: sandbox-dev"))
         .await;
     h.ctrl('u');
-    h.ctrl('p');
+    h.key_mod(KeyCode::Char('p'), KeyModifiers::ALT);
     h.wait_for("the picker", |s| s.contains("1 of 1 presets"))
         .await;
     h.type_text("zzz");
@@ -219,7 +219,7 @@ async fn switch_save_preset_and_history_survive_a_restart() {
     );
     assert_eq!(app.envs.history.len(), 3);
     let mut h = Harness::start(app);
-    h.ctrl('y');
+    h.key_mod(KeyCode::Char('h'), KeyModifiers::ALT);
     let screen = h
         .wait_for("the history panel", |s| s.contains("3 of 3 checks"))
         .await;

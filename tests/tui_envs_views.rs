@@ -101,7 +101,7 @@ fn draw(app: &App) -> Terminal<TestBackend> {
 fn environment_picker_masks_keys_and_marks_the_current_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    press(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Char('e'), KeyModifiers::ALT);
     press(&mut app, KeyCode::Down, KeyModifiers::NONE);
     let t = draw(&app);
     let screen = t.backend().to_string();
@@ -118,7 +118,7 @@ fn environment_picker_masks_keys_and_marks_the_current_one() {
 fn add_environment_key_is_masked() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    press(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Char('e'), KeyModifiers::ALT);
     press(&mut app, KeyCode::Char('a'), KeyModifiers::NONE);
     update(&mut app, Msg::Input(Event::Paste(KEY.into())));
     let t = draw(&app);
@@ -134,7 +134,7 @@ fn add_environment_key_is_masked() {
 fn preset_picker_filters_as_you_type() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    press(&mut app, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Char('p'), KeyModifiers::ALT);
     let t = draw(&app);
     insta::assert_snapshot!("presets_100x30", t.backend());
     type_text(&mut app, "bob");
@@ -149,19 +149,16 @@ fn preset_picker_filters_as_you_type() {
 fn history_panel_newest_first_and_filtered() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    press(&mut app, KeyCode::Char('y'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Char('h'), KeyModifiers::ALT);
     let t = draw(&app);
     insta::assert_snapshot!("history_100x30", t.backend());
     type_text(&mut app, "carol");
     let t = draw(&app);
     insta::assert_snapshot!("history_filtered_100x30", t.backend());
-    // Ctrl-L loads the entry into the form without sending it.
+    // Tab loads the entry into the form without sending it.
     let effects = update(
         &mut app,
-        Msg::Input(Event::Key(KeyEvent::new(
-            KeyCode::Char('l'),
-            KeyModifiers::CONTROL,
-        ))),
+        Msg::Input(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE))),
     );
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(app.text(permit_tui::tui::app::Field::User), "carol");

@@ -299,7 +299,7 @@ async fn q_outside_text_fields_quits_and_help_toggles() {
     let mut app = app_for(remote(url), &CheckInput::default(), Settings::default());
     app.focus = Focus::Field(Field::Context);
     let mut h = Harness::start(app);
-    h.key(KeyCode::Tab);
+    h.key(KeyCode::Esc);
     h.key(KeyCode::Char('?'));
     h.wait_for("help", |s| s.contains("Keys · Esc closes"))
         .await;

@@ -77,11 +77,11 @@ async fn a_snapshot_taken_from_the_picker_explains_a_pdp_that_disagrees() {
 
     h.key(KeyCode::F(5));
     h.wait_for("the PDP's deny, with no mirror yet", |s| {
-        s.contains("DENY") && s.contains("no mirror: Ctrl-E, then s")
+        s.contains("DENY") && s.contains("no mirror: Alt-E, then s")
     })
     .await;
 
-    h.key_mod(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    h.key_mod(KeyCode::Char('e'), KeyModifiers::ALT);
     h.wait_for("the picker", |s| s.contains("s snapshot (mirror)"))
         .await;
     h.key(KeyCode::Char('s'));
@@ -105,7 +105,7 @@ async fn a_snapshot_taken_from_the_picker_explains_a_pdp_that_disagrees() {
         "{screen}"
     );
 
-    h.key_mod(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    h.key_mod(KeyCode::Char('e'), KeyModifiers::ALT);
     h.key(KeyCode::Char('p'));
     let screen = h
         .wait_for("the PDP view with its drift", |s| {

@@ -160,8 +160,8 @@ fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
     });
     assert!(green_badge, "the ALLOW badge is green when colour is on");
 
-    // Shift-Tab moves the focus from the first field to the decision panel, where q quits.
-    writer.write_all(b"\x1b[Z").unwrap();
+    // Esc leaves the field for the decision panel, where q quits.
+    writer.write_all(b"\x1b").unwrap();
     writer.flush().unwrap();
     screen.wait_for("the panel hints", |s| s.contains("q quit"));
     writer.write_all(b"q").unwrap();
@@ -186,6 +186,55 @@ fn binary_starts_the_sandbox_shows_a_decision_and_quits_cleanly() {
             .any(|w| w == leave_alt_screen),
         "the terminal was not restored (no leave-alternate-screen sequence)"
     );
+}
+
+/// One Tab too many used to land on the decision panel, where `5` switched environment, `g`
+/// toggled the histogram and `q` quit. Tab now cycles the fields only: after a whole round
+/// (8 Tabs, which used to end on the panel) a JSON user with digits and letters lands in the
+/// user field, and nothing else changes.
+#[test]
+fn typing_after_cycling_the_focus_only_ever_edits_the_field() {
+    let Session {
+        mut screen,
+        mut writer,
+        mut child,
+        _master,
+        _dirs,
+    } = start(true);
+    let first = screen.wait_for("the first frame", |s| s.contains("No check yet"));
+    let header = first.lines().next().unwrap_or_default().to_string();
+    // Ctrl-U empties the user field first (readline: delete to the line's start).
+    writer.write_all(b"\x15").unwrap();
+    for _ in 0..8 {
+        writer.write_all(b"\t").unwrap();
+    }
+    writer
+        .write_all(br#"{"key": "g5q", "attributes": {"level": 7}}"#)
+        .unwrap();
+    writer.flush().unwrap();
+    let typed = screen.wait_for("the JSON user in its field", |s| {
+        s.contains(r#"{"key": "g5q", "#)
+    });
+    assert_eq!(typed.lines().next().unwrap_or_default(), header, "{typed}");
+    assert!(
+        !typed.contains("alice"),
+        "Ctrl-U emptied the field first:\n{typed}"
+    );
+    assert!(
+        !typed.contains("Environment:"),
+        "no environment switch:\n{typed}"
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the explorer is still running"
+    );
+    writer.write_all(b"\x03").unwrap();
+    writer.flush().unwrap();
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_tx.send(child.wait());
+    });
+    done_rx.recv_timeout(WAIT).expect("Ctrl-C quits").unwrap();
 }
 
 #[test]

@@ -157,7 +157,7 @@ fn causes(query: &AllowedQuery, pdp: &AllowedResult, facts: &MirrorFacts<'_>) ->
                 "the data changed since the snapshot ({age} ago): a role, a relationship or an attribute"
             ),
             action: format!("refresh the mirror: permit-tui env snapshot {env}"),
-            in_explorer: "refresh the mirror: Ctrl-E, then s",
+            in_explorer: "refresh the mirror: Alt-E, then s",
         },
     ));
     ranked.push((
@@ -166,7 +166,7 @@ fn causes(query: &AllowedQuery, pdp: &AllowedResult, facts: &MirrorFacts<'_>) ->
             kind: CauseKind::NotSynced,
             text: "the PDP has not synced the latest data (or missed an update)".to_string(),
             action: format!("compare its role assignments: permit-tui pdp status --env {env}"),
-            in_explorer: "compare its role assignments: Ctrl-E, then p",
+            in_explorer: "compare its role assignments: Alt-E, then p",
         },
     ));
     let (custom_rank, custom_text) = if custom_decided {

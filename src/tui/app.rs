@@ -89,8 +89,9 @@ pub enum Focus {
 }
 
 impl Focus {
-    /// The focus ring: the fields in order, then the decision panel.
-    pub const RING: [Focus; 9] = [
+    /// The Tab ring: the form's fields only. The decision panel is reached with Esc (or a
+    /// click), so one Tab too many never lands where letters are commands.
+    pub const RING: [Focus; 8] = [
         Focus::Field(Field::User),
         Focus::Field(Field::UserAttributes),
         Focus::Field(Field::Action),
@@ -99,7 +100,6 @@ impl Focus {
         Focus::Field(Field::Tenant),
         Focus::Field(Field::ResourceAttributes),
         Focus::Field(Field::Context),
-        Focus::Decision,
     ];
 }
 
@@ -322,6 +322,8 @@ pub struct App {
     /// The whole form as a query, or why it is not one.
     pub validation: Result<AllowedQuery, InputError>,
     pub focus: Focus,
+    /// The field to go back to from the decision panel (Enter or `i` there).
+    pub last_field: Field,
     /// Environments to check against; `current` indexes it. Storage (branch `store`) will
     /// fill this list; the explorer itself only ever adds the sandbox or a `--pdp` target.
     pub targets: Vec<TargetState>,
@@ -394,6 +396,7 @@ impl App {
             field_errors: vec![None; Field::ALL.len()],
             validation: Err(InputError::Missing { field: "user key" }),
             focus: Focus::Field(Field::User),
+            last_field: Field::User,
             targets: targets.into_iter().map(TargetState::new).collect(),
             current: 0,
             next_check_id: 1,

@@ -94,6 +94,13 @@ pub enum Action {
     Quit,
     Fire,
     Cancel,
+    /// Esc: cancel the check in flight, else leave the field for the decision panel, where
+    /// letters are commands.
+    Escape,
+    /// Back from the decision panel to the field last edited.
+    Edit,
+    /// Undo the last edit of the focused field.
+    Undo,
     FocusNext,
     FocusPrev,
     ToggleLive,
@@ -212,7 +219,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(ctrl('c'), C::Help, A::Quit, "quit", true),
     // Single-line fields.
     bind(key(KeyCode::Enter), C::TextField, A::Fire, "check", true),
-    bind(ctrl('u'), C::TextField, A::ClearField, "clear field", true),
+    bind(
+        ctrl('u'),
+        C::TextField,
+        A::ClearField,
+        "delete to line start",
+        true,
+    ),
+    bind(ctrl('z'), C::TextField, A::Undo, "undo", true),
     // JSON fields: Enter is a newline there.
     bind(
         ctrl('f'),
@@ -221,9 +235,29 @@ pub const BINDINGS: &[Binding] = &[
         "pretty-print JSON",
         true,
     ),
-    bind(ctrl('u'), C::JsonField, A::ClearField, "clear field", true),
+    bind(
+        ctrl('u'),
+        C::JsonField,
+        A::ClearField,
+        "delete to line start",
+        true,
+    ),
+    bind(ctrl('z'), C::JsonField, A::Undo, "undo", true),
     // Decision panel.
-    bind(key(KeyCode::Enter), C::Panel, A::Fire, "check", true),
+    bind(
+        key(KeyCode::Enter),
+        C::Panel,
+        A::Edit,
+        "edit the form",
+        true,
+    ),
+    bind(
+        key(KeyCode::Char('i')),
+        C::Panel,
+        A::Edit,
+        "edit the form",
+        false,
+    ),
     bind(key(KeyCode::Char('q')), C::Panel, A::Quit, "quit", true),
     bind(key(KeyCode::Char('?')), C::Panel, A::OpenHelp, "help", true),
     bind(key(KeyCode::Right), C::Panel, A::NextTab, "next tab", true),
@@ -674,15 +708,9 @@ pub const BINDINGS: &[Binding] = &[
         "move",
         false,
     ),
+    bind(alt('r'), C::PresetPicker, A::Env(E::Rename), "rename", true),
     bind(
-        ctrl('r'),
-        C::PresetPicker,
-        A::Env(E::Rename),
-        "rename",
-        true,
-    ),
-    bind(
-        ctrl('d'),
+        alt('d'),
         C::PresetPicker,
         A::Env(E::Duplicate),
         "duplicate",
@@ -696,14 +724,14 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(
-        ctrl('e'),
+        alt('o'),
         C::PresetPicker,
         A::Env(E::Export),
         "export to a file",
         true,
     ),
     bind(
-        ctrl('o'),
+        alt('i'),
         C::PresetPicker,
         A::Env(E::Import),
         "import a file",
@@ -726,7 +754,7 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(
-        ctrl('l'),
+        key(KeyCode::Tab),
         C::HistoryPanel,
         A::Env(E::LoadEntry),
         "load into the form",
@@ -763,7 +791,7 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(
-        ctrl('e'),
+        key(KeyCode::Tab),
         C::Prompt,
         A::Env(E::CycleExpect),
         "expected decision",
@@ -853,12 +881,11 @@ pub const BINDINGS: &[Binding] = &[
         "check",
         false,
     ),
-    bind(ctrl('r'), C::Global, A::Fire, "check", false),
     bind(
         key(KeyCode::Esc),
         C::Global,
-        A::Cancel,
-        "cancel check",
+        A::Escape,
+        "cancel check / leave the field",
         true,
     ),
     bind(
@@ -885,7 +912,6 @@ pub const BINDINGS: &[Binding] = &[
         "live mode",
         true,
     ),
-    bind(ctrl('l'), C::Global, A::ToggleLive, "live mode", false),
     bind(
         key(KeyCode::F(3)),
         C::Global,
@@ -954,14 +980,14 @@ pub const BINDINGS: &[Binding] = &[
     ),
     // Everywhere: environments, presets, history (`tui::envs`).
     bind(
-        ctrl('e'),
+        alt('e'),
         C::Global,
         A::Env(E::OpenEnvironments),
         "environments",
         false,
     ),
     bind(
-        ctrl('p'),
+        alt('p'),
         C::Global,
         A::Env(E::OpenPresets),
         "presets",
@@ -975,7 +1001,7 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
-        ctrl('y'),
+        alt('h'),
         C::Global,
         A::Env(E::OpenHistory),
         "history",
@@ -1140,7 +1166,11 @@ pub fn describe(key: &Key) -> String {
         out.push_str("Alt-");
     }
     let name = match key.code {
-        KeyCode::Char(c) if key.mods.contains(KeyModifiers::CONTROL) => {
+        KeyCode::Char(c)
+            if key
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
             c.to_ascii_uppercase().to_string()
         }
         KeyCode::Char(c) => c.to_string(),
@@ -1286,7 +1316,7 @@ mod tests {
         assert_eq!(lookup(&f5, Context::Help), None);
         let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(lookup(&esc, Context::Help), Some(Action::CloseModal));
-        assert_eq!(lookup(&esc, Context::TextField), Some(Action::Cancel));
+        assert_eq!(lookup(&esc, Context::TextField), Some(Action::Escape));
     }
 
     #[test]
@@ -1314,7 +1344,7 @@ mod tests {
         let global = &help[0].1;
         assert!(global
             .iter()
-            .any(|(k, d)| k == "F5 / Ctrl-Enter / Ctrl-R" && *d == "check"));
+            .any(|(k, d)| k == "F5 / Ctrl-Enter" && *d == "check"));
     }
 
     #[test]

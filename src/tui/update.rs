@@ -300,6 +300,28 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Fire => fire(app),
         Action::Cancel => cancel_in_flight(app),
+        Action::Escape => {
+            if app.in_flight.is_some() {
+                return cancel_in_flight(app);
+            }
+            if let Focus::Field(field) = app.focus {
+                app.last_field = field;
+                app.focus = Focus::Decision;
+            }
+            Vec::new()
+        }
+        Action::Edit => {
+            app.focus = Focus::Field(app.last_field);
+            Vec::new()
+        }
+        Action::Undo => match app.focused_field() {
+            Some(field) if app.fields[field.index()].undo() => on_edit(app),
+            _ => Vec::new(),
+        },
+        Action::FocusNext | Action::FocusPrev if app.focus == Focus::Decision => {
+            app.focus = Focus::Field(app.last_field);
+            Vec::new()
+        }
         Action::FocusNext | Action::FocusPrev => {
             let ring = Focus::RING;
             let i = ring.iter().position(|f| *f == app.focus).unwrap_or(0);
@@ -342,14 +364,11 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Mirror(action) => super::mirror::perform(app, action),
         Action::Audit(action) => super::audit::perform(app, action),
         Action::FormatJson => format_json(app),
+        // Readline's Ctrl-U: what is before the cursor on its line goes (to the yank buffer,
+        // Ctrl-Y brings it back). In a single-line field with the cursor at the end, all of it.
         Action::ClearField => match app.focused_field() {
-            Some(field) => {
-                let area = &mut app.fields[field.index()];
-                area.select_all();
-                area.cut();
-                on_edit(app)
-            }
-            None => Vec::new(),
+            Some(field) if app.fields[field.index()].delete_line_by_head() => on_edit(app),
+            _ => Vec::new(),
         },
         Action::NextTab | Action::PrevTab => {
             let tabs = ResultTab::ALL;
@@ -716,7 +735,8 @@ mod tests {
             app.text(Field::ResourceAttributes),
             "{\n  \"a\": 1,\n  \"b\": [\n    true\n  ]\n}"
         );
-        update(&mut app, ctrl('u'));
+        let mut app = self::app();
+        app.focus = Focus::Field(Field::ResourceAttributes);
         type_text(&mut app, "{oops");
         update(&mut app, ctrl('f'));
         assert_eq!(app.text(Field::ResourceAttributes), "{oops", "nothing lost");
@@ -829,7 +849,7 @@ mod tests {
     }
 
     #[test]
-    fn tab_and_shift_tab_cycle_the_focus_ring() {
+    fn tab_cycles_the_fields_only_and_esc_leaves_for_the_panel() {
         let mut app = app();
         for _ in 0..Focus::RING.len() {
             update(&mut app, key(KeyCode::Tab));
@@ -842,7 +862,48 @@ mod tests {
                 KeyModifiers::SHIFT,
             ))),
         );
+        assert_eq!(app.focus, Focus::Field(Field::Context));
+        // Esc leaves the field for the panel; Enter (or `i`) goes back to it.
+        update(&mut app, key(KeyCode::Esc));
         assert_eq!(app.focus, Focus::Decision);
+        update(&mut app, key(KeyCode::Enter));
+        assert_eq!(app.focus, Focus::Field(Field::Context));
+        update(&mut app, key(KeyCode::Esc));
+        update(&mut app, key(KeyCode::Char('i')));
+        assert_eq!(app.focus, Focus::Field(Field::Context));
+    }
+
+    #[test]
+    fn readline_keys_edit_the_field() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::Action);
+        update(&mut app, ctrl('u'));
+        assert_eq!(app.text(Field::Action), "");
+        type_text(&mut app, "read write");
+        update(&mut app, ctrl('w'));
+        assert_eq!(app.text(Field::Action), "read ");
+        update(&mut app, ctrl('a'));
+        update(&mut app, ctrl('k'));
+        assert_eq!(app.text(Field::Action), "");
+        update(&mut app, ctrl('y'));
+        assert_eq!(app.text(Field::Action), "read ");
+        update(&mut app, ctrl('e'));
+        type_text(&mut app, "x");
+        assert_eq!(app.text(Field::Action), "read x");
+        update(&mut app, ctrl('z'));
+        assert_eq!(app.text(Field::Action), "read ");
+        // None of them opened anything.
+        assert!(app.modals.is_empty());
+    }
+
+    #[test]
+    fn ctrl_u_clears_a_line_longer_than_65535_characters() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::Context);
+        let long = format!("{{\"k\": \"{}\"}}", "x".repeat(70_000));
+        update(&mut app, Msg::Input(Event::Paste(long)));
+        update(&mut app, ctrl('u'));
+        assert_eq!(app.text(Field::Context), "");
     }
 
     #[test]

@@ -99,7 +99,7 @@ impl PromptKind {
     pub fn title(&self) -> String {
         match self {
             PromptKind::SavePreset { expect } => format!(
-                "Save the form as a preset · expect: {} (Ctrl-E changes)",
+                "Save the form as a preset · expect: {} (Tab changes)",
                 expect.map(|e| e.as_str()).unwrap_or("nothing")
             ),
             PromptKind::RenamePreset { old } => format!("Rename preset `{old}` to"),
@@ -811,7 +811,7 @@ mod tests {
         app.envs
             .history
             .push_newest(HistoryEntry::from_check("prod", &query, &exchange));
-        press(&mut app, KeyCode::Char('y'), KeyModifiers::CONTROL);
+        press(&mut app, KeyCode::Char('h'), KeyModifiers::ALT);
         let effects = update(
             &mut app,
             Msg::Input(Event::Key(KeyEvent::new(

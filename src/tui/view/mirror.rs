@@ -36,7 +36,7 @@ pub fn headline(app: &App, outcome: &CheckOutcome, theme: Theme) -> Option<Line<
             theme.warn(),
         )),
         MirrorState::Absent => Some(Line::styled(
-            "no mirror: Ctrl-E, then s, snapshots this environment so its answers get the full explanation",
+            "no mirror: Alt-E, then s, snapshots this environment so its answers get the full explanation",
             theme.dim(),
         )),
         MirrorState::Ready(_) if outcome.exchange.result.is_ok() => {
