@@ -50,7 +50,7 @@ async fn explain_tree_names_the_failing_condition_and_what_would_allow() {
         "the raw trace dump is replaced by the tree"
     );
     // Below the tree, in the same panel: what would make it allow.
-    h.key(KeyCode::Tab);
+    h.key(KeyCode::Esc);
     for _ in 0..30 {
         h.key(KeyCode::Char('j'));
     }

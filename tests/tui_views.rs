@@ -282,9 +282,9 @@ fn help_overlay_fits_80x24() {
     let t = draw(&app, 80, 24);
     let text = screen(&t);
     for needle in [
-        "F5 / Ctrl-Enter / Ctrl-R",
+        "F5 / Ctrl-Enter",
         "pretty-print JSON",
-        "clear field",
+        "delete to line start",
         "quit",
     ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");

@@ -804,7 +804,8 @@ pub const BINDINGS: &[Binding] = &[
         "cancel",
         true,
     ),
-    bind(ctrl('c'), C::Prompt, A::Quit, "quit", false),
+    // A prompt is a question: Ctrl-C takes it back, as in a shell.
+    bind(ctrl('c'), C::Prompt, A::Env(E::Close), "cancel", false),
     // Decision panel: direct environment keys.
     bind(
         key(KeyCode::Char('1')),
@@ -885,7 +886,7 @@ pub const BINDINGS: &[Binding] = &[
         key(KeyCode::Esc),
         C::Global,
         A::Escape,
-        "cancel check / leave the field",
+        "cancel / leave field",
         true,
     ),
     bind(

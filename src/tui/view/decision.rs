@@ -27,7 +27,15 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } else {
             theme.border()
         })
-        .title(Span::styled(" Result ", theme.heading()));
+        // Focus shows without colour too: a marker, and what the keys do here.
+        .title(Span::styled(
+            if focused {
+                " ▸ Result · letters are commands, Enter edits "
+            } else {
+                " Result "
+            },
+            theme.heading(),
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [tabs_row, badge_row, _gap, body] = Layout::vertical([
