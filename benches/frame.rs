@@ -52,6 +52,7 @@ fn app_with_result(input: &CheckInput) -> App {
             status: Some(200),
         },
         mirror: None,
+        summary: None,
     });
     app
 }

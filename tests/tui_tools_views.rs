@@ -109,6 +109,7 @@ fn explain_tree_of_an_abac_deny_120x40() {
         request: SentRequest::for_check(&target("dev"), &query),
         exchange: answered(result, 2),
         mirror: None,
+        summary: None,
     });
     let t = draw(&app, 120, 40);
     let text = screen(&t);
@@ -373,4 +374,39 @@ fn autocomplete_popups_80x24() {
     let t = draw(&app, 80, 24);
     assert!(screen(&t).contains("clearance: number"));
     insta::assert_snapshot!("complete_attribute_80x24", t.backend());
+}
+
+/// The answer comes first: under the badge, each model's decisive fact and how to allow,
+/// above the tree; an edited form marks the badge itself stale.
+#[test]
+fn the_answer_is_pinned_under_the_badge_and_a_stale_badge_says_so() {
+    let input = heidi(2);
+    let mut app = app(&input);
+    let query = input.to_query().unwrap();
+    let result = decide("dev", &query);
+    app.result = Some(CheckOutcome {
+        id: 1,
+        target_name: "dev".into(),
+        request: SentRequest::for_check(&target("dev"), &query),
+        summary: Some(permit_tui::explain::summarize(&query, &result)),
+        exchange: answered(result, 2),
+        mirror: None,
+    });
+    let text = screen(&draw(&app, 120, 40));
+    let row_of = |needle: &str| text.lines().position(|l| l.contains(needle));
+    let pinned = row_of("ABAC  ✘ user.clearance ≥ 3 (actual: 2)").expect(&text);
+    let to_allow = row_of("to allow: ").expect(&text);
+    let tree = row_of("✘ DENY: user 'heidi'").expect(&text);
+    assert!(pinned < to_allow && to_allow < tree, "{text}");
+    assert!(!text.contains("stale"), "{text}");
+    // The tree is longer than the panel: the border says how much more and how to get there.
+    assert!(text.contains("more · PgDn"), "{text}");
+
+    app.set_input(&heidi(3));
+    let text = screen(&draw(&app, 120, 40));
+    let badge = text.lines().position(|l| l.contains("stale")).expect(&text);
+    assert!(
+        badge < to_allow,
+        "the mark is on the badge, above the pinned block:\n{text}"
+    );
 }

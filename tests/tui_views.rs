@@ -49,6 +49,7 @@ fn outcome(app: &App, id: u64, exchange: Exchange<AllowedResult>) -> CheckOutcom
         request: SentRequest::for_check(&target(), app.validation.as_ref().unwrap()),
         exchange,
         mirror: None,
+        summary: None,
     }
 }
 

@@ -6,6 +6,7 @@ mod suggest;
 mod tree;
 
 pub use suggest::{what_would_allow, Suggestion};
+
 pub use tree::{explain, Mark, Node};
 
 use serde_json::Value;
@@ -92,4 +93,57 @@ pub fn text_lines(
         );
     }
     lines
+}
+
+/// What decided, per model, in one line each: the first thing a person reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFact {
+    /// `RBAC`, `ABAC`, `ReBAC`, or a debug block's name.
+    pub model: String,
+    pub allow: bool,
+    /// The decisive fact: the grant of an allow, the failing fact of a deny.
+    pub fact: String,
+}
+
+/// The answer in brief: each model's decisive fact and, for a deny, what would allow it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnswerSummary {
+    pub facts: Vec<ModelFact>,
+    pub to_allow: Vec<Suggestion>,
+}
+
+/// Built once per answer (the trace is parsed once), for the pinned block under the badge.
+pub fn summarize(query: &crate::pdp::types::AllowedQuery, result: &AllowedResult) -> AnswerSummary {
+    let root = explain(query, result);
+    let facts = root
+        .children
+        .iter()
+        .filter(|model| model.mark != Mark::Info)
+        .map(|model| {
+            let decisive = model
+                .walk()
+                .into_iter()
+                .map(|(_, node)| node)
+                .find(|node| node.decisive);
+            let fact = match decisive {
+                Some(node) => node.text.clone(),
+                // A model without a marked fact: its first child of the same verdict.
+                None => model
+                    .children
+                    .iter()
+                    .find(|c| c.mark == model.mark)
+                    .map_or_else(String::new, |c| c.text.clone()),
+            };
+            let name = model.text.split(':').next().unwrap_or_default().to_string();
+            ModelFact {
+                model: name,
+                allow: model.mark == Mark::Pass,
+                fact,
+            }
+        })
+        .collect();
+    AnswerSummary {
+        facts,
+        to_allow: what_would_allow(query, result),
+    }
 }

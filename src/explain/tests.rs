@@ -159,3 +159,51 @@ fn an_allow_marks_the_grant_and_never_a_failing_branch() {
         vec![(Mark::Pass, "role 'viewer' grants report:read".to_string())]
     );
 }
+
+fn sandbox_answer(query: serde_json::Value) -> (crate::pdp::types::AllowedQuery, AllowedResult) {
+    let sandbox = crate::sandbox::Sandbox::bundled().expect("the bundled sandbox");
+    let query: crate::pdp::types::AllowedQuery = serde_json::from_value(query).expect("a query");
+    let result = sandbox
+        .check("permit_key_sandbox_dev", &query)
+        .expect("the dev key");
+    (query, result)
+}
+
+#[test]
+fn the_summary_leads_with_each_models_decisive_fact_and_how_to_allow() {
+    let (query, result) = sandbox_answer(json!({
+        "user": {"key": "heidi", "attributes": {"department": "engineering", "clearance": 2}},
+        "action": "read", "resource": {"type": "document", "key": "design-doc", "tenant": "acme"}
+    }));
+    assert!(!result.allow);
+    let summary = summarize(&query, &result);
+    let abac = summary
+        .facts
+        .iter()
+        .find(|f| f.model == "ABAC")
+        .expect("an ABAC fact");
+    assert!(!abac.allow);
+    assert_eq!(abac.fact, "user.clearance ≥ 3 (actual: 2)");
+    assert!(
+        summary
+            .to_allow
+            .iter()
+            .any(|s| s.text.contains("clearance")),
+        "{:?}",
+        summary.to_allow
+    );
+
+    let (query, result) = sandbox_answer(json!({
+        "user": {"key": "alice"}, "action": "read",
+        "resource": {"type": "document", "key": "doc-1", "tenant": "acme"}
+    }));
+    let summary = summarize(&query, &result);
+    let rbac = summary
+        .facts
+        .iter()
+        .find(|f| f.model == "RBAC")
+        .expect("an RBAC fact");
+    assert!(rbac.allow);
+    assert!(rbac.fact.contains("grants document:read"), "{}", rbac.fact);
+    assert!(summary.to_allow.is_empty());
+}

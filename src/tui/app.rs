@@ -234,6 +234,8 @@ pub struct CheckOutcome {
     pub exchange: Exchange<AllowedResult>,
     /// The same check decided on the environment's mirror, once it has been.
     pub mirror: Option<super::mirror::MirrorOutcome>,
+    /// The answer in brief (each model's decisive fact, how to allow), built once.
+    pub summary: Option<crate::explain::AnswerSummary>,
 }
 
 /// What the decision panel says when it is not showing a result.

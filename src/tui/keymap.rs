@@ -113,6 +113,10 @@ pub enum Action {
     ToggleHistogram,
     ScrollUp,
     ScrollDown,
+    PageUp,
+    PageDown,
+    ScrollTop,
+    ScrollBottom,
     NextTarget,
     /// A debugging tool's key (`tui::tools`).
     Tool(ToolAction),
@@ -297,6 +301,22 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(key(KeyCode::Up), C::Panel, A::ScrollUp, "scroll up", false),
+    bind(
+        key(KeyCode::PageDown),
+        C::Panel,
+        A::PageDown,
+        "page down",
+        false,
+    ),
+    bind(key(KeyCode::PageUp), C::Panel, A::PageUp, "page up", false),
+    bind(key(KeyCode::Home), C::Panel, A::ScrollTop, "top", false),
+    bind(
+        key(KeyCode::End),
+        C::Panel,
+        A::ScrollBottom,
+        "bottom",
+        false,
+    ),
     bind(
         key(KeyCode::Char('k')),
         C::Panel,
@@ -1184,6 +1204,8 @@ pub fn describe(key: &Key) -> String {
         KeyCode::Right => "→".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
         other => format!("{other:?}"),
     };
     out.push_str(&name);

@@ -72,12 +72,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 &query,
                 exchange.result.as_ref().ok(),
             ));
+            let summary = exchange
+                .result
+                .as_ref()
+                .ok()
+                .map(|answer| crate::explain::summarize(&query, answer));
             app.result = Some(CheckOutcome {
                 id,
                 target_name,
                 request: flight.request,
                 exchange,
                 mirror: None,
+                summary,
             });
             app.note = PanelNote::None;
             app.reset_scroll();
@@ -120,6 +126,9 @@ fn on_sandbox_reload(app: &mut App, reload: crate::targets::Reload) -> Vec<Effec
     );
     Vec::new()
 }
+
+/// Lines PgUp / PgDn move the decision panel by.
+const PAGE: u16 = 10;
 
 /// Which part of the keymap applies now.
 pub fn context(app: &App) -> Context {
@@ -392,6 +401,22 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::ScrollUp => {
             app.scroll = app.scroll.min(app.scroll_max.get()).saturating_sub(1);
+            Vec::new()
+        }
+        Action::PageDown => {
+            app.scroll = app.scroll.saturating_add(PAGE).min(app.scroll_max.get());
+            Vec::new()
+        }
+        Action::PageUp => {
+            app.scroll = app.scroll.min(app.scroll_max.get()).saturating_sub(PAGE);
+            Vec::new()
+        }
+        Action::ScrollTop => {
+            app.scroll = 0;
+            Vec::new()
+        }
+        Action::ScrollBottom => {
+            app.scroll = app.scroll_max.get();
             Vec::new()
         }
         Action::NextTarget => {

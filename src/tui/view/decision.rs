@@ -38,13 +38,16 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [tabs_row, badge_row, _gap, body] = Layout::vertical([
+    let pinned = pinned_lines(app, theme);
+    let [tabs_row, badge_row, pinned_row, _gap, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(3),
+        Constraint::Length(pinned.len() as u16),
         Constraint::Length(1),
         Constraint::Fill(1),
     ])
     .areas(inner);
+    frame.render_widget(Paragraph::new(pinned), pinned_row);
 
     let selected = ResultTab::ALL
         .iter()
@@ -92,7 +95,73 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .saturating_sub(usize::from(body.height));
     let scroll_max = u16::try_from(overflow).unwrap_or(u16::MAX);
     app.scroll_max.set(scroll_max);
-    frame.render_widget(text.scroll((app.scroll.min(scroll_max), 0)), body);
+    let top = app.scroll.min(scroll_max);
+    frame.render_widget(text.scroll((top, 0)), body);
+    if scroll_max > 0 {
+        // Where the view is, on the bottom border: more is there, and how to reach it.
+        let below = scroll_max - top;
+        let indicator = match (top, below) {
+            (0, _) => format!(" ↓ {below} more · PgDn "),
+            (_, 0) => format!(" ↑ {top} above · PgUp "),
+            _ => format!(" ↑ {top} · ↓ {below} · PgUp/PgDn "),
+        };
+        let width = unicode_width::UnicodeWidthStr::width(indicator.as_str()) as u16;
+        let spot = Rect {
+            x: area.right().saturating_sub(width + 2),
+            y: area.bottom().saturating_sub(1),
+            width: width.min(area.width),
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(indicator).style(theme.dim()), spot);
+    }
+}
+
+/// Most lines pinned under the badge: the answer before any detail.
+const PINNED: usize = 4;
+
+/// Under the badge, whatever tab is shown: each model's decisive fact and, for a deny, the
+/// first way to allow it. Nothing while a check is in flight or without an answer.
+fn pinned_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
+    let Some(summary) = app
+        .result
+        .as_ref()
+        .filter(|_| app.in_flight.is_none())
+        .and_then(|r| r.summary.as_ref())
+    else {
+        return Vec::new();
+    };
+    let mut lines: Vec<Line<'static>> = summary
+        .facts
+        .iter()
+        .take(PINNED - 1)
+        .map(|f| {
+            let (mark, style) = if f.allow {
+                ("✔", theme.allow())
+            } else {
+                ("✘", theme.deny())
+            };
+            Line::from(vec![
+                Span::styled(format!("{:<6}", f.model), theme.heading()),
+                Span::styled(format!("{mark} "), style),
+                Span::raw(f.fact.clone()),
+            ])
+        })
+        .collect();
+    if let Some(first) = summary.to_allow.first() {
+        let more = summary.to_allow.len() - 1;
+        let more = if more > 0 {
+            format!(" (+{more} below)")
+        } else {
+            String::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled("to allow: ", theme.accent()),
+            Span::raw(first.text.clone()),
+            Span::styled(more, theme.dim()),
+        ]));
+    }
+    lines.truncate(PINNED);
+    lines
 }
 
 fn render_badge_row(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -131,8 +200,10 @@ fn render_badge_row(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Ok(_) => ("DENY", theme.deny_badge()),
         Err(_) => ("ERROR", theme.error_badge()),
     };
+    // A result of another form than the one shown says so on the badge itself.
+    let stale = if app.result_is_stale() { "stale" } else { "" };
     frame.render_widget(
-        Paragraph::new(vec![Line::raw(""), Line::raw(word), Line::raw("")])
+        Paragraph::new(vec![Line::raw(""), Line::raw(word), Line::raw(stale)])
             .alignment(Alignment::Center)
             .style(style),
         badge,
