@@ -123,10 +123,10 @@ fn set_fixes(sets: &[SetTrace], key: &str) -> Vec<String> {
         return Vec::new();
     };
     let mut leaves = Vec::new();
-    collect_failing_leaves(&set.conditions, false, &mut leaves);
+    collect_failing_leaves(&set.conditions, &mut leaves);
     if let Some(parent) = &set.parent {
         if !parent.matched {
-            collect_failing_leaves(&parent.conditions, false, &mut leaves);
+            collect_failing_leaves(&parent.conditions, &mut leaves);
         }
     }
     if let (Some(kind), Some(false)) = (&set.resource_type, set.type_matched) {
@@ -151,57 +151,102 @@ fn set_fixes(sets: &[SetTrace], key: &str) -> Vec<String> {
         .collect()
 }
 
-/// Leaves of failing branches. Under `anyOf` one fix is enough, so only the first branch is
-/// offered; under `not` the fix is to stop matching, which is phrased as such.
-fn collect_failing_leaves(c: &ConditionTrace, negated: bool, out: &mut Vec<String>) {
+/// Leaves of failing branches, phrased as what to change. Under `anyOf` one fix is enough,
+/// so only the first branch is offered; a failing `not` is fixed by breaking what holds
+/// inside it.
+fn collect_failing_leaves(c: &ConditionTrace, out: &mut Vec<String>) {
     if c.matched {
         return;
     }
     match c.attribute.as_deref() {
         Some(attribute) => {
-            let actual = c
-                .actual
-                .as_ref()
-                .map(value_text)
-                .unwrap_or_else(|| "missing".to_string());
-            let verb = if negated {
-                "make it not hold that"
-            } else {
-                "set"
-            };
-            // A value of another type is compared by its type, not its value: say so rather
-            // than propose a value Permit would order differently.
-            let hint = c
-                .note
-                .as_ref()
-                .map(|note| format!("; {note}"))
-                .unwrap_or_default();
-            out.push(format!(
-                "{verb} {attribute} {} {} (is {actual}{hint})",
+            let change = format!(
+                "set {attribute} {} {}",
                 operator_text(&c.operator),
                 value_text(&c.expected)
-            ));
+            );
+            out.push(format!("{change} ({})", is_now(c)));
         }
-        None => {
-            let negated = negated ^ (c.operator == "not");
-            let failing = c.children.iter().filter(|child| !child.matched);
-            if c.operator == "anyOf" {
-                if let Some(first) = c.children.first() {
-                    collect_failing_leaves(first, negated, out);
-                }
-            } else if c.operator == "not" {
-                // A `not` fails when its inner condition holds.
-                for child in &c.children {
-                    let mut flipped = child.clone();
-                    flipped.matched = false;
-                    collect_failing_leaves(&flipped, negated, out);
-                }
-            } else {
-                for child in failing {
-                    collect_failing_leaves(child, negated, out);
-                }
+        None if c.operator == "anyOf" => {
+            if let Some(first) = c.children.first() {
+                collect_failing_leaves(first, out);
             }
         }
+        None if c.operator == "not" => c
+            .children
+            .iter()
+            .for_each(|inner| break_holding(inner, out)),
+        None => c
+            .children
+            .iter()
+            .for_each(|child| collect_failing_leaves(child, out)),
+    }
+}
+
+/// What makes a condition that holds stop holding: one child of an `allOf`, every child of
+/// an `anyOf`, and for a `not` its inner condition made to hold.
+fn break_holding(c: &ConditionTrace, out: &mut Vec<String>) {
+    if !c.matched {
+        return;
+    }
+    match c.attribute.as_deref() {
+        Some(attribute) => out.push(format!(
+            "{} ({})",
+            negated_fix(attribute, &c.operator, &c.expected),
+            is_now(c)
+        )),
+        None if c.operator == "anyOf" => c
+            .children
+            .iter()
+            .for_each(|child| break_holding(child, out)),
+        None if c.operator == "not" => c
+            .children
+            .iter()
+            .for_each(|inner| collect_failing_leaves(inner, out)),
+        None => {
+            if let Some(first) = c.children.iter().find(|child| child.matched) {
+                break_holding(first, out);
+            }
+        }
+    }
+}
+
+/// `is 2`, `is missing`, with the note on a comparison across types: a value of another type
+/// is compared by its type, so rather than propose a value Permit would order differently,
+/// it says so.
+fn is_now(c: &ConditionTrace) -> String {
+    let actual = c
+        .actual
+        .as_ref()
+        .map(value_text)
+        .unwrap_or_else(|| "missing".to_string());
+    let hint = c
+        .note
+        .as_ref()
+        .map(|note| format!("; {note}"))
+        .unwrap_or_default();
+    format!("is {actual}{hint}")
+}
+
+/// Under a `not`, what makes the inner condition false, in plain words: `set user.on_leave
+/// to false`, `set user.department to something other than "hr"`, `set user.level < 3`.
+fn negated_fix(attribute: &str, operator: &str, expected: &serde_json::Value) -> String {
+    let value = value_text(expected);
+    match (operator, expected) {
+        ("equals", serde_json::Value::Bool(b)) => format!("set {attribute} to {}", !b),
+        ("equals", _) => format!("set {attribute} to something other than {value}"),
+        ("not-equals", _) => format!("set {attribute} to {value}"),
+        ("in", _) => format!("set {attribute} to a value outside {value}"),
+        ("not-in", _) => format!("set {attribute} to one of {value}"),
+        ("contains", _) | ("array_contains", _) => format!("remove {value} from {attribute}"),
+        ("greater-than", _) => format!("set {attribute} ≤ {value}"),
+        ("greater-than-equals", _) => format!("set {attribute} < {value}"),
+        ("less-than", _) => format!("set {attribute} ≥ {value}"),
+        ("less-than-equals", _) => format!("set {attribute} > {value}"),
+        _ => format!(
+            "change {attribute} so that `{attribute} {} {value}` no longer holds",
+            operator_text(operator)
+        ),
     }
 }
 

@@ -207,3 +207,23 @@ fn the_summary_leads_with_each_models_decisive_fact_and_how_to_allow() {
     assert!(rbac.fact.contains("grants document:read"), "{}", rbac.fact);
     assert!(summary.to_allow.is_empty());
 }
+
+#[test]
+fn a_not_condition_is_fixed_by_saying_what_to_set() {
+    let (query, result) = sandbox_answer(json!({
+        "user": {"key": "zoe", "attributes": {"department": "finance", "on_leave": true,
+                                              "certifications": [{"name": "sox", "year": 2025}]}},
+        "action": "export", "resource": {"type": "report", "tenant": "acme"}
+    }));
+    assert!(!result.allow);
+    let texts: Vec<String> = what_would_allow(&query, &result)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains(
+            "set user.on_leave to false (is true) to match user set 'Finance (certified, not on leave)'"
+        )),
+        "{texts:#?}"
+    );
+}
