@@ -56,10 +56,10 @@ impl Field {
     pub fn placeholder(self) -> &'static str {
         match self {
             Field::User => "user key, or {\"key\": …}",
-            Field::Action => "read",
+            Field::Action => "e.g. read",
             Field::Resource => "type or type:key",
             Field::ResourceKey => "optional",
-            Field::Tenant => "default",
+            Field::Tenant => "empty: default",
             _ => "{}",
         }
     }

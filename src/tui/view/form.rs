@@ -107,6 +107,18 @@ fn render_line(
         width: rect.width.saturating_sub(label.width),
         ..rect
     };
+    // An empty field shows what goes there, bracketed so it never reads as a value (with
+    // or without colour), aligned with the values of the other fields.
+    if !focused && app.text(field).is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("‹{}›", field.placeholder()),
+                theme.dim().add_modifier(ratatui::style::Modifier::ITALIC),
+            )),
+            input,
+        );
+        return;
+    }
     let area = styled_area(app, theme, field, focused);
     frame.render_widget(&area, input);
 }
