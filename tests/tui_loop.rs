@@ -316,3 +316,46 @@ async fn q_outside_text_fields_quits_and_help_toggles() {
         .unwrap();
     assert!(app.should_quit);
 }
+
+/// Only a sandbox reads the trace header: a PDP that is not one is never sent it, and the
+/// Request tab lists every header that was sent, User-Agent included.
+#[tokio::test]
+async fn a_real_pdp_is_not_sent_the_sandbox_trace_header() {
+    let (tx, mut seen) = mpsc::unbounded_channel::<Vec<String>>();
+    let router = healthy().route(
+        "/allowed",
+        post(move |headers: axum::http::HeaderMap| {
+            let tx = tx.clone();
+            async move {
+                let names = headers.keys().map(|k| k.as_str().to_string()).collect();
+                let _ = tx.send(names);
+                Json(json!({"allow": true}))
+            }
+        }),
+    );
+    let url = serve(router).await;
+    let input = CheckInput {
+        user: "alice".into(),
+        action: "read".into(),
+        resource: "document".into(),
+        ..CheckInput::default()
+    };
+    let mut h = Harness::start(app_for(remote(url), &input, Settings::default()));
+    h.wait_for("first frame", |s| s.contains("mock")).await;
+    h.key(KeyCode::F(5));
+    let names = tokio::time::timeout(WAIT, seen.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !names.iter().any(|n| n == "x-permit-tui-trace"),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n == "user-agent"), "{names:?}");
+    h.key(KeyCode::F(3));
+    let screen = h
+        .wait_for("the Request tab", |s| s.contains("User-Agent: permit-tui/"))
+        .await;
+    assert!(!screen.contains("x-permit-tui-trace"), "{screen}");
+    h.quit().await;
+}

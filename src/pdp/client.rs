@@ -106,6 +106,9 @@ pub struct PdpClient {
     timeout: Duration,
     /// The answer size limit, in bytes.
     max_answer: usize,
+    /// Ask for the sandbox's trace on checks: only a sandbox reads the header, so a real PDP
+    /// is not sent it (`without_trace`).
+    ask_trace: bool,
 }
 
 impl std::fmt::Debug for PdpClient {
@@ -123,7 +126,7 @@ impl std::fmt::Debug for PdpClient {
 }
 
 /// The `User-Agent` of every call.
-pub(crate) const USER_AGENT_VALUE: &str = concat!("permit-tui/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT_VALUE: &str = concat!("permit-tui/", env!("CARGO_PKG_VERSION"));
 
 /// Builds the shared HTTP client. One per process is enough: it pools connections per host.
 pub fn shared_http_client() -> reqwest::Client {
@@ -169,6 +172,7 @@ impl PdpClient {
             api_key: api_key.filter(|k| !k.is_empty()).map(Into::into),
             timeout,
             max_answer: max_answer_bytes(),
+            ask_trace: true,
         })
     }
 
@@ -187,11 +191,19 @@ impl PdpClient {
         self.timeout
     }
 
+    /// The same client, without the sandbox-trace header on its checks (for a real PDP).
+    pub fn without_trace(mut self) -> PdpClient {
+        self.ask_trace = false;
+        self
+    }
+
     /// The headers every PDP call carries. `Cache-Control: no-cache` keeps a PDP with the
     /// decision cache on from answering with a stale decision.
     pub fn headers(&self) -> HeaderMap {
         let mut headers = self.headers_without_trace();
-        headers.insert(SANDBOX_TRACE_HEADER, HeaderValue::from_static("1"));
+        if self.ask_trace {
+            headers.insert(SANDBOX_TRACE_HEADER, HeaderValue::from_static("1"));
+        }
         headers
     }
 

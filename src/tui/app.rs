@@ -170,6 +170,15 @@ pub struct TargetState {
     pub latencies: LatencyRing,
     /// Its latest snapshot, for explaining the PDP's answers (`tui::mirror`).
     pub mirror: super::mirror::MirrorState,
+    /// Its health says it is a permit-tui sandbox (one started apart and added by URL).
+    pub sandbox_pdp: bool,
+}
+
+impl TargetState {
+    /// Whether checks here ask for the sandbox trace: only a sandbox reads that header.
+    pub fn explains(&self) -> bool {
+        self.target.kind == TargetKind::Sandbox || self.sandbox_pdp
+    }
 }
 
 impl TargetState {
@@ -179,6 +188,7 @@ impl TargetState {
             health: Health::Unknown,
             latencies: LatencyRing::default(),
             mirror: Default::default(),
+            sandbox_pdp: false,
         }
     }
 }
@@ -197,10 +207,25 @@ pub struct SentRequest {
 
 impl SentRequest {
     pub fn for_check(target: &Target, query: &AllowedQuery) -> SentRequest {
+        SentRequest::for_check_traced(target, query, target.kind == TargetKind::Sandbox)
+    }
+
+    /// The request as sent, the trace header listed when it is asked for.
+    pub fn for_check_traced(target: &Target, query: &AllowedQuery, trace: bool) -> SentRequest {
         let mut headers = vec![
             ("Content-Type".to_string(), "application/json".to_string()),
             ("Cache-Control".to_string(), "no-cache".to_string()),
+            (
+                "User-Agent".to_string(),
+                crate::pdp::client::USER_AGENT_VALUE.to_string(),
+            ),
         ];
+        if trace {
+            headers.push((
+                crate::pdp::types::SANDBOX_TRACE_HEADER.to_string(),
+                "1".to_string(),
+            ));
+        }
         if let Some(masked) = target.masked_key() {
             headers.push(("Authorization".to_string(), format!("Bearer {masked}")));
         }

@@ -62,6 +62,7 @@ impl Runtime {
                 id,
                 query,
                 target,
+                trace,
                 token,
                 timeout,
             } => {
@@ -71,6 +72,8 @@ impl Runtime {
                         .check_clients
                         .get(&target.pdp_url, target.api_key.clone(), timeout)
                     {
+                        // Only a sandbox reads the trace header: a real PDP is not sent it.
+                        Ok(client) if !trace => client.without_trace(),
                         Ok(client) => client,
                         Err(error) => {
                             let exchange = Exchange::not_sent(error);
@@ -98,11 +101,23 @@ impl Runtime {
                 let http = self.http.clone();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let health = match PdpClient::with_http(http, &url, None, timeout) {
-                        Ok(client) => health_of(&client.healthy().await),
-                        Err(err) => super::app::Health::Down(err.to_string()),
+                    let (health, sandbox) = match PdpClient::with_http(http, &url, None, timeout) {
+                        Ok(client) => {
+                            let answer = client.healthy().await;
+                            // A permit-tui sandbox names itself among the components.
+                            let sandbox = answer
+                                .result
+                                .as_ref()
+                                .is_ok_and(|h| h.components.contains_key("sandbox"));
+                            (health_of(&answer), sandbox)
+                        }
+                        Err(err) => (super::app::Health::Down(err.to_string()), false),
                     };
-                    let _ = tx.send(Msg::HealthUpdated { target, health });
+                    let _ = tx.send(Msg::HealthUpdated {
+                        target,
+                        health,
+                        sandbox,
+                    });
                 });
             }
             Effect::Tool(effect) => ToolRuntime {

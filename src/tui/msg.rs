@@ -26,11 +26,11 @@ pub enum Msg {
     HealthUpdated {
         target: usize,
         health: Health,
+        /// The PDP is a permit-tui sandbox (its health names it): it may be asked for traces.
+        sandbox: bool,
     },
     /// The live-mode debounce timer of edit `generation` ran out.
-    DebounceElapsed {
-        generation: u64,
-    },
+    DebounceElapsed { generation: u64 },
     /// The embedded sandbox's policy files were edited and loaded again (or failed to).
     SandboxReloaded(crate::targets::Reload),
     /// A debugging tool's effect finished (`tui::tools`).
@@ -51,6 +51,8 @@ pub enum Effect {
         id: u64,
         query: AllowedQuery,
         target: Target,
+        /// Ask for the sandbox trace: only a sandbox is sent the header.
+        trace: bool,
         token: CancellationToken,
         timeout: Duration,
     },

@@ -43,9 +43,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
-        Msg::HealthUpdated { target, health } => {
+        Msg::HealthUpdated {
+            target,
+            health,
+            sandbox,
+        } => {
             if let Some(t) = app.targets.get_mut(target) {
                 t.health = health;
+                t.sandbox_pdp = sandbox;
             }
             Vec::new()
         }
@@ -454,7 +459,7 @@ pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let Some(target) = app.target().map(|t| t.target.clone()) else {
+    let Some((target, trace)) = app.target().map(|t| (t.target.clone(), t.explains())) else {
         app.notice("No environment to check against", NoticeLevel::Warning);
         return Vec::new();
     };
@@ -472,7 +477,7 @@ pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
         id,
         token: token.clone(),
         target: app.current,
-        request: SentRequest::for_check(&target, &query),
+        request: SentRequest::for_check_traced(&target, &query, trace),
         started_tick: app.ticks,
     });
     app.note = PanelNote::None;
@@ -480,6 +485,7 @@ pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
         id,
         query,
         target,
+        trace,
         token,
         timeout: app.settings.timeout,
     });
@@ -1007,6 +1013,7 @@ mod tests {
             Msg::HealthUpdated {
                 target: 0,
                 health: Health::Up,
+                sandbox: false,
             },
         );
         assert_eq!(app.targets[0].health, Health::Up);
