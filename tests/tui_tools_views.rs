@@ -244,7 +244,12 @@ fn who_can_list_100x30() {
     });
     app.modals.push(Modal::Tool(ToolView::WhoCan));
     let t = draw(&app, 100, 30);
-    assert!(screen(&t).contains("role viewer across tenant acme"));
+    let text = screen(&t);
+    assert!(text.contains("role viewer across tenant acme"));
+    assert!(
+        text.contains("Users allowed by an ABAC rule (attributes, not roles) are not listed"),
+        "{text}"
+    );
     insta::assert_snapshot!("who_can_100x30", t.backend());
 }
 

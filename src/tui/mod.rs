@@ -37,8 +37,8 @@ pub use msg::{Effect, Msg};
 /// The explorer's command-line options (top level of `permit-tui`).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ExplorerArgs {
-    /// PDP to check against. Without it (and without PERMIT_PDP_URL) the embedded sandbox
-    /// is started and selected.
+    /// A PDP to check against, listed first and selected; no sandbox is started then.
+    /// Without it: the active environment (`permit-tui env use`), else the embedded sandbox.
     #[arg(long, env = "PERMIT_PDP_URL", value_name = "URL")]
     pub pdp: Option<String>,
     /// The environment's API key, sent as `Authorization: Bearer …`.

@@ -120,6 +120,10 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(text, inner);
 }
 
+/// What `/authorized_users` cannot say: users an ABAC rule lets in hold no role, so the PDP
+/// does not list them.
+const ABAC_NOTE: &str = "Users allowed by an ABAC rule (attributes, not roles) are not listed: the PDP answers from role assignments only. Check one with F5.";
+
 pub fn render_who_can(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(state) = &app.tools.who_can else {
         return;
@@ -139,10 +143,13 @@ pub fn render_who_can(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 lines.push(Line::styled(err.to_string(), theme.warn()));
                 lines.push(Line::raw(err.hint()));
             }
-            Ok(answer) if answer.users.is_empty() => lines.push(Line::styled(
-                "Nobody: no user holds a role granting this here.",
-                theme.warn(),
-            )),
+            Ok(answer) if answer.users.is_empty() => {
+                lines.push(Line::styled(
+                    "Nobody: no user holds a role granting this here.",
+                    theme.warn(),
+                ));
+                lines.push(Line::styled(ABAC_NOTE, theme.dim()));
+            }
             Ok(answer) => {
                 lines.push(Line::styled(
                     format!(
@@ -163,6 +170,8 @@ pub fn render_who_can(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                         ]));
                     }
                 }
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(ABAC_NOTE, theme.dim()));
             }
         },
     }
