@@ -287,6 +287,10 @@ pub struct Notice {
     pub until_tick: u64,
 }
 
+/// Notices kept for the footer, and in the session's log.
+const NOTICES_ON_SCREEN: usize = 8;
+const NOTICE_LOG: usize = 200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Modal {
     Help,
@@ -298,6 +302,8 @@ pub enum Modal {
     PdpView,
     /// The current environment's audit logs (`tui::audit`).
     AuditLog,
+    /// Every notice of the session, newest first.
+    Notices,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -362,7 +368,11 @@ pub struct App {
     pub live: bool,
     /// Bumped by each edit; a debounce timer fires only if it is still current.
     pub debounce_generation: u64,
+    /// On screen: the newest in the footer. Information passes; warnings stay until the
+    /// notice log (Alt-N) is opened.
     pub notices: VecDeque<Notice>,
+    /// Every notice of the session, oldest first (bounded), for the notice log.
+    pub notice_log: VecDeque<Notice>,
     pub modals: Vec<Modal>,
     pub tab: ResultTab,
     pub scroll: u16,
@@ -433,6 +443,7 @@ impl App {
             live: false,
             debounce_generation: 0,
             notices: VecDeque::new(),
+            notice_log: VecDeque::new(),
             modals: Vec::new(),
             tab: ResultTab::Decision,
             scroll: 0,
@@ -533,12 +544,22 @@ impl App {
 
     pub fn notice(&mut self, text: impl Into<String>, level: NoticeLevel) {
         let ticks_per_4s = (4000 / self.settings.tick.as_millis().max(1)) as u64;
-        self.notices.push_back(Notice {
+        let until_tick = match level {
+            NoticeLevel::Info => self.ticks + ticks_per_4s.max(1),
+            // A warning is read before it goes: it stays until the notice log is opened.
+            NoticeLevel::Warning => u64::MAX,
+        };
+        let notice = Notice {
             text: text.into(),
             level,
-            until_tick: self.ticks + ticks_per_4s.max(1),
-        });
-        while self.notices.len() > 3 {
+            until_tick,
+        };
+        self.notice_log.push_back(notice.clone());
+        while self.notice_log.len() > NOTICE_LOG {
+            self.notice_log.pop_front();
+        }
+        self.notices.push_back(notice);
+        while self.notices.len() > NOTICES_ON_SCREEN {
             self.notices.pop_front();
         }
     }

@@ -46,6 +46,8 @@ pub enum Context {
     PdpView,
     /// The audit logs (typing filters).
     AuditLog,
+    /// The notice log.
+    Notices,
 }
 
 impl Context {
@@ -67,6 +69,7 @@ impl Context {
             Context::Prompt => "Name / path prompt",
             Context::PdpView => "PDP view",
             Context::AuditLog => "Audit log (typing filters)",
+            Context::Notices => "Notice log",
         }
     }
 
@@ -85,6 +88,7 @@ impl Context {
                 | Context::Prompt
                 | Context::PdpView
                 | Context::AuditLog
+                | Context::Notices
         )
     }
 }
@@ -126,6 +130,8 @@ pub enum Action {
     Mirror(MirrorAction),
     /// The audit-log view (`tui::audit`).
     Audit(AuditAction),
+    /// Open the notice log; the warnings on screen are then read and go.
+    OpenNotices,
 }
 
 /// One key: a code and the modifiers that must be held.
@@ -1092,6 +1098,9 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(alt('l'), C::Global, A::Audit(L::Open), "audit log", true),
+    bind(alt('n'), C::Global, A::OpenNotices, "notice log", false),
+    bind(key(KeyCode::Esc), C::Notices, A::CloseModal, "close", true),
+    bind(ctrl('c'), C::Notices, A::Quit, "quit", false),
 ];
 
 fn matches(binding: &Key, event: &KeyEvent) -> bool {
@@ -1257,6 +1266,7 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
         Context::Prompt,
         Context::PdpView,
         Context::AuditLog,
+        Context::Notices,
     ];
     order
         .iter()

@@ -143,6 +143,7 @@ pub fn context(app: &App) -> Context {
         Some(Modal::Env(view)) => return super::envs::context_of(*view),
         Some(Modal::PdpView) => return Context::PdpView,
         Some(Modal::AuditLog) => return Context::AuditLog,
+        Some(Modal::Notices) => return Context::Notices,
         None => {}
     }
     if super::tools::complete::is_open(app) {
@@ -377,6 +378,13 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Env(action) => super::envs::perform(app, action),
         Action::Mirror(action) => super::mirror::perform(app, action),
         Action::Audit(action) => super::audit::perform(app, action),
+        Action::OpenNotices => {
+            app.notices.clear();
+            if app.modals.last() != Some(&Modal::Notices) {
+                app.modals.push(Modal::Notices);
+            }
+            Vec::new()
+        }
         Action::FormatJson => format_json(app),
         // Readline's Ctrl-U: what is before the cursor on its line goes (to the yank buffer,
         // Ctrl-Y brings it back). In a single-line field with the cursor at the end, all of it.
@@ -902,6 +910,30 @@ mod tests {
         update(&mut app, key(KeyCode::Esc));
         update(&mut app, key(KeyCode::Char('i')));
         assert_eq!(app.focus, Focus::Field(Field::Context));
+    }
+
+    #[test]
+    fn a_warning_stays_until_the_notice_log_is_opened_and_the_log_keeps_it() {
+        let mut app = app();
+        app.notice("passing news", NoticeLevel::Info);
+        app.notice("the policy file does not load", NoticeLevel::Warning);
+        for _ in 0..1_000 {
+            update(&mut app, Msg::Tick);
+        }
+        let on_screen: Vec<&str> = app.notices.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(on_screen, ["the policy file does not load"]);
+        update(
+            &mut app,
+            Msg::Input(Event::Key(KeyEvent::new(
+                KeyCode::Char('n'),
+                KeyModifiers::ALT,
+            ))),
+        );
+        assert_eq!(app.modals, vec![Modal::Notices]);
+        assert!(app.notices.is_empty(), "read, so gone from the footer");
+        assert_eq!(app.notice_log.len(), 2, "both are in the log");
+        update(&mut app, key(KeyCode::Esc));
+        assert!(app.modals.is_empty());
     }
 
     #[test]

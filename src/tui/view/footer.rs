@@ -17,8 +17,18 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             NoticeLevel::Info => theme.accent(),
             NoticeLevel::Warning => theme.warn(),
         };
+        // The newest is shown; the rest and how to read them are counted at the end.
+        let others = app.notices.len() - 1;
+        let tail = match (others, notice.level) {
+            (0, NoticeLevel::Info) => String::new(),
+            (0, NoticeLevel::Warning) => "  · Alt-N dismisses".to_string(),
+            (n, _) => format!("  · +{n} more: Alt-N"),
+        };
         frame.render_widget(
-            Paragraph::new(Line::styled(format!(" {}", notice.text), style)),
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!(" {}", notice.text), style),
+                Span::styled(tail, theme.dim()),
+            ])),
             area,
         );
         return;

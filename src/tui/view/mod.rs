@@ -15,6 +15,7 @@ pub mod latency;
 pub mod layout;
 pub mod matrix;
 pub mod mirror;
+pub mod notices;
 pub mod overlay;
 pub mod presets;
 pub mod whatif;
@@ -71,6 +72,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         },
         Some(Modal::PdpView) => mirror::render_pdp_view(app, theme, frame, body),
         Some(Modal::AuditLog) => audit::render(app, theme, frame, body),
+        Some(Modal::Notices) => notices::render(app, theme, frame, body),
         Some(Modal::Env(view)) => {
             // A prompt is drawn over the picker it came from.
             if *view == EnvView::Prompt {
