@@ -2,44 +2,10 @@
 //! environment (its REST API is the snapshot's source); the other plays its PDP, whose data
 //! lost bob's roles. The mirror explains the PDP's deny, says it disagrees and why.
 
-use std::process::{Command, Output};
-
-use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
 use serde_json::Value;
 
-const DEV_JSON: &str = include_str!("../assets/sandbox/dev.json");
-const KEY: &str = "permit_key_sandbox_dev";
-
-async fn serving(policy: &str) -> RunningSandbox {
-    let sandbox = Sandbox::from_texts(&[("policy.json", policy)]).unwrap();
-    serve(
-        sandbox,
-        "127.0.0.1:0".parse().unwrap(),
-        ServeOptions::default(),
-    )
-    .await
-    .unwrap()
-}
-
-fn permit_tui(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_permit-tui"))
-        .args(args)
-        .env("PERMIT_API_KEY", KEY)
-        .env_remove("PERMIT_PDP_URL")
-        .env("PERMIT_TUI_CONFIG_DIR", dir.join("config"))
-        .env("PERMIT_TUI_DATA_DIR", dir.join("data"))
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "exit {:?}\n{}{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+mod common;
+use common::loopback::{dev_without_roles_of, permit_tui, serving, text, DEV_JSON, DEV_KEY as KEY};
 
 const BOB_READS_A_REPORT: [&str; 9] = [
     "check", "-u", "bob", "-a", "read", "-r", "report", "-t", "acme",
@@ -48,12 +14,8 @@ const BOB_READS_A_REPORT: [&str; 9] = [
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mirror_explains_a_pdp_that_disagrees_and_agrees_with_one_in_sync() {
     let real = serving(DEV_JSON).await;
-    let mut drifted: Value = serde_json::from_str(DEV_JSON).unwrap();
-    drifted["role_assignments"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|ra| ra["user"] != "bob");
-    let stale_pdp = serving(&drifted.to_string()).await;
+    let drifted = dev_without_roles_of("bob");
+    let stale_pdp = serving(&drifted).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_path_buf();
     let (real_url, stale_url) = (real.url(), stale_pdp.url());

@@ -1,34 +1,10 @@
 //! `permit-tui pdp status`: two sandboxes over loopback, one playing a real environment (its
 //! snapshot taken with `permit-tui snapshot`), the other a PDP whose data drifted from it.
 
-use std::process::{Command, Output};
-
-use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
 use serde_json::{json, Value};
 
-const DEV_JSON: &str = include_str!("../assets/sandbox/dev.json");
-
-async fn serving(policy: &str) -> RunningSandbox {
-    let sandbox = Sandbox::from_texts(&[("policy.json", policy)]).unwrap();
-    serve(
-        sandbox,
-        "127.0.0.1:0".parse().unwrap(),
-        ServeOptions::default(),
-    )
-    .await
-    .unwrap()
-}
-
-fn permit_tui(args: &[&str], key: &str, dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_permit-tui"))
-        .args(args)
-        .env("PERMIT_API_KEY", key)
-        .env_remove("PERMIT_PDP_URL")
-        .env("PERMIT_TUI_CONFIG_DIR", dir.join("config"))
-        .env("PERMIT_TUI_DATA_DIR", dir.join("data"))
-        .output()
-        .unwrap()
-}
+mod common;
+use common::loopback::{permit_tui_with_key as permit_tui, serving, DEV_JSON};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pdp_that_lacks_and_adds_assignments_is_told_apart_from_one_in_sync() {

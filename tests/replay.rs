@@ -2,47 +2,18 @@
 //! log is what is read), the other the policy about to ship, where heidi's clearance of 2 is
 //! now enough. Requests are replayed as recorded, attributes kept, so the ABAC change shows.
 
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use futures::{stream, StreamExt};
 use permit_tui::pdp::types::AllowedQuery;
 use permit_tui::pdp::PdpClient;
-use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
 use serde_json::{json, Value};
 
-const DEV_JSON: &str = include_str!("../assets/sandbox/dev.json");
-const KEY: &str = "permit_key_sandbox_dev";
+mod common;
+use common::loopback::{permit_tui, serving_with, text, DEV_JSON, DEV_KEY as KEY};
 
-async fn serving(policy: &str) -> RunningSandbox {
-    let sandbox = Sandbox::from_texts(&[("policy.json", policy)]).unwrap();
-    let opts = ServeOptions {
-        audit_log: Some(20_000),
-        ..ServeOptions::default()
-    };
-    serve(sandbox, "127.0.0.1:0".parse().unwrap(), opts)
-        .await
-        .unwrap()
-}
-
-fn permit_tui(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_permit-tui"))
-        .args(args)
-        .env("PERMIT_API_KEY", KEY)
-        .env_remove("PERMIT_PDP_URL")
-        .env("PERMIT_TUI_CONFIG_DIR", dir.join("config"))
-        .env("PERMIT_TUI_DATA_DIR", dir.join("data"))
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "exit {:?}\n{}{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+async fn serving(policy: &str) -> permit_tui::sandbox::RunningSandbox {
+    serving_with(policy, 20_000).await
 }
 
 fn query(value: Value) -> AllowedQuery {

@@ -8,13 +8,14 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use permit_tui::pdp::types::AllowedQuery;
 use permit_tui::pdp::PdpClient;
 use permit_tui::sandbox::{serve, Sandbox, ServeOptions};
-use permit_tui::store::{EnvironmentConfig, Paths, Store};
+use permit_tui::store::Paths;
 use permit_tui::tui::app::{Field, Settings};
 use permit_tui::tui::bootstrap::prepare_in;
 use permit_tui::tui::ExplorerArgs;
 use serde_json::json;
 
 mod common;
+use common::loopback::active_environment;
 use common::Harness;
 
 const KEY: &str = "permit_key_sandbox_dev";
@@ -45,22 +46,7 @@ async fn a_recorded_deny_is_loaded_with_its_attributes_and_asked_again() {
 
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::in_dir(dir.path());
-    let (mut store, _) = Store::open(paths.clone());
-    store
-        .config
-        .update(|c| {
-            c.upsert(EnvironmentConfig {
-                name: "prod".into(),
-                pdp_url: running.url(),
-                api_url: running.url(),
-                key: Some(KEY.into()),
-                key_env: None,
-                project: None,
-                environment: None,
-            });
-            c.active = Some("prod".into());
-        })
-        .unwrap();
+    active_environment(&paths, "prod", &running.url(), &running.url());
     let mut boot = prepare_in(&ExplorerArgs::default(), paths).await.unwrap();
     let app = boot.app(Settings {
         color: false,

@@ -6,57 +6,24 @@
 use crossterm::event::{KeyCode, KeyModifiers};
 use permit_tui::mirror::compare::CauseKind;
 use permit_tui::pdp::CheckInput;
-use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};
-use permit_tui::store::{EnvironmentConfig, Paths, Store};
+use permit_tui::store::Paths;
 use permit_tui::tui::app::Settings;
 use permit_tui::tui::bootstrap::prepare_in;
 use permit_tui::tui::ExplorerArgs;
-use serde_json::Value;
 
 mod common;
+use common::loopback::{active_environment, dev_without_roles_of, serving, DEV_JSON};
 use common::Harness;
-
-const DEV_JSON: &str = include_str!("../assets/sandbox/dev.json");
-
-async fn serving(policy: &str) -> RunningSandbox {
-    let sandbox = Sandbox::from_texts(&[("policy.json", policy)]).unwrap();
-    serve(
-        sandbox,
-        "127.0.0.1:0".parse().unwrap(),
-        ServeOptions::default(),
-    )
-    .await
-    .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snapshot_taken_from_the_picker_explains_a_pdp_that_disagrees() {
     let real = serving(DEV_JSON).await;
-    let mut drifted: Value = serde_json::from_str(DEV_JSON).unwrap();
-    drifted["role_assignments"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|ra| ra["user"] != "bob");
-    let stale_pdp = serving(&drifted.to_string()).await;
+    let drifted = dev_without_roles_of("bob");
+    let stale_pdp = serving(&drifted).await;
 
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::in_dir(dir.path());
-    let (mut store, _) = Store::open(paths.clone());
-    store
-        .config
-        .update(|c| {
-            c.upsert(EnvironmentConfig {
-                name: "prod".into(),
-                pdp_url: stale_pdp.url(),
-                api_url: real.url(),
-                key: Some("permit_key_sandbox_dev".into()),
-                key_env: None,
-                project: None,
-                environment: None,
-            });
-            c.active = Some("prod".into());
-        })
-        .unwrap();
+    active_environment(&paths, "prod", &stale_pdp.url(), &real.url());
     let mut boot = prepare_in(&ExplorerArgs::default(), paths.clone())
         .await
         .unwrap();
@@ -122,7 +89,7 @@ async fn a_snapshot_taken_from_the_picker_explains_a_pdp_that_disagrees() {
     let mirror_file = paths.data_dir.join("mirrors/prod.json");
     let taken = std::fs::read_to_string(&mirror_file).unwrap();
     let temp = mirror_file.with_extension("new");
-    std::fs::write(&temp, drifted.to_string()).unwrap();
+    std::fs::write(&temp, &drifted).unwrap();
     std::fs::rename(&temp, &mirror_file).unwrap();
     h.wait_for("the new mirror agreeing", |s| {
         s.contains("mirror agrees (DENY)")

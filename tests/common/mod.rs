@@ -4,6 +4,8 @@
 // Each test file uses a part of this.
 #![allow(dead_code)]
 
+pub mod loopback;
+
 use std::io;
 use std::time::Duration;
 
