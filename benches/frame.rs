@@ -41,6 +41,8 @@ fn app_with_result(input: &CheckInput) -> App {
             .latencies
             .push(Duration::from_micros(300 + (i * 7919) % 900));
     }
+    // Built once per answer, as the explorer does when a check finishes.
+    let summary = permit_tui::explain::summarize(&query, &result);
     app.result = Some(CheckOutcome {
         id: 2000,
         target_name: target.name.clone(),
@@ -52,7 +54,7 @@ fn app_with_result(input: &CheckInput) -> App {
             status: Some(200),
         },
         mirror: None,
-        summary: None,
+        summary: Some(summary),
     });
     app
 }
