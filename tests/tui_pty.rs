@@ -67,8 +67,15 @@ struct Session {
 }
 
 fn start(no_color: bool) -> Session {
-    let config = tempfile::tempdir().unwrap();
-    let data = tempfile::tempdir().unwrap();
+    start_in(
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        no_color,
+    )
+}
+
+/// A session on the given config and data directories (a second start sees the first's files).
+fn start_in(config: tempfile::TempDir, data: tempfile::TempDir, no_color: bool) -> Session {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: ROWS,
@@ -228,6 +235,10 @@ fn typing_after_cycling_the_focus_only_ever_edits_the_field() {
         child.try_wait().unwrap().is_none(),
         "the explorer is still running"
     );
+    // Ctrl-C asks once (the form has edits never checked), then quits.
+    writer.write_all(b"\x03").unwrap();
+    writer.flush().unwrap();
+    screen.wait_for("the question", |s| s.contains("never checked"));
     writer.write_all(b"\x03").unwrap();
     writer.flush().unwrap();
     let (done_tx, done_rx) = mpsc::channel();
@@ -235,6 +246,44 @@ fn typing_after_cycling_the_focus_only_ever_edits_the_field() {
         let _ = done_tx.send(child.wait());
     });
     done_rx.recv_timeout(WAIT).expect("Ctrl-C quits").unwrap();
+}
+
+/// Quitting keeps the form, edits never checked included, for the next start.
+#[test]
+fn the_form_comes_back_on_the_next_start() {
+    let Session {
+        mut screen,
+        mut writer,
+        mut child,
+        _master,
+        _dirs,
+    } = start(true);
+    screen.wait_for("the first frame", |s| s.contains("No check yet"));
+    writer.write_all(b"\x15heidi-was-here").unwrap();
+    writer.flush().unwrap();
+    screen.wait_for("the edit", |s| s.contains("heidi-was-here"));
+    writer.write_all(b"\x03").unwrap();
+    writer.flush().unwrap();
+    screen.wait_for("the question", |s| s.contains("never checked"));
+    writer.write_all(b"\x03").unwrap();
+    writer.flush().unwrap();
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_tx.send(child.wait());
+    });
+    done_rx.recv_timeout(WAIT).expect("quits").unwrap();
+    drop(writer);
+    drop(_master);
+
+    let (config, data) = _dirs;
+    let mut again = start_in(config, data, true);
+    let first = again
+        .screen
+        .wait_for("the second start", |s| s.contains("No check yet"));
+    assert!(first.contains("heidi-was-here"), "{first}");
+    again.writer.write_all(b"\x03").unwrap();
+    again.writer.flush().unwrap();
+    let _ = again.child.wait();
 }
 
 #[test]

@@ -7,6 +7,7 @@
 pub mod atomic;
 pub mod config;
 pub mod filter;
+pub mod form;
 pub mod history;
 pub mod history_writer;
 pub mod lock;

@@ -9,6 +9,7 @@ pub const DATA_DIR_VAR: &str = "PERMIT_TUI_DATA_DIR";
 pub const CONFIG_FILE: &str = "config.toml";
 pub const PRESETS_FILE: &str = "presets.toml";
 pub const HISTORY_FILE: &str = "history.jsonl";
+pub const FORM_FILE: &str = "form.json";
 
 /// The two directories the store uses. Nothing is created until something is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,11 @@ impl Paths {
 
     pub fn history_file(&self) -> PathBuf {
         self.data_dir.join(HISTORY_FILE)
+    }
+
+    /// The form as the explorer was left (`store::form`).
+    pub fn form_file(&self) -> PathBuf {
+        self.data_dir.join(FORM_FILE)
     }
 }
 

@@ -384,6 +384,13 @@ pub struct App {
     pub size: (u16, u16),
     pub ticks: u64,
     pub should_quit: bool,
+    /// The form was edited since it was last checked: quitting asks once.
+    pub unchecked_edits: bool,
+    /// Quit was asked for with unchecked edits: the next quit goes.
+    pub quit_armed: bool,
+    /// Keep the form for the next start when the explorer ends (not when the saved one did
+    /// not read: it is left for the user to look at).
+    pub save_form: bool,
     pub settings: Settings,
     /// State of the debugging tools (`tui::tools`).
     pub tools: super::tools::Tools,
@@ -452,6 +459,9 @@ impl App {
             size: (80, 24),
             ticks: 0,
             should_quit: false,
+            unchecked_edits: false,
+            quit_armed: false,
+            save_form: false,
             settings,
             tools: super::tools::Tools::default(),
             envs: super::envs::EnvState::default(),

@@ -30,6 +30,8 @@ pub struct Boot {
     pub notices: Vec<String>,
     /// The resolved environments, by name.
     pub resolved: HashMap<String, targets::Target>,
+    /// The saved form did not read: it is reported, and not overwritten at quit.
+    pub form_unreadable: bool,
 }
 
 /// The demo query of the bundled sandbox policy: alice is an editor in tenant acme, so she
@@ -153,6 +155,7 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
 
     let mut list = Vec::new();
     let mut resolved = HashMap::new();
+    let mut form_unreadable = false;
     let mut current = 0;
     if let Some(url) = &args.pdp {
         list.push(flag_target(url, args.api_key.clone()));
@@ -189,13 +192,24 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
             ..CheckInput::default()
         }
     } else {
-        // Pick up where the last session left off in this environment.
+        // Pick up where the last session left off in this environment: the form as it was
+        // left, else its last check.
         let name = &list[current].name;
-        recent
-            .iter()
-            .find(|e| &e.environment == name)
-            .and_then(HistoryEntry::to_input)
-            .unwrap_or_else(demo_input)
+        let saved = match crate::store::form::load(&store.paths.form_file()) {
+            Ok(saved) => saved.filter(|f| &f.environment == name).map(|f| f.input),
+            Err(why) => {
+                notices.push(why);
+                form_unreadable = true;
+                None
+            }
+        };
+        saved.unwrap_or_else(|| {
+            recent
+                .iter()
+                .find(|e| &e.environment == name)
+                .and_then(HistoryEntry::to_input)
+                .unwrap_or_else(demo_input)
+        })
     };
     Ok(Boot {
         targets: list,
@@ -205,6 +219,7 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
         recent,
         notices,
         resolved,
+        form_unreadable,
     })
 }
 
@@ -220,6 +235,7 @@ impl Boot {
             crate::store::history::HistoryIndex::new(std::mem::take(&mut self.recent));
         app.envs.resolved = std::mem::take(&mut self.resolved);
         super::envs::rebuild_latencies(&mut app);
+        app.save_form = !self.form_unreadable;
         for notice in std::mem::take(&mut self.notices) {
             app.notice(notice, NoticeLevel::Warning);
         }

@@ -101,7 +101,25 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
             signal = termination.wait() => Ok(128 + signal),
         }
     };
+    keep_form(&app);
     result
+}
+
+/// The form as it was left, for the next start in the same environment.
+fn keep_form(app: &App) {
+    let (Some(store), Some(target)) = (&app.envs.store, app.target()) else {
+        return;
+    };
+    if !app.save_form {
+        return;
+    }
+    let form = crate::store::form::SavedForm {
+        environment: target.target.name.clone(),
+        input: app.input(),
+    };
+    if let Err(err) = crate::store::form::save(&store.paths.form_file(), &form) {
+        eprintln!("note: the form was not kept for the next start: {err}");
+    }
 }
 
 /// Hooks for tests and measurements.

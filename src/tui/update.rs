@@ -292,6 +292,8 @@ pub(crate) fn on_edit(app: &mut App) -> Vec<Effect> {
 }
 
 fn edit_effects(app: &mut App) -> Vec<Effect> {
+    app.unchecked_edits = true;
+    app.quit_armed = false;
     app.revalidate();
     if matches!(app.note, PanelNote::Invalid(_)) {
         app.note = PanelNote::None;
@@ -309,6 +311,15 @@ fn edit_effects(app: &mut App) -> Vec<Effect> {
 
 fn perform(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
+        // Below the minimum size a question would go unseen: quit at once there.
+        Action::Quit if app.unchecked_edits && !app.quit_armed && !screen_too_small(app) => {
+            app.quit_armed = true;
+            app.notice(
+                "The form has edits that were never checked: quit again to leave (the form is kept for the next start)",
+                NoticeLevel::Warning,
+            );
+            Vec::new()
+        }
         Action::Quit => {
             app.should_quit = true;
             cancel_in_flight(app)
@@ -458,6 +469,7 @@ fn cancel_in_flight(app: &mut App) -> Vec<Effect> {
 
 /// Sends the form as a check. A check still in flight is cancelled: the newer supersedes it.
 pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
+    app.unchecked_edits = false;
     app.revalidate();
     let query = match &app.validation {
         Ok(query) => query.clone(),
@@ -934,6 +946,29 @@ mod tests {
         assert_eq!(app.notice_log.len(), 2, "both are in the log");
         update(&mut app, key(KeyCode::Esc));
         assert!(app.modals.is_empty());
+    }
+
+    #[test]
+    fn quitting_with_unchecked_edits_asks_once() {
+        let mut app = app();
+        app.size = (120, 40);
+        update(&mut app, ctrl('c'));
+        assert!(app.should_quit, "nothing edited: quits at once");
+        let mut app = self::app();
+        app.size = (120, 40);
+        type_text(&mut app, "x");
+        update(&mut app, ctrl('c'));
+        assert!(!app.should_quit);
+        assert!(app.notices.back().unwrap().text.contains("never checked"));
+        update(&mut app, ctrl('c'));
+        assert!(app.should_quit);
+        // A check settles the edits.
+        let mut app = self::app();
+        app.size = (120, 40);
+        type_text(&mut app, "x");
+        update(&mut app, key(KeyCode::F(5)));
+        update(&mut app, ctrl('c'));
+        assert!(app.should_quit);
     }
 
     #[test]

@@ -125,8 +125,13 @@ impl Harness {
     }
 
     /// Quits with Ctrl-C and returns the final state.
+    /// Ctrl-C, twice when the form has unchecked edits (the first one asks).
     pub async fn quit(self) -> App {
-        self.ctrl('c');
+        for _ in 0..2 {
+            let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+            // The second finds the loop gone when the first quit.
+            let _ = self.keys.unbounded_send(Ok(ctrl_c));
+        }
         tokio::time::timeout(WAIT, self.handle)
             .await
             .expect("loop ends after Ctrl-C")
