@@ -78,6 +78,7 @@ pub fn refresh(app: &mut App) -> Vec<Effect> {
         format!("Reloading the schema of {name}…"),
         NoticeLevel::Info,
     );
+    app.tools.reloading = Some(name);
     if let Some(m) = app.tools.matrix.as_mut() {
         m.fill = Fill::Schema;
     }

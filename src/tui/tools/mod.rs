@@ -78,6 +78,8 @@ pub enum SchemaState {
 pub struct Tools {
     pub export: export::ExportMenu,
     pub schemas: HashMap<String, SchemaState>,
+    /// The environment whose schema the user asked to reload (Ctrl-G): its answer is told.
+    pub reloading: Option<String>,
     pub matrix: Option<matrix::MatrixState>,
     pub who_can: Option<matrix::WhoCanState>,
     pub pinned: Option<AllowedQuery>,
@@ -272,8 +274,25 @@ pub fn perform(app: &mut App, action: ToolAction) -> Vec<Effect> {
 pub fn update(app: &mut App, msg: ToolMsg) -> Vec<Effect> {
     match msg {
         ToolMsg::SchemaLoaded { target, result } => {
+            let asked = app.tools.reloading.as_deref() == Some(target.as_str());
+            if asked {
+                app.tools.reloading = None;
+            }
             let state = match result {
-                Ok(schema) => SchemaState::Ready(Arc::new(schema)),
+                Ok(schema) => {
+                    if asked {
+                        app.notice(
+                            format!(
+                                "Schema of {target} reloaded: {} resource type(s), {} user(s), {} tenant(s)",
+                                schema.resources.len(),
+                                schema.users.len(),
+                                schema.tenants.len()
+                            ),
+                            NoticeLevel::Info,
+                        );
+                    }
+                    SchemaState::Ready(Arc::new(schema))
+                }
                 Err(err) => {
                     app.notice(
                         format!("Schema of {target} not loaded: {err}"),

@@ -263,3 +263,31 @@ fn what_if_answers_are_recorded_like_checks() {
     app.tools.whatif = None;
     assert!(update(&mut app, answer(0, true)).is_empty());
 }
+
+#[test]
+fn ctrl_g_says_when_the_schema_reloaded() {
+    let mut app = app();
+    let effects = tools(update(
+        &mut app,
+        Msg::Input(Event::Key(KeyEvent::new(
+            KeyCode::Char('g'),
+            KeyModifiers::CONTROL,
+        ))),
+    ));
+    assert!(matches!(
+        effects.as_slice(),
+        [ToolEffect::FetchSchema { .. }]
+    ));
+    update(
+        &mut app,
+        Msg::Tool(ToolMsg::SchemaLoaded {
+            target: "dev".into(),
+            result: Ok(schema()),
+        }),
+    );
+    let last = &app.notices.back().expect("a notice").text;
+    assert!(
+        last.starts_with("Schema of dev reloaded: 1 resource type(s)"),
+        "{last}"
+    );
+}
