@@ -21,9 +21,15 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     } else {
         " (loading older entries…)"
     };
+    // A filter ranks by how well an entry matches; without one the order is by time.
+    let order = if app.envs.filter_text().trim().is_empty() {
+        "newest first"
+    } else {
+        "best match first, then newest"
+    };
     lines.push(Line::styled(
         format!(
-            "{} of {} checks, newest first{loading}",
+            "{} of {} checks, {order}{loading}",
             matches.len(),
             app.envs.history.len()
         ),
