@@ -76,27 +76,25 @@ impl Expected {
         project: Option<&str>,
         environment: Option<&str>,
     ) -> Result<Expected, Failure> {
-        if let (Some(p), Some(e)) = (project, environment) {
-            return Expected::from_api(client, p, e).await;
-        }
-        let scope = client.scope().await.map_err(|err| Failure {
-            hint: err.hint(),
-            message: format!("cannot ask the REST API which environment the key is for: {err}"),
-        })?;
-        match (scope.project_id, scope.environment_id) {
-            (Some(p), Some(e)) => {
-                let mut expected = Expected::from_api(client, &p, &e).await?;
-                // The scope gives ids; the key's environment reads better than two UUIDs.
-                expected.against = expected
+        let named = project.is_some() && environment.is_some();
+        let (p, e) = client
+            .environment_scope(project, environment)
+            .await
+            .map_err(|err| Failure {
+                hint: err.hint(),
+                message: format!(
+                    "the REST API cannot say which environment to compare with: {err}"
+                ),
+            })?;
+        let mut expected = Expected::from_api(client, &p, &e).await?;
+        if !named {
+            // The scope gives ids; the key's environment reads better than two UUIDs.
+            expected.against =
+                expected
                     .against
                     .replacen(&format!("{p}/{e}"), "the key's environment", 1);
-                Ok(expected)
-            }
-            _ => Err(Failure {
-                message: "the key is not an environment key, so the REST API cannot say which environment to compare with".to_string(),
-                hint: "take a snapshot of the environment (`permit-tui env snapshot NAME`)".to_string(),
-            }),
         }
+        Ok(expected)
     }
 
     /// Permit's REST API's, as of now: every page of `/v2/facts/{p}/{e}/role_assignments`.

@@ -23,7 +23,7 @@ pub struct Window {
 }
 
 /// Permit's list filters.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     /// Keys or emails.
     pub users: Vec<String>,
@@ -36,7 +36,8 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn query(&self) -> Vec<(String, String)> {
+    /// As query parameters (`users` and `resources` repeated).
+    pub fn query(&self) -> Vec<(String, String)> {
         let mut q = Vec::new();
         q.extend(self.users.iter().map(|u| ("users".to_string(), u.clone())));
         q.extend(

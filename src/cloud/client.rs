@@ -80,6 +80,26 @@ impl CloudClient {
         self.get(&["v2", "api-key", "scope"], &[]).await
     }
 
+    /// The project and environment the REST paths name: the ones given, else the key's own
+    /// (an organization or project key has none, and is refused).
+    pub async fn environment_scope(
+        &self,
+        project: Option<&str>,
+        environment: Option<&str>,
+    ) -> Result<(String, String), CloudError> {
+        if let (Some(p), Some(e)) = (project, environment) {
+            return Ok((p.to_string(), e.to_string()));
+        }
+        let scope = self.scope().await?;
+        match (scope.project_id, scope.environment_id) {
+            (Some(p), Some(e)) => Ok((p, e)),
+            _ => Err(CloudError::Forbidden {
+                path: "/v2/api-key/scope".to_string(),
+                detail: "the key is not an environment-level key".to_string(),
+            }),
+        }
+    }
+
     /// `GET /v2/projects`, every page.
     pub async fn projects(&self) -> Result<Vec<Project>, CloudError> {
         self.list_all(&["v2", "projects"], &[]).await

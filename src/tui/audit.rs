@@ -76,38 +76,16 @@ impl Row {
 /// A parsed filter query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditQuery {
-    pub filters: FiltersKey,
+    /// Comparable: a changed filter starts the list over.
+    pub filters: Filters,
     pub since: Duration,
-}
-
-/// The filters, comparable (a changed filter starts over).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FiltersKey {
-    pub users: Vec<String>,
-    pub resources: Vec<String>,
-    pub tenant: Option<String>,
-    pub action: Option<String>,
-    pub decision: Option<bool>,
-}
-
-impl FiltersKey {
-    fn to_filters(&self) -> Filters {
-        Filters {
-            users: self.users.clone(),
-            resources: self.resources.clone(),
-            tenant: self.tenant.clone(),
-            action: self.action.clone(),
-            decision: self.decision,
-            pdp_id: None,
-        }
-    }
 }
 
 /// `user:heidi resource:document tenant:acme action:read decision:deny since:2h`; a bare
 /// word is a user. Default window: the last 24 hours.
 pub fn parse_query(text: &str) -> Result<AuditQuery, String> {
     let mut q = AuditQuery {
-        filters: FiltersKey::default(),
+        filters: Filters::default(),
         since: Duration::from_secs(24 * 3600),
     };
     for word in text.split_whitespace() {
@@ -422,21 +400,26 @@ pub fn update(app: &mut App, msg: AuditMsg) -> Vec<Effect> {
     }
 }
 
-/// The loaded log, while the form still holds its request.
+/// The loaded log, while the form still holds its request (drawn every frame: no copies).
 pub fn loaded_for_form(app: &App) -> Option<&Loaded> {
     let loaded = app.audit.loaded.as_ref()?;
     let current = app.validation.as_ref().ok()?;
-    (normalized(current) == normalized(&loaded.query)).then_some(loaded)
+    same_request(current, &loaded.query).then_some(loaded)
 }
 
-/// A query as the PDP reads it: the SDK label and an explicit default tenant aside.
-fn normalized(q: &AllowedQuery) -> AllowedQuery {
-    let mut q = q.clone();
-    q.sdk = None;
-    if q.resource.tenant.is_none() {
-        q.resource.tenant = Some("default".to_string());
+/// The same request as the PDP reads it: the SDK label aside, no tenant meaning `default`.
+fn same_request(a: &AllowedQuery, b: &AllowedQuery) -> bool {
+    fn tenant(q: &AllowedQuery) -> &str {
+        q.resource.tenant.as_deref().unwrap_or("default")
     }
-    q
+    a.user == b.user
+        && a.action == b.action
+        && a.context == b.context
+        && a.resource.kind == b.resource.kind
+        && a.resource.key == b.resource.key
+        && a.resource.attributes == b.resource.attributes
+        && a.resource.context == b.resource.context
+        && tenant(a) == tenant(b)
 }
 
 pub fn run(effect: AuditEffect, http: &reqwest::Client, tx: &UnboundedSender<Msg>) {
@@ -484,16 +467,10 @@ async fn read_page(
         .unwrap_or_else(super::tools::runtime::permit_api_url);
     let explain = |e: crate::cloud::CloudError| format!("{e} ({})", e.hint());
     let client = CloudClient::with_http(http, &api_url, key, timeout).map_err(explain)?;
-    let (project, environment) = match (&rest.project, &rest.environment) {
-        (Some(p), Some(e)) => (p.clone(), e.clone()),
-        _ => {
-            let scope = client.scope().await.map_err(explain)?;
-            match (scope.project_id, scope.environment_id) {
-                (Some(p), Some(e)) => (p, e),
-                _ => return Err("the key is not an environment key".to_string()),
-            }
-        }
-    };
+    let (project, environment) = client
+        .environment_scope(rest.project.as_deref(), rest.environment.as_deref())
+        .await
+        .map_err(explain)?;
     let seconds = |at: SystemTime| {
         at.duration_since(SystemTime::UNIX_EPOCH)
             .unwrap_or_default()
@@ -502,29 +479,7 @@ async fn read_page(
     let from = until
         .checked_sub(query.since)
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    let mut params: Vec<(String, String)> = Vec::new();
-    let filters = query.filters.to_filters();
-    params.extend(
-        filters
-            .users
-            .iter()
-            .map(|u| ("users".to_string(), u.clone())),
-    );
-    params.extend(
-        filters
-            .resources
-            .iter()
-            .map(|r| ("resources".to_string(), r.clone())),
-    );
-    for (name, value) in [
-        ("tenant", filters.tenant.clone()),
-        ("action", filters.action.clone()),
-        ("decision", filters.decision.map(|d| d.to_string())),
-    ] {
-        if let Some(value) = value {
-            params.push((name.to_string(), value));
-        }
-    }
+    let mut params = query.filters.query();
     params.push(("timestamp_from".into(), seconds(from).to_string()));
     params.push(("timestamp_to".into(), (seconds(until) + 1).to_string()));
     params.push(("sort_by".into(), "timestamp".into()));
