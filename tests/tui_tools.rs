@@ -424,3 +424,102 @@ async fn autocomplete_offers_alice_and_never_steals_typed_keys() {
     );
     sandbox.shutdown().await;
 }
+
+/// A numbered suggestion is one key away: the digit makes its change on the form, pins the
+/// checked query as A and shows A against the changed form; Ctrl-Z in the field takes it back.
+#[tokio::test]
+async fn a_digit_applies_a_suggestion_to_the_form_as_a_what_if_and_undo_takes_it_back() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let mut app = App::new(targets, &heidi(2), Settings::default());
+    app.focus = Focus::Field(Field::Context);
+    let mut h = Harness::start(app);
+    h.key(KeyCode::F(5));
+    let screen = h
+        .wait_for("a DENY with numbered suggestions", |s| {
+            s.contains("check #1") && s.contains("DENY") && s.contains("to allow")
+        })
+        .await;
+    // RBAC's fix is a role in Permit (no key); ABAC's is a value the form can send.
+    assert!(
+        screen.contains("to allow ·   give heidi a role granting document:read"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[2] set user.clearance ≥ 3 (is 2)"),
+        "{screen}"
+    );
+    h.key(KeyCode::Esc);
+    // Suggestion 1 is data in Permit: the key says so and changes nothing.
+    h.key(KeyCode::Char('1'));
+    h.wait_for("the data-change note", |s| {
+        s.contains("Suggestion 1 is a change to the PDP's data")
+    })
+    .await;
+    h.key(KeyCode::Char('2'));
+    let screen = h
+        .wait_for("A against the changed form", |s| {
+            s.contains("What-if")
+                && s.contains("Decisions differ: A (pinned) DENY · B (form) ALLOW")
+        })
+        .await;
+    assert!(
+        screen.contains("● user.attributes.clearance: 2 → 3"),
+        "{screen}"
+    );
+    h.key(KeyCode::Esc);
+    // Undo in the changed field restores what the user had typed.
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    h.ctrl('z');
+    let app = h.quit().await;
+    let attributes: serde_json::Value =
+        serde_json::from_str(&app.text(Field::UserAttributes)).unwrap();
+    assert_eq!(
+        attributes["clearance"], 2,
+        "undo brings the typed value back"
+    );
+    sandbox.shutdown().await;
+}
+
+/// Passing branches that decided nothing take one line until `z` unfolds them.
+#[tokio::test]
+async fn passing_branches_are_folded_until_z() {
+    let (sandbox, targets) = start_sandbox().await.unwrap();
+    let mut input = heidi(2);
+    input.resource = "document".into();
+    input.resource_attributes = r#"{"classification": "confidential"}"#.into();
+    let mut app = App::new(targets, &input, Settings::default());
+    app.focus = Focus::Field(Field::Context);
+    let mut h = Harness::start(app);
+    h.key(KeyCode::F(5));
+    let screen = h
+        .wait_for("the folded tree", |s| {
+            s.contains("check #1") && s.contains("DENY")
+        })
+        .await;
+    assert!(
+        screen.contains("✔ matched 'Confidential documents'"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("passing lines folded (z unfolds)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("resource.classification in"),
+        "the matched resource set's conditions are folded: {screen}"
+    );
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('z'));
+    let screen = h
+        .wait_for("the unfolded tree", |s| !s.contains("folded (z unfolds)"))
+        .await;
+    assert!(screen.contains("✔ resource.type = document"), "{screen}");
+    h.quit().await;
+    sandbox.shutdown().await;
+}

@@ -400,7 +400,11 @@ fn the_answer_is_pinned_under_the_badge_and_a_stale_badge_says_so() {
     let text = screen(&draw(&app, 120, 40));
     let row_of = |needle: &str| text.lines().position(|l| l.contains(needle));
     let pinned = row_of("ABAC  ✘ user.clearance ≥ 3 (actual: 2)").expect(&text);
-    let to_allow = row_of("to allow: ").expect(&text);
+    let to_allow = row_of("to allow ").expect(&text);
+    // Numbered where the digit applies it to the form; a change in Permit has no number.
+    let rbac = row_of("·   give heidi a role granting document:read").expect(&text);
+    let abac = row_of("[2] set user.clearance ≥ 3 (is 2)").expect(&text);
+    assert!(to_allow == rbac && abac == rbac + 1, "{text}");
     let tree = row_of("✘ DENY: user 'heidi'").expect(&text);
     assert!(pinned < to_allow && to_allow < tree, "{text}");
     assert!(!text.contains("stale"), "{text}");

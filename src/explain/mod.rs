@@ -2,9 +2,11 @@
 //! turn a deny into an allow. Built from the sandbox trace when present, from Permit's
 //! `debug` blocks otherwise. Pure functions: the explorer only draws what they return.
 
+mod edit;
 mod suggest;
 mod tree;
 
+pub use edit::{apply as apply_edits, FormEdit};
 pub use suggest::{what_would_allow, Suggestion};
 
 pub use tree::{explain, Mark, Node};

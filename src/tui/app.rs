@@ -380,6 +380,11 @@ pub struct App {
     /// wraps, and read by `update` to stop scrolling at the last line.
     pub scroll_max: std::cell::Cell<u16>,
     pub show_histogram: bool,
+    /// Passing branches that decided nothing are folded to one line unless this is set.
+    pub unfold_passing: bool,
+    /// Fields whose last edit replaced their whole text (a cut and an insert): one undo
+    /// takes both back.
+    pub replaced: Vec<Field>,
     /// Terminal size, for layout hit-tests of mouse clicks.
     pub size: (u16, u16),
     pub ticks: u64,
@@ -413,6 +418,20 @@ impl std::fmt::Debug for App {
             .field("result", &self.result.as_ref().map(|r| r.id))
             .field("live", &self.live)
             .finish_non_exhaustive()
+    }
+}
+
+/// The text `input` holds for one field of the form.
+fn field_text(input: &CheckInput, field: Field) -> &str {
+    match field {
+        Field::User => &input.user,
+        Field::UserAttributes => &input.user_attributes,
+        Field::Action => &input.action,
+        Field::Resource => &input.resource,
+        Field::ResourceKey => &input.resource_key,
+        Field::Tenant => &input.tenant,
+        Field::ResourceAttributes => &input.resource_attributes,
+        Field::Context => &input.context,
     }
 }
 
@@ -456,6 +475,8 @@ impl App {
             scroll: 0,
             scroll_max: std::cell::Cell::new(u16::MAX),
             show_histogram: false,
+            unfold_passing: false,
+            replaced: Vec::new(),
             size: (80, 24),
             ticks: 0,
             should_quit: false,
@@ -473,19 +494,27 @@ impl App {
     }
 
     /// Replaces the whole form, e.g. with a preset.
+    /// The form set to `input` as edits: each changed field's undo takes it back.
+    pub fn replace_input(&mut self, input: &CheckInput) {
+        for field in Field::ALL {
+            let text = field_text(input, field);
+            let area = &mut self.fields[field.index()];
+            if area.lines().join("\n") == text {
+                continue;
+            }
+            area.select_all();
+            area.cut();
+            area.insert_str(text);
+            if !self.replaced.contains(&field) {
+                self.replaced.push(field);
+            }
+        }
+        self.revalidate();
+    }
+
     pub fn set_input(&mut self, input: &CheckInput) {
         for field in Field::ALL {
-            let text = match field {
-                Field::User => &input.user,
-                Field::UserAttributes => &input.user_attributes,
-                Field::Action => &input.action,
-                Field::Resource => &input.resource,
-                Field::ResourceKey => &input.resource_key,
-                Field::Tenant => &input.tenant,
-                Field::ResourceAttributes => &input.resource_attributes,
-                Field::Context => &input.context,
-            };
-            self.fields[field.index()] = new_field(field, text);
+            self.fields[field.index()] = new_field(field, field_text(input, field));
         }
         self.revalidate();
     }

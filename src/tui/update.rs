@@ -286,6 +286,9 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
 }
 
 pub(crate) fn on_edit(app: &mut App) -> Vec<Effect> {
+    if let Some(field) = app.focused_field() {
+        app.replaced.retain(|f| *f != field);
+    }
     let mut effects = edit_effects(app);
     effects.extend(super::tools::complete::after_edit(app));
     effects
@@ -341,8 +344,20 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Undo => match app.focused_field() {
-            Some(field) if app.fields[field.index()].undo() => on_edit(app),
-            _ => Vec::new(),
+            Some(field) => {
+                let area = &mut app.fields[field.index()];
+                let mut undone = area.undo();
+                // A replaced text is a cut and an insert: the user sees one change.
+                if app.replaced.contains(&field) {
+                    undone |= area.undo();
+                }
+                if undone {
+                    on_edit(app)
+                } else {
+                    Vec::new()
+                }
+            }
+            None => Vec::new(),
         },
         Action::FocusNext | Action::FocusPrev if app.focus == Focus::Decision => {
             app.focus = Focus::Field(app.last_field);
@@ -413,6 +428,10 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
                 tabs[(i + n - 1) % n]
             };
             app.reset_scroll();
+            Vec::new()
+        }
+        Action::ToggleFold => {
+            app.unfold_passing = !app.unfold_passing;
             Vec::new()
         }
         Action::ToggleHistogram => {

@@ -49,6 +49,8 @@ pub enum ToolAction {
     OpenWhoCan,
     /// Pin the form as A, or with A pinned run A against the form (B).
     WhatIf,
+    /// Carry out the Nth (0-based) "to allow" suggestion on the form and run it as a what-if.
+    ApplySuggestion(usize),
     Unpin,
     Compare,
     RefreshSchema,
@@ -238,6 +240,7 @@ pub fn perform(app: &mut App, action: ToolAction) -> Vec<Effect> {
         T::ExportPick(i) => export::pick(app, i),
         T::ExportToggleSecret => export::toggle_secret(app),
         T::ExportToggleFile => export::toggle_file(app),
+        T::ApplySuggestion(n) => pair::apply_suggestion(app, n),
         T::OpenMatrix => matrix::open(app),
         T::OpenWhoCan => matrix::open_who_can(app),
         T::RefreshSchema => matrix::refresh(app),

@@ -73,6 +73,56 @@ pub fn what_if(app: &mut App) -> Vec<Effect> {
     ]
 }
 
+/// The answer's Nth way to allow, made on the form: the checked query is pinned as A, the
+/// form becomes A with the suggestion's edits (each field's Ctrl-Z takes it back), and both
+/// run side by side.
+pub fn apply_suggestion(app: &mut App, n: usize) -> Vec<Effect> {
+    let Some(outcome) = app.result.as_ref() else {
+        app.notice("No answer yet: F5 checks the form", NoticeLevel::Info);
+        return Vec::new();
+    };
+    let Some(suggestion) = outcome
+        .summary
+        .as_ref()
+        .and_then(|s| s.to_allow.get(n))
+        .cloned()
+    else {
+        app.notice(
+            format!("This answer has no suggestion {}", n + 1),
+            NoticeLevel::Info,
+        );
+        return Vec::new();
+    };
+    let Some(checked) = crate::tui::view::explain::sent_query(&outcome.request.body) else {
+        return Vec::new();
+    };
+    if suggestion.edits.is_empty() {
+        app.notice(
+            format!(
+                "Suggestion {} is a change to the PDP's data (roles, relations, policy), not to the request: make it in Permit",
+                n + 1
+            ),
+            NoticeLevel::Info,
+        );
+        return Vec::new();
+    }
+    let edited = crate::explain::apply_edits(&checked, &suggestion.edits);
+    app.replace_input(&crate::pdp::CheckInput::from_query(&edited));
+    let what = suggestion
+        .edits
+        .iter()
+        .map(|e| e.text())
+        .collect::<Vec<_>>()
+        .join(", ");
+    app.tools.pinned = Some(checked);
+    let effects = what_if(app);
+    app.notice(
+        format!("What if {what}? The form now says so (Ctrl-Z in a field takes it back)"),
+        NoticeLevel::Info,
+    );
+    effects
+}
+
 pub fn unpin(app: &mut App) -> Vec<Effect> {
     if app.tools.pinned.take().is_some() {
         app.notice("Unpinned A; Ctrl-T pins the form again", NoticeLevel::Info);

@@ -157,11 +157,17 @@ pub fn loaded_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     }
     if let (Some(mirror), None) = (&loaded.mirror, &app.result) {
         lines.push(Line::styled("The mirror explains it:", theme.heading()));
-        lines.extend(super::explain::tree_lines(&loaded.query, mirror, theme));
+        lines.extend(super::explain::tree_lines(
+            &loaded.query,
+            mirror,
+            theme,
+            !app.unfold_passing,
+        ));
         lines.extend(super::explain::suggestion_lines(
             &loaded.query,
             mirror,
             theme,
+            false,
         ));
     }
     lines.push(Line::raw(""));

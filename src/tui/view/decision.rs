@@ -74,8 +74,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                         super::mirror::headline(app, outcome, theme)
                             .into_iter()
                             .collect();
-                    lines.extend(decision_lines(outcome, theme));
-                    lines.extend(super::mirror::section(outcome, theme));
+                    lines.extend(decision_lines(outcome, theme, !app.unfold_passing));
+                    lines.extend(super::mirror::section(outcome, theme, !app.unfold_passing));
                     lines
                 }
                 ResultTab::Request => request_lines(outcome, theme),
@@ -117,7 +117,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// Most lines pinned under the badge: the answer before any detail.
-const PINNED: usize = 4;
+const PINNED: usize = 5;
 
 /// Under the badge, whatever tab is shown: each model's decisive fact and, for a deny, the
 /// first way to allow it. Nothing while a check is in flight or without an answer.
@@ -147,21 +147,40 @@ fn pinned_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             ])
         })
         .collect();
-    if let Some(first) = summary.to_allow.first() {
-        let more = summary.to_allow.len() - 1;
-        let more = if more > 0 {
-            format!(" (+{more} below)")
-        } else {
-            String::new()
-        };
-        lines.push(Line::from(vec![
-            Span::styled("to allow: ", theme.accent()),
-            Span::raw(first.text.clone()),
-            Span::styled(more, theme.dim()),
-        ]));
+    let room = PINNED.saturating_sub(lines.len()).max(1);
+    let applicable = summary.to_allow.iter().any(|s| !s.edits.is_empty());
+    for (i, suggestion) in summary.to_allow.iter().enumerate().take(room) {
+        let lead = if i == 0 { "to allow " } else { "         " };
+        let mut spans = vec![
+            Span::styled(lead, theme.accent()),
+            if applicable {
+                suggestion_key(i, suggestion, theme)
+            } else {
+                Span::raw("")
+            },
+            Span::raw(suggestion.text.clone()),
+        ];
+        let hidden = summary.to_allow.len().saturating_sub(room);
+        if i + 1 == room && hidden > 0 {
+            spans.push(Span::styled(format!(" (+{hidden} below)"), theme.dim()));
+        }
+        lines.push(Line::from(spans));
     }
     lines.truncate(PINNED);
     lines
+}
+
+/// `[1] ` for a suggestion the digit applies to the form, `·   ` for one made in Permit.
+pub fn suggestion_key(
+    index: usize,
+    suggestion: &crate::explain::Suggestion,
+    theme: Theme,
+) -> Span<'static> {
+    if suggestion.edits.is_empty() || index >= 9 {
+        Span::styled("·   ", theme.dim())
+    } else {
+        Span::styled(format!("[{}] ", index + 1), theme.key())
+    }
 }
 
 fn render_badge_row(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -294,11 +313,11 @@ fn invalid_lines(err: &crate::pdp::InputError, theme: Theme) -> Vec<Line<'static
     ]
 }
 
-fn decision_lines(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
+fn decision_lines(outcome: &CheckOutcome, theme: Theme, fold: bool) -> Vec<Line<'static>> {
     match &outcome.exchange.result {
         Ok(result) => match super::explain::sent_query(&outcome.request.body) {
             Some(query) => {
-                let mut lines = super::explain::lines(&query, result, theme);
+                let mut lines = super::explain::lines(&query, result, theme, fold, true);
                 lines.extend(unreadable_trace(result, theme));
                 lines
             }

@@ -5,7 +5,7 @@
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
-use crate::explain::{explain, what_would_allow, Mark};
+use crate::explain::{explain, what_would_allow, Mark, Node};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::tui::theme::Theme;
 
@@ -15,42 +15,73 @@ pub fn tree_lines(
     query: &AllowedQuery,
     result: &AllowedResult,
     theme: Theme,
+    fold: bool,
 ) -> Vec<Line<'static>> {
     let root = explain(query, result);
-    root.walk()
-        .into_iter()
-        .map(|(depth, node)| {
-            let (mark, style) = match node.mark {
-                Mark::Pass => ("✔ ", theme.allow()),
-                Mark::Fail => ("✘ ", theme.deny()),
-                Mark::Info => ("· ", theme.dim()),
-            };
-            let text_style = if depth == 0 {
-                theme.heading()
-            } else if node.decisive && node.mark == Mark::Pass {
-                theme.allow().add_modifier(Modifier::REVERSED)
-            } else if node.decisive {
-                theme.deny().add_modifier(Modifier::REVERSED)
-            } else {
-                ratatui::style::Style::default()
-            };
-            let mut spans = vec![
-                Span::raw("  ".repeat(depth)),
-                Span::styled(mark, style),
-                Span::styled(node.text.clone(), text_style),
-            ];
-            if node.decisive {
-                spans.push(Span::styled(DECISIVE_POINTER, theme.warn()));
-            }
-            Line::from(spans)
-        })
-        .collect()
+    let mut out = Vec::new();
+    node_lines(&root, 0, theme, fold, &mut out);
+    out
 }
 
+/// A node and, unless it is a passing branch that decided nothing (folded when `fold`), its
+/// children: what failed and what decided stay in view, what merely held takes one line.
+fn node_lines(node: &Node, depth: usize, theme: Theme, fold: bool, out: &mut Vec<Line<'static>>) {
+    out.push(node_line(node, depth, theme));
+    let hidden = node.walk().len() - 1;
+    let folded = fold
+        && depth > 0
+        && node.mark == Mark::Pass
+        // Folding one line into one line hides without saving room.
+        && hidden > 1
+        && !node.walk().iter().any(|(_, n)| n.decisive);
+    if folded {
+        out.push(Line::styled(
+            format!(
+                "{}  … {hidden} passing {} folded (z unfolds)",
+                "  ".repeat(depth + 1),
+                if hidden == 1 { "line" } else { "lines" }
+            ),
+            theme.dim(),
+        ));
+        return;
+    }
+    for child in &node.children {
+        node_lines(child, depth + 1, theme, fold, out);
+    }
+}
+
+fn node_line(node: &Node, depth: usize, theme: Theme) -> Line<'static> {
+    let (mark, style) = match node.mark {
+        Mark::Pass => ("✔ ", theme.allow()),
+        Mark::Fail => ("✘ ", theme.deny()),
+        Mark::Info => ("· ", theme.dim()),
+    };
+    let text_style = if depth == 0 {
+        theme.heading()
+    } else if node.decisive && node.mark == Mark::Pass {
+        theme.allow().add_modifier(Modifier::REVERSED)
+    } else if node.decisive {
+        theme.deny().add_modifier(Modifier::REVERSED)
+    } else {
+        ratatui::style::Style::default()
+    };
+    let mut spans = vec![
+        Span::raw("  ".repeat(depth)),
+        Span::styled(mark, style),
+        Span::styled(node.text.clone(), text_style),
+    ];
+    if node.decisive {
+        spans.push(Span::styled(DECISIVE_POINTER, theme.warn()));
+    }
+    Line::from(spans)
+}
+
+/// For a deny, what would allow it; `numbered` where a digit applies them (the result panel).
 pub fn suggestion_lines(
     query: &AllowedQuery,
     result: &AllowedResult,
     theme: Theme,
+    numbered: bool,
 ) -> Vec<Line<'static>> {
     if result.allow {
         return Vec::new();
@@ -63,11 +94,24 @@ pub fn suggestion_lines(
             theme.dim(),
         ));
     }
-    for s in suggestions {
+    // Markers only where a digit applies one: a list of changes in Permit needs none.
+    let numbered = numbered && suggestions.iter().any(|s| !s.edits.is_empty());
+    for (i, s) in suggestions.iter().enumerate() {
         lines.push(Line::from(vec![
             Span::styled(format!("  → {:<6}", s.model.to_uppercase()), theme.accent()),
-            Span::raw(s.text),
+            if numbered {
+                super::decision::suggestion_key(i, s, theme)
+            } else {
+                Span::raw("")
+            },
+            Span::raw(s.text.clone()),
         ]));
+    }
+    if numbered {
+        lines.push(Line::styled(
+            "  A digit (in the result panel) makes that change on the form and runs it as a what-if.",
+            theme.dim(),
+        ));
     }
     lines
 }
@@ -109,7 +153,13 @@ pub fn code_lines(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
 }
 
 /// Permit's codes, the tree, then suggestions for a deny.
-pub fn lines(query: &AllowedQuery, result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
+pub fn lines(
+    query: &AllowedQuery,
+    result: &AllowedResult,
+    theme: Theme,
+    fold: bool,
+    numbered: bool,
+) -> Vec<Line<'static>> {
     // The tree from debug blocks already carries the codes; the one from the trace does not.
     let from_trace = crate::explain::sandbox_trace(result).is_some();
     let mut out = if from_trace {
@@ -120,8 +170,8 @@ pub fn lines(query: &AllowedQuery, result: &AllowedResult, theme: Theme) -> Vec<
     if !out.is_empty() {
         out.push(Line::raw(""));
     }
-    out.extend(tree_lines(query, result, theme));
-    let suggestions = suggestion_lines(query, result, theme);
+    out.extend(tree_lines(query, result, theme, fold));
+    let suggestions = suggestion_lines(query, result, theme, numbered);
     if !suggestions.is_empty() {
         out.push(Line::raw(""));
         out.extend(suggestions);

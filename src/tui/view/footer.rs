@@ -7,8 +7,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::app::{App, NoticeLevel};
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Action};
 use crate::tui::theme::Theme;
+use crate::tui::tools::ToolAction;
 use crate::tui::update::context;
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -33,13 +34,31 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let hints = keymap::hints(context(app));
+    let hints = keymap::hints_where(context(app), |action| acts_now(app, action));
     let mut spans = vec![Span::raw(" ")];
     for (key, description) in fitting(&hints, usize::from(area.width).saturating_sub(1)) {
         spans.push(Span::styled(key.clone(), theme.key()));
         spans.push(Span::styled(format!(" {description}  "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Whether a hinted key would do something on this screen.
+fn acts_now(app: &App, action: Action) -> bool {
+    let has_result = app.result.is_some();
+    match action {
+        Action::NextTab | Action::PrevTab | Action::ScrollDown | Action::ScrollUp => has_result,
+        Action::ToggleFold => has_result || app.tools.whatif.is_some(),
+        // One hint stands for the digits: shown when any suggestion is a form edit.
+        Action::Tool(ToolAction::ApplySuggestion(_)) => app
+            .result
+            .as_ref()
+            .and_then(|r| r.summary.as_ref())
+            .is_some_and(|s| s.to_allow.iter().any(|x| !x.edits.is_empty())),
+        Action::Tool(ToolAction::Unpin) => app.tools.pinned.is_some(),
+        Action::Escape => app.in_flight.is_some() || app.focused_field().is_some(),
+        _ => true,
+    }
 }
 
 /// The hints that fit in `width`, whole, in keymap order; the way to the help overlay is

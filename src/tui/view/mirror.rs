@@ -48,7 +48,7 @@ pub fn headline(app: &App, outcome: &CheckOutcome, theme: Theme) -> Option<Line<
 
 /// Under the PDP's answer: the mirror's codes where they differ, its tree and suggestions,
 /// and the causes of a disagreement, most likely first.
-pub fn section(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
+pub fn section(outcome: &CheckOutcome, theme: Theme, fold: bool) -> Vec<Line<'static>> {
     let Some(m) = &outcome.mirror else {
         return Vec::new();
     };
@@ -77,8 +77,10 @@ pub fn section(outcome: &CheckOutcome, theme: Theme) -> Vec<Line<'static>> {
         &outcome.request.query,
         &m.result,
         theme,
+        fold,
     ));
-    let suggestions = super::explain::suggestion_lines(&outcome.request.query, &m.result, theme);
+    let suggestions =
+        super::explain::suggestion_lines(&outcome.request.query, &m.result, theme, false);
     if !suggestions.is_empty() {
         lines.push(Line::raw(""));
         lines.extend(suggestions);

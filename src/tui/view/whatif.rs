@@ -89,14 +89,17 @@ fn render_pair(
     .areas(body);
     for (side, rect) in state.sides.iter().zip([left, right]) {
         frame.render_widget(
-            Paragraph::new(super::wrap::hanging(side_lines(side, theme), rect.width))
-                .scroll((app.tools.scroll, 0)),
+            Paragraph::new(super::wrap::hanging(
+                side_lines(side, theme, !app.unfold_passing),
+                rect.width,
+            ))
+            .scroll((app.tools.scroll, 0)),
             rect,
         );
     }
 }
 
-fn side_lines(side: &Side, theme: Theme) -> Vec<Line<'static>> {
+fn side_lines(side: &Side, theme: Theme, fold: bool) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(side.label.clone(), theme.heading())];
     let Some(ex) = &side.exchange else {
         lines.push(Line::styled("checking…", theme.dim()));
@@ -122,7 +125,13 @@ fn side_lines(side: &Side, theme: Theme) -> Vec<Line<'static>> {
     ]));
     lines.push(Line::raw(""));
     match &ex.result {
-        Ok(result) => lines.extend(super::explain::lines(&side.query, result, theme)),
+        Ok(result) => lines.extend(super::explain::lines(
+            &side.query,
+            result,
+            theme,
+            fold,
+            false,
+        )),
         Err(err) => {
             lines.push(Line::styled(err.to_string(), theme.warn()));
             lines.push(Line::raw(err.hint()));
