@@ -227,7 +227,7 @@ async fn switch_save_preset_and_history_survive_a_restart() {
     h.type_text("prod");
     h.wait_for("filtered", |s| s.contains("1 of 3 checks"))
         .await;
-    // Enter re-runs it: in prod.
+    // Enter re-runs it: in prod, and the switch is said, not silent.
     h.key(KeyCode::Enter);
     let screen = h
         .wait_for("the re-run", |s| {
@@ -235,6 +235,10 @@ async fn switch_save_preset_and_history_survive_a_restart() {
         })
         .await;
     assert!(screen.contains("sandbox-prod"), "{screen}");
+    assert!(
+        screen.contains("Re-running in `sandbox-prod`, the entry's environment (was `sandbox-dev`"),
+        "{screen}"
+    );
     let app = h.quit().await;
     assert_eq!(app.targets[app.current].target.name, "sandbox-prod");
     assert_eq!(app.focus, Focus::Field(permit_tui::tui::app::Field::User));
@@ -336,4 +340,61 @@ async fn a_saved_environment_fetches_its_schema_from_its_own_api_url() {
     assert!(screen.contains("on staging"), "{screen}");
     assert!(!screen.contains("could not be filled"), "{screen}");
     h.quit().await;
+}
+
+/// Presets keep to what they say: an invalid form is not saved, the expected decision comes
+/// only from an answer to this very form, and loading a preset returns to its environment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presets_refuse_an_invalid_form_expect_only_this_forms_answer_and_load_in_their_environment(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = first_start(dir.path()).await;
+    // The user field emptied: nothing to save.
+    h.ctrl('u');
+    h.ctrl('s');
+    h.wait_for("the refusal", |s| {
+        s.contains("Not saved: the form cannot be checked yet")
+    })
+    .await;
+    h.type_text("alice");
+    h.key(KeyCode::F(5));
+    h.wait_for("ALLOW", |s| s.contains("check #1") && s.contains("ALLOW"))
+        .await;
+    // Edited after the answer: the answer is not this form's, so no expectation is offered.
+    h.type_text("x");
+    h.ctrl('s');
+    h.wait_for("a prompt expecting nothing", |s| {
+        s.contains("expect: nothing")
+    })
+    .await;
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Backspace);
+    h.ctrl('s');
+    h.wait_for("the prompt expecting allow", |s| {
+        s.contains("expect: allow")
+    })
+    .await;
+    h.type_text("alice in dev");
+    h.key(KeyCode::Enter);
+    h.wait_for("saved", |s| s.contains("Preset `alice in dev` saved"))
+        .await;
+    // From prod, loading it goes back to dev, where its expectation holds.
+    h.key_mod(KeyCode::Char('2'), KeyModifiers::ALT);
+    h.wait_for("prod", |s| s.contains("Environment: sandbox-prod"))
+        .await;
+    h.key_mod(KeyCode::Char('p'), KeyModifiers::ALT);
+    let screen = h
+        .wait_for("the picker", |s| s.contains("1 of 1 presets"))
+        .await;
+    assert!(
+        screen.contains("sandbox-dev"),
+        "the picker shows its environment:\n{screen}"
+    );
+    h.key(KeyCode::Enter);
+    h.wait_for("loaded in dev", |s| {
+        s.contains("Preset `alice in dev` loaded in its environment `sandbox-dev`")
+    })
+    .await;
+    let app = h.quit().await;
+    assert_eq!(app.targets[app.current].target.name, "sandbox-dev");
 }

@@ -301,11 +301,15 @@ async fn q_outside_text_fields_quits_and_help_toggles() {
     let mut h = Harness::start(app);
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char('?'));
-    h.wait_for("help", |s| s.contains("Keys · Esc closes"))
+    h.wait_for("help", |s| s.contains("Keys · type to search · Esc closes"))
+        .await;
+    // Typing searches the help: `q` is search text there, not quit.
+    h.key(KeyCode::Char('q'));
+    h.wait_for("the search", |s| s.contains("Keys matching “q”"))
         .await;
     h.key(KeyCode::Esc);
-    h.wait_for("help closed", |s| !s.contains("Keys · Esc closes"))
-        .await;
+    h.key(KeyCode::Esc);
+    h.wait_for("help closed", |s| !s.contains("Keys ·")).await;
     let screen = h.wait_for("health dot", |s| s.contains("● mock")).await;
     assert!(!screen.contains("health unknown"), "{screen}");
     h.key(KeyCode::Char('q'));

@@ -25,6 +25,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<
     result
 }
 
+/// Writes `bytes` to `path` only if nothing is there: complete or not at all, and never in
+/// place of an existing file (an `AlreadyExists` error then). For exports, which must not
+/// replace what someone else wrote.
+pub fn write_new(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
+    let dir = parent_dir(path);
+    create_private_dir(&dir)?;
+    let temp = temp_path(path, &dir);
+    let result = (|| {
+        let mut file = create_exclusive(&temp, mode)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        // A hard link fails when the target exists, where a rename would replace it.
+        fs::hard_link(&temp, path)?;
+        sync_dir(&dir)
+    })();
+    let _ = fs::remove_file(&temp);
+    result
+}
+
 fn write_temp_then_rename(
     temp: &Path,
     path: &Path,

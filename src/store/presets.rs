@@ -316,7 +316,16 @@ impl Presets {
             .filter(|p| names.is_none_or(|names| names.contains(&p.name)))
             .collect();
         let text = to_toml(chosen.iter().copied())?;
-        write_atomic(path, text.as_bytes(), None).map_err(|err| StoreError::io(path, err))?;
+        super::atomic::write_new(path, text.as_bytes(), None).map_err(|err| {
+            if err.kind() == std::io::ErrorKind::AlreadyExists {
+                StoreError::Invalid(format!(
+                    "{} exists: an export never replaces a file; choose another name",
+                    path.display()
+                ))
+            } else {
+                StoreError::io(path, err)
+            }
+        })?;
         Ok(chosen.len())
     }
 
@@ -513,6 +522,27 @@ mod tests {
             .collect();
         assert_eq!(hits, ["alice reads"]);
         assert_eq!(presets.filter("").len(), 2);
+    }
+
+    #[test]
+    fn an_export_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut presets, _) = Presets::load(&dir.path().join("presets.toml"));
+        presets.save(preset("a"), false).unwrap();
+        let target = dir.path().join("notes.toml");
+        std::fs::write(&target, "someone's notes").unwrap();
+        let err = presets.export_to(&target, None).unwrap_err().to_string();
+        assert!(err.contains("never replaces"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "someone's notes");
+        // Nothing left behind, and a new name works.
+        let entries = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(entries, 2, "only presets.toml and notes.toml");
+        assert_eq!(
+            presets
+                .export_to(&dir.path().join("new.toml"), None)
+                .unwrap(),
+            1
+        );
     }
 
     #[test]

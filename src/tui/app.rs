@@ -304,6 +304,10 @@ pub enum Modal {
     AuditLog,
     /// Every notice of the session, newest first.
     Notices,
+    /// The command palette (`tui::palette`).
+    Palette,
+    /// The leader's which-key popup.
+    Leader,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,6 +389,11 @@ pub struct App {
     /// Fields whose last edit replaced their whole text (a cut and an insert): one undo
     /// takes both back.
     pub replaced: Vec<Field>,
+    pub palette: super::palette::PaletteState,
+    /// The environment current before this one: compare's other side.
+    pub previous_target: Option<usize>,
+    /// What the help overlay is searched for.
+    pub help_query: String,
     /// Terminal size, for layout hit-tests of mouse clicks.
     pub size: (u16, u16),
     pub ticks: u64,
@@ -477,6 +486,9 @@ impl App {
             show_histogram: false,
             unfold_passing: false,
             replaced: Vec::new(),
+            palette: Default::default(),
+            previous_target: None,
+            help_query: String::new(),
             size: (80, 24),
             ticks: 0,
             should_quit: false,

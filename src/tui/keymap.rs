@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::audit::AuditAction;
 use super::envs::EnvAction;
 use super::mirror::MirrorAction;
+use super::palette::PaletteAction;
 use super::tools::ToolAction;
 
 /// Where the focus is, which decides which bindings apply.
@@ -48,7 +49,14 @@ pub enum Context {
     AuditLog,
     /// The notice log.
     Notices,
+    /// The command palette (typing filters).
+    Palette,
+    /// After the leader key: one letter picks a command.
+    Leader,
 }
+
+/// How the leader key is written in the palette and the which-key popup.
+pub const LEADER_NAME: &str = "Ctrl-Space";
 
 impl Context {
     pub fn title(self) -> &'static str {
@@ -70,6 +78,8 @@ impl Context {
             Context::PdpView => "PDP view",
             Context::AuditLog => "Audit log (typing filters)",
             Context::Notices => "Notice log",
+            Context::Palette => "Command palette (typing filters)",
+            Context::Leader => "After Ctrl-Space (which-key)",
         }
     }
 
@@ -89,6 +99,8 @@ impl Context {
                 | Context::PdpView
                 | Context::AuditLog
                 | Context::Notices
+                | Context::Palette
+                | Context::Leader
         )
     }
 }
@@ -134,6 +146,8 @@ pub enum Action {
     Audit(AuditAction),
     /// Open the notice log; the warnings on screen are then read and go.
     OpenNotices,
+    /// The command palette and the leader (`tui::palette`).
+    Palette(PaletteAction),
 }
 
 /// One key: a code and the modifiers that must be held.
@@ -195,6 +209,7 @@ use AuditAction as L;
 use Context as C;
 use EnvAction as E;
 use MirrorAction as M;
+use PaletteAction as P;
 use ToolAction as T;
 
 /// Context-specific bindings come before global ones; the first match wins.
@@ -202,10 +217,33 @@ use ToolAction as T;
 pub const BINDINGS: &[Binding] = &[
     // Help overlay.
     bind(key(KeyCode::Esc), C::Help, A::CloseModal, "close help", true),
-    bind(key(KeyCode::Char('?')), C::Help, A::CloseModal, "close help", false),
-    bind(key(KeyCode::Char('q')), C::Help, A::CloseModal, "close help", false),
     bind(key(KeyCode::F(1)), C::Help, A::CloseModal, "close help", false),
     bind(ctrl('c'), C::Help, A::Quit, "quit", true),
+    // Command palette: typing filters.
+    bind(key(KeyCode::Enter), C::Palette, A::Palette(P::Choose), "run the command", true),
+    bind(key(KeyCode::Down), C::Palette, A::Palette(P::Down), "move", false),
+    bind(key(KeyCode::Up), C::Palette, A::Palette(P::Up), "move", false),
+    bind(key(KeyCode::Esc), C::Palette, A::CloseModal, "close", true),
+    bind(ctrl('c'), C::Palette, A::CloseModal, "close", false),
+    // After the leader: one plain letter each (the popup lists them: which-key).
+    bind(key(KeyCode::Char('e')), C::Leader, A::Env(E::OpenEnvironments), "environments", true),
+    bind(key(KeyCode::Char('p')), C::Leader, A::Env(E::OpenPresets), "presets", true),
+    bind(key(KeyCode::Char('s')), C::Leader, A::Env(E::SavePreset), "save as preset", true),
+    bind(key(KeyCode::Char('h')), C::Leader, A::Env(E::OpenHistory), "history", true),
+    bind(key(KeyCode::Char('l')), C::Leader, A::Audit(L::Open), "audit log", true),
+    bind(key(KeyCode::Char('n')), C::Leader, A::OpenNotices, "notice log", true),
+    bind(key(KeyCode::Char('m')), C::Leader, A::Tool(T::OpenMatrix), "permission matrix", true),
+    bind(key(KeyCode::Char('w')), C::Leader, A::Tool(T::OpenWhoCan), "who can", true),
+    bind(key(KeyCode::Char('t')), C::Leader, A::Tool(T::WhatIf), "pin A / what-if", true),
+    bind(key(KeyCode::Char('c')), C::Leader, A::Tool(T::Compare), "compare envs", true),
+    bind(key(KeyCode::Char('x')), C::Leader, A::Tool(T::OpenExport), "export snippet", true),
+    bind(key(KeyCode::Char('g')), C::Leader, A::Tool(T::RefreshSchema), "reload schema", true),
+    bind(key(KeyCode::Char('v')), C::Leader, A::ToggleLive, "live mode", true),
+    bind(key(KeyCode::Char('k')), C::Leader, A::Fire, "check", true),
+    bind(key(KeyCode::Char('?')), C::Leader, A::OpenHelp, "help", true),
+    bind(key(KeyCode::Char(':')), C::Leader, A::Palette(P::Open), "command palette", true),
+    bind(key(KeyCode::Esc), C::Leader, A::CloseModal, "close", true),
+    bind(ctrl('c'), C::Leader, A::CloseModal, "close", false),
     // Single-line fields.
     bind(key(KeyCode::Enter), C::TextField, A::Fire, "check", true),
     bind(ctrl('u'), C::TextField, A::ClearField, "delete to line start", true),
@@ -219,6 +257,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(key(KeyCode::Char('i')), C::Panel, A::Edit, "edit the form", false),
     bind(key(KeyCode::Char('q')), C::Panel, A::Quit, "quit", true),
     bind(key(KeyCode::Char('?')), C::Panel, A::OpenHelp, "help", true),
+    bind(key(KeyCode::Char(':')), C::Panel, A::Palette(P::Open), "command palette", true),
     bind(key(KeyCode::Right), C::Panel, A::NextTab, "next tab", true),
     bind(key(KeyCode::Left), C::Panel, A::PrevTab, "previous tab", false),
     bind(key(KeyCode::Char('l')), C::Panel, A::NextTab, "next tab", false),
@@ -287,6 +326,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(key(KeyCode::Esc), C::EnvPicker, A::Env(E::Close), "close", true),
     bind(key(KeyCode::Char('q')), C::EnvPicker, A::Env(E::Close), "close", false),
     bind(key(KeyCode::Char('s')), C::EnvPicker, A::Mirror(M::TakeSnapshot), "snapshot (mirror)", true),
+    bind(key(KeyCode::Char('c')), C::EnvPicker, A::Env(E::CompareWith), "compare the form here and there", true),
     bind(key(KeyCode::Char('p')), C::EnvPicker, A::Mirror(M::OpenPdpView), "PDP view", true),
     bind(ctrl('c'), C::EnvPicker, A::Quit, "quit", false),
     // PDP view.
@@ -354,6 +394,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(key(KeyCode::F(4)), C::Global, A::ToggleHistogram, "latency histogram", false),
     bind(key(KeyCode::F(7)), C::Global, A::NextTarget, "next environment", false),
     bind(key(KeyCode::F(1)), C::Global, A::OpenHelp, "help", true),
+    bind(alt('?'), C::Global, A::OpenHelp, "help", false),
+    bind(alt('x'), C::Global, A::Palette(P::Open), "command palette", true),
+    bind(Key { code: KeyCode::Char(' '), mods: KeyModifiers::CONTROL }, C::Global, A::Palette(P::Leader), "leader: one-letter commands", true),
     bind(ctrl('c'), C::Global, A::Quit, "quit", true),
     // Everywhere: the debugging tools.
     bind(ctrl('o'), C::Global, A::Tool(T::OpenExport), "export snippet", true),
@@ -478,6 +521,7 @@ pub fn describe(key: &Key) -> String {
         out.push_str("Alt-");
     }
     let name = match key.code {
+        KeyCode::Char(' ') => "Space".into(),
         KeyCode::Char(c)
             if key
                 .mods
@@ -558,6 +602,8 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
         Context::PdpView,
         Context::AuditLog,
         Context::Notices,
+        Context::Palette,
+        Context::Leader,
     ];
     order
         .iter()
@@ -606,6 +652,8 @@ mod tests {
                     | Context::HistoryPanel
                     | Context::Prompt
                     | Context::AuditLog
+                    | Context::Palette
+                    | Context::Help
             ) {
                 if let KeyCode::Char(_) = b.key.code {
                     // Alt+letter never inserts text in a text area either.

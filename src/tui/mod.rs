@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod latency;
 pub mod mirror;
 pub mod msg;
+pub mod palette;
 pub mod pdp_clients;
 pub mod terminal;
 pub mod theme;

@@ -73,8 +73,9 @@ impl Theme {
     pub fn label(self) -> Style {
         self.paint(Color::Gray, None, Modifier::empty())
     }
+    /// Bold in the terminal's own foreground: white would vanish on a light theme.
     pub fn heading(self) -> Style {
-        self.paint(Color::White, None, Modifier::BOLD)
+        Style::default().add_modifier(Modifier::BOLD)
     }
     pub fn focused_border(self) -> Style {
         self.paint(Color::Cyan, None, Modifier::BOLD)
@@ -87,5 +88,55 @@ impl Theme {
     }
     pub fn cursor(self) -> Style {
         Style::default().add_modifier(Modifier::REVERSED)
+    }
+    /// The selected row of a list: reversed, so it shows on any theme and without colour.
+    pub fn selected(self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On a light terminal theme a white or bright foreground on the default background is
+    /// unreadable: only the badges (which set their background) may use one.
+    #[test]
+    fn no_text_style_is_white_or_bright_on_the_default_background() {
+        let theme = Theme { color: true };
+        let text_styles = [
+            ("allow", theme.allow()),
+            ("deny", theme.deny()),
+            ("warn", theme.warn()),
+            ("accent", theme.accent()),
+            ("dim", theme.dim()),
+            ("label", theme.label()),
+            ("heading", theme.heading()),
+            ("focused_border", theme.focused_border()),
+            ("border", theme.border()),
+            ("key", theme.key()),
+            ("cursor", theme.cursor()),
+            ("selected", theme.selected()),
+        ];
+        let bright = [
+            Color::White,
+            Color::LightYellow,
+            Color::LightCyan,
+            Color::LightGreen,
+            Color::LightRed,
+            Color::LightMagenta,
+            Color::LightBlue,
+        ];
+        for (name, style) in text_styles {
+            assert!(style.bg.is_none(), "{name} sets a background");
+            assert!(
+                !style.fg.is_some_and(|fg| bright.contains(&fg)),
+                "{name} uses {:?} on the default background",
+                style.fg
+            );
+        }
+        for badge in [theme.allow_badge(), theme.deny_badge(), theme.error_badge()] {
+            assert!(badge.bg.is_some(), "a badge's colour pair is its own");
+        }
     }
 }

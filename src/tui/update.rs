@@ -144,6 +144,8 @@ pub fn context(app: &App) -> Context {
         Some(Modal::PdpView) => return Context::PdpView,
         Some(Modal::AuditLog) => return Context::AuditLog,
         Some(Modal::Notices) => return Context::Notices,
+        Some(Modal::Palette) => return Context::Palette,
+        Some(Modal::Leader) => return Context::Leader,
         None => {}
     }
     if super::tools::complete::is_open(app) {
@@ -177,8 +179,41 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if screen_too_small(app) && action != Some(Action::Quit) {
         return Vec::new();
     }
+    if ctx == Context::Leader {
+        // One key after the leader, bound or not, ends it.
+        app.modals.retain(|m| *m != Modal::Leader);
+        return match action {
+            Some(Action::CloseModal) => Vec::new(),
+            Some(action) => perform(app, action),
+            None => {
+                app.notice(
+                    format!(
+                        "{} {}: no command there (the popup lists them; Alt-X finds any by name)",
+                        keymap::LEADER_NAME,
+                        keymap::describe(&keymap::Key {
+                            code: key.code,
+                            mods: key.modifiers
+                        })
+                    ),
+                    super::app::NoticeLevel::Info,
+                );
+                Vec::new()
+            }
+        };
+    }
     if let Some(action) = action {
         return perform(app, action);
+    }
+    match app.modals.last() {
+        Some(Modal::Palette) => {
+            super::palette::on_text_key(app, key);
+            return Vec::new();
+        }
+        Some(Modal::Help) => {
+            search_help(app, key);
+            return Vec::new();
+        }
+        _ => {}
     }
     if super::envs::open_view(app).is_some() {
         // The overlay's filter, prompt or key input takes the rest.
@@ -207,6 +242,24 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// Typing in the help overlay searches it.
+fn search_help(app: &mut App, key: KeyEvent) {
+    match key.code {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            app.help_query.push(c)
+        }
+        KeyCode::Backspace => {
+            app.help_query.pop();
+        }
+        _ => return,
+    }
+    app.tools.help_scroll = 0;
+}
+
 fn screen_too_small(app: &App) -> bool {
     layout::too_small(Rect::new(0, 0, app.size.0, app.size.1))
 }
@@ -220,6 +273,10 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     }
     if app.modals.last() == Some(&Modal::AuditLog) {
         super::audit::on_paste(app, text);
+        return Vec::new();
+    }
+    if app.modals.last() == Some(&Modal::Palette) {
+        super::palette::on_paste(app, text);
         return Vec::new();
     }
     let Some(field) = app.focused_field() else {
@@ -391,15 +448,28 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenHelp => {
             app.tools.help_scroll = 0;
+            app.help_query.clear();
             if app.modals.last() != Some(&Modal::Help) {
                 app.modals.push(Modal::Help);
             }
+            Vec::new()
+        }
+        // Esc in a searched help clears the search first.
+        Action::CloseModal
+            if app.modals.last() == Some(&Modal::Help) && !app.help_query.is_empty() =>
+        {
+            app.help_query.clear();
+            app.tools.help_scroll = 0;
             Vec::new()
         }
         Action::CloseModal => {
             app.modals.pop();
             Vec::new()
         }
+        Action::Palette(action) => match super::palette::perform(app, action) {
+            Some(chosen) => perform(app, chosen),
+            None => Vec::new(),
+        },
         Action::Tool(action) => super::tools::perform(app, action),
         Action::Env(action) => super::envs::perform(app, action),
         Action::Mirror(action) => super::mirror::perform(app, action),
@@ -1040,8 +1110,88 @@ mod tests {
         update(&mut app, key(KeyCode::F(1)));
         assert_eq!(app.modals, vec![Modal::Help]);
         assert!(update(&mut app, key(KeyCode::F(5))).is_empty());
-        update(&mut app, key(KeyCode::Char('x')));
+        // Typing searches the help, never the form behind it.
+        type_text(&mut app, "xq?");
         assert_eq!(app.text(Field::User), "alice");
+        assert_eq!(app.help_query, "xq?");
+        assert_eq!(
+            app.modals,
+            vec![Modal::Help],
+            "q and ? are search text here"
+        );
+        update(&mut app, key(KeyCode::Backspace));
+        assert_eq!(app.help_query, "xq");
+        // Esc clears the search first, then closes.
+        update(&mut app, key(KeyCode::Esc));
+        assert_eq!(
+            (app.modals.as_slice(), app.help_query.as_str()),
+            (&[Modal::Help][..], "")
+        );
+        update(&mut app, key(KeyCode::Esc));
+        assert!(app.modals.is_empty());
+    }
+
+    fn alt(c: char) -> Msg {
+        Msg::Input(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::ALT,
+        )))
+    }
+
+    #[test]
+    fn after_the_leader_one_letter_runs_its_command_and_any_other_key_only_ends_it() {
+        let mut app = app();
+        update(&mut app, ctrl(' '));
+        assert_eq!(app.modals, vec![Modal::Leader]);
+        update(&mut app, key(KeyCode::Char('n')));
+        assert_eq!(
+            app.modals,
+            vec![Modal::Notices],
+            "Ctrl-Space n opens the notice log"
+        );
+        update(&mut app, key(KeyCode::Esc));
+        // An unbound letter neither types into the form nor runs anything; it says so.
+        update(&mut app, ctrl(' '));
+        update(&mut app, key(KeyCode::Char('q')));
+        assert!(app.modals.is_empty());
+        assert_eq!(app.text(Field::User), "alice");
+        assert!(!app.should_quit, "q after the leader is not quit");
+        assert!(app
+            .notices
+            .iter()
+            .any(|n| n.text.starts_with("Ctrl-Space q: no command there")));
+        // Esc after the leader closes only the leader.
+        update(&mut app, key(KeyCode::F(1)));
+        update(&mut app, ctrl(' '));
+        assert_eq!(
+            app.modals,
+            vec![Modal::Help],
+            "help keeps its keys; no leader in a modal"
+        );
+    }
+
+    #[test]
+    fn the_palette_runs_a_command_found_by_name_and_typing_stays_in_its_filter() {
+        let mut app = app();
+        update(&mut app, alt('x'));
+        assert_eq!(app.modals, vec![Modal::Palette]);
+        type_text(&mut app, "notice log");
+        assert_eq!(
+            app.text(Field::User),
+            "alice",
+            "the form behind is untouched"
+        );
+        let best = crate::tui::palette::matches(&app);
+        assert_eq!(best.first().map(|e| e.label.as_str()), Some("notice log"));
+        assert!(best[0].keys.contains("Alt-N"), "{:?}", best[0]);
+        update(&mut app, key(KeyCode::Enter));
+        assert_eq!(app.modals, vec![Modal::Notices]);
+        // From the decision panel `:` opens it too; Esc closes it without running anything.
+        update(&mut app, key(KeyCode::Esc));
+        update(&mut app, key(KeyCode::Esc));
+        assert_eq!(app.focus, Focus::Decision);
+        update(&mut app, key(KeyCode::Char(':')));
+        assert_eq!(app.modals, vec![Modal::Palette]);
         update(&mut app, key(KeyCode::Esc));
         assert!(app.modals.is_empty());
     }

@@ -55,6 +55,8 @@ pub enum EnvAction {
     Duplicate,
     Export,
     Import,
+    /// In the picker: compare the form on the current and the selected environment.
+    CompareWith,
     /// In the save prompt: cycle the expected decision (none, allow, deny).
     CycleExpect,
     Close,
@@ -253,26 +255,7 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
         }
         (EnvAction::OpenPresets, _) => open(app, EnvView::Presets),
         (EnvAction::OpenHistory, _) => open(app, EnvView::History),
-        (EnvAction::SavePreset, _) => open_prompt(
-            app,
-            PromptKind::SavePreset {
-                expect: app.result.as_ref().and_then(|r| {
-                    r.exchange.result.as_ref().ok().map(|a| {
-                        if a.allow {
-                            Expectation::Allow
-                        } else {
-                            Expectation::Deny
-                        }
-                    })
-                }),
-            },
-            // Saving a loaded preset again updates it.
-            &app.envs
-                .loaded_preset
-                .as_ref()
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
-        ),
+        (EnvAction::SavePreset, _) => open_save_prompt(app),
         (EnvAction::SwitchTo(i), _) => {
             if view == Some(EnvView::Environments) {
                 close(app);
@@ -301,8 +284,13 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
             close(app);
             return switch_to(app, i);
         }
+        (EnvAction::CompareWith, Some(EnvView::Environments)) => {
+            let other = app.envs.selected;
+            close(app);
+            return crate::tui::tools::pair::compare_with(app, other);
+        }
         (EnvAction::Choose, Some(EnvView::AddEnvironment)) => return add::choose(app),
-        (EnvAction::Choose, Some(EnvView::Presets)) => load_selected_preset(app),
+        (EnvAction::Choose, Some(EnvView::Presets)) => return load_selected_preset(app),
         (EnvAction::Choose, Some(EnvView::History)) => return history_entry(app, true),
         (EnvAction::LoadEntry, Some(EnvView::History)) => return history_entry(app, false),
         (EnvAction::Choose, Some(EnvView::Prompt)) => submit_prompt(app),
@@ -336,6 +324,37 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The save prompt, for a form that can be checked: the expected decision is prefilled from
+/// the answer to this very form, never from one the form has since moved away from.
+fn open_save_prompt(app: &mut App) {
+    app.revalidate();
+    if let Err(err) = &app.validation {
+        let text = format!("Not saved: the form cannot be checked yet ({err})");
+        app.notice(text, NoticeLevel::Warning);
+        return;
+    }
+    let expect = app
+        .result
+        .as_ref()
+        .filter(|_| !app.result_is_stale())
+        .and_then(|r| r.exchange.result.as_ref().ok())
+        .map(|a| {
+            if a.allow {
+                Expectation::Allow
+            } else {
+                Expectation::Deny
+            }
+        });
+    // Saving a loaded preset again updates it.
+    let name = app
+        .envs
+        .loaded_preset
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    open_prompt(app, PromptKind::SavePreset { expect }, &name);
 }
 
 fn list_len(app: &App, view: EnvView) -> usize {
@@ -403,6 +422,9 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
     if let Some(flight) = app.in_flight.take() {
         effects.push(Effect::Cancel(flight.token));
     }
+    if i != app.current {
+        app.previous_target = Some(app.current);
+    }
     app.current = i;
     app.result = None;
     app.envs.verdict = None;
@@ -437,9 +459,11 @@ fn selected_preset(app: &App) -> Option<String> {
     app.envs.preset_matches().get(app.envs.selected).cloned()
 }
 
-fn load_selected_preset(app: &mut App) {
+/// Loads the selected preset into the form, in the environment it was saved for: a preset's
+/// expected decision is about that environment.
+fn load_selected_preset(app: &mut App) -> Vec<Effect> {
     let Some(name) = selected_preset(app) else {
-        return;
+        return Vec::new();
     };
     let Some(preset) = app
         .envs
@@ -448,14 +472,38 @@ fn load_selected_preset(app: &mut App) {
         .and_then(|s| s.presets.get(&name))
         .cloned()
     else {
-        return;
+        return Vec::new();
     };
     close(app);
     app.set_input(&preset.input);
     app.result = None;
     app.envs.verdict = None;
-    app.notice(format!("Preset `{name}` loaded"), NoticeLevel::Info);
+    let mut effects = Vec::new();
+    let home = preset.environment.clone();
+    let current = app.target().map(|t| t.target.name.clone());
+    match home {
+        Some(env) if current.as_deref() != Some(env.as_str()) => {
+            match app.targets.iter().position(|t| t.target.name == env) {
+                Some(i) => {
+                    effects.extend(switch_to(app, i));
+                    app.notice(
+                        format!("Preset `{name}` loaded in its environment `{env}`"),
+                        NoticeLevel::Info,
+                    );
+                }
+                None => app.notice(
+                    format!(
+                        "Preset `{name}` loaded; it was saved for `{env}`, which is not configured here, so it runs in `{}`",
+                        current.unwrap_or_default()
+                    ),
+                    NoticeLevel::Warning,
+                ),
+            }
+        }
+        _ => app.notice(format!("Preset `{name}` loaded"), NoticeLevel::Info),
+    }
     app.envs.loaded_preset = Some(preset);
+    effects
 }
 
 fn delete_selected_preset(app: &mut App) {
@@ -596,21 +644,48 @@ fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
     app.envs.loaded_preset = None;
     app.envs.verdict = None;
     let mut effects = Vec::new();
-    if let Some(i) = app
+    let here = app.current;
+    let entry_env = app
         .targets
         .iter()
-        .position(|t| t.target.name == entry.environment)
-    {
-        if i != app.current {
+        .position(|t| t.target.name == entry.environment);
+    match entry_env {
+        // A re-run asks the environment the entry was checked in; the switch is said aloud.
+        Some(i) if i != here && run => {
             effects.extend(switch_to(app, i));
+            let from = app.targets[here].target.name.clone();
+            app.notice(
+                format!(
+                    "Re-running in `{}`, the entry's environment (was `{from}`; Alt-{} goes back)",
+                    entry.environment,
+                    here + 1
+                ),
+                NoticeLevel::Warning,
+            );
         }
+        Some(i) if i != here => app.notice(
+            format!(
+                "Loaded a check made in `{}`; it will run here, in `{}`",
+                entry.environment, app.targets[here].target.name
+            ),
+            NoticeLevel::Info,
+        ),
+        Some(_) => {}
+        None if run => app.notice(
+            format!(
+                "`{}` is not configured here: re-running in `{}`",
+                entry.environment, app.targets[here].target.name
+            ),
+            NoticeLevel::Warning,
+        ),
+        None => {}
     }
     let fired = effects.iter().any(|e| matches!(e, Effect::Check { .. }));
     if run {
         if !fired {
             effects.extend(super::update::fire(app));
         }
-    } else {
+    } else if entry_env == Some(here) {
         app.notice("History entry loaded into the form", NoticeLevel::Info);
     }
     effects

@@ -131,7 +131,8 @@ pub fn unpin(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The form against the current environment and the next one, at once.
+/// The form against the current environment and the other one: the environment used before
+/// this one (as `cd -` goes back), else the next. The picker's `c` names it instead.
 pub fn compare(app: &mut App) -> Vec<Effect> {
     if app.targets.len() < 2 {
         app.notice(
@@ -140,11 +141,27 @@ pub fn compare(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    let other = app
+        .previous_target
+        .filter(|p| *p != app.current && *p < app.targets.len())
+        .unwrap_or((app.current + 1) % app.targets.len());
+    compare_with(app, other)
+}
+
+/// The form against the current environment and `other`, at once.
+pub fn compare_with(app: &mut App, other: usize) -> Vec<Effect> {
+    if other == app.current || other >= app.targets.len() {
+        app.notice(
+            "Compare needs another environment than the current one",
+            NoticeLevel::Info,
+        );
+        return Vec::new();
+    }
     let Some(query) = query_or_warn(app) else {
         return Vec::new();
     };
     let first = app.current;
-    let second = (app.current + 1) % app.targets.len();
+    let second = other;
     let id = app.tools.id();
     let mut effects = Vec::new();
     let mut sides = Vec::new();

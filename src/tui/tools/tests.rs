@@ -291,3 +291,55 @@ fn ctrl_g_says_when_the_schema_reloaded() {
         "{last}"
     );
 }
+
+fn with_environments(names: &[&str]) -> App {
+    let mut app = app();
+    let first = app.targets[0].clone();
+    app.targets = names
+        .iter()
+        .map(|name| {
+            let mut t = first.clone();
+            t.target.name = (*name).into();
+            t
+        })
+        .collect();
+    app
+}
+
+fn compared(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Tool(ToolEffect::Check { target, .. }) => Some(target.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// With three environments, compare goes back to the one used before (not always the next),
+/// and the picker's `c` compares with the one selected there.
+#[test]
+fn compare_picks_the_other_environment_not_the_next_one() {
+    let mut app = with_environments(&["dev", "staging", "prod"]);
+    // From dev, straight to prod: compare is prod against dev.
+    key(&mut app, KeyCode::Char('3'), KeyModifiers::ALT);
+    assert_eq!(app.current, 2);
+    assert_eq!(compared(&press(&mut app, KeyCode::F(6))), ["prod", "dev"]);
+    press(&mut app, KeyCode::Esc);
+    // Nothing before: the next one.
+    let mut fresh = with_environments(&["dev", "staging", "prod"]);
+    assert_eq!(
+        compared(&press(&mut fresh, KeyCode::F(6))),
+        ["dev", "staging"]
+    );
+    // The picker names the other side.
+    let mut app = with_environments(&["dev", "staging", "prod"]);
+    key(&mut app, KeyCode::Char('e'), KeyModifiers::ALT);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(
+        compared(&press(&mut app, KeyCode::Char('c'))),
+        ["dev", "prod"]
+    );
+    assert_eq!(app.current, 0, "comparing never switches");
+}

@@ -39,8 +39,30 @@ fn column(sections: &[Section], theme: Theme) -> (Vec<Line<'static>>, u16) {
     (lines, width as u16)
 }
 
-pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
-    let sections = keymap::help_sections();
+/// The sections, and in each the rows matching `query` (every word, in the keys, the
+/// description or the section's title); all of them for an empty query.
+fn searched(query: &str) -> Vec<Section> {
+    keymap::help_sections()
+        .into_iter()
+        .map(|(ctx, rows)| {
+            let rows = rows
+                .into_iter()
+                .filter(|(keys, description)| {
+                    crate::store::filter::score(
+                        query,
+                        &format!("{keys} {description} {}", ctx.title()),
+                    )
+                    .is_some()
+                })
+                .collect();
+            (ctx, rows)
+        })
+        .collect()
+}
+
+pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16, query: &str) {
+    let sections = searched(query);
+    let nothing_found = sections.iter().all(|(_, rows)| rows.is_empty());
     let (left, right): (Vec<Section>, Vec<Section>) = sections
         .into_iter()
         .partition(|(ctx, _)| matches!(ctx, Context::Global | Context::Help | Context::Completion));
@@ -52,7 +74,20 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
         theme.dim(),
     ));
     left.push(Line::styled("A mouse click focuses a field.", theme.dim()));
+    if query.is_empty() {
+        left.push(Line::styled("Type to search these keys.", theme.dim()));
+    } else if nothing_found {
+        left.insert(
+            0,
+            Line::styled(format!("No key matches “{query}”."), theme.warn()),
+        );
+    }
     let content_height = left.len().max(right.len()) as u16;
+    // The notes under the left column are as wide as any row.
+    let left_width = left
+        .iter()
+        .map(|l| l.width() as u16)
+        .fold(left_width, u16::max);
     let width = (left_width + right_width + 5).min(area.width.saturating_sub(2));
     let height = (content_height + 2).min(area.height.saturating_sub(2));
     // Taller than the screen: ↓/↑ scroll, and the title says so.
@@ -70,10 +105,10 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16) {
         .border_type(BorderType::Rounded)
         .border_style(theme.focused_border())
         .title(Span::styled(
-            if more {
-                " Keys · Esc closes · ↓/↑ scroll "
-            } else {
-                " Keys · Esc closes "
+            match (query.is_empty(), more) {
+                (true, true) => " Keys · type to search · Esc closes · ↓/↑ scroll ".to_string(),
+                (true, false) => " Keys · type to search · Esc closes ".to_string(),
+                (false, _) => format!(" Keys matching “{query}” · Esc clears "),
             },
             theme.heading(),
         ));

@@ -17,6 +17,7 @@ pub mod matrix;
 pub mod mirror;
 pub mod notices;
 pub mod overlay;
+pub mod palette;
 pub mod presets;
 pub mod whatif;
 mod wrap;
@@ -62,7 +63,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         ..area
     };
     match app.modals.last() {
-        Some(Modal::Help) => help::render(theme, frame, area, app.tools.help_scroll),
+        Some(Modal::Help) => {
+            help::render(theme, frame, area, app.tools.help_scroll, &app.help_query)
+        }
         Some(Modal::Tool(view)) => match view {
             ToolView::Export => export::render(app, theme, frame, body),
             ToolView::Matrix => matrix::render(app, theme, frame, body),
@@ -73,6 +76,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Modal::PdpView) => mirror::render_pdp_view(app, theme, frame, body),
         Some(Modal::AuditLog) => audit::render(app, theme, frame, body),
         Some(Modal::Notices) => notices::render(app, theme, frame, body),
+        Some(Modal::Palette) => palette::render(app, theme, frame, body),
+        Some(Modal::Leader) => palette::render_leader(theme, frame, area),
         Some(Modal::Env(view)) => {
             // A prompt is drawn over the picker it came from.
             if *view == EnvView::Prompt {

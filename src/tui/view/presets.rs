@@ -32,9 +32,10 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 format!("{}:{}", p.input.resource, p.input.resource_key)
             };
             let expect = p.expect.map(|e| e.as_str()).unwrap_or("-");
+            let environment = p.environment.as_deref().unwrap_or("any env");
             let text = format!(
-                " {:<24} {} {} {} {:<10} expect {expect}",
-                p.name, p.input.user, p.input.action, resource, p.input.tenant
+                " {:<24} {:<14} {} {} {} {:<10} expect {expect}",
+                p.name, environment, p.input.user, p.input.action, resource, p.input.tenant
             );
             let style = if i == app.envs.selected {
                 theme.cursor()
