@@ -398,3 +398,52 @@ async fn presets_refuse_an_invalid_form_expect_only_this_forms_answer_and_load_i
     let app = h.quit().await;
     assert_eq!(app.targets[app.current].target.name, "sandbox-dev");
 }
+
+/// The history panel shows the selected check in full, and Ctrl-X deletes it from the panel
+/// and from `history.jsonl`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_shows_the_selected_check_in_full_and_deletes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = first_start(dir.path()).await;
+    h.key(KeyCode::F(5));
+    h.wait_for("check 1", |s| s.contains("check #1")).await;
+    h.ctrl('u');
+    h.type_text("bob");
+    h.key(KeyCode::F(5));
+    h.wait_for("check 2", |s| s.contains("check #2")).await;
+    h.key_mod(KeyCode::Char('h'), KeyModifiers::ALT);
+    let screen = h
+        .wait_for("the panel with its detail", |s| {
+            s.contains("2 of 2 checks") && s.contains("Selected check")
+        })
+        .await;
+    assert!(
+        screen.contains("in sandbox-dev (from the form)"),
+        "{screen}"
+    );
+    assert!(screen.contains("request  POST /allowed"), "{screen}");
+    assert!(
+        screen.contains(r#"{"user":{"key":"bob"}"#),
+        "the newest is selected:\n{screen}"
+    );
+    h.ctrl('x');
+    let screen = h
+        .wait_for("one left", |s| s.contains("1 of 1 checks"))
+        .await;
+    assert!(screen.contains(r#"{"user":{"key":"alice"}"#), "{screen}");
+    let history = dir.path().join("history.jsonl");
+    let deadline = std::time::Instant::now() + common::WAIT;
+    loop {
+        let text = std::fs::read_to_string(&history).unwrap_or_default();
+        if text.lines().count() == 1 {
+            assert!(text.contains(r#""key":"alice""#), "{text}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not deleted from the file: {text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    h.quit().await;
+}

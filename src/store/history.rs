@@ -361,6 +361,34 @@ impl History {
         Ok(dropped)
     }
 
+    /// Deletes the newest line holding `entry`, under the exclusive lock (appenders wait),
+    /// by rewriting the file atomically. `false` when no line holds it (not written yet, or
+    /// rotated out); lines that do not parse are kept as they are.
+    pub fn remove(&mut self, entry: &HistoryEntry) -> Result<bool, StoreError> {
+        let io = |err| StoreError::io(&self.path, err);
+        let _exclusive = FileLock::exclusive(&self.lock_path).map_err(io)?;
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(err) => return Err(io(err)),
+        };
+        let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+        let Some(at) = lines.iter().rposition(|line| {
+            serde_json::from_slice::<HistoryEntry>(line).is_ok_and(|parsed| parsed == *entry)
+        }) else {
+            return Ok(false);
+        };
+        let kept: Vec<u8> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at)
+            .flat_map(|(_, line)| line.iter().copied())
+            .collect();
+        write_atomic(&self.path, &kept, Some(0o600)).map_err(io)?;
+        self.approx_lines = Some(lines.len() - 1);
+        Ok(true)
+    }
+
     /// Every readable entry, newest first. Lines that do not parse are skipped and reported
     /// in one notice (the file is left as it is); a last line still being written is ignored.
     pub fn load(&self) -> (Vec<HistoryEntry>, Vec<Notice>) {
@@ -493,6 +521,15 @@ impl HistoryIndex {
         HistoryIndex { entries, lowered }
     }
 
+    /// Takes the entry at `index` out of the list.
+    pub fn remove(&mut self, index: usize) -> Option<HistoryEntry> {
+        if index >= self.entries.len() {
+            return None;
+        }
+        self.lowered.remove(index);
+        Some(self.entries.remove(index))
+    }
+
     /// Adds a check just made, at the top.
     pub fn push_newest(&mut self, entry: HistoryEntry) {
         self.lowered.insert(0, entry.summary().to_lowercase());
@@ -562,6 +599,7 @@ pub fn latency_series(entries: &[HistoryEntry], per_env: usize) -> BTreeMap<Stri
 pub(crate) mod tests {
     use super::*;
     use serde_json::json;
+    use std::io::Write as _;
 
     pub(crate) fn entry(env: &str, user: &str, allow: bool, latency_us: u64) -> HistoryEntry {
         HistoryEntry {
@@ -578,6 +616,36 @@ pub(crate) mod tests {
             latency_us,
             origin: Origin::Check,
         }
+    }
+
+    #[test]
+    fn remove_deletes_one_line_and_keeps_the_rest_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut history = History::open(&path);
+        let (a, b) = (
+            entry("dev", "alice", true, 1),
+            entry("dev", "bob", false, 2),
+        );
+        history.append(&a).unwrap();
+        history.append(&b).unwrap();
+        history.append(&a).unwrap();
+        // A line someone broke stays as it was.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"not json\n")
+            .unwrap();
+        assert!(history.remove(&b).unwrap());
+        assert!(!history.remove(&b).unwrap(), "nothing left to remove");
+        // Of two identical entries, the newest goes.
+        assert!(history.remove(&a).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.ends_with("not json\n"), "{text}");
+        let (left, _) = history.load();
+        assert_eq!(left, vec![a]);
     }
 
     #[test]

@@ -248,6 +248,8 @@ pub struct InFlight {
     pub request: SentRequest,
     /// `App::ticks` when it was sent, for the elapsed time next to the spinner.
     pub started_tick: u64,
+    /// Sent by live mode after an edit: one of a burst, recorded only once it settles.
+    pub live: bool,
 }
 
 /// A finished check, as shown in the decision panel.
@@ -590,7 +592,7 @@ impl App {
 
     /// Whether the loop should send `Tick`s: a spinner turns or a notice must expire.
     pub fn wants_ticks(&self) -> bool {
-        self.in_flight.is_some() || !self.notices.is_empty()
+        self.in_flight.is_some() || !self.notices.is_empty() || self.envs.pending_live.is_some()
     }
 
     pub fn notice(&mut self, text: impl Into<String>, level: NoticeLevel) {

@@ -363,6 +363,7 @@ pub const BINDINGS: &[Binding] = &[
     // History panel: typing filters.
     bind(key(KeyCode::Enter), C::HistoryPanel, A::Env(E::Choose), "re-run", true),
     bind(key(KeyCode::Tab), C::HistoryPanel, A::Env(E::LoadEntry), "load into the form", true),
+    bind(ctrl('x'), C::HistoryPanel, A::Env(E::Delete), "delete", true),
     bind(key(KeyCode::Down), C::HistoryPanel, A::Env(E::Down), "move", false),
     bind(key(KeyCode::Up), C::HistoryPanel, A::Env(E::Up), "move", false),
     bind(key(KeyCode::Esc), C::HistoryPanel, A::Env(E::Close), "close", true),

@@ -30,7 +30,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.ticks += 1;
             let now = app.ticks;
             app.notices.retain(|n| n.until_tick > now);
-            Vec::new()
+            super::envs::settle_live(app, false)
         }
         Msg::HealthTick => {
             let mut effects = super::mirror::reload_if_changed(app);
@@ -69,7 +69,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 None => String::new(),
             };
-            let mut effects = super::envs::after_check(app, &target_name, &query, &exchange);
+            let mut effects =
+                super::envs::after_check(app, &target_name, &query, &exchange, flight.live);
             effects.extend(super::mirror::after_check(
                 app,
                 id,
@@ -101,7 +102,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Audit(msg) => super::audit::update(app, msg),
         Msg::DebounceElapsed { generation } => {
             if app.live && generation == app.debounce_generation && app.validation.is_ok() {
-                fire(app)
+                let effects = fire(app);
+                if let Some(flight) = &mut app.in_flight {
+                    flight.live = true;
+                }
+                effects
             } else {
                 Vec::new()
             }
@@ -382,7 +387,10 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Quit => {
             app.should_quit = true;
-            cancel_in_flight(app)
+            let mut effects = cancel_in_flight(app);
+            // The last live check is kept, settled or not.
+            effects.extend(super::envs::settle_live(app, true));
+            effects
         }
         Action::Fire => fire(app),
         Action::Cancel => cancel_in_flight(app),
@@ -588,6 +596,7 @@ pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
         target: app.current,
         request: SentRequest::for_check_traced(&target, &query, trace),
         started_tick: app.ticks,
+        live: false,
     });
     app.note = PanelNote::None;
     effects.push(Effect::Check {
@@ -977,6 +986,63 @@ mod tests {
         .is_empty());
         let fired = update(&mut app, Msg::DebounceElapsed { generation: latest });
         assert_eq!(check_id(&fired), Some(2));
+    }
+
+    /// One live check per settled edit: a burst of keystrokes leaves one history entry (the
+    /// last), once it has stood for `LIVE_SETTLE`; quitting keeps a pending one.
+    #[test]
+    fn live_mode_records_only_the_settled_check_of_a_burst() {
+        let mut app = app();
+        update(&mut app, key(KeyCode::F(2)));
+        update(&mut app, allow(1, true));
+        assert_eq!(
+            app.envs.history.len(),
+            1,
+            "turning live on is a check of its own"
+        );
+        app.focus = Focus::Field(Field::User);
+        for (i, c) in "bob".chars().enumerate() {
+            let effects = update(&mut app, key(KeyCode::Char(c)));
+            let generation = effects
+                .iter()
+                .find_map(|e| match e {
+                    Effect::Debounce { generation, .. } => Some(*generation),
+                    _ => None,
+                })
+                .unwrap();
+            let fired = update(&mut app, Msg::DebounceElapsed { generation });
+            let id = check_id(&fired).unwrap();
+            update(&mut app, allow(id, i % 2 == 0));
+            update(&mut app, Msg::Tick);
+        }
+        assert_eq!(
+            app.envs.history.len(),
+            1,
+            "the burst is not recorded key by key"
+        );
+        let settle =
+            (super::super::envs::LIVE_SETTLE.as_millis() / app.settings.tick.as_millis()) as usize;
+        for _ in 0..=settle {
+            update(&mut app, Msg::Tick);
+        }
+        assert_eq!(
+            app.envs.history.len(),
+            2,
+            "the last of the burst, once settled"
+        );
+        let newest = &app.envs.history.entries()[0];
+        assert!(
+            newest.summary().contains("alicebob"),
+            "{}",
+            newest.summary()
+        );
+        // A pending one is kept when quitting.
+        type_text(&mut app, "!");
+        let generation = app.debounce_generation;
+        let fired = update(&mut app, Msg::DebounceElapsed { generation });
+        update(&mut app, allow(check_id(&fired).unwrap(), true));
+        update(&mut app, ctrl('c'));
+        assert_eq!(app.envs.history.len(), 3);
     }
 
     #[test]

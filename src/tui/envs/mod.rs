@@ -73,6 +73,8 @@ pub enum EnvMsg {
     Add(add::AddMsg),
     /// Appending to the history file failed (told once, until an append succeeds again).
     HistoryNotSaved(String),
+    /// Deleting an entry from the history file did not happen, and why.
+    HistoryNotDeleted(String),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -81,6 +83,11 @@ pub enum EnvEffect {
     LoadHistory(std::path::PathBuf),
     /// Append `entry` to `log`, in order with the entries before it.
     Record {
+        log: crate::store::History,
+        entry: HistoryEntry,
+    },
+    /// Delete `entry`'s line from `log` (off the app's thread).
+    DeleteHistory {
         log: crate::store::History,
         entry: HistoryEntry,
     },
@@ -138,6 +145,9 @@ pub struct EnvState {
     pub replace_warned: Option<String>,
     /// The text of the verdict notice on screen, taken down when the next check finishes.
     pub verdict_notice: Option<String>,
+    /// The latest live-mode check and the tick it finished at: recorded once no newer one
+    /// follows for a while, so a burst of edits leaves one history entry, not one per key.
+    pub pending_live: Option<(HistoryEntry, u64)>,
     /// Resolved environments by name, for `Target::abac_warning`.
     pub resolved: HashMap<String, crate::targets::Target>,
 }
@@ -315,6 +325,7 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
             }
         }
         (EnvAction::Delete, Some(EnvView::Presets)) => delete_selected_preset(app),
+        (EnvAction::Delete, Some(EnvView::History)) => return delete_history_entry(app),
         (EnvAction::Export, Some(EnvView::Presets)) => {
             open_prompt(app, PromptKind::ExportPresets, "presets-export.toml")
         }
@@ -621,6 +632,34 @@ fn submit_prompt(app: &mut App) {
     }
 }
 
+/// Deletes the selected check from the panel, and from the history file off the app's thread.
+fn delete_history_entry(app: &mut App) -> Vec<Effect> {
+    let matches = app.envs.history_matches();
+    let Some(index) = matches.get(app.envs.selected).copied() else {
+        return Vec::new();
+    };
+    let Some(entry) = app.envs.history.remove(index) else {
+        return Vec::new();
+    };
+    // A check of this session left the index: the full load must not count it.
+    if index < app.envs.session_checks {
+        app.envs.session_checks -= 1;
+    }
+    let left = app.envs.history_matches().len();
+    app.envs.selected = app.envs.selected.min(left.saturating_sub(1));
+    app.notice(
+        format!("Deleted the check of {} from the history", entry.time),
+        NoticeLevel::Info,
+    );
+    match &app.envs.store {
+        Some(store) => vec![Effect::Env(EnvEffect::DeleteHistory {
+            log: store.history.clone(),
+            entry,
+        })],
+        None => Vec::new(),
+    }
+}
+
 /// Enter on a history entry re-runs it (`run`), the other key loads it into the form.
 fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
     let matches = app.envs.history_matches();
@@ -740,13 +779,32 @@ pub fn record(app: &mut App, entry: HistoryEntry) -> Vec<Effect> {
     effects
 }
 
+/// How long a live-mode answer must stand before it goes to the history.
+pub const LIVE_SETTLE: Duration = Duration::from_millis(1500);
+
+/// Records the pending live-mode check once it has stood for [`LIVE_SETTLE`], or at once
+/// with `now` (quitting, a check that is not live).
+pub fn settle_live(app: &mut App, now: bool) -> Vec<Effect> {
+    let settle_ticks =
+        (LIVE_SETTLE.as_millis() / app.settings.tick.as_millis().max(1)).max(1) as u64;
+    match app.envs.pending_live.take() {
+        Some((entry, at)) if now || app.ticks >= at + settle_ticks => record(app, entry),
+        other => {
+            app.envs.pending_live = other;
+            Vec::new()
+        }
+    }
+}
+
 /// Called when a check finished: adds it to the history panel, asks for it to be appended to
-/// the history file (off the app's thread), and gives a loaded preset's verdict.
+/// the history file (off the app's thread), and gives a loaded preset's verdict. A live-mode
+/// check waits to see whether it is the last of its burst.
 pub fn after_check(
     app: &mut App,
     environment: &str,
     query: &AllowedQuery,
     exchange: &Exchange<AllowedResult>,
+    live: bool,
 ) -> Vec<Effect> {
     let entry = HistoryEntry::from_check(environment, query, exchange);
     let verdict = app.envs.loaded_preset.as_ref().and_then(|preset| {
@@ -760,7 +818,15 @@ pub fn after_check(
             .verdict(result.allow, &entry.codes)
             .map(|v| (preset.name.clone(), v))
     });
-    let effects = record(app, entry);
+    let effects = if live {
+        // A newer answer of the burst replaces the pending one, which is never recorded.
+        app.envs.pending_live = Some((entry, app.ticks));
+        Vec::new()
+    } else {
+        let mut effects = settle_live(app, true);
+        effects.extend(record(app, entry));
+        effects
+    };
     // A verdict on screen is about the check before this one: it goes.
     if let Some(shown) = app.envs.verdict_notice.take() {
         app.notices.retain(|n| n.text != shown);
@@ -808,7 +874,7 @@ pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
             Vec::new()
         }
         EnvMsg::Add(msg) => add::update(app, msg),
-        EnvMsg::HistoryNotSaved(text) => {
+        EnvMsg::HistoryNotSaved(text) | EnvMsg::HistoryNotDeleted(text) => {
             app.notice(text, NoticeLevel::Warning);
             Vec::new()
         }

@@ -57,6 +57,19 @@ pub fn perform(
     let tx = tx.clone();
     match effect {
         EnvEffect::Record { log, entry } => history.record(log, entry, &tx),
+        EnvEffect::DeleteHistory { mut log, entry } => {
+            tokio::task::spawn_blocking(move || {
+                let failure = match log.remove(&entry) {
+                    Ok(true) => return,
+                    Ok(false) => format!(
+                        "That check was not in {} (rotated out, or not written yet): nothing deleted there",
+                        log.path().display()
+                    ),
+                    Err(err) => format!("Not deleted from the history file: {}", err.to_notice()),
+                };
+                send(&tx, EnvMsg::HistoryNotDeleted(failure));
+            });
+        }
         EnvEffect::LoadHistory(path) => {
             tokio::task::spawn_blocking(move || {
                 let (entries, _notices) = History::open(&path).load();

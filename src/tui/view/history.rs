@@ -1,11 +1,14 @@
 //! The history panel: a filter line, then past checks newest first (time, environment,
-//! request, outcome, latency).
+//! request, outcome, latency), and the selected check in full under them.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::printable::escape_line;
+use crate::store::history::Origin;
+use crate::store::HistoryEntry;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
@@ -80,7 +83,87 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if rows.is_empty() {
         lines.push(Line::styled(" No checks match.", theme.dim()));
     }
-    let room = inner.height.saturating_sub(2) as usize;
+    let selected = matches.get(app.envs.selected).and_then(|i| entries.get(*i));
+    // The selected check in full under the list, when there is room for both.
+    let (list_area, detail_area) = match selected {
+        Some(_) if inner.height >= 16 => {
+            let [list, detail] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Length(DETAIL_HEIGHT)])
+                    .areas(inner);
+            (list, Some(detail))
+        }
+        _ => (inner, None),
+    };
+    let room = list_area.height.saturating_sub(2) as usize;
     lines.extend(scrolled(rows, app.envs.selected, room));
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines), list_area);
+    if let (Some(entry), Some(area)) = (selected, detail_area) {
+        frame.render_widget(
+            Paragraph::new(detail_lines(entry, theme))
+                .block(
+                    Block::default()
+                        .borders(Borders::TOP)
+                        .border_style(theme.border())
+                        .title(Span::styled(" Selected check ", theme.heading())),
+                )
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+    }
+}
+
+const DETAIL_HEIGHT: u16 = 9;
+
+/// One check as recorded: when, where, what came back, and the request as sent.
+fn detail_lines(e: &HistoryEntry, theme: Theme) -> Vec<Line<'static>> {
+    let origin = match e.origin {
+        Origin::Check => "the form",
+        Origin::WhatIf => "a what-if side",
+        Origin::Compare => "a compare side",
+    };
+    let answer = match (e.decision, e.status, &e.error_kind) {
+        (Some(allow), status, _) => format!(
+            "{} · HTTP {}",
+            if allow { "ALLOW" } else { "DENY" },
+            status.map_or("-".to_string(), |s| s.to_string())
+        ),
+        (None, status, kind) => format!(
+            "error {} · HTTP {}",
+            kind.as_deref().unwrap_or("unknown"),
+            status.map_or("none".to_string(), |s| s.to_string())
+        ),
+    };
+    let request = serde_json::from_str::<serde_json::Value>(e.request.get())
+        .ok()
+        .and_then(|v| serde_json::to_string(&v).ok())
+        .unwrap_or_else(|| e.request.get().to_string());
+    let field = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!(" {label:<9}"), theme.label()),
+            Span::raw(escape_line(&value).into_owned()),
+        ])
+    };
+    vec![
+        field(
+            "when",
+            format!("{} in {} (from {origin})", e.time, e.environment),
+        ),
+        field(
+            "answer",
+            format!("{answer} · {:.2} ms", e.latency_us as f64 / 1000.0),
+        ),
+        field(
+            "codes",
+            if e.codes.is_empty() {
+                "-".to_string()
+            } else {
+                e.codes.join(", ")
+            },
+        ),
+        field("request", format!("POST {} {request}", e.endpoint)),
+        Line::styled(
+            " Enter re-runs · Tab loads into the form · Ctrl-X deletes",
+            theme.dim(),
+        ),
+    ]
 }
