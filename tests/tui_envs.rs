@@ -93,6 +93,23 @@ async fn org_key_walks_the_picker_to_a_working_environment_saved_0600() {
         "{screen}"
     );
     h.key(KeyCode::Enter);
+    // Found: it asks for a name, suggesting one that takes no sandbox name over.
+    h.wait_for("the name step", |s| s.contains("Name sandbox-dev-2"))
+        .await;
+    for _ in 0.."sandbox-dev-2".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("sandbox-prod");
+    h.key(KeyCode::Enter);
+    h.wait_for("a taken name refused", |s| {
+        s.contains("`sandbox-prod` is taken: choose another name")
+    })
+    .await;
+    for _ in 0.."sandbox-prod".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("staging");
+    h.key(KeyCode::Enter);
     let screen = h
         .wait_for("the new environment selected", |s| {
             s.contains("added and selected")
@@ -108,10 +125,7 @@ async fn org_key_walks_the_picker_to_a_working_environment_saved_0600() {
     let app = h.quit().await;
     let current = &app.targets[app.current].target;
     assert_eq!(current.kind, TargetKind::Remote, "{current:?}");
-    assert_eq!(
-        current.name, "sandbox-dev-2",
-        "a sandbox name is never taken over"
-    );
+    assert_eq!(current.name, "staging", "the name typed at the last step");
     assert!(app
         .targets
         .iter()
@@ -446,4 +460,102 @@ async fn history_shows_the_selected_check_in_full_and_deletes_it() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     h.quit().await;
+}
+
+/// The picker manages environments (rename, a new PDP URL, remove with a second press), and
+/// an environment added by `permit-tui env add` in another shell appears while it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_picker_renames_repoints_and_removes_and_sees_env_add_from_another_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths {
+        config_dir: dir.path().join("config"),
+        data_dir: dir.path().join("data"),
+    };
+    let config = paths.config_file();
+    let mut boot = prepare_in(&ExplorerArgs::default(), paths).await.unwrap();
+    let app = boot.app(Settings {
+        color: false,
+        health_every: std::time::Duration::from_millis(200),
+        ..Settings::default()
+    });
+    let sandbox = permit_tui::targets::running_sandbox().await.unwrap();
+    let url = sandbox.url.clone();
+    let mut h = Harness::start(app);
+    h.wait_for("first frame", |s| s.contains("sandbox-dev"))
+        .await;
+
+    // Another shell adds an environment.
+    let home = dir.path().to_path_buf();
+    let args = ["env", "add", "staging", "--pdp", &url, "--api-url", &url].map(String::from);
+    let out = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::loopback::permit_tui(&args, &home)
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", common::loopback::text(&out));
+    h.wait_for("the new environment noticed", |s| {
+        s.contains("config.toml changed: added staging")
+    })
+    .await;
+
+    h.key_mod(KeyCode::Char('e'), KeyModifiers::ALT);
+    h.wait_for("the picker", |s| s.contains("+ Add environment"))
+        .await;
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    // A built-in one is refused; the configured one is renamed.
+    h.key(KeyCode::Up);
+    h.key(KeyCode::Char('r'));
+    h.wait_for("the refusal", |s| s.contains("`sandbox-prod` is built in"))
+        .await;
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Char('r'));
+    h.wait_for("the rename prompt", |s| {
+        s.contains("Rename environment `staging` to")
+    })
+    .await;
+    h.ctrl('u');
+    h.type_text("stage");
+    h.key(KeyCode::Enter);
+    h.wait_for("renamed", |s| s.contains("Renamed `staging` to `stage`"))
+        .await;
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("name = \"stage\"") && !text.contains("staging"),
+        "{text}"
+    );
+
+    h.key(KeyCode::Char('u'));
+    h.wait_for("the URL prompt", |s| s.contains("PDP URL of `stage`"))
+        .await;
+    h.ctrl('u');
+    h.type_text("not a url");
+    h.key(KeyCode::Enter);
+    h.wait_for("a bad URL refused", |s| {
+        s.contains("PDP URL of `stage`") && s.contains("URL")
+    })
+    .await;
+    h.ctrl('u');
+    h.type_text("http://127.0.0.1:9");
+    h.key(KeyCode::Enter);
+    h.wait_for("repointed", |s| {
+        s.contains("`stage` now sends checks to http://127.0.0.1:9")
+    })
+    .await;
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("http://127.0.0.1:9"), "{text}");
+
+    h.ctrl('x');
+    h.wait_for("asked to confirm", |s| {
+        s.contains("Ctrl-X again removes `stage`")
+    })
+    .await;
+    h.ctrl('x');
+    h.wait_for("removed", |s| s.contains("Removed `stage`"))
+        .await;
+    let app = h.quit().await;
+    assert!(!app.targets.iter().any(|t| t.target.name == "stage"));
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(!text.contains("stage"), "{text}");
 }

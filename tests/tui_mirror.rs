@@ -62,6 +62,7 @@ async fn a_snapshot_taken_from_the_picker_explains_a_pdp_that_disagrees() {
     let screen = h
         .wait_for("the mirror's verdict on the answer shown", |s| {
             s.contains("MIRROR DISAGREES: the PDP says DENY, the mirror ALLOW")
+                && !s.contains("+ Add environment")
         })
         .await;
     let verdict = screen.find("MIRROR DISAGREES").unwrap_or_default();

@@ -139,6 +139,11 @@ fn export_menu_80x24_never_draws_the_key() {
     let text2 = screen(&t2);
     assert!(text2.contains("[x] include the API key"), "{text2}");
     assert!(
+        text2.contains("! The exported snippet will contain your API key in clear text"),
+        "said plainly before the preview:\n{text2}"
+    );
+    assert!(!text.contains("in clear text"), "{text}");
+    assert!(
         !text2.contains("SECRET"),
         "the preview stays redacted:\n{text2}"
     );
@@ -200,7 +205,30 @@ fn matrix_grid_100x30() {
         "{text}"
     );
     assert!(text.contains("Enter: check 'delete' on document"), "{text}");
+    assert!(
+        !text.contains("checked on instance"),
+        "no key, no instance row: {text}"
+    );
     insta::assert_snapshot!("matrix_100x30", t.backend());
+
+    // With a resource key, the form's type is checked on that instance, and its row says so.
+    let mut keyed = input.clone();
+    keyed.resource_key = "doc-1".into();
+    let base = keyed.to_query().unwrap();
+    if let Some(state) = app.tools.matrix.as_mut() {
+        state.base = base;
+    }
+    let text = screen(&draw(&app, 100, 30));
+    assert!(text.contains("document:doc-1 ◆"), "{text}");
+    assert!(
+        text.contains("◆ checked on instance document:doc-1, with the form's resource attributes"),
+        "{text}"
+    );
+    let folder_row = text
+        .lines()
+        .find(|l| l.contains("folder"))
+        .unwrap_or_default();
+    assert!(!folder_row.contains('◆'), "{folder_row}");
 }
 
 #[test]

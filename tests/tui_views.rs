@@ -235,6 +235,7 @@ fn in_flight_shows_a_spinner_and_how_to_cancel() {
         target: 0,
         request: SentRequest::for_check(&target(), app.validation.as_ref().unwrap()),
         started_tick: 0,
+        live: false,
     });
     let t = draw(&app, 80, 24);
     let text = screen(&t);
@@ -376,4 +377,20 @@ fn a_result_of_another_query_says_so_above_it() {
         .find("The form has changed since check #3: F5 checks it.")
         .expect(&text);
     assert!(note < text.find("RBAC").expect(&text), "{text}");
+}
+
+/// Several notices show at once: a warning stays in view above the information after it.
+#[test]
+fn several_notices_show_at_once_newest_in_the_footer() {
+    let mut app = demo_app();
+    use permit_tui::tui::app::NoticeLevel;
+    app.notice("First: the schema could not be read", NoticeLevel::Warning);
+    app.notice("Second: preset saved", NoticeLevel::Info);
+    app.notice("Third: environment switched", NoticeLevel::Info);
+    let text = screen(&draw(&app, 100, 30));
+    let rows: Vec<&str> = text.lines().collect();
+    let row = |needle: &str| rows.iter().position(|l| l.contains(needle)).expect(needle);
+    let (first, second, third) = (row("! First"), row("· Second"), row("Third"));
+    assert_eq!(third, rows.len() - 1, "the newest is the footer:\n{text}");
+    assert!(first < second && second < third, "{text}");
 }

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use ratatui_textarea::{Input, TextArea};
+use ratatui_textarea::TextArea;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{App, Modal, NoticeLevel, Target};
@@ -358,7 +358,7 @@ fn load_selected(app: &mut App) -> Vec<Effect> {
 
 /// Typing edits the filter.
 pub fn on_text_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
-    app.audit.filter.input(Input::from(key));
+    crate::tui::text_input::edit(&mut app.audit.filter, key);
     app.audit.error = None;
     Vec::new()
 }

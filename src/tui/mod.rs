@@ -18,6 +18,7 @@ pub mod msg;
 pub mod palette;
 pub mod pdp_clients;
 pub mod terminal;
+pub mod text_input;
 pub mod theme;
 pub mod tools;
 pub mod update;

@@ -6,7 +6,7 @@
 //! is reachable without remembering its chord.
 
 use crossterm::event::KeyEvent;
-use ratatui_textarea::{Input, TextArea};
+use ratatui_textarea::TextArea;
 
 use super::app::{App, Modal};
 use super::envs::EnvAction;
@@ -175,7 +175,7 @@ pub fn perform(app: &mut App, action: PaletteAction) -> Option<Action> {
 
 /// Typing filters; the selection goes back to the best match.
 pub fn on_text_key(app: &mut App, key: KeyEvent) {
-    if app.palette.input.input(Input::from(key)) {
+    if super::text_input::edit(&mut app.palette.input, key) {
         app.palette.selected = 0;
     }
 }

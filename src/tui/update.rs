@@ -34,6 +34,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::HealthTick => {
             let mut effects = super::mirror::reload_if_changed(app);
+            effects.extend(super::envs::manage::watch(app, false));
             if let Some(t) = app.target() {
                 effects.push(Effect::Health {
                     target: app.current,

@@ -4,7 +4,7 @@
 //! environment's own key. The result is saved to `config.toml` (0600) and selected.
 
 use crossterm::event::KeyEvent;
-use ratatui_textarea::{Input, TextArea};
+use ratatui_textarea::TextArea;
 
 use crate::cloud::{self, DiscoveredEnvironment, Discovery, DiscoveryStart, Environment, Project};
 use crate::tui::app::{App, NoticeLevel, RestScope, Target, TargetKind};
@@ -21,6 +21,8 @@ pub enum Step {
     Working(String),
     Project(Vec<Project>),
     Environment(Project, Vec<Environment>),
+    /// Found: what to call it (typed into `custom`, the derived name prefilled).
+    Name(Box<DiscoveredEnvironment>),
     /// The last step failed; Enter goes back to the key.
     Failed(String),
 }
@@ -143,11 +145,14 @@ pub fn on_text_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let flow = &mut app.envs.add;
     match flow.step {
         Step::Key => {
-            flow.key.input(Input::from(key));
+            crate::tui::text_input::edit(&mut flow.key, key);
         }
         // Typing a URL chooses "custom".
-        Step::ApiUrl | Step::PdpUrl if flow.custom.input(Input::from(key)) => {
+        Step::ApiUrl | Step::PdpUrl if crate::tui::text_input::edit(&mut flow.custom, key) => {
             app.envs.selected = flow.choices_len().saturating_sub(1);
+        }
+        Step::Name(_) => {
+            crate::tui::text_input::edit(&mut flow.custom, key);
         }
         _ => {}
     }
@@ -163,6 +168,9 @@ pub fn on_paste(app: &mut App, text: &str) {
         Step::ApiUrl | Step::PdpUrl => {
             flow.custom.insert_str(text);
             app.envs.selected = flow.choices_len().saturating_sub(1);
+        }
+        Step::Name(_) => {
+            flow.custom.insert_str(text);
         }
         _ => {}
     }
@@ -230,6 +238,13 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
                 return pick_environment(app, project, env);
             }
         }
+        Step::Name(found) => {
+            let name = app.envs.add.custom_text();
+            match name_problem(app, &name) {
+                Some(why) => app.notice(why, NoticeLevel::Warning),
+                None => return finish(app, *found, name),
+            }
+        }
         Step::Failed(_) => {
             app.envs.add.step = Step::Key;
             app.envs.selected = 0;
@@ -274,7 +289,7 @@ pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
             Ok((discovery, start)) => {
                 app.envs.add.discovery = Some(discovery);
                 match start {
-                    DiscoveryStart::Ready(found) => return finish(app, *found),
+                    DiscoveryStart::Ready(found) => return ask_name(app, *found),
                     DiscoveryStart::PickProject(projects) => {
                         if projects.len() == 1 {
                             return pick_project(app, projects[0].clone());
@@ -310,7 +325,7 @@ pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
             Err(err) => app.envs.add.step = Step::Failed(err),
         },
         AddMsg::Chosen { generation, result } if generation == current && open => match result {
-            Ok(found) => return finish(app, found),
+            Ok(found) => return ask_name(app, found),
             Err(err) => app.envs.add.step = Step::Failed(err),
         },
         _ => {}
@@ -318,28 +333,44 @@ pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Why `name` cannot name a new environment: empty, a sandbox's, or one already configured.
+pub fn name_problem(app: &App, name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("Type a name for the environment".to_string());
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Some("A name is one line of printable text".to_string());
+    }
+    let taken = crate::targets::is_sandbox_name(name)
+        || app.targets.iter().any(|t| t.target.name == name)
+        || name == crate::targets::FROM_ENV;
+    taken.then(|| format!("`{name}` is taken: choose another name"))
+}
+
+/// Found: asks what to call it, the derived name (made free of clashes) prefilled.
+fn ask_name(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
+    let flow = &app.envs.add;
+    let base = found.to_config(None, &flow.pdp_url, &flow.api_url).name;
+    // The bundled sandbox names are taken (the sandbox's own project is `sandbox`, so its
+    // org key suggests `sandbox-dev`): the suggestion gets the first free suffix.
+    let mut suggestion = base.clone();
+    let mut n = 2;
+    while name_problem(app, &suggestion).is_some() {
+        suggestion = format!("{base}-{n}");
+        n += 1;
+    }
+    let flow = &mut app.envs.add;
+    flow.custom = TextArea::new(vec![suggestion]);
+    flow.custom.move_cursor(ratatui_textarea::CursorMove::End);
+    flow.step = Step::Name(Box::new(found));
+    Vec::new()
+}
+
 /// Saves the environment (key in `config.toml`, 0600), adds it to the list and selects it.
-fn finish(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
+fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effect> {
     let flow = &app.envs.add;
     let mut config = found.to_config(None, &flow.pdp_url, &flow.api_url);
-    // The bundled sandbox names are taken (the sandbox's own project is `sandbox`, so its
-    // org key suggests `sandbox-dev`): the new one gets the first free suffix.
-    let reserved = |name: &str| {
-        crate::targets::is_sandbox_name(name)
-            || app
-                .targets
-                .iter()
-                .any(|t| t.target.name == name && t.target.kind == TargetKind::Sandbox)
-    };
-    if reserved(&config.name) {
-        let base = config.name.clone();
-        let mut n = 2;
-        while reserved(&format!("{base}-{n}")) {
-            n += 1;
-        }
-        config.name = format!("{base}-{n}");
-    }
-    let name = config.name.clone();
+    config.name = name.clone();
     let target = Target {
         name: name.clone(),
         pdp_url: config.pdp_url.clone(),

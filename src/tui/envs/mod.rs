@@ -4,12 +4,13 @@
 //! only forwards `Msg::Env`, `Effect::Env` and `Action::Env` here.
 
 pub mod add;
+pub mod manage;
 pub mod runtime;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use ratatui_textarea::{Input, TextArea};
+use ratatui_textarea::TextArea;
 
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
@@ -57,6 +58,8 @@ pub enum EnvAction {
     Import,
     /// In the picker: compare the form on the current and the selected environment.
     CompareWith,
+    /// In the picker: change the selected environment's PDP URL.
+    EditPdpUrl,
     /// In the save prompt: cycle the expected decision (none, allow, deny).
     CycleExpect,
     Close,
@@ -75,6 +78,8 @@ pub enum EnvMsg {
     HistoryNotSaved(String),
     /// Deleting an entry from the history file did not happen, and why.
     HistoryNotDeleted(String),
+    /// `config.toml` changed and was read again.
+    ConfigReloaded(Box<manage::Reloaded>),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -85,6 +90,13 @@ pub enum EnvEffect {
     Record {
         log: crate::store::History,
         entry: HistoryEntry,
+    },
+    /// Read `config.toml` again if it changed after `since` (always without one), and
+    /// resolve its environments.
+    WatchConfig {
+        path: std::path::PathBuf,
+        since: Option<std::time::SystemTime>,
+        overrides: crate::store::config::Overrides,
     },
     /// Delete `entry`'s line from `log` (off the app's thread).
     DeleteHistory {
@@ -102,6 +114,8 @@ pub enum PromptKind {
     DuplicatePreset { of: String },
     ExportPresets,
     ImportPresets,
+    RenameEnvironment { old: String },
+    EnvironmentPdpUrl { name: String },
 }
 
 impl PromptKind {
@@ -115,6 +129,8 @@ impl PromptKind {
             PromptKind::DuplicatePreset { of } => format!("Name of the copy of `{of}`"),
             PromptKind::ExportPresets => "Export all presets to file".to_string(),
             PromptKind::ImportPresets => "Import presets from file".to_string(),
+            PromptKind::RenameEnvironment { old } => format!("Rename environment `{old}` to"),
+            PromptKind::EnvironmentPdpUrl { name } => format!("PDP URL of `{name}`"),
         }
     }
 }
@@ -148,6 +164,12 @@ pub struct EnvState {
     /// The latest live-mode check and the tick it finished at: recorded once no newer one
     /// follows for a while, so a burst of edits leaves one history entry, not one per key.
     pub pending_live: Option<(HistoryEntry, u64)>,
+    /// When `config.toml` was last read: a newer file is read again (`manage`).
+    pub config_seen: Option<std::time::SystemTime>,
+    /// What of `config.toml` did not read at the last look, said once.
+    pub config_issues: Vec<String>,
+    /// The environment a first Ctrl-X in the picker asked to remove.
+    pub remove_armed: Option<String>,
     /// Resolved environments by name, for `Target::abac_warning`.
     pub resolved: HashMap<String, crate::targets::Target>,
 }
@@ -303,7 +325,7 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
         (EnvAction::Choose, Some(EnvView::Presets)) => return load_selected_preset(app),
         (EnvAction::Choose, Some(EnvView::History)) => return history_entry(app, true),
         (EnvAction::LoadEntry, Some(EnvView::History)) => return history_entry(app, false),
-        (EnvAction::Choose, Some(EnvView::Prompt)) => submit_prompt(app),
+        (EnvAction::Choose, Some(EnvView::Prompt)) => return submit_prompt(app),
         (EnvAction::CycleExpect, Some(EnvView::Prompt)) => {
             if let Some(PromptKind::SavePreset { expect }) = &mut app.envs.prompt {
                 *expect = match expect {
@@ -325,6 +347,9 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
             }
         }
         (EnvAction::Delete, Some(EnvView::Presets)) => delete_selected_preset(app),
+        (EnvAction::Delete, Some(EnvView::Environments)) => return manage::remove_selected(app),
+        (EnvAction::Rename, Some(EnvView::Environments)) => manage::ask_rename(app),
+        (EnvAction::EditPdpUrl, Some(EnvView::Environments)) => manage::ask_pdp_url(app),
         (EnvAction::Delete, Some(EnvView::History)) => return delete_history_entry(app),
         (EnvAction::Export, Some(EnvView::Presets)) => {
             open_prompt(app, PromptKind::ExportPresets, "presets-export.toml")
@@ -383,13 +408,13 @@ fn list_len(app: &App, view: EnvView) -> usize {
 pub fn on_text_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     match open_view(app) {
         Some(EnvView::Presets | EnvView::History) => {
-            if app.envs.input.input(Input::from(key)) {
+            if crate::tui::text_input::edit(&mut app.envs.input, key) {
                 app.envs.selected = 0;
             }
             Vec::new()
         }
         Some(EnvView::Prompt) => {
-            app.envs.prompt_input.input(Input::from(key));
+            crate::tui::text_input::edit(&mut app.envs.prompt_input, key);
             Vec::new()
         }
         Some(EnvView::AddEnvironment) => add::on_text_key(app, key),
@@ -538,21 +563,40 @@ fn delete_selected_preset(app: &mut App) {
     app.envs.selected = app.envs.selected.min(len.saturating_sub(1));
 }
 
-fn submit_prompt(app: &mut App) {
+fn submit_prompt(app: &mut App) -> Vec<Effect> {
     let text = app.envs.prompt_text().trim().to_string();
     let Some(kind) = app.envs.prompt.clone() else {
         close(app);
-        return;
+        return Vec::new();
     };
     if text.is_empty() {
         app.notice("Type a name (or Esc)", NoticeLevel::Warning);
-        return;
+        return Vec::new();
+    }
+    let managed = match &kind {
+        PromptKind::RenameEnvironment { old } => Some(manage::rename(app, old, &text)),
+        PromptKind::EnvironmentPdpUrl { name } => Some(manage::set_pdp_url(app, name, &text)),
+        _ => None,
+    };
+    if let Some(result) = managed {
+        return match result {
+            Ok((message, effects)) => {
+                close(app);
+                app.notice(message, NoticeLevel::Info);
+                effects
+            }
+            // The prompt stays open with what was typed.
+            Err(why) => {
+                app.notice(why, NoticeLevel::Warning);
+                Vec::new()
+            }
+        };
     }
     let input = app.input();
     let environment = app.target().map(|t| t.target.name.clone());
     let Some(store) = &mut app.envs.store else {
         app.notice("No store: presets are not available", NoticeLevel::Warning);
-        return;
+        return Vec::new();
     };
     let result: Result<(String, Option<crate::store::Notice>), String> = match &kind {
         PromptKind::SavePreset { expect } => {
@@ -564,7 +608,7 @@ fn submit_prompt(app: &mut App) {
                     format!("Preset `{text}` exists: Enter again replaces it, or change the name"),
                     NoticeLevel::Warning,
                 );
-                return;
+                return Vec::new();
             }
             // A hand-written expected code stays while the expected decision does.
             let expect_code = existing
@@ -618,6 +662,9 @@ fn submit_prompt(app: &mut App) {
                 )
             })
             .map_err(|e| e.to_string()),
+        PromptKind::RenameEnvironment { .. } | PromptKind::EnvironmentPdpUrl { .. } => {
+            return Vec::new()
+        }
     };
     match result {
         Ok((message, notice)) => {
@@ -630,6 +677,7 @@ fn submit_prompt(app: &mut App) {
         // The prompt stays open with what was typed: nothing is lost.
         Err(err) => app.notice(err, NoticeLevel::Warning),
     }
+    Vec::new()
 }
 
 /// Deletes the selected check from the panel, and from the history file off the app's thread.
@@ -874,6 +922,7 @@ pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
             Vec::new()
         }
         EnvMsg::Add(msg) => add::update(app, msg),
+        EnvMsg::ConfigReloaded(reloaded) => manage::merge(app, *reloaded),
         EnvMsg::HistoryNotSaved(text) | EnvMsg::HistoryNotDeleted(text) => {
             app.notice(text, NoticeLevel::Warning);
             Vec::new()

@@ -57,6 +57,35 @@ pub fn perform(
     let tx = tx.clone();
     match effect {
         EnvEffect::Record { log, entry } => history.record(log, entry, &tx),
+        EnvEffect::WatchConfig {
+            path,
+            since,
+            overrides,
+        } => {
+            tokio::spawn(async move {
+                let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                if since.is_some() && modified == since {
+                    return;
+                }
+                let (mut config, notices) = crate::store::config::Config::load_from(&path);
+                config.overrides = overrides;
+                let mut targets = Vec::with_capacity(config.environments.len());
+                for env in &config.environments {
+                    targets.push(
+                        crate::targets::resolve(Some(&env.name), &config)
+                            .await
+                            .map_err(|e| e.to_string()),
+                    );
+                }
+                let reloaded = super::manage::Reloaded {
+                    modified,
+                    config,
+                    targets,
+                    issues: notices.iter().map(ToString::to_string).collect(),
+                };
+                send(&tx, EnvMsg::ConfigReloaded(Box::new(reloaded)));
+            });
+        }
         EnvEffect::DeleteHistory { mut log, entry } => {
             tokio::task::spawn_blocking(move || {
                 let failure = match log.remove(&entry) {

@@ -28,7 +28,7 @@ pub fn input_line(label: &str, text: &str, theme: Theme) -> Line<'static> {
 }
 
 pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let height = app.targets.len() as u16 + 6;
+    let height = app.targets.len() as u16 + 8;
     let inner = popup(frame, area, 120, height, "Environments", theme);
     let mut rows = Vec::new();
     for (i, t) in app.targets.iter().enumerate() {
@@ -77,9 +77,24 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         "  #   name                 kind    PDP                            key               health  mirror",
         theme.dim(),
     )];
-    let list_height = inner.height.saturating_sub(1) as usize;
+    // Every key of the picker, here where the footer has no room for them all.
+    let keys = crate::tui::keymap::hints(crate::tui::keymap::Context::EnvPicker)
+        .into_iter()
+        .map(|(k, d)| format!("{k} {d}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let list_height = inner.height.saturating_sub(3) as usize;
     lines.extend(scrolled(rows, app.envs.selected, list_height));
-    frame.render_widget(Paragraph::new(lines), inner);
+    let [list, help] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Fill(1),
+        ratatui::layout::Constraint::Length(2),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(lines), list);
+    frame.render_widget(
+        Paragraph::new(Line::styled(keys, theme.dim())).wrap(Wrap { trim: true }),
+        help,
+    );
 }
 
 pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -91,10 +106,11 @@ pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Step::Key => 1,
         Step::ApiUrl => 2,
         Step::PdpUrl => 3,
+        Step::Name(_) => 5,
         _ => 4,
     };
     lines.push(Line::styled(
-        format!("Step {step_no} of 4 · key → API URL → PDP → project / environment"),
+        format!("Step {step_no} of 5 · key → API URL → PDP → project / environment → name"),
         theme.dim(),
     ));
     lines.push(Line::raw(""));
@@ -144,6 +160,18 @@ pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             ));
         }
         Step::Working(what) => lines.push(Line::styled(what.clone(), theme.dim())),
+        Step::Name(found) => {
+            lines.push(Line::raw(format!(
+                "Found project {} · environment {}. Name it here:",
+                found.project.name, found.environment.name
+            )));
+            lines.push(input_line("Name", &flow.custom_text(), theme));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Enter saves it to config.toml and switches to it; the name is how `--env` and the picker call it.",
+                theme.dim(),
+            ));
+        }
         Step::Project(_) | Step::Environment(..) => {
             let what = match &flow.step {
                 Step::Project(_) => "Choose a project:".to_string(),

@@ -80,12 +80,23 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         app.target(),
         Format::ALL.get(menu.selected),
     ) {
-        let heading = if menu.with_secret {
-            "Preview (drawn with the key redacted; the exported snippet holds it)"
+        if menu.with_secret {
+            // Said before the preview, in words: the preview itself never draws the secret.
+            lines.push(Line::styled(
+                "! The exported snippet will contain your API key in clear text. Anyone who \
+                 reads it can act as this environment: do not commit or share it.",
+                theme.warn().add_modifier(ratatui::style::Modifier::BOLD),
+            ));
+            lines.push(Line::styled(
+                "Preview (the key is hidden here; the export has it where $PERMIT_API_KEY stands)",
+                theme.heading(),
+            ));
         } else {
-            "Preview (key redacted)"
-        };
-        lines.push(Line::styled(heading, theme.heading()));
+            lines.push(Line::styled(
+                "Preview (key redacted: the snippet reads $PERMIT_API_KEY)",
+                theme.heading(),
+            ));
+        }
         if target.target.kind == TargetKind::Sandbox {
             lines.push(Line::styled(
                 "This embedded sandbox's port lasts as long as this explorer; for a PDP that \

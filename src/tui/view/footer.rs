@@ -43,6 +43,40 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Notices on screen at once beyond the newest (which the footer shows), at most this many.
+const STACKED: usize = 3;
+
+/// When several notices are up, the ones before the newest stand above the footer, newest
+/// lowest, so a warning is not hidden by the information that followed it.
+pub fn render_stack(app: &App, theme: Theme, frame: &mut Frame, footer: Rect) {
+    let earlier: Vec<_> = app.notices.iter().rev().skip(1).take(STACKED).collect();
+    if earlier.is_empty() {
+        return;
+    }
+    let height = earlier.len() as u16;
+    let area = Rect {
+        y: footer.y.saturating_sub(height),
+        height,
+        ..footer
+    };
+    let lines: Vec<Line<'static>> = earlier
+        .into_iter()
+        .rev()
+        .map(|n| {
+            let (mark, style) = match n.level {
+                NoticeLevel::Info => ("·", theme.accent()),
+                NoticeLevel::Warning => ("!", theme.warn()),
+            };
+            Line::styled(
+                format!(" {mark} {}", crate::printable::escape_line(&n.text)),
+                style,
+            )
+        })
+        .collect();
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
 /// Whether a hinted key would do something on this screen.
 fn acts_now(app: &App, action: Action) -> bool {
     let has_result = app.result.is_some();

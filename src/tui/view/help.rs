@@ -74,20 +74,13 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16, query: &
         theme.dim(),
     ));
     left.push(Line::styled("A mouse click focuses a field.", theme.dim()));
-    if query.is_empty() {
-        left.push(Line::styled("Type to search these keys.", theme.dim()));
-    } else if nothing_found {
+    if nothing_found {
         left.insert(
             0,
             Line::styled(format!("No key matches “{query}”."), theme.warn()),
         );
     }
     let content_height = left.len().max(right.len()) as u16;
-    // The notes under the left column are as wide as any row.
-    let left_width = left
-        .iter()
-        .map(|l| l.width() as u16)
-        .fold(left_width, u16::max);
     let width = (left_width + right_width + 5).min(area.width.saturating_sub(2));
     let height = (content_height + 2).min(area.height.saturating_sub(2));
     // Taller than the screen: ↓/↑ scroll, and the title says so.
@@ -120,6 +113,12 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16, query: &
         Constraint::Fill(1),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), l);
+    // The notes under the keys wrap in the column rather than widen it.
+    frame.render_widget(
+        Paragraph::new(left)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        l,
+    );
     frame.render_widget(Paragraph::new(right).scroll((scroll, 0)), r);
 }

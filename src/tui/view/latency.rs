@@ -17,7 +17,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .map(|t| t.target.name.clone())
         .unwrap_or_default();
     let view = if app.show_histogram {
-        "histogram"
+        "histogram · each bar: checks up to its label"
     } else {
         "recent"
     };
@@ -75,12 +75,12 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     if app.show_histogram {
         let bins = (chart.width / 6).max(1) as usize;
-        let bars: Vec<Bar> = histogram(ring, bins)
+        let bars: Vec<Bar> = buckets(ring, bins)
             .into_iter()
-            .map(|(upper, count)| {
+            .map(|(edge, count)| {
                 Bar::default()
                     .value(count)
-                    .label(Line::raw(short(upper)))
+                    .label(Line::raw(edge))
                     .style(theme.accent())
             })
             .collect();
@@ -111,6 +111,21 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// The histogram's bars labelled by their upper edges. Neighbours whose edges print the same
+/// (narrow bins of fast checks) are one bar: a label never repeats, so each reads as a range
+/// from the label before it.
+fn buckets(ring: &crate::tui::latency::LatencyRing, bins: usize) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for (upper, count) in histogram(ring, bins) {
+        let edge = short(upper);
+        match out.last_mut() {
+            Some((last, total)) if *last == edge => *total += count,
+            _ => out.push((edge, count)),
+        }
+    }
+    out
+}
+
 /// A bin label that fits in five columns, with its unit: `250µs`, `1.5ms`, `120ms`, `2.5s`.
 fn short(d: std::time::Duration) -> String {
     let us = d.as_micros();
@@ -127,6 +142,21 @@ fn short(d: std::time::Duration) -> String {
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
+
+    #[test]
+    fn bucket_edges_never_repeat_and_every_check_is_counted() {
+        let mut ring = crate::tui::latency::LatencyRing::with_capacity(1000);
+        // Fast checks in a narrow range: ten bins would print `1.0ms` several times.
+        for i in 0..200u64 {
+            ring.push(Duration::from_micros(1_000 + i % 40));
+        }
+        let bars = super::buckets(&ring, 10);
+        let labels: Vec<&str> = bars.iter().map(|(l, _)| l.as_str()).collect();
+        let mut unique = labels.clone();
+        unique.dedup();
+        assert_eq!(labels, unique, "{labels:?}");
+        assert_eq!(bars.iter().map(|(_, c)| c).sum::<u64>(), 200);
+    }
 
     #[test]
     fn bin_labels_fit_five_columns_and_name_their_unit() {

@@ -54,10 +54,22 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 theme.dim(),
             ));
             lines.push(Line::raw(""));
+            // The form's own type is checked on its instance (key and attributes): its row
+            // is named so, the others are the type at large.
+            let instance = state
+                .base
+                .resource
+                .key
+                .as_ref()
+                .map(|key| (state.base.resource.kind.clone(), key.clone()));
+            let row_label = |kind: &String| match &instance {
+                Some((k, key)) if k == kind => format!("{kind}:{key} ◆"),
+                _ => kind.clone(),
+            };
             let row_width = matrix
                 .resource_types
                 .iter()
-                .map(|t| t.chars().count())
+                .map(|t| row_label(t).chars().count())
                 .max()
                 .unwrap_or(4)
                 .max(4)
@@ -86,7 +98,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 } else {
                     theme.label()
                 };
-                let mut spans = vec![Span::styled(format!("{kind:<row_width$}"), style)];
+                let label = row_label(kind);
+                let mut spans = vec![Span::styled(format!("{label:<row_width$}"), style)];
                 for (col, cell) in matrix.cells[row].iter().enumerate() {
                     let (text, mut style) = match cell {
                         Cell::Allow => ("✔ allow", theme.allow()),
@@ -103,6 +116,12 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 lines.push(Line::from(spans));
             }
             lines.push(Line::raw(""));
+            if let Some((kind, key)) = &instance {
+                lines.push(Line::styled(
+                    format!("◆ checked on instance {kind}:{key}, with the form's resource attributes; other rows on the type"),
+                    theme.dim(),
+                ));
+            }
             if let Some((kind, action)) = matrix.cell_query(state.row, state.col) {
                 lines.push(Line::styled(
                     format!("Enter: check '{action}' on {kind} in the form"),

@@ -56,6 +56,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     decision::render(app, theme, frame, regions.decision);
     latency::render(app, theme, frame, regions.latency);
     footer::render(app, theme, frame, regions.footer);
+    footer::render_stack(app, theme, frame, regions.footer);
     complete::render(app, theme, frame, &regions);
     let body = Rect {
         y: area.y + 1,

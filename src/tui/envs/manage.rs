@@ -1,0 +1,344 @@
+//! Environments managed from the picker (rename, remove, change the PDP URL), and
+//! `config.toml` changes made elsewhere (`permit-tui env …` in another shell) picked up
+//! while the explorer runs: the runtime notices the file changed, resolves its environments
+//! again, and `merge` brings the list in line without losing what each one has measured.
+
+use std::collections::BTreeSet;
+use std::time::SystemTime;
+
+use crate::store::config::Config;
+use crate::tui::app::{App, NoticeLevel, TargetKind, TargetState};
+use crate::tui::msg::Effect;
+
+use super::{EnvEffect, PromptKind};
+
+/// A fresh read of `config.toml` and its environments, resolved.
+#[derive(Debug)]
+pub struct Reloaded {
+    pub modified: Option<SystemTime>,
+    pub config: Config,
+    /// Each configured environment as the explorer uses it, or why it cannot be used.
+    pub targets: Vec<Result<crate::targets::Target, String>>,
+    /// Parts of the file that did not read (a hand edit in progress): nothing is removed then.
+    pub issues: Vec<String>,
+}
+
+/// Asks the runtime whether `config.toml` changed since it was last read (`force`: read it
+/// again whatever its time says, after a write of ours).
+pub fn watch(app: &App, force: bool) -> Vec<Effect> {
+    match &app.envs.store {
+        Some(store) => vec![Effect::Env(EnvEffect::WatchConfig {
+            path: store.config.path().to_path_buf(),
+            since: if force { None } else { app.envs.config_seen },
+            overrides: store.config.overrides.clone(),
+        })],
+        None => Vec::new(),
+    }
+}
+
+/// Only environments of `config.toml` are managed here: the sandboxes are built in, and a
+/// `--pdp` or `PERMIT_*` environment is not in the file.
+fn configured(app: &mut App, i: usize) -> Option<String> {
+    let name = app.targets.get(i)?.target.name.clone();
+    let in_file = app
+        .envs
+        .store
+        .as_ref()
+        .is_some_and(|s| s.config.get(&name).is_some());
+    if in_file {
+        return Some(name);
+    }
+    let why = if crate::targets::is_sandbox_name(&name) {
+        format!("`{name}` is built in: it cannot be renamed, changed or removed")
+    } else {
+        format!("`{name}` is not in config.toml (it comes from --pdp or PERMIT_* variables)")
+    };
+    app.notice(why, NoticeLevel::Warning);
+    None
+}
+
+/// `r` in the picker: the rename prompt for the selected environment.
+pub fn ask_rename(app: &mut App) {
+    if let Some(name) = configured(app, app.envs.selected) {
+        super::open_prompt(
+            app,
+            PromptKind::RenameEnvironment { old: name.clone() },
+            &name,
+        );
+    }
+}
+
+/// `u` in the picker: the PDP URL prompt for the selected environment.
+pub fn ask_pdp_url(app: &mut App) {
+    let i = app.envs.selected;
+    if let Some(name) = configured(app, i) {
+        let url = app.targets[i].target.pdp_url.clone();
+        super::open_prompt(app, PromptKind::EnvironmentPdpUrl { name }, &url);
+    }
+}
+
+/// Renames in `config.toml` (the active name too), then here: the entry keeps its health,
+/// latencies and mirror; the mirror file and the presets saved for it follow the new name.
+pub fn rename(app: &mut App, old: &str, new: &str) -> Result<(String, Vec<Effect>), String> {
+    if new != old {
+        if let Some(why) = super::add::name_problem(app, new) {
+            return Err(why);
+        }
+    }
+    let Some(store) = &mut app.envs.store else {
+        return Err("No config directory: nothing to rename".into());
+    };
+    store
+        .config
+        .update(|c| {
+            if let Some(env) = c.environments.iter_mut().find(|e| e.name == old) {
+                env.name = new.to_string();
+            }
+            if c.active.as_deref() == Some(old) {
+                c.active = Some(new.to_string());
+            }
+        })
+        .map_err(|e| e.to_notice().to_string())?;
+    let mut notes = Vec::new();
+    let from = crate::mirror::stored::path_for(&store.paths, old);
+    let to = crate::mirror::stored::path_for(&store.paths, new);
+    match std::fs::rename(&from, &to) {
+        Ok(()) => notes.push("its mirror"),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(_) => notes.push("(its mirror file could not be renamed: take a new snapshot)"),
+    }
+    let moved: Vec<crate::store::Preset> = store
+        .presets
+        .all()
+        .iter()
+        .filter(|p| p.environment.as_deref() == Some(old))
+        .cloned()
+        .collect();
+    let mut presets = 0;
+    for mut preset in moved {
+        preset.environment = Some(new.to_string());
+        if store.presets.save(preset, true).is_ok() {
+            presets += 1;
+        }
+    }
+    if let Some(t) = app.targets.iter_mut().find(|t| t.target.name == old) {
+        t.target.name = new.to_string();
+    }
+    if let Some(mut resolved) = app.envs.resolved.remove(old) {
+        resolved.name = new.to_string();
+        app.envs.resolved.insert(new.to_string(), resolved);
+    }
+    let presets = match presets {
+        0 => String::new(),
+        1 => ", 1 preset".to_string(),
+        n => format!(", {n} presets"),
+    };
+    let mirror = notes.join(" ");
+    let with = if mirror.is_empty() && presets.is_empty() {
+        String::new()
+    } else {
+        format!(" (with {mirror}{presets}; the history keeps the old name)")
+    };
+    Ok((
+        format!("Renamed `{old}` to `{new}`{with}"),
+        watch(app, true),
+    ))
+}
+
+/// Sets the environment's PDP in `config.toml`; the reload that follows re-resolves it.
+pub fn set_pdp_url(app: &mut App, name: &str, url: &str) -> Result<(String, Vec<Effect>), String> {
+    let url = url.trim().trim_end_matches('/').to_string();
+    crate::cloud::urls::validate(&url)?;
+    let Some(store) = &mut app.envs.store else {
+        return Err("No config directory: nothing to change".into());
+    };
+    store
+        .config
+        .update(|c| {
+            if let Some(env) = c.environments.iter_mut().find(|e| e.name == name) {
+                env.pdp_url = url.clone();
+            }
+        })
+        .map_err(|e| e.to_notice().to_string())?;
+    // Here at once (the reload then finds nothing new to say); its health is asked anew.
+    let mut effects = watch(app, true);
+    if let Some(i) = app.targets.iter().position(|t| t.target.name == name) {
+        let t = &mut app.targets[i];
+        t.target.pdp_url = url.clone();
+        t.health = crate::tui::app::Health::Unknown;
+        t.sandbox_pdp = false;
+        effects.push(Effect::Health {
+            target: i,
+            url: url.clone(),
+            timeout: app.settings.timeout,
+        });
+    }
+    Ok((format!("`{name}` now sends checks to {url}"), effects))
+}
+
+/// `Ctrl-X` in the picker: the first press says what a second would remove.
+pub fn remove_selected(app: &mut App) -> Vec<Effect> {
+    let i = app.envs.selected;
+    let Some(name) = configured(app, i) else {
+        return Vec::new();
+    };
+    if app.envs.remove_armed.as_deref() != Some(name.as_str()) {
+        app.notice(
+            format!("Ctrl-X again removes `{name}` from config.toml, with its key and mirror"),
+            NoticeLevel::Warning,
+        );
+        app.envs.remove_armed = Some(name);
+        return Vec::new();
+    }
+    app.envs.remove_armed = None;
+    let Some(store) = &mut app.envs.store else {
+        return Vec::new();
+    };
+    if let Err(err) = store.config.update(|c| c.remove(&name)) {
+        let text = err.to_notice().to_string();
+        app.notice(text, NoticeLevel::Warning);
+        return Vec::new();
+    }
+    // A mirror left behind would explain a later environment of the same name wrongly.
+    let _ = std::fs::remove_file(crate::mirror::stored::path_for(&store.paths, &name));
+    let mut effects = drop_target(app, &name);
+    app.notice(format!("Removed `{name}`"), NoticeLevel::Info);
+    effects.extend(watch(app, true));
+    effects
+}
+
+/// Takes an environment out of the list; if it was current, the first one becomes current.
+fn drop_target(app: &mut App, name: &str) -> Vec<Effect> {
+    let Some(i) = app.targets.iter().position(|t| t.target.name == name) else {
+        return Vec::new();
+    };
+    let current_name = app.targets[app.current].target.name.clone();
+    app.targets.remove(i);
+    app.envs.resolved.remove(name);
+    app.previous_target = None;
+    app.envs.selected = app.envs.selected.min(app.targets.len());
+    if current_name == name {
+        app.current = 0;
+        let first = app.targets[0].target.name.clone();
+        let effects = super::switch_to(app, 0);
+        app.notice(
+            format!("`{name}` was current: now `{first}` is"),
+            NoticeLevel::Warning,
+        );
+        return effects;
+    }
+    app.current = app
+        .targets
+        .iter()
+        .position(|t| t.target.name == current_name)
+        .unwrap_or(0);
+    Vec::new()
+}
+
+/// Brings the list in line with a fresh `config.toml`: environments added elsewhere appear,
+/// removed ones go, changed ones (PDP, key, API) are updated in place, keeping their health,
+/// latencies and mirror. Says what changed, once.
+pub fn merge(app: &mut App, reloaded: Reloaded) -> Vec<Effect> {
+    // The first look follows the start, which has said what did not read already.
+    let first_look = app.envs.config_seen.is_none();
+    app.envs.config_seen = reloaded.modified;
+    let Some(store) = &mut app.envs.store else {
+        return Vec::new();
+    };
+    let before: BTreeSet<String> = store
+        .config
+        .environments
+        .iter()
+        .map(|e| e.name.clone())
+        .collect();
+    store.config = reloaded.config;
+    let mut added = Vec::new();
+    let mut updated = Vec::new();
+    let mut failed = Vec::new();
+    let mut now = BTreeSet::new();
+    for resolved in reloaded.targets {
+        let resolved = match resolved {
+            Ok(t) => t,
+            Err(why) => {
+                failed.push(format!("config.toml: {why}"));
+                continue;
+            }
+        };
+        now.insert(resolved.name.clone());
+        let target = crate::tui::bootstrap::from_resolved(&resolved);
+        match app
+            .targets
+            .iter_mut()
+            .find(|t| t.target.name == target.name)
+        {
+            Some(existing) if existing.target != target => {
+                let url_changed = existing.target.pdp_url != target.pdp_url;
+                existing.target = target;
+                if url_changed {
+                    existing.health = crate::tui::app::Health::Unknown;
+                    existing.sandbox_pdp = false;
+                }
+                updated.push(resolved.name.clone());
+            }
+            Some(_) => {}
+            None => {
+                added.push(resolved.name.clone());
+                app.targets.push(TargetState::new(target));
+            }
+        }
+        app.envs.resolved.insert(resolved.name.clone(), resolved);
+    }
+    // A file half-way through a hand edit reads partly: what it lacks is not removed.
+    let complete = reloaded.issues.is_empty();
+    let removed: Vec<String> = before
+        .difference(&now)
+        .filter(|_| complete)
+        .filter(|name| {
+            app.targets
+                .iter()
+                .any(|t| &t.target.name == *name && t.target.kind == TargetKind::Remote)
+        })
+        .cloned()
+        .collect();
+    let mut effects = Vec::new();
+    for name in &removed {
+        effects.extend(drop_target(app, name));
+    }
+    let mut said = Vec::new();
+    if !added.is_empty() {
+        said.push(format!("added {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        said.push(format!("removed {}", removed.join(", ")));
+    }
+    if !updated.is_empty() {
+        said.push(format!("updated {}", updated.join(", ")));
+    }
+    if !said.is_empty() {
+        app.notice(
+            format!("config.toml changed: {}", said.join("; ")),
+            NoticeLevel::Info,
+        );
+    }
+    // Problems are said when they change, not at every look.
+    let mut issues = reloaded.issues;
+    issues.extend(failed);
+    if app.envs.config_issues != issues {
+        if !first_look {
+            for issue in &issues {
+                app.notice(issue.clone(), NoticeLevel::Warning);
+            }
+        }
+        app.envs.config_issues = issues;
+    }
+    // The current environment's new PDP is asked at once.
+    if updated.contains(&app.targets[app.current].target.name) {
+        let t = &app.targets[app.current].target;
+        effects.push(Effect::Health {
+            target: app.current,
+            url: t.pdp_url.clone(),
+            timeout: app.settings.timeout,
+        });
+    }
+    effects
+}
