@@ -80,5 +80,58 @@ fn frame(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame);
+/// A pasted JSON document of about 1.5 MB, pretty-printed as a file would be.
+fn big_json() -> String {
+    let items: Vec<serde_json::Value> = (0..6_400)
+        .map(|i| {
+            serde_json::json!({
+                "id": i,
+                "name": format!("item number {i}"),
+                "tags": ["alpha", "beta", "gamma"],
+                "owner": {"email": format!("user{i}@example.test"), "team": "platform"}
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "items": items })).expect("json")
+}
+
+/// One key typed into the context field and the frame drawn after it: with the field as it
+/// usually is, and with 1.5 MB pasted into it (issue 17: "a 1.5 MB paste must not make every
+/// key lag"). Compare the two medians of one run.
+fn keypress(c: &mut Criterion) {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use permit_tui::tui::app::{Field, Focus};
+    use permit_tui::tui::msg::Msg;
+    use permit_tui::tui::update::update;
+    let key = |code| Msg::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");
+    for (name, paste) in [
+        ("keypress_and_frame_small_field", None),
+        ("keypress_and_frame_1_5mb_field", Some(big_json())),
+    ] {
+        let mut app = app_with_result(&demo_input());
+        app.focus = Focus::Field(Field::Context);
+        if let Some(text) = paste {
+            eprintln!("{name}: {} bytes pasted", text.len());
+            update(&mut app, Msg::Input(Event::Paste(text)));
+        }
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                update(&mut app, key(KeyCode::Char(' ')));
+                update(&mut app, key(KeyCode::Backspace));
+                terminal
+                    .draw(|f| view::render(black_box(&app), f))
+                    .expect("draw");
+            })
+        });
+        // What the pause after typing costs: the form parsed and validated once.
+        if app.validation_pending {
+            c.bench_function("validate_once_after_typing_1_5mb_field", |b| {
+                b.iter(|| app.revalidate())
+            });
+        }
+    }
+}
+
+criterion_group!(benches, frame, keypress);
 criterion_main!(benches);

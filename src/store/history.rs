@@ -599,7 +599,6 @@ pub fn latency_series(entries: &[HistoryEntry], per_env: usize) -> BTreeMap<Stri
 pub(crate) mod tests {
     use super::*;
     use serde_json::json;
-    use std::io::Write as _;
 
     pub(crate) fn entry(env: &str, user: &str, allow: bool, latency_us: u64) -> HistoryEntry {
         HistoryEntry {

@@ -289,6 +289,11 @@ pub struct Notice {
     pub until_tick: u64,
 }
 
+/// Past this many bytes of JSON in the form, a key no longer re-parses it: validation waits
+/// until typing pauses (`VALIDATE_AFTER`), so a pasted document does not make every key lag.
+pub const LARGE_FORM_BYTES: usize = 256 * 1024;
+pub const VALIDATE_AFTER: Duration = Duration::from_millis(150);
+
 /// Notices kept for the footer, and in the session's log.
 const NOTICES_ON_SCREEN: usize = 8;
 const NOTICE_LOG: usize = 200;
@@ -391,6 +396,9 @@ pub struct App {
     /// Fields whose last edit replaced their whole text (a cut and an insert): one undo
     /// takes both back.
     pub replaced: Vec<Field>,
+    /// A large form was edited and is checked for validity once typing pauses
+    /// (`LARGE_FORM_BYTES`): `validation` and `field_errors` are from before the edit.
+    pub validation_pending: bool,
     pub palette: super::palette::PaletteState,
     /// The environment current before this one: compare's other side.
     pub previous_target: Option<usize>,
@@ -488,6 +496,7 @@ impl App {
             show_histogram: false,
             unfold_passing: false,
             replaced: Vec::new(),
+            validation_pending: false,
             palette: Default::default(),
             previous_target: None,
             help_query: String::new(),
@@ -530,7 +539,45 @@ impl App {
         for field in Field::ALL {
             self.fields[field.index()] = new_field(field, field_text(input, field));
         }
+        self.style_fields();
         self.revalidate();
+    }
+
+    /// The fields' styles for the focus as it is: the cursor only in the focused one. Set
+    /// here (after every update) rather than on a copy at each frame.
+    pub fn style_fields(&mut self) {
+        let theme = super::theme::Theme {
+            color: self.settings.color,
+        };
+        let focused = self.focused_field();
+        for field in Field::ALL {
+            let area = &mut self.fields[field.index()];
+            area.set_cursor_line_style(ratatui::style::Style::default());
+            area.set_placeholder_style(theme.dim());
+            area.set_cursor_style(if focused == Some(field) {
+                theme.cursor()
+            } else {
+                ratatui::style::Style::default()
+            });
+        }
+    }
+
+    /// The size of the JSON fields, counted without copying them.
+    pub fn json_bytes(&self) -> usize {
+        Field::ALL
+            .into_iter()
+            .filter(|f| f.is_json())
+            .flat_map(|f| self.fields[f.index()].lines())
+            .map(|line| line.len() + 1)
+            .sum()
+    }
+
+    /// Whether a field holds nothing but whitespace, without copying its text.
+    pub fn is_blank(&self, field: Field) -> bool {
+        self.fields[field.index()]
+            .lines()
+            .iter()
+            .all(|line| line.trim().is_empty())
     }
 
     pub fn text(&self, field: Field) -> String {
@@ -566,6 +613,7 @@ impl App {
 
     /// Recomputes the per-field JSON errors and the whole-form validation.
     pub fn revalidate(&mut self) {
+        self.validation_pending = false;
         for field in Field::ALL.into_iter().filter(|f| f.is_json()) {
             self.field_errors[field.index()] =
                 parse_json_object(field.json_name(), &self.text(field)).err();

@@ -140,6 +140,13 @@ impl Runtime {
                     let _ = tx.send(Msg::DebounceElapsed { generation });
                 });
             }
+            Effect::Validate { generation, after } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = tx.send(Msg::ValidateElapsed { generation });
+                });
+            }
         }
     }
 }

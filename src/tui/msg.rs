@@ -31,6 +31,8 @@ pub enum Msg {
     },
     /// The live-mode debounce timer of edit `generation` ran out.
     DebounceElapsed { generation: u64 },
+    /// Typing paused after edit `generation` of a large form: validate it now.
+    ValidateElapsed { generation: u64 },
     /// The embedded sandbox's policy files were edited and loaded again (or failed to).
     SandboxReloaded(crate::targets::Reload),
     /// A debugging tool's effect finished (`tui::tools`).
@@ -66,6 +68,8 @@ pub enum Effect {
     },
     /// Report `DebounceElapsed{generation}` after `after`.
     Debounce { generation: u64, after: Duration },
+    /// Report `ValidateElapsed{generation}` after `after`.
+    Validate { generation: u64, after: Duration },
     /// A debugging tool's side effect (`tui::tools::runtime`).
     Tool(super::tools::ToolEffect),
     /// Environments, presets or history (`tui::envs::runtime`).

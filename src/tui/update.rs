@@ -17,6 +17,13 @@ use super::msg::{Effect, Msg};
 use super::view::layout;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = route(app, msg);
+    // The focus may have moved: the cursor is drawn in the focused field only.
+    app.style_fields();
+    effects
+}
+
+fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Input(Event::Key(key)) => on_key(app, key),
         Msg::Input(Event::Mouse(mouse)) => on_mouse(app, mouse),
@@ -101,7 +108,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Env(msg) => super::envs::update(app, msg),
         Msg::Mirror(msg) => super::mirror::update(app, msg),
         Msg::Audit(msg) => super::audit::update(app, msg),
+        Msg::ValidateElapsed { generation } => {
+            if generation == app.debounce_generation && app.validation_pending {
+                app.revalidate();
+            }
+            Vec::new()
+        }
         Msg::DebounceElapsed { generation } => {
+            if app.validation_pending && generation == app.debounce_generation {
+                app.revalidate();
+            }
             if app.live && generation == app.debounce_generation && app.validation.is_ok() {
                 let effects = fire(app);
                 if let Some(flight) = &mut app.in_flight {
@@ -360,19 +376,28 @@ pub(crate) fn on_edit(app: &mut App) -> Vec<Effect> {
 fn edit_effects(app: &mut App) -> Vec<Effect> {
     app.unchecked_edits = true;
     app.quit_armed = false;
-    app.revalidate();
+    app.debounce_generation += 1;
+    let mut effects = Vec::new();
+    if app.json_bytes() > super::app::LARGE_FORM_BYTES {
+        // Parsing megabytes at every key would make typing lag: once typing pauses.
+        app.validation_pending = true;
+        effects.push(Effect::Validate {
+            generation: app.debounce_generation,
+            after: super::app::VALIDATE_AFTER,
+        });
+    } else {
+        app.revalidate();
+    }
     if matches!(app.note, PanelNote::Invalid(_)) {
         app.note = PanelNote::None;
     }
-    app.debounce_generation += 1;
-    if app.live && app.validation.is_ok() {
-        vec![Effect::Debounce {
+    if app.live && (app.validation_pending || app.validation.is_ok()) {
+        effects.push(Effect::Debounce {
             generation: app.debounce_generation,
             after: app.settings.debounce,
-        }]
-    } else {
-        Vec::new()
+        });
     }
+    effects
 }
 
 fn perform(app: &mut App, action: Action) -> Vec<Effect> {
@@ -1044,6 +1069,56 @@ mod tests {
         update(&mut app, allow(check_id(&fired).unwrap(), true));
         update(&mut app, ctrl('c'));
         assert_eq!(app.envs.history.len(), 3);
+    }
+
+    /// A pasted document of megabytes is validated once typing pauses, not at every key;
+    /// a check sent before the pause still sends what is in the form.
+    #[test]
+    fn a_large_form_is_validated_when_typing_pauses_and_a_check_sends_the_text_as_typed() {
+        let mut app = app();
+        app.focus = Focus::Field(Field::Context);
+        let items: Vec<String> = (0..30_000).map(|i| format!("\"key{i}\": {i}")).collect();
+        let big = format!("{{\n{}\n}}", items.join(",\n"));
+        assert!(big.len() > crate::tui::app::LARGE_FORM_BYTES);
+        update(&mut app, Msg::Input(Event::Paste(big)));
+        assert!(app.validation_pending);
+        // Break the JSON: the badge does not know yet, and no parse ran.
+        let effects = update(&mut app, key(KeyCode::Char('x')));
+        let generation = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Validate { generation, .. } => Some(*generation),
+                _ => None,
+            })
+            .expect("validation waits for a pause");
+        assert!(app.field_errors[Field::Context.index()].is_none());
+        update(
+            &mut app,
+            Msg::ValidateElapsed {
+                generation: generation - 1,
+            },
+        );
+        assert!(app.validation_pending, "an older pause is not this one");
+        update(&mut app, Msg::ValidateElapsed { generation });
+        assert!(!app.validation_pending);
+        assert!(
+            app.field_errors[Field::Context.index()].is_some(),
+            "the stray x is found"
+        );
+        // Fixed and checked at once, before any pause: F5 validates what is there.
+        update(&mut app, key(KeyCode::Backspace));
+        assert!(app.validation_pending);
+        let fired = update(&mut app, key(KeyCode::F(5)));
+        assert!(
+            check_id(&fired).is_some(),
+            "{:?}",
+            app.validation.as_ref().err()
+        );
+        let sent = app
+            .in_flight
+            .as_ref()
+            .map(|f| f.request.query.context.len());
+        assert_eq!(sent, Some(30_000));
     }
 
     #[test]

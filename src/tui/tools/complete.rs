@@ -46,7 +46,15 @@ pub fn after_edit(app: &mut App) -> Vec<Effect> {
 
 /// Which schema list completes `field`, and the text typed so far, given the cursor.
 fn what_to_complete(app: &App, field: Field) -> Option<(SchemaField, String)> {
-    let text = app.text(field);
+    // Only single-line fields are read whole; a JSON field may hold megabytes.
+    let text = || {
+        if field.is_json() {
+            String::new()
+        } else {
+            app.text(field)
+        }
+    };
+    let text = text();
     match field {
         Field::User if !text.trim_start().starts_with('{') => {
             Some((SchemaField::User, text.trim().to_string()))

@@ -2,7 +2,6 @@
 //! show the first parse error with its line and column.
 
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use ratatui::Frame;
@@ -29,6 +28,11 @@ fn title_error(err: &InputError) -> String {
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, regions: &Regions) {
     let form_focused = matches!(app.focus, Focus::Field(_));
     let title = match &app.validation {
+        // A large form is checked once typing pauses.
+        _ if app.validation_pending => Line::from(vec![
+            Span::styled(" Query ", theme.heading()),
+            Span::styled("… checking ", theme.dim()),
+        ]),
         Ok(_) => Line::from(vec![
             Span::styled(" Query ", theme.heading()),
             Span::styled("✓ ready ", theme.allow()),
@@ -57,24 +61,6 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, regions: &Regions) {
             render_line(app, theme, frame, field, rect, focused);
         }
     }
-}
-
-fn styled_area(
-    app: &App,
-    theme: Theme,
-    field: Field,
-    focused: bool,
-) -> ratatui_textarea::TextArea<'static> {
-    let mut area = app.fields[field.index()].clone();
-    area.set_cursor_line_style(Style::default());
-    area.set_placeholder_style(theme.dim());
-    if focused {
-        area.set_cursor_style(theme.cursor());
-    } else {
-        // No cursor in fields without focus.
-        area.set_cursor_style(Style::default());
-    }
-    area
 }
 
 fn render_line(
@@ -109,7 +95,7 @@ fn render_line(
     };
     // An empty field shows what goes there, bracketed so it never reads as a value (with
     // or without colour), aligned with the values of the other fields.
-    if !focused && app.text(field).is_empty() {
+    if !focused && app.is_blank(field) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!("‹{}›", field.placeholder()),
@@ -119,8 +105,9 @@ fn render_line(
         );
         return;
     }
-    let area = styled_area(app, theme, field, focused);
-    frame.render_widget(&area, input);
+    // Drawn as it is: its styles follow the focus in `App::style_fields`, so a field of
+    // megabytes is never copied to draw it.
+    frame.render_widget(&app.fields[field.index()], input);
 }
 
 fn render_json(
@@ -136,28 +123,27 @@ fn render_json(
             format!(" ✗ {}:{} {} ", err.line, err.column, err.message),
             theme.deny(),
         ),
-        None if app.text(field).trim().is_empty() => Span::styled(" empty ", theme.dim()),
+        None if app.is_blank(field) => Span::styled(" empty ", theme.dim()),
         None => Span::styled(" ✓ JSON ", theme.allow()),
     };
-    let mut area = styled_area(app, theme, field, focused);
-    area.set_block(
-        Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Plain)
-            .border_style(if focused {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Plain)
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
+        .title(Span::styled(
+            format!(" {} ", field.label()),
+            if focused {
                 theme.focused_border()
             } else {
-                theme.border()
-            })
-            .title(Span::styled(
-                format!(" {} ", field.label()),
-                if focused {
-                    theme.focused_border()
-                } else {
-                    theme.label()
-                },
-            ))
-            .title_bottom(Line::from(status).right_aligned()),
-    );
-    frame.render_widget(&area, rect);
+                theme.label()
+            },
+        ))
+        .title_bottom(Line::from(status).right_aligned());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    frame.render_widget(&app.fields[field.index()], inner);
 }
