@@ -208,7 +208,10 @@ fn typing_after_cycling_the_focus_only_ever_edits_the_field() {
         _master,
         _dirs,
     } = start(true);
-    let first = screen.wait_for("the first frame", |s| s.contains("No check yet"));
+    // The header once its health is in, so a later frame can only differ by a switch.
+    let first = screen.wait_for("the first frame, healthy", |s| {
+        s.contains("No check yet") && s.contains("● sandbox dev")
+    });
     let header = first.lines().next().unwrap_or_default().to_string();
     // Ctrl-U empties the user field first (readline: delete to the line's start).
     writer.write_all(b"\x15").unwrap();

@@ -306,6 +306,8 @@ fn too_small_says_so() {
 fn no_color_draws_without_any_colour() {
     let mut app = demo_app();
     app.settings.color = false;
+    // The fields take their styles from the settings (as `update` does after every message).
+    app.style_fields();
     app.result = Some(outcome(&app, 1, answered(deny_result(), 1)));
     app.targets[0].latencies.push(Duration::from_millis(1));
     let t = draw(&app, 100, 30);
@@ -315,6 +317,7 @@ fn no_color_draws_without_any_colour() {
     }
     // With colour the badge is red.
     app.settings.color = true;
+    app.style_fields();
     let t = draw(&app, 100, 30);
     assert!(t
         .backend()
