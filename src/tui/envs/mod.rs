@@ -1,11 +1,29 @@
-//! Environments, presets and history in the explorer (issue 5): the environment picker and the
-//! "add environment" flow, the preset picker, the history panel, recording every check and the
-//! ABAC warning before a Cloud PDP check. State lives in `App::envs`; the shared TEA plumbing
-//! only forwards `Msg::Env`, `Effect::Env` and `Action::Env` here.
+//! Environments, presets and history in the explorer: this module holds their state and
+//! routes their keys and messages; each job has its own module: `switch` (the current
+//! environment), `add` (the add flow), `manage` (rename, PDP URL, remove, `config.toml`
+//! picked up), `presets`, `prompt` (the one-line questions), `history` (the panel),
+//! `recording` (every check into the history), `abac_warning` (before a Cloud PDP check),
+//! `runtime` (their effects). State lives in `App::envs`; the shared TEA plumbing only forwards
+//! `Msg::Env`, `Effect::Env` and `Action::Env` here.
 
+mod abac_warning;
 pub mod add;
+mod history;
 pub mod manage;
+mod presets;
+mod prompt;
+mod recording;
 pub mod runtime;
+mod switch;
+
+pub use abac_warning::may_fire;
+pub use history::rebuild_latencies;
+use history::{delete_history_entry, history_entry};
+use presets::{delete_selected_preset, load_selected_preset, open_save_prompt, selected_preset};
+pub use prompt::PromptKind;
+use prompt::{open_prompt, submit_prompt};
+pub use recording::{after_check, record, settle_live, startup_effects, LIVE_SETTLE};
+pub use switch::switch_to;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -106,35 +124,6 @@ pub enum EnvEffect {
     Add(add::AddEffect),
 }
 
-/// What a one-line prompt is for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PromptKind {
-    SavePreset { expect: Option<Expectation> },
-    RenamePreset { old: String },
-    DuplicatePreset { of: String },
-    ExportPresets,
-    ImportPresets,
-    RenameEnvironment { old: String },
-    EnvironmentPdpUrl { name: String },
-}
-
-impl PromptKind {
-    pub fn title(&self) -> String {
-        match self {
-            PromptKind::SavePreset { expect } => format!(
-                "Save the form as a preset · expect: {} (Tab changes)",
-                expect.map(|e| e.as_str()).unwrap_or("nothing")
-            ),
-            PromptKind::RenamePreset { old } => format!("Rename preset `{old}` to"),
-            PromptKind::DuplicatePreset { of } => format!("Name of the copy of `{of}`"),
-            PromptKind::ExportPresets => "Export all presets to file".to_string(),
-            PromptKind::ImportPresets => "Import presets from file".to_string(),
-            PromptKind::RenameEnvironment { old } => format!("Rename environment `{old}` to"),
-            PromptKind::EnvironmentPdpUrl { name } => format!("PDP URL of `{name}`"),
-        }
-    }
-}
-
 #[derive(Default)]
 pub struct EnvState {
     /// The files; `None` when the app runs without a store (some tests).
@@ -232,20 +221,6 @@ pub fn open_view(app: &App) -> Option<EnvView> {
     }
 }
 
-/// Fills the latency rings from history (entries newest first), per environment.
-pub fn rebuild_latencies(app: &mut App) {
-    let series = latency_series(app.envs.history.entries(), RING_CAPACITY);
-    for t in &mut app.targets {
-        let mut ring = LatencyRing::default();
-        if let Some(samples) = series.get(&t.target.name) {
-            for us in samples {
-                ring.push(Duration::from_micros(*us));
-            }
-        }
-        t.latencies = ring;
-    }
-}
-
 fn open(app: &mut App, view: EnvView) {
     if open_view(app) == Some(view) {
         return;
@@ -266,16 +241,6 @@ fn close(app: &mut App) {
     if open_view(app).is_none() {
         app.envs.prompt = None;
     }
-}
-
-fn open_prompt(app: &mut App, kind: PromptKind, text: &str) {
-    open(app, EnvView::Prompt);
-    app.envs.replace_warned = None;
-    app.envs.prompt_input = TextArea::new(vec![text.to_string()]);
-    app.envs
-        .prompt_input
-        .move_cursor(ratatui_textarea::CursorMove::End);
-    app.envs.prompt = Some(kind);
 }
 
 pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
@@ -362,37 +327,6 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The save prompt, for a form that can be checked: the expected decision is prefilled from
-/// the answer to this very form, never from one the form has since moved away from.
-fn open_save_prompt(app: &mut App) {
-    app.revalidate();
-    if let Err(err) = &app.validation {
-        let text = format!("Not saved: the form cannot be checked yet ({err})");
-        app.notice(text, NoticeLevel::Warning);
-        return;
-    }
-    let expect = app
-        .result
-        .as_ref()
-        .filter(|_| !app.result_is_stale())
-        .and_then(|r| r.exchange.result.as_ref().ok())
-        .map(|a| {
-            if a.allow {
-                Expectation::Allow
-            } else {
-                Expectation::Deny
-            }
-        });
-    // Saving a loaded preset again updates it.
-    let name = app
-        .envs
-        .loaded_preset
-        .as_ref()
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    open_prompt(app, PromptKind::SavePreset { expect }, &name);
-}
-
 fn list_len(app: &App, view: EnvView) -> usize {
     match view {
         // The environments, then "add environment".
@@ -441,463 +375,6 @@ pub fn on_paste(app: &mut App, text: &str) -> bool {
         }
         Some(EnvView::Environments) => true,
         None => false,
-    }
-}
-
-/// Makes `targets[i]` current: cancels what is in flight, asks its health, remembers it as
-/// the active environment. Its latency ring and history stay as they were.
-pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
-    if i >= app.targets.len() {
-        app.notice(
-            format!("There is no environment {}", i + 1),
-            NoticeLevel::Info,
-        );
-        return Vec::new();
-    }
-    let mut effects = Vec::new();
-    if let Some(flight) = app.in_flight.take() {
-        effects.push(Effect::Cancel(flight.token));
-    }
-    if i != app.current {
-        app.previous_target = Some(app.current);
-    }
-    app.current = i;
-    app.result = None;
-    app.envs.verdict = None;
-    app.revalidate();
-    let t = &app.targets[i].target;
-    let (name, url) = (t.name.clone(), t.pdp_url.clone());
-    app.notice(format!("Environment: {name}"), NoticeLevel::Info);
-    if let Some(store) = &mut app.envs.store {
-        if store.config.get(&name).is_some() || crate::targets::is_sandbox_name(&name) {
-            let chosen = name.clone();
-            if let Err(err) = store.config.update(|c| c.active = Some(chosen)) {
-                let text = err.to_notice().to_string();
-                app.notice(text, NoticeLevel::Warning);
-            }
-        }
-    }
-    effects.push(Effect::Health {
-        target: i,
-        url,
-        timeout: app.settings.timeout,
-    });
-    effects.extend(crate::tui::mirror::load_current(app));
-    crate::tui::audit::on_switch(app);
-    // Live mode follows the environment too: the same query, asked of the new one.
-    if app.live && app.validation.is_ok() {
-        effects.extend(crate::tui::update::fire(app));
-    }
-    effects
-}
-
-fn selected_preset(app: &App) -> Option<String> {
-    app.envs.preset_matches().get(app.envs.selected).cloned()
-}
-
-/// Loads the selected preset into the form, in the environment it was saved for: a preset's
-/// expected decision is about that environment.
-fn load_selected_preset(app: &mut App) -> Vec<Effect> {
-    let Some(name) = selected_preset(app) else {
-        return Vec::new();
-    };
-    let Some(preset) = app
-        .envs
-        .store
-        .as_ref()
-        .and_then(|s| s.presets.get(&name))
-        .cloned()
-    else {
-        return Vec::new();
-    };
-    close(app);
-    app.set_input(&preset.input);
-    app.result = None;
-    app.envs.verdict = None;
-    let mut effects = Vec::new();
-    let home = preset.environment.clone();
-    let current = app.target().map(|t| t.target.name.clone());
-    match home {
-        Some(env) if current.as_deref() != Some(env.as_str()) => {
-            match app.targets.iter().position(|t| t.target.name == env) {
-                Some(i) => {
-                    effects.extend(switch_to(app, i));
-                    app.notice(
-                        format!("Preset `{name}` loaded in its environment `{env}`"),
-                        NoticeLevel::Info,
-                    );
-                }
-                None => app.notice(
-                    format!(
-                        "Preset `{name}` loaded; it was saved for `{env}`, which is not configured here, so it runs in `{}`",
-                        current.unwrap_or_default()
-                    ),
-                    NoticeLevel::Warning,
-                ),
-            }
-        }
-        _ => app.notice(format!("Preset `{name}` loaded"), NoticeLevel::Info),
-    }
-    app.envs.loaded_preset = Some(preset);
-    effects
-}
-
-fn delete_selected_preset(app: &mut App) {
-    let Some(name) = selected_preset(app) else {
-        return;
-    };
-    let Some(store) = &mut app.envs.store else {
-        return;
-    };
-    let outcome = store.presets.delete(&name);
-    match outcome {
-        Ok((_, notice)) => {
-            app.notice(format!("Preset `{name}` deleted"), NoticeLevel::Info);
-            if let Some(n) = notice {
-                app.notice(n.to_string(), NoticeLevel::Warning);
-            }
-        }
-        Err(err) => app.notice(err.to_string(), NoticeLevel::Warning),
-    }
-    let len = app.envs.preset_matches().len();
-    app.envs.selected = app.envs.selected.min(len.saturating_sub(1));
-}
-
-fn submit_prompt(app: &mut App) -> Vec<Effect> {
-    let text = app.envs.prompt_text().trim().to_string();
-    let Some(kind) = app.envs.prompt.clone() else {
-        close(app);
-        return Vec::new();
-    };
-    if text.is_empty() {
-        app.notice("Type a name (or Esc)", NoticeLevel::Warning);
-        return Vec::new();
-    }
-    let managed = match &kind {
-        PromptKind::RenameEnvironment { old } => Some(manage::rename(app, old, &text)),
-        PromptKind::EnvironmentPdpUrl { name } => Some(manage::set_pdp_url(app, name, &text)),
-        _ => None,
-    };
-    if let Some(result) = managed {
-        return match result {
-            Ok((message, effects)) => {
-                close(app);
-                app.notice(message, NoticeLevel::Info);
-                effects
-            }
-            // The prompt stays open with what was typed.
-            Err(why) => {
-                app.notice(why, NoticeLevel::Warning);
-                Vec::new()
-            }
-        };
-    }
-    let input = app.input();
-    let environment = app.target().map(|t| t.target.name.clone());
-    let Some(store) = &mut app.envs.store else {
-        app.notice("No store: presets are not available", NoticeLevel::Warning);
-        return Vec::new();
-    };
-    let result: Result<(String, Option<crate::store::Notice>), String> = match &kind {
-        PromptKind::SavePreset { expect } => {
-            let existing = store.presets.get(&text).cloned();
-            let replacing = existing.is_some();
-            if replacing && app.envs.replace_warned.as_deref() != Some(text.as_str()) {
-                app.envs.replace_warned = Some(text.clone());
-                app.notice(
-                    format!("Preset `{text}` exists: Enter again replaces it, or change the name"),
-                    NoticeLevel::Warning,
-                );
-                return Vec::new();
-            }
-            // A hand-written expected code stays while the expected decision does.
-            let expect_code = existing
-                .filter(|old| old.expect == *expect)
-                .and_then(|old| old.expect_code);
-            let preset = Preset {
-                name: text.clone(),
-                input,
-                expect: *expect,
-                expect_code,
-                environment,
-            };
-            let verb = if replacing { "replaced" } else { "saved" };
-            store
-                .presets
-                .save(preset, true)
-                .map(|n| (format!("Preset `{text}` {verb}"), n))
-                .map_err(|e| e.to_string())
-        }
-        PromptKind::RenamePreset { old } => store
-            .presets
-            .rename(old, &text)
-            .map(|n| (format!("Preset `{old}` renamed to `{text}`"), n))
-            .map_err(|e| e.to_string()),
-        PromptKind::DuplicatePreset { of } => store
-            .presets
-            .duplicate(of, Some(&text))
-            .map(|(made, n)| (format!("Preset `{of}` copied to `{made}`"), n))
-            .map_err(|e| e.to_string()),
-        PromptKind::ExportPresets => store
-            .presets
-            .export_to(std::path::Path::new(&text), None)
-            .map(|n| (format!("{n} preset(s) exported to {text}"), None))
-            .map_err(|e| e.to_string()),
-        PromptKind::ImportPresets => store
-            .presets
-            .import_from(
-                std::path::Path::new(&text),
-                crate::store::presets::OnConflict::Rename,
-            )
-            .map(|(report, n)| {
-                (
-                    format!(
-                        "Imported from {text}: {} added, {} renamed, {} replaced, {} skipped",
-                        report.added.len(),
-                        report.renamed.len(),
-                        report.replaced.len(),
-                        report.skipped.len()
-                    ),
-                    n.or_else(|| report.notices.first().cloned()),
-                )
-            })
-            .map_err(|e| e.to_string()),
-        PromptKind::RenameEnvironment { .. } | PromptKind::EnvironmentPdpUrl { .. } => {
-            return Vec::new()
-        }
-    };
-    match result {
-        Ok((message, notice)) => {
-            close(app);
-            app.notice(message, NoticeLevel::Info);
-            if let Some(n) = notice {
-                app.notice(n.to_string(), NoticeLevel::Warning);
-            }
-        }
-        // The prompt stays open with what was typed: nothing is lost.
-        Err(err) => app.notice(err, NoticeLevel::Warning),
-    }
-    Vec::new()
-}
-
-/// Deletes the selected check from the panel, and from the history file off the app's thread.
-fn delete_history_entry(app: &mut App) -> Vec<Effect> {
-    let matches = app.envs.history_matches();
-    let Some(index) = matches.get(app.envs.selected).copied() else {
-        return Vec::new();
-    };
-    let Some(entry) = app.envs.history.remove(index) else {
-        return Vec::new();
-    };
-    // A check of this session left the index: the full load must not count it.
-    if index < app.envs.session_checks {
-        app.envs.session_checks -= 1;
-    }
-    let left = app.envs.history_matches().len();
-    app.envs.selected = app.envs.selected.min(left.saturating_sub(1));
-    app.notice(
-        format!("Deleted the check of {} from the history", entry.time),
-        NoticeLevel::Info,
-    );
-    match &app.envs.store {
-        Some(store) => vec![Effect::Env(EnvEffect::DeleteHistory {
-            log: store.history.clone(),
-            entry,
-        })],
-        None => Vec::new(),
-    }
-}
-
-/// Enter on a history entry re-runs it (`run`), the other key loads it into the form.
-fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
-    let matches = app.envs.history_matches();
-    let Some(entry) = matches
-        .get(app.envs.selected)
-        .and_then(|i| app.envs.history.entries().get(*i))
-        .cloned()
-    else {
-        return Vec::new();
-    };
-    let Some(input) = entry.to_input() else {
-        app.notice(
-            "This history entry's request cannot be read",
-            NoticeLevel::Warning,
-        );
-        return Vec::new();
-    };
-    close(app);
-    // The form first: a switch in live mode checks it at once.
-    app.set_input(&input);
-    app.envs.loaded_preset = None;
-    app.envs.verdict = None;
-    let mut effects = Vec::new();
-    let here = app.current;
-    let entry_env = app
-        .targets
-        .iter()
-        .position(|t| t.target.name == entry.environment);
-    match entry_env {
-        // A re-run asks the environment the entry was checked in; the switch is said aloud.
-        Some(i) if i != here && run => {
-            effects.extend(switch_to(app, i));
-            let from = app.targets[here].target.name.clone();
-            app.notice(
-                format!(
-                    "Re-running in `{}`, the entry's environment (was `{from}`; Alt-{} goes back)",
-                    entry.environment,
-                    here + 1
-                ),
-                NoticeLevel::Warning,
-            );
-        }
-        Some(i) if i != here => app.notice(
-            format!(
-                "Loaded a check made in `{}`; it will run here, in `{}`",
-                entry.environment, app.targets[here].target.name
-            ),
-            NoticeLevel::Info,
-        ),
-        Some(_) => {}
-        None if run => app.notice(
-            format!(
-                "`{}` is not configured here: re-running in `{}`",
-                entry.environment, app.targets[here].target.name
-            ),
-            NoticeLevel::Warning,
-        ),
-        None => {}
-    }
-    let fired = effects.iter().any(|e| matches!(e, Effect::Check { .. }));
-    if run {
-        if !fired {
-            effects.extend(super::update::fire(app));
-        }
-    } else if entry_env == Some(here) {
-        app.notice("History entry loaded into the form", NoticeLevel::Info);
-    }
-    effects
-}
-
-/// Called by `fire` before sending: `false` when the user must first read the ABAC warning
-/// (firing the same request again sends it).
-pub fn may_fire(app: &mut App, query: &AllowedQuery, target: &Target) -> bool {
-    let warning = match app.envs.resolved.get(&target.name) {
-        Some(resolved) => resolved.abac_warning(query),
-        None => {
-            let uses_attributes = !query.user.attributes.is_empty()
-                || !query.resource.attributes.is_empty()
-                || !query.resource.context.is_empty()
-                || !query.context.is_empty();
-            (crate::targets::is_cloud_pdp(&target.pdp_url) && uses_attributes).then(|| {
-                format!(
-                    "`{}` uses the Cloud PDP, which does not evaluate ABAC: attributes and \
-                     context are not considered (a 501 may come back).",
-                    target.name
-                )
-            })
-        }
-    };
-    let Some(warning) = warning else {
-        return true;
-    };
-    let body = serde_json::to_string(query).unwrap_or_default();
-    if app.envs.abac_acknowledged.as_deref() == Some(body.as_str()) {
-        return true;
-    }
-    app.envs.abac_acknowledged = Some(body);
-    app.notice(
-        format!("{warning} Press F5 again to send it anyway."),
-        NoticeLevel::Warning,
-    );
-    false
-}
-
-/// Adds a finished check to the history panel, and asks for it to be appended to the history
-/// file (off the app's thread).
-pub fn record(app: &mut App, entry: HistoryEntry) -> Vec<Effect> {
-    let effects = match &app.envs.store {
-        Some(store) => vec![Effect::Env(EnvEffect::Record {
-            log: store.history.clone(),
-            entry: entry.clone(),
-        })],
-        None => Vec::new(),
-    };
-    app.envs.history.push_newest(entry);
-    app.envs.session_checks += 1;
-    effects
-}
-
-/// How long a live-mode answer must stand before it goes to the history.
-pub const LIVE_SETTLE: Duration = Duration::from_millis(1500);
-
-/// Records the pending live-mode check once it has stood for [`LIVE_SETTLE`], or at once
-/// with `now` (quitting, a check that is not live).
-pub fn settle_live(app: &mut App, now: bool) -> Vec<Effect> {
-    let settle_ticks =
-        (LIVE_SETTLE.as_millis() / app.settings.tick.as_millis().max(1)).max(1) as u64;
-    match app.envs.pending_live.take() {
-        Some((entry, at)) if now || app.ticks >= at + settle_ticks => record(app, entry),
-        other => {
-            app.envs.pending_live = other;
-            Vec::new()
-        }
-    }
-}
-
-/// Called when a check finished: adds it to the history panel, asks for it to be appended to
-/// the history file (off the app's thread), and gives a loaded preset's verdict. A live-mode
-/// check waits to see whether it is the last of its burst.
-pub fn after_check(
-    app: &mut App,
-    environment: &str,
-    query: &AllowedQuery,
-    exchange: &Exchange<AllowedResult>,
-    live: bool,
-) -> Vec<Effect> {
-    let entry = HistoryEntry::from_check(environment, query, exchange);
-    let verdict = app.envs.loaded_preset.as_ref().and_then(|preset| {
-        let loaded = preset.input.to_query().ok()?;
-        // Only while the form still is the preset.
-        if &loaded != query {
-            return None;
-        }
-        let result = exchange.result.as_ref().ok()?;
-        preset
-            .verdict(result.allow, &entry.codes)
-            .map(|v| (preset.name.clone(), v))
-    });
-    let effects = if live {
-        // A newer answer of the burst replaces the pending one, which is never recorded.
-        app.envs.pending_live = Some((entry, app.ticks));
-        Vec::new()
-    } else {
-        let mut effects = settle_live(app, true);
-        effects.extend(record(app, entry));
-        effects
-    };
-    // A verdict on screen is about the check before this one: it goes.
-    if let Some(shown) = app.envs.verdict_notice.take() {
-        app.notices.retain(|n| n.text != shown);
-    }
-    if let Some((name, verdict)) = &verdict {
-        let (text, level) = match verdict {
-            Ok(()) => (format!("Preset `{name}`: as expected ✓"), NoticeLevel::Info),
-            Err(why) => (format!("Preset `{name}`: {why} ✗"), NoticeLevel::Warning),
-        };
-        app.notice(text.clone(), level);
-        app.envs.verdict_notice = Some(text);
-    }
-    app.envs.verdict = verdict;
-    effects
-}
-
-/// What to do once the first frame is on screen: read the whole history.
-pub fn startup_effects(app: &App) -> Vec<Effect> {
-    match &app.envs.store {
-        Some(store) if !app.envs.history_complete => vec![Effect::Env(EnvEffect::LoadHistory(
-            store.history.path().to_path_buf(),
-        ))],
-        _ => Vec::new(),
     }
 }
 

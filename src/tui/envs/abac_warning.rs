@@ -1,0 +1,38 @@
+//! The warning before a check with attributes goes to the Cloud PDP, which does not
+//! evaluate ABAC.
+
+use super::*;
+
+/// Called by `fire` before sending: `false` when the user must first read the ABAC warning
+/// (firing the same request again sends it).
+pub fn may_fire(app: &mut App, query: &AllowedQuery, target: &Target) -> bool {
+    let warning = match app.envs.resolved.get(&target.name) {
+        Some(resolved) => resolved.abac_warning(query),
+        None => {
+            let uses_attributes = !query.user.attributes.is_empty()
+                || !query.resource.attributes.is_empty()
+                || !query.resource.context.is_empty()
+                || !query.context.is_empty();
+            (crate::targets::is_cloud_pdp(&target.pdp_url) && uses_attributes).then(|| {
+                format!(
+                    "`{}` uses the Cloud PDP, which does not evaluate ABAC: attributes and \
+                     context are not considered (a 501 may come back).",
+                    target.name
+                )
+            })
+        }
+    };
+    let Some(warning) = warning else {
+        return true;
+    };
+    let body = serde_json::to_string(query).unwrap_or_default();
+    if app.envs.abac_acknowledged.as_deref() == Some(body.as_str()) {
+        return true;
+    }
+    app.envs.abac_acknowledged = Some(body);
+    app.notice(
+        format!("{warning} Press F5 again to send it anyway."),
+        NoticeLevel::Warning,
+    );
+    false
+}
