@@ -28,6 +28,8 @@ pub struct Runtime {
     timeout: std::time::Duration,
     /// Appends checks to the history file on a thread of its own.
     history: super::envs::runtime::HistoryLog,
+    /// Writes the config, presets and mirror files in order, on a thread of its own.
+    store: super::envs::store_write::StoreWriter,
 }
 
 impl Runtime {
@@ -38,10 +40,11 @@ impl Runtime {
             tool_clients: PdpClients::new(http.clone()),
             http,
             checks: CheckRunner::start(),
-            tx,
             clipboard: Clipboard::Terminal,
             timeout: crate::pdp::DEFAULT_TIMEOUT,
             history: Default::default(),
+            store: super::envs::store_write::StoreWriter::new(tx.clone()),
+            tx,
         }
     }
 
@@ -128,9 +131,13 @@ impl Runtime {
                 timeout: self.timeout,
             }
             .perform(effect),
-            Effect::Env(effect) => {
-                super::envs::runtime::perform(effect, &self.http, &self.history, &self.tx)
-            }
+            Effect::Env(effect) => super::envs::runtime::perform(
+                effect,
+                &self.http,
+                &self.history,
+                &self.store,
+                &self.tx,
+            ),
             Effect::Mirror(effect) => super::mirror::run(effect, &self.http, &self.tx),
             Effect::Audit(effect) => super::audit::run(effect, &self.http, &self.tx),
             Effect::Debounce { generation, after } => {

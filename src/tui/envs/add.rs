@@ -10,6 +10,7 @@ use crate::cloud::{self, DiscoveredEnvironment, Discovery, DiscoveryStart, Envir
 use crate::tui::app::{App, NoticeLevel, RestScope, Target, TargetKind};
 use crate::tui::msg::Effect;
 
+use super::store_write::{ConfigChange, StoreWrite};
 use super::{EnvEffect, EnvView};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -383,16 +384,11 @@ fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effe
             environment: config.environment.clone(),
         },
     };
-    match &mut app.envs.store {
+    let mut effects = Vec::new();
+    match &app.envs.store {
         Some(store) => {
-            let saved = store.config.update(|c| {
-                c.upsert(config);
-                c.active = Some(name.clone());
-            });
-            if let Err(err) = saved {
-                let text = err.to_notice().to_string();
-                app.notice(text, NoticeLevel::Warning);
-            }
+            let change = ConfigChange::Add(Box::new(config));
+            effects.push(StoreWrite::config(&store.config, change).effect());
         }
         None => app.notice(
             "No config directory: the environment is kept for this session only",
@@ -411,7 +407,7 @@ fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effe
     };
     app.envs.add = AddFlow::default();
     super::close(app);
-    let effects = super::switch_to(app, index);
+    effects.extend(super::switch_to(app, index));
     app.notice(
         format!("Environment `{name}` added and selected"),
         NoticeLevel::Info,

@@ -10,6 +10,7 @@ use crate::store::config::Config;
 use crate::tui::app::{App, NoticeLevel, TargetKind, TargetState};
 use crate::tui::msg::Effect;
 
+use super::store_write::{ConfigChange, FileOp, PresetOp, StoreWrite};
 use super::{EnvEffect, PromptKind};
 
 /// A fresh read of `config.toml` and its environments, resolved.
@@ -77,91 +78,86 @@ pub fn ask_pdp_url(app: &mut App) {
     }
 }
 
-/// Renames in `config.toml` (the active name too), then here: the entry keeps its health,
+/// Renames in `config.toml` (the active name too) and here: the entry keeps its health,
 /// latencies and mirror; the mirror file and the presets saved for it follow the new name.
-pub fn rename(app: &mut App, old: &str, new: &str) -> Result<(String, Vec<Effect>), String> {
+/// What it says comes once the file is written.
+pub fn rename(app: &mut App, old: &str, new: &str) -> Result<Vec<Effect>, String> {
     if new != old {
         if let Some(why) = super::add::name_problem(app, new) {
             return Err(why);
         }
     }
-    let Some(store) = &mut app.envs.store else {
+    let Some(store) = &app.envs.store else {
         return Err("No config directory: nothing to rename".into());
     };
-    store
-        .config
-        .update(|c| {
-            if let Some(env) = c.environments.iter_mut().find(|e| e.name == old) {
-                env.name = new.to_string();
-            }
-            if c.active.as_deref() == Some(old) {
-                c.active = Some(new.to_string());
-            }
-        })
-        .map_err(|e| e.to_notice().to_string())?;
-    let mut notes = Vec::new();
-    let from = crate::mirror::stored::path_for(&store.paths, old);
-    let to = crate::mirror::stored::path_for(&store.paths, new);
-    match std::fs::rename(&from, &to) {
-        Ok(()) => notes.push("its mirror"),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(_) => notes.push("(its mirror file could not be renamed: take a new snapshot)"),
-    }
-    let moved: Vec<crate::store::Preset> = store
+    let presets = store
         .presets
         .all()
         .iter()
         .filter(|p| p.environment.as_deref() == Some(old))
-        .cloned()
-        .collect();
-    let mut presets = 0;
-    for mut preset in moved {
-        preset.environment = Some(new.to_string());
-        if store.presets.save(preset, true).is_ok() {
-            presets += 1;
-        }
-    }
-    if let Some(t) = app.targets.iter_mut().find(|t| t.target.name == old) {
-        t.target.name = new.to_string();
-    }
-    if let Some(mut resolved) = app.envs.resolved.remove(old) {
-        resolved.name = new.to_string();
-        app.envs.resolved.insert(new.to_string(), resolved);
-    }
+        .count();
     let presets = match presets {
         0 => String::new(),
         1 => ", 1 preset".to_string(),
         n => format!(", {n} presets"),
     };
-    let mirror = notes.join(" ");
+    use crate::tui::mirror::MirrorState;
+    let has_mirror = app.targets.iter().any(|t| {
+        t.target.name == old && matches!(t.mirror, MirrorState::Ready(_) | MirrorState::Failed(_))
+    });
+    let mirror = if has_mirror { "its mirror" } else { "" };
     let with = if mirror.is_empty() && presets.is_empty() {
         String::new()
     } else {
         format!(" (with {mirror}{presets}; the history keeps the old name)")
     };
-    Ok((
-        format!("Renamed `{old}` to `{new}`{with}"),
-        watch(app, true),
-    ))
+    let (old, new) = (old.to_string(), new.to_string());
+    let mut write = StoreWrite::config(
+        &store.config,
+        ConfigChange::Rename {
+            old: old.clone(),
+            new: new.clone(),
+        },
+    )
+    .saying(format!("Renamed `{old}` to `{new}`{with}"))
+    .from_prompt();
+    write.presets = Some((
+        store.presets.clone(),
+        PresetOp::MoveEnvironment {
+            old: old.clone(),
+            new: new.clone(),
+        },
+    ));
+    write.files.push(FileOp::Rename {
+        from: crate::mirror::stored::path_for(&store.paths, &old),
+        to: crate::mirror::stored::path_for(&store.paths, &new),
+    });
+    if let Some(t) = app.targets.iter_mut().find(|t| t.target.name == old) {
+        t.target.name = new.clone();
+    }
+    if let Some(mut resolved) = app.envs.resolved.remove(&old) {
+        resolved.name = new.clone();
+        app.envs.resolved.insert(new, resolved);
+    }
+    Ok(vec![write.effect()])
 }
 
-/// Sets the environment's PDP in `config.toml`; the reload that follows re-resolves it.
-pub fn set_pdp_url(app: &mut App, name: &str, url: &str) -> Result<(String, Vec<Effect>), String> {
+/// Sets the environment's PDP in `config.toml` (here at once, its health asked anew); the
+/// reload that follows the write re-resolves it.
+pub fn set_pdp_url(app: &mut App, name: &str, url: &str) -> Result<Vec<Effect>, String> {
     let url = url.trim().trim_end_matches('/').to_string();
     crate::cloud::urls::validate(&url)?;
-    let Some(store) = &mut app.envs.store else {
+    let Some(store) = &app.envs.store else {
         return Err("No config directory: nothing to change".into());
     };
-    store
-        .config
-        .update(|c| {
-            if let Some(env) = c.environments.iter_mut().find(|e| e.name == name) {
-                env.pdp_url = url.clone();
-            }
-        })
-        .map_err(|e| e.to_notice().to_string())?;
-    // Here at once (the reload then finds nothing new to say); its health is asked anew.
-    let mut effects = watch(app, true);
+    let change = ConfigChange::SetPdpUrl {
+        name: name.to_string(),
+        url: url.clone(),
+    };
+    let write = StoreWrite::config(&store.config, change)
+        .saying(format!("`{name}` now sends checks to {url}"))
+        .from_prompt();
+    let mut effects = vec![write.effect()];
     if let Some(i) = app.targets.iter().position(|t| t.target.name == name) {
         let t = &mut app.targets[i];
         t.target.pdp_url = url.clone();
@@ -169,11 +165,11 @@ pub fn set_pdp_url(app: &mut App, name: &str, url: &str) -> Result<(String, Vec<
         t.sandbox_pdp = false;
         effects.push(Effect::Health {
             target: i,
-            url: url.clone(),
+            url,
             timeout: app.settings.timeout,
         });
     }
-    Ok((format!("`{name}` now sends checks to {url}"), effects))
+    Ok(effects)
 }
 
 /// `Ctrl-X` in the picker: the first press says what a second would remove.
@@ -191,19 +187,20 @@ pub fn remove_selected(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     app.envs.remove_armed = None;
-    let Some(store) = &mut app.envs.store else {
+    let Some(store) = &app.envs.store else {
         return Vec::new();
     };
-    if let Err(err) = store.config.update(|c| c.remove(&name)) {
-        let text = err.to_notice().to_string();
-        app.notice(text, NoticeLevel::Warning);
-        return Vec::new();
-    }
+    let mut write = StoreWrite::config(&store.config, ConfigChange::Remove(name.clone()))
+        .saying(format!("Removed `{name}`"));
     // A mirror left behind would explain a later environment of the same name wrongly.
-    let _ = std::fs::remove_file(crate::mirror::stored::path_for(&store.paths, &name));
-    let mut effects = drop_target(app, &name);
-    app.notice(format!("Removed `{name}`"), NoticeLevel::Info);
-    effects.extend(watch(app, true));
+    write
+        .files
+        .push(FileOp::Remove(crate::mirror::stored::path_for(
+            &store.paths,
+            &name,
+        )));
+    let mut effects = vec![write.effect()];
+    effects.extend(drop_target(app, &name));
     effects
 }
 

@@ -3,6 +3,7 @@
 //! environment), `add` (the add flow), `manage` (rename, PDP URL, remove, `config.toml`
 //! picked up), `presets`, `prompt` (the one-line questions), `history` (the panel),
 //! `recording` (every check into the history), `abac_warning` (before a Cloud PDP check),
+//! `store_write` (config, presets and mirror files written off the app's thread),
 //! `runtime` (their effects). State lives in `App::envs`; the shared TEA plumbing only forwards
 //! `Msg::Env`, `Effect::Env` and `Action::Env` here.
 
@@ -14,6 +15,7 @@ mod presets;
 mod prompt;
 mod recording;
 pub mod runtime;
+pub mod store_write;
 mod switch;
 
 pub use abac_warning::may_fire;
@@ -98,6 +100,8 @@ pub enum EnvMsg {
     HistoryNotDeleted(String),
     /// `config.toml` changed and was read again.
     ConfigReloaded(Box<manage::Reloaded>),
+    /// A write `update` asked for is done (or why not).
+    Written(Box<store_write::Written>),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -122,6 +126,8 @@ pub enum EnvEffect {
         entry: HistoryEntry,
     },
     Add(add::AddEffect),
+    /// Change `config.toml`, the presets or mirror files (in order, off the app's thread).
+    Write(Box<store_write::StoreWrite>),
 }
 
 #[derive(Default)]
@@ -311,7 +317,7 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
                 open_prompt(app, PromptKind::DuplicatePreset { of: name }, &copy);
             }
         }
-        (EnvAction::Delete, Some(EnvView::Presets)) => delete_selected_preset(app),
+        (EnvAction::Delete, Some(EnvView::Presets)) => return delete_selected_preset(app),
         (EnvAction::Delete, Some(EnvView::Environments)) => return manage::remove_selected(app),
         (EnvAction::Rename, Some(EnvView::Environments)) => manage::ask_rename(app),
         (EnvAction::EditPdpUrl, Some(EnvView::Environments)) => manage::ask_pdp_url(app),
@@ -400,11 +406,54 @@ pub fn update(app: &mut App, msg: EnvMsg) -> Vec<Effect> {
         }
         EnvMsg::Add(msg) => add::update(app, msg),
         EnvMsg::ConfigReloaded(reloaded) => manage::merge(app, *reloaded),
+        EnvMsg::Written(written) => on_written(app, *written),
         EnvMsg::HistoryNotSaved(text) | EnvMsg::HistoryNotDeleted(text) => {
             app.notice(text, NoticeLevel::Warning);
             Vec::new()
         }
     }
+}
+
+/// The store as written: the app's copy follows the files; a failed write says why and
+/// leaves the prompt that asked for it open with what was typed.
+fn on_written(app: &mut App, written: store_write::Written) -> Vec<Effect> {
+    let failed = written.failed();
+    let mut effects = Vec::new();
+    let mut refusals = Vec::new();
+    if let Some(store) = &mut app.envs.store {
+        match written.config {
+            Some(Ok(config)) => store.config = config,
+            Some(Err(why)) => refusals.push(why),
+            None => {}
+        }
+        match written.presets {
+            Some(Ok(presets)) => store.presets = presets,
+            Some(Err(why)) => refusals.push(why),
+            None => {}
+        }
+    }
+    for why in refusals {
+        app.notice(why, NoticeLevel::Warning);
+    }
+    if !failed {
+        if written.from_prompt && open_view(app) == Some(EnvView::Prompt) {
+            close(app);
+        }
+        if let Some(done) = written.done {
+            app.notice(done, NoticeLevel::Info);
+        }
+    }
+    for warning in written.warnings {
+        app.notice(warning, NoticeLevel::Warning);
+    }
+    if let Some(v) = open_view(app) {
+        let len = list_len(app, v);
+        app.envs.selected = app.envs.selected.min(len.saturating_sub(1));
+    }
+    if written.reload || failed {
+        effects.extend(manage::watch(app, true));
+    }
+    effects
 }
 
 #[cfg(test)]
@@ -444,17 +493,28 @@ mod tests {
         )
     }
 
-    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
-        update(app, Msg::Input(Event::Key(KeyEvent::new(code, modifiers))));
+    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+        update(app, Msg::Input(Event::Key(KeyEvent::new(code, modifiers))))
     }
 
-    fn save_as(app: &mut App, name: &str) {
+    /// Types `name` into the save prompt and presses Enter: the effects of the Enter.
+    fn save_as(app: &mut App, name: &str) -> Vec<Effect> {
         press(app, KeyCode::Char('s'), KeyModifiers::CONTROL);
         press(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
         for c in name.chars() {
             press(app, KeyCode::Char(c), KeyModifiers::NONE);
         }
-        press(app, KeyCode::Enter, KeyModifiers::NONE);
+        press(app, KeyCode::Enter, KeyModifiers::NONE)
+    }
+
+    /// Performs the writes among `effects` as the runtime would, and answers `update`.
+    fn write(app: &mut App, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Env(EnvEffect::Write(w)) = effect {
+                let msg = store_write::perform(*w, &mut None);
+                update(app, Msg::Env(msg));
+            }
+        }
     }
 
     #[test]
@@ -545,7 +605,14 @@ mod tests {
         let (store, _) = Store::open(Paths::in_dir(dir.path()));
         let mut app = app("http://127.0.0.1:9", "");
         app.envs.store = Some(store);
-        save_as(&mut app, "p");
+        let effects = save_as(&mut app, "p");
+        let file = Paths::in_dir(dir.path()).presets_file();
+        assert!(
+            !file.exists(),
+            "update asks for the write and does not do it"
+        );
+        write(&mut app, effects);
+        assert!(file.exists());
         assert!(app.envs.prompt.is_none(), "a new name saves at once");
         let store = app.envs.store.as_mut().unwrap();
         let mut first = store.presets.get("p").unwrap().clone();
@@ -568,13 +635,135 @@ mod tests {
         assert_eq!(presets.get("p").unwrap().input.user, "alice");
 
         // Enter again replaces it, keeping the hand-written code.
-        press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        write(&mut app, effects);
         assert!(app.envs.prompt.is_none());
         let (reloaded, _) = crate::store::Presets::load(&Paths::in_dir(dir.path()).presets_file());
         let p = reloaded.get("p").unwrap();
         assert_eq!(p.input.user, "bob");
         assert_eq!(p.expect_code.as_deref(), Some("rbac:ALLOWED_BY_ROLE"));
         assert!(app.notices.back().unwrap().text.contains("replaced"));
+    }
+
+    /// Every file under `dir`, by name, with its bytes.
+    fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                (name, std::fs::read(&path).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn update_asks_for_every_store_write_and_performs_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Store::open(Paths::in_dir(dir.path()));
+        for (name, url) in [
+            ("cloud", "http://127.0.0.1:9"),
+            ("prod", "http://127.0.0.1:8"),
+        ] {
+            store
+                .config
+                .update(|c| {
+                    c.upsert(crate::store::config::EnvironmentConfig {
+                        name: name.into(),
+                        pdp_url: url.into(),
+                        api_url: "http://127.0.0.1:7".into(),
+                        key: None,
+                        key_env: None,
+                        project: None,
+                        environment: None,
+                    })
+                })
+                .unwrap();
+        }
+        let mut app = app("http://127.0.0.1:9", "");
+        let mut prod = app.targets[0].target.clone();
+        prod.name = "prod".into();
+        app.targets.push(crate::tui::app::TargetState::new(prod));
+        app.envs.store = Some(store);
+        let alt = KeyModifiers::ALT;
+        let none = KeyModifiers::NONE;
+        let ctrl = KeyModifiers::CONTROL;
+        let config = || std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+
+        // Each step: the keys go through `update`, no file changes; then the writes it asked
+        // for are performed and their answer goes back.
+        let step = |app: &mut App, keys: &[(KeyCode, KeyModifiers)], text: &str| {
+            let before = files(dir.path());
+            let mut effects = Vec::new();
+            for (code, mods) in keys {
+                effects.extend(press(app, *code, *mods));
+            }
+            for c in text.chars() {
+                effects.extend(press(app, KeyCode::Char(c), none));
+            }
+            effects.extend(press(app, KeyCode::Enter, none));
+            assert_eq!(
+                files(dir.path()),
+                before,
+                "update wrote a file ({keys:?} {text})"
+            );
+            let writes = effects
+                .iter()
+                .filter(|e| matches!(e, Effect::Env(EnvEffect::Write(_))))
+                .count();
+            let said: Vec<_> = app.notices.iter().map(|n| n.text.clone()).collect();
+            assert!(
+                writes > 0,
+                "no write asked for by {keys:?} {text}: {said:?}"
+            );
+            write(app, effects);
+        };
+
+        // Switching environment remembers it as the active one.
+        step(&mut app, &[(KeyCode::Char('2'), alt)], "");
+        assert!(config().contains("active = \"prod\""), "{}", config());
+        // Saving, duplicating and deleting presets.
+        let save = [(KeyCode::Char('s'), ctrl), (KeyCode::Char('u'), ctrl)];
+        step(&mut app, &save, "mine");
+        let presets = || std::fs::read_to_string(dir.path().join("presets.toml")).unwrap();
+        assert!(presets().contains("mine"), "{}", presets());
+        let duplicate = [(KeyCode::Char('p'), alt), (KeyCode::Char('d'), alt)];
+        step(&mut app, &duplicate, "");
+        assert!(presets().contains("mine copy"), "{}", presets());
+        // Renaming the environment moves its presets with it.
+        let rename = [
+            (KeyCode::Esc, none),
+            (KeyCode::Char('e'), alt),
+            (KeyCode::Char('r'), none),
+            (KeyCode::Char('u'), ctrl),
+        ];
+        step(&mut app, &rename, "production");
+        assert!(config().contains("name = \"production\""), "{}", config());
+        assert!(
+            presets().contains("environment = \"production\""),
+            "{}",
+            presets()
+        );
+        let url = [
+            (KeyCode::Char('e'), alt),
+            (KeyCode::Char('u'), none),
+            (KeyCode::Char('u'), ctrl),
+        ];
+        step(&mut app, &url, "http://127.0.0.1:6");
+        assert!(config().contains("http://127.0.0.1:6"), "{}", config());
+        assert!(app
+            .notices
+            .iter()
+            .any(|n| n.text.contains("now sends checks to")));
+        // Removing it (Enter then makes the one left current).
+        let remove = [
+            (KeyCode::Char('e'), alt),
+            (KeyCode::Char('x'), ctrl),
+            (KeyCode::Char('x'), ctrl),
+        ];
+        step(&mut app, &remove, "");
+        assert!(!config().contains("production"), "{}", config());
+        assert!(app.notices.iter().any(|n| n.text == "Removed `production`"));
     }
 
     fn fired(effects: &[Effect]) -> bool {

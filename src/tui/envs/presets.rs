@@ -1,5 +1,6 @@
 //! Presets in the explorer: the save prompt, loading one in its environment, deleting.
 
+use super::store_write::{PresetOp, StoreWrite};
 use super::*;
 
 /// The save prompt, for a form that can be checked: the expected decision is prefilled from
@@ -84,23 +85,11 @@ pub(super) fn load_selected_preset(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-pub(super) fn delete_selected_preset(app: &mut App) {
-    let Some(name) = selected_preset(app) else {
-        return;
+pub(super) fn delete_selected_preset(app: &mut App) -> Vec<Effect> {
+    let (Some(name), Some(store)) = (selected_preset(app), &app.envs.store) else {
+        return Vec::new();
     };
-    let Some(store) = &mut app.envs.store else {
-        return;
-    };
-    let outcome = store.presets.delete(&name);
-    match outcome {
-        Ok((_, notice)) => {
-            app.notice(format!("Preset `{name}` deleted"), NoticeLevel::Info);
-            if let Some(n) = notice {
-                app.notice(n.to_string(), NoticeLevel::Warning);
-            }
-        }
-        Err(err) => app.notice(err.to_string(), NoticeLevel::Warning),
-    }
-    let len = app.envs.preset_matches().len();
-    app.envs.selected = app.envs.selected.min(len.saturating_sub(1));
+    let write = StoreWrite::presets(&store.presets, PresetOp::Delete(name.clone()))
+        .saying(format!("Preset `{name}` deleted"));
+    vec![write.effect()]
 }

@@ -1,6 +1,7 @@
 //! The one-line prompt over the pickers: a preset's name, a new name, a file path, an
 //! environment's new name or PDP URL; and what Enter does with the answer.
 
+use super::store_write::{PresetOp, StoreWrite};
 use super::*;
 
 /// What a one-line prompt is for.
@@ -58,26 +59,15 @@ pub(super) fn submit_prompt(app: &mut App) -> Vec<Effect> {
         _ => None,
     };
     if let Some(result) = managed {
-        return match result {
-            Ok((message, effects)) => {
-                close(app);
-                app.notice(message, NoticeLevel::Info);
-                effects
-            }
-            // The prompt stays open with what was typed.
-            Err(why) => {
-                app.notice(why, NoticeLevel::Warning);
-                Vec::new()
-            }
-        };
+        return answered(app, result);
     }
     let input = app.input();
     let environment = app.target().map(|t| t.target.name.clone());
-    let Some(store) = &mut app.envs.store else {
+    let Some(store) = &app.envs.store else {
         app.notice("No store: presets are not available", NoticeLevel::Warning);
         return Vec::new();
     };
-    let result: Result<(String, Option<crate::store::Notice>), String> = match &kind {
+    let write = match &kind {
         PromptKind::SavePreset { expect } => {
             let existing = store.presets.get(&text).cloned();
             let replacing = existing.is_some();
@@ -101,60 +91,42 @@ pub(super) fn submit_prompt(app: &mut App) -> Vec<Effect> {
                 environment,
             };
             let verb = if replacing { "replaced" } else { "saved" };
-            store
-                .presets
-                .save(preset, true)
-                .map(|n| (format!("Preset `{text}` {verb}"), n))
-                .map_err(|e| e.to_string())
+            StoreWrite::presets(&store.presets, PresetOp::Save(Box::new(preset)))
+                .saying(format!("Preset `{text}` {verb}"))
         }
-        PromptKind::RenamePreset { old } => store
-            .presets
-            .rename(old, &text)
-            .map(|n| (format!("Preset `{old}` renamed to `{text}`"), n))
-            .map_err(|e| e.to_string()),
-        PromptKind::DuplicatePreset { of } => store
-            .presets
-            .duplicate(of, Some(&text))
-            .map(|(made, n)| (format!("Preset `{of}` copied to `{made}`"), n))
-            .map_err(|e| e.to_string()),
-        PromptKind::ExportPresets => store
-            .presets
-            .export_to(std::path::Path::new(&text), None)
-            .map(|n| (format!("{n} preset(s) exported to {text}"), None))
-            .map_err(|e| e.to_string()),
-        PromptKind::ImportPresets => store
-            .presets
-            .import_from(
-                std::path::Path::new(&text),
-                crate::store::presets::OnConflict::Rename,
-            )
-            .map(|(report, n)| {
-                (
-                    format!(
-                        "Imported from {text}: {} added, {} renamed, {} replaced, {} skipped",
-                        report.added.len(),
-                        report.renamed.len(),
-                        report.replaced.len(),
-                        report.skipped.len()
-                    ),
-                    n.or_else(|| report.notices.first().cloned()),
-                )
-            })
-            .map_err(|e| e.to_string()),
+        PromptKind::RenamePreset { old } => {
+            let op = PresetOp::Rename {
+                old: old.clone(),
+                new: text.clone(),
+            };
+            StoreWrite::presets(&store.presets, op)
+                .saying(format!("Preset `{old}` renamed to `{text}`"))
+        }
+        PromptKind::DuplicatePreset { of } => {
+            let op = PresetOp::Duplicate {
+                of: of.clone(),
+                name: text.clone(),
+            };
+            StoreWrite::presets(&store.presets, op)
+        }
+        PromptKind::ExportPresets => {
+            StoreWrite::presets(&store.presets, PresetOp::Export(text.into()))
+        }
+        PromptKind::ImportPresets => {
+            StoreWrite::presets(&store.presets, PresetOp::Import(text.into()))
+        }
         PromptKind::RenameEnvironment { .. } | PromptKind::EnvironmentPdpUrl { .. } => {
             return Vec::new()
         }
     };
-    match result {
-        Ok((message, notice)) => {
-            close(app);
-            app.notice(message, NoticeLevel::Info);
-            if let Some(n) = notice {
-                app.notice(n.to_string(), NoticeLevel::Warning);
-            }
-        }
-        // The prompt stays open with what was typed: nothing is lost.
-        Err(err) => app.notice(err, NoticeLevel::Warning),
-    }
-    Vec::new()
+    // The prompt closes once the write succeeds; a refusal leaves it open with what was typed.
+    vec![write.from_prompt().effect()]
+}
+
+/// A refusal before anything is written keeps the prompt open with what was typed.
+fn answered(app: &mut App, result: Result<Vec<Effect>, String>) -> Vec<Effect> {
+    result.unwrap_or_else(|why| {
+        app.notice(why, NoticeLevel::Warning);
+        Vec::new()
+    })
 }

@@ -52,11 +52,13 @@ pub fn perform(
     effect: EnvEffect,
     http: &reqwest::Client,
     history: &HistoryLog,
+    writer: &super::store_write::StoreWriter,
     tx: &UnboundedSender<Msg>,
 ) {
     let tx = tx.clone();
     match effect {
         EnvEffect::Record { log, entry } => history.record(log, entry, &tx),
+        EnvEffect::Write(write) => writer.write(*write),
         EnvEffect::WatchConfig {
             path,
             since,

@@ -1,5 +1,6 @@
 //! Switching the current environment.
 
+use super::store_write::{ConfigChange, StoreWrite};
 use super::*;
 
 /// Makes `targets[i]` current: cancels what is in flight, asks its health, remembers it as
@@ -26,13 +27,10 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
     let t = &app.targets[i].target;
     let (name, url) = (t.name.clone(), t.pdp_url.clone());
     app.notice(format!("Environment: {name}"), NoticeLevel::Info);
-    if let Some(store) = &mut app.envs.store {
+    if let Some(store) = &app.envs.store {
         if store.config.get(&name).is_some() || crate::targets::is_sandbox_name(&name) {
-            let chosen = name.clone();
-            if let Err(err) = store.config.update(|c| c.active = Some(chosen)) {
-                let text = err.to_notice().to_string();
-                app.notice(text, NoticeLevel::Warning);
-            }
+            let change = ConfigChange::SetActive(name.clone());
+            effects.push(StoreWrite::config(&store.config, change).effect());
         }
     }
     effects.push(Effect::Health {
