@@ -5,9 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{
-    HeaderMap, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER,
-};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -17,6 +15,8 @@ use super::types::{
     AllTenantsResult, AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult,
     BulkResult, Health, UserPermissions, UserPermissionsQuery, SANDBOX_TRACE_HEADER,
 };
+pub use super::wire::USER_AGENT_VALUE;
+pub(crate) use super::wire::{retry_after, root_cause, RawAnswer};
 
 /// The SDKs' default PDP address.
 pub const DEFAULT_PDP_URL: &str = "http://localhost:7766";
@@ -124,9 +124,6 @@ impl std::fmt::Debug for PdpClient {
             .finish()
     }
 }
-
-/// The `User-Agent` of every call.
-pub const USER_AGENT_VALUE: &str = concat!("permit-tui/", env!("CARGO_PKG_VERSION"));
 
 /// Builds the shared HTTP client. One per process is enough: it pools connections per host.
 pub fn shared_http_client() -> reqwest::Client {
@@ -453,15 +450,6 @@ pub struct Unparsed {
     outcome: Result<RawAnswer, (PdpError, Option<u16>)>,
 }
 
-/// An answer as it came off the wire, from either HTTP path.
-pub(crate) struct RawAnswer {
-    pub status: u16,
-    pub retry_after: Option<Duration>,
-    pub body: bytes::Bytes,
-    /// The answer was larger than this limit: reading stopped there.
-    pub cut_at: Option<usize>,
-}
-
 /// Reads a reqwest body up to `limit` bytes; `false` when it is longer (reading stops).
 pub(crate) async fn read_limited(
     mut response: reqwest::Response,
@@ -550,27 +538,6 @@ impl Unparsed {
             raw_body: Some(body),
         }
     }
-}
-
-/// `Retry-After` in seconds, as a 429 carries it.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
-
-/// HTTP stacks wrap the useful part ("Connection refused", "failed to lookup address") deep
-/// down.
-pub(crate) fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut last = err.to_string();
-    let mut source = err.source();
-    while let Some(inner) = source {
-        last = inner.to_string();
-        source = inner.source();
-    }
-    last
 }
 
 /// A request as it goes on the wire, with the API key redacted: for `--json`, the

@@ -18,8 +18,8 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use super::client::{retry_after, root_cause, RawAnswer, USER_AGENT_VALUE};
 use super::stamped::{StampedStream, Stamps};
+use super::wire::{retry_after, root_cause, RawAnswer, USER_AGENT_VALUE};
 
 type Driver = http1::Connection<TokioIo<StampedStream>, Full<Bytes>>;
 

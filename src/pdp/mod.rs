@@ -7,6 +7,7 @@ pub mod input;
 mod stamped;
 pub mod trace;
 pub mod types;
+mod wire;
 
 pub use client::{Exchange, PdpClient, DEFAULT_PDP_URL, DEFAULT_TIMEOUT};
 pub use error::PdpError;

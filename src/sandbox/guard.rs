@@ -12,8 +12,14 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::sync::Semaphore;
 
+use super::auth::{pdp_env, text};
 use super::limits::{Limits, BODY_LIMIT};
-use super::server::{text, AppState};
+use super::Sandbox;
+
+/// Where the guard finds the environments' keys (the sandbox as it is now, reloads included).
+pub trait CurrentSandbox {
+    fn current(&self) -> Sandbox;
+}
 
 /// The body budget is counted in KiB so that a large budget fits a semaphore's permits.
 const UNIT: usize = 1024;
@@ -34,8 +40,8 @@ impl Guard {
     }
 }
 
-pub async fn guard(
-    State((guard, state)): State<(Arc<Guard>, Arc<AppState>)>,
+pub async fn guard<S: CurrentSandbox>(
+    State((guard, state)): State<(Arc<Guard>, Arc<S>)>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -49,7 +55,7 @@ pub async fn guard(
     }
     // Every POST route is a PDP route: it needs an environment key. Refused here, before the
     // body is read, with the same answer the handler gives.
-    if let Err(refused) = super::server::pdp_env(&state.sandbox(), request.headers()) {
+    if let Err(refused) = pdp_env(&state.current(), request.headers()) {
         return refused;
     }
     let declared = request

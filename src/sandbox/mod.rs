@@ -8,6 +8,7 @@
 //! - `rest`: the read-only slice of Permit's REST API; `server`: the axum routes.
 
 pub mod audit;
+mod auth;
 pub mod conditions;
 mod dup_keys;
 pub mod evaluate;

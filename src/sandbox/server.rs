@@ -38,9 +38,8 @@ pub use super::limits::BODY_LIMIT;
 /// Bodies larger than this are evaluated on the blocking pool, so a costly request never holds
 /// an async worker that `/healthy` and the other clients need.
 const INLINE_BODY: usize = 64 * 1024;
-pub const MISSING_AUTH: &str = "Missing Authorization header";
-pub const BAD_KEY: &str =
-    "You are not authorized to access this resource, please check your API key.";
+use super::auth::{bearer, pdp_env, text};
+pub use super::auth::{BAD_KEY, MISSING_AUTH};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServeOptions {
@@ -162,8 +161,14 @@ pub(super) struct AppState {
 }
 
 impl AppState {
-    pub(super) fn sandbox(&self) -> Sandbox {
+    fn sandbox(&self) -> Sandbox {
         self.live.current()
+    }
+}
+
+impl super::guard::CurrentSandbox for AppState {
+    fn current(&self) -> Sandbox {
+        self.sandbox()
     }
 }
 
@@ -250,37 +255,6 @@ async fn log_request(req: Request, next: Next) -> Response {
         started.elapsed().as_secs_f64() * 1000.0
     );
     res
-}
-
-pub(super) fn text(status: StatusCode, body: impl Into<String>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        body.into(),
-    )
-        .into_response()
-}
-
-/// The bearer token, or Permit's 401/403 answer. The scheme is matched case-insensitively.
-fn bearer(headers: &HeaderMap) -> Result<&str, Response> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(text(StatusCode::UNAUTHORIZED, MISSING_AUTH));
-    };
-    let value = value
-        .to_str()
-        .map_err(|_| text(StatusCode::FORBIDDEN, BAD_KEY))?;
-    match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(token.trim()),
-        _ => Err(text(StatusCode::FORBIDDEN, BAD_KEY)),
-    }
-}
-
-/// PDP routes take an environment key.
-pub(super) fn pdp_env<'a>(sandbox: &'a Sandbox, headers: &HeaderMap) -> Result<&'a Env, Response> {
-    let token = bearer(headers)?;
-    sandbox
-        .env_by_key(token)
-        .ok_or_else(|| text(StatusCode::FORBIDDEN, BAD_KEY))
 }
 
 /// Parses a JSON body the way axum's `Json` does (same statuses and messages), naming the

@@ -7,6 +7,7 @@ use ratatui_textarea::TextArea;
 use tokio_util::sync::CancellationToken;
 
 use super::latency::LatencyRing;
+use super::msg::Effect;
 use crate::pdp::input::{parse_json_object, JsonFieldError};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::{CheckInput, Exchange, InputError};
@@ -470,6 +471,38 @@ fn new_field(field: Field, text: &str) -> TextArea<'static> {
 }
 
 impl App {
+    /// A form field changed: the form is validated (or, when large, once typing pauses), an
+    /// applied suggestion's undo mark goes, and live mode's debounce starts again.
+    pub fn edited(&mut self) -> Vec<Effect> {
+        if let Some(field) = self.focused_field() {
+            self.replaced.retain(|f| *f != field);
+        }
+        self.unchecked_edits = true;
+        self.quit_armed = false;
+        self.debounce_generation += 1;
+        let mut effects = Vec::new();
+        if self.json_bytes() > LARGE_FORM_BYTES {
+            // Parsing megabytes at every key would make typing lag: once typing pauses.
+            self.validation_pending = true;
+            effects.push(Effect::Validate {
+                generation: self.debounce_generation,
+                after: VALIDATE_AFTER,
+            });
+        } else {
+            self.revalidate();
+        }
+        if matches!(self.note, PanelNote::Invalid(_)) {
+            self.note = PanelNote::None;
+        }
+        if self.live && (self.validation_pending || self.validation.is_ok()) {
+            effects.push(Effect::Debounce {
+                generation: self.debounce_generation,
+                after: self.settings.debounce,
+            });
+        }
+        effects
+    }
+
     /// An app with one or more targets (the first is selected) and the form filled from
     /// `input`.
     pub fn new(targets: Vec<Target>, input: &CheckInput, settings: Settings) -> App {

@@ -364,39 +364,10 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-pub(crate) fn on_edit(app: &mut App) -> Vec<Effect> {
-    if let Some(field) = app.focused_field() {
-        app.replaced.retain(|f| *f != field);
-    }
-    let mut effects = edit_effects(app);
+/// A form field changed by a key: what any edit asks for, and the completion popup follows.
+fn on_edit(app: &mut App) -> Vec<Effect> {
+    let mut effects = app.edited();
     effects.extend(super::tools::complete::after_edit(app));
-    effects
-}
-
-fn edit_effects(app: &mut App) -> Vec<Effect> {
-    app.unchecked_edits = true;
-    app.quit_armed = false;
-    app.debounce_generation += 1;
-    let mut effects = Vec::new();
-    if app.json_bytes() > super::app::LARGE_FORM_BYTES {
-        // Parsing megabytes at every key would make typing lag: once typing pauses.
-        app.validation_pending = true;
-        effects.push(Effect::Validate {
-            generation: app.debounce_generation,
-            after: super::app::VALIDATE_AFTER,
-        });
-    } else {
-        app.revalidate();
-    }
-    if matches!(app.note, PanelNote::Invalid(_)) {
-        app.note = PanelNote::None;
-    }
-    if app.live && (app.validation_pending || app.validation.is_ok()) {
-        effects.push(Effect::Debounce {
-            generation: app.debounce_generation,
-            after: app.settings.debounce,
-        });
-    }
     effects
 }
 

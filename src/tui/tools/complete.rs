@@ -164,7 +164,7 @@ fn accept(app: &mut App) -> Vec<Effect> {
         area.cut();
         area.insert_str(&name);
     }
-    let effects = crate::tui::update::on_edit(app);
+    let effects = app.edited();
     // The accepted text is complete: keep the popup closed until the next keystroke.
     app.tools.completion = Completion::default();
     effects

@@ -1,0 +1,287 @@
+//! No new import cycle inside `src/`. A module's imports are the paths it names that start
+//! with `crate::`, `super::` or `self::` (in `use` and in code, test modules left out),
+//! resolved to the deepest module that exists. A parent declaring and re-exporting its own
+//! children is how a tree is built and is not counted.
+//!
+//! One knot is known and listed below, to be untangled into a one-way tree (issue 18): the
+//! test fails when it grows, when a new cycle appears anywhere else, and when a listed module
+//! has left it (so the list only shrinks).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The explorer's state holds each feature's state, its messages hold each feature's
+/// messages, and the features act on the state: these modules reach each other.
+const KNOWN_KNOT: &[&str] = &[
+    "tui::app",
+    "tui::audit",
+    "tui::envs",
+    "tui::envs::add",
+    "tui::envs::store_write",
+    "tui::keymap",
+    "tui::mirror",
+    "tui::msg",
+    "tui::palette",
+    "tui::tools",
+    "tui::tools::pair",
+    "tui::tools::runtime",
+    "tui::view::audit",
+    "tui::view::decision",
+    "tui::view::envs",
+    "tui::view::explain",
+    "tui::view::mirror",
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/tui/envs/mod.rs` → `tui::envs`; the crate roots are "".
+fn module_of(src: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// The code without comments and without its test module.
+fn code_of(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    text.lines()
+        .map(|line| match line.find("//") {
+            Some(i) => &line[..i],
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The modules `code` (of `module`) names through `crate::`, `super::` and `self::` paths,
+/// `use` groups (`super::{a, b::c}`) included.
+fn imports(module: &str, code: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
+    let own: Vec<&str> = module.split("::").filter(|s| !s.is_empty()).collect();
+    let mut found = BTreeSet::new();
+    let chars: Vec<char> = code.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_word = i == 0 || !(is_ident(chars[i - 1]) || chars[i - 1] == ':');
+        if !starts_word || !is_ident(chars[i]) {
+            i += 1;
+            continue;
+        }
+        // A path: identifiers joined by `::`, maybe ending in a `{...}` group.
+        let mut segments = Vec::new();
+        let mut j = i;
+        loop {
+            let start = j;
+            while j < chars.len() && is_ident(chars[j]) {
+                j += 1;
+            }
+            segments.push(chars[start..j].iter().collect::<String>());
+            if chars.get(j) == Some(&':') && chars.get(j + 1) == Some(&':') {
+                j += 2;
+                if chars.get(j).is_some_and(|c| is_ident(*c)) {
+                    continue;
+                }
+            }
+            break;
+        }
+        let group_start = (chars.get(j) == Some(&'{')).then_some(j + 1);
+        i = j.max(i + 1);
+        let mut base: Vec<String> = match segments[0].as_str() {
+            "crate" => Vec::new(),
+            "self" => own.iter().map(|s| s.to_string()).collect(),
+            "super" => own.iter().map(|s| s.to_string()).collect(),
+            _ => continue,
+        };
+        let mut rest = &segments[1..];
+        if segments[0] == "super" {
+            base.pop();
+            while rest.first().map(String::as_str) == Some("super") {
+                base.pop();
+                rest = &rest[1..];
+            }
+        }
+        let deepest = |base: &[String], tail: &[String]| {
+            let mut path = base.to_vec();
+            let mut target = path.join("::");
+            for segment in tail {
+                path.push(segment.clone());
+                let candidate = path.join("::");
+                if !modules.contains(&candidate) {
+                    break;
+                }
+                target = candidate;
+            }
+            target
+        };
+        let mut full = base.clone();
+        for segment in rest {
+            full.push(segment.clone());
+            if !modules.contains(&full.join("::")) {
+                full.pop();
+                break;
+            }
+        }
+        found.insert(deepest(&base, rest));
+        if let Some(start) = group_start {
+            let end = (start..chars.len())
+                .find(|k| chars[*k] == '}')
+                .unwrap_or(chars.len());
+            let group: String = chars[start..end].iter().collect();
+            for item in group.split(',') {
+                let tail: Vec<String> = item
+                    .trim()
+                    .split("::")
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty() && s.chars().all(is_ident))
+                    .collect();
+                found.insert(deepest(&full, &tail));
+            }
+        }
+    }
+    found.remove(module);
+    found.remove("");
+    found
+}
+
+/// Strongly connected components of more than one module (Tarjan).
+fn cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    struct Walk<'a> {
+        edges: &'a BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'a str, usize>,
+        low: BTreeMap<&'a str, usize>,
+        stack: Vec<&'a str>,
+        found: Vec<BTreeSet<String>>,
+    }
+    impl<'a> Walk<'a> {
+        fn visit(&mut self, v: &'a str) {
+            let n = self.index.len();
+            self.index.insert(v, n);
+            self.low.insert(v, n);
+            self.stack.push(v);
+            for w in self.edges.get(v).into_iter().flatten() {
+                let w = w.as_str();
+                if !self.index.contains_key(w) {
+                    self.visit(w);
+                    let low = self.low[v].min(self.low[w]);
+                    self.low.insert(v, low);
+                } else if self.stack.contains(&w) {
+                    let low = self.low[v].min(self.index[w]);
+                    self.low.insert(v, low);
+                }
+            }
+            if self.low[v] == self.index[v] {
+                let mut component = BTreeSet::new();
+                while let Some(w) = self.stack.pop() {
+                    component.insert(w.to_string());
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    self.found.push(component);
+                }
+            }
+        }
+    }
+    let mut walk = Walk {
+        edges,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        found: Vec::new(),
+    };
+    for v in edges.keys() {
+        if !walk.index.contains_key(v.as_str()) {
+            walk.visit(v);
+        }
+    }
+    walk.found
+}
+
+fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let modules: BTreeSet<String> = files.iter().map(|f| module_of(src, f)).collect();
+    files
+        .iter()
+        .map(|file| {
+            let module = module_of(src, file);
+            let code = code_of(&std::fs::read_to_string(file).unwrap());
+            let found = imports(&module, &code, &modules);
+            (module, found)
+        })
+        .collect()
+}
+
+#[test]
+fn src_has_no_new_import_cycle() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let known: BTreeSet<String> = KNOWN_KNOT.iter().map(|s| s.to_string()).collect();
+    let mut problems = Vec::new();
+    let found = cycles(&module_graph(&src));
+    if !found.iter().any(|cycle| cycle.is_subset(&known)) {
+        problems.push("the known knot is untangled: empty KNOWN_KNOT".to_string());
+    }
+    for cycle in found {
+        if cycle.is_subset(&known) {
+            let left: Vec<_> = known.difference(&cycle).collect();
+            if !left.is_empty() {
+                problems.push(format!(
+                    "the known knot shrank: take {left:?} out of KNOWN_KNOT"
+                ));
+            }
+        } else {
+            problems.push(format!("an import cycle: {cycle:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_cycle_finder_sees_a_cycle_through_super_and_crate_paths() {
+    let modules: BTreeSet<String> = ["a", "a::b", "c"].iter().map(|s| s.to_string()).collect();
+    let mut edges = BTreeMap::new();
+    edges.insert(
+        "a".to_string(),
+        imports("a", "use crate::c::Thing;", &modules),
+    );
+    edges.insert(
+        "c".to_string(),
+        imports("c", "fn f() { crate::a::b::g() }", &modules),
+    );
+    edges.insert(
+        "a::b".to_string(),
+        imports("a::b", "use super::{x, b};\nuse crate::c;", &modules),
+    );
+    assert_eq!(
+        edges["a::b"],
+        BTreeSet::from(["a".to_string(), "c".to_string()])
+    );
+    let found = cycles(&edges);
+    let all: BTreeSet<String> = ["a", "a::b", "c"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(found, vec![all]);
+}
