@@ -6,162 +6,13 @@ use std::time::Duration;
 use ratatui_textarea::TextArea;
 use tokio_util::sync::CancellationToken;
 
+pub use super::action::{Field, Focus, Modal};
+pub use super::target::{Health, RestScope, Target, TargetKind};
 use super::latency::LatencyRing;
 use super::msg::Effect;
 use crate::pdp::input::{parse_json_object, JsonFieldError};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::{CheckInput, Exchange, InputError};
-
-/// The form's fields, in focus order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    User,
-    UserAttributes,
-    Action,
-    Resource,
-    ResourceKey,
-    Tenant,
-    ResourceAttributes,
-    Context,
-}
-
-impl Field {
-    pub const ALL: [Field; 8] = [
-        Field::User,
-        Field::UserAttributes,
-        Field::Action,
-        Field::Resource,
-        Field::ResourceKey,
-        Field::Tenant,
-        Field::ResourceAttributes,
-        Field::Context,
-    ];
-
-    pub fn index(self) -> usize {
-        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::User => "User",
-            Field::UserAttributes => "User attributes (JSON)",
-            Field::Action => "Action",
-            Field::Resource => "Resource",
-            Field::ResourceKey => "Resource key",
-            Field::Tenant => "Tenant",
-            Field::ResourceAttributes => "Resource attributes (JSON)",
-            Field::Context => "Context (JSON)",
-        }
-    }
-
-    pub fn placeholder(self) -> &'static str {
-        match self {
-            Field::User => "user key, or {\"key\": …}",
-            Field::Action => "e.g. read",
-            Field::Resource => "type or type:key",
-            Field::ResourceKey => "optional",
-            Field::Tenant => "empty: default",
-            _ => "{}",
-        }
-    }
-
-    pub fn is_json(self) -> bool {
-        matches!(
-            self,
-            Field::UserAttributes | Field::ResourceAttributes | Field::Context
-        )
-    }
-
-    /// The name `parse_json_object` reports errors under.
-    fn json_name(self) -> &'static str {
-        match self {
-            Field::UserAttributes => "user attributes",
-            Field::ResourceAttributes => "resource attributes",
-            _ => "context",
-        }
-    }
-}
-
-/// What has focus: a form field, or the decision panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Field(Field),
-    Decision,
-}
-
-impl Focus {
-    /// The Tab ring: the form's fields only. The decision panel is reached with Esc (or a
-    /// click), so one Tab too many never lands where letters are commands.
-    pub const RING: [Focus; 8] = [
-        Focus::Field(Field::User),
-        Focus::Field(Field::UserAttributes),
-        Focus::Field(Field::Action),
-        Focus::Field(Field::Resource),
-        Focus::Field(Field::ResourceKey),
-        Focus::Field(Field::Tenant),
-        Focus::Field(Field::ResourceAttributes),
-        Focus::Field(Field::Context),
-    ];
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetKind {
-    /// The embedded sandbox this process started.
-    Sandbox,
-    /// A PDP given by URL.
-    Remote,
-}
-
-/// Where an environment's schema and facts come from (matrix, autocomplete, who-can):
-/// Permit's REST API at `api_url` for `project` / `environment`. What is unknown is found
-/// at fetch time: `PERMIT_API_URL` or Permit's US API, and the key's own scope.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RestScope {
-    pub api_url: Option<String>,
-    pub project: Option<String>,
-    pub environment: Option<String>,
-}
-
-/// A PDP to send checks to. The API key lives only here, in memory.
-#[derive(Clone, PartialEq)]
-pub struct Target {
-    pub name: String,
-    pub pdp_url: String,
-    pub api_key: Option<String>,
-    /// The tenant this environment defaults to, prefilled when the form's tenant is empty.
-    pub tenant: Option<String>,
-    pub kind: TargetKind,
-    pub rest: RestScope,
-}
-
-impl std::fmt::Debug for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Target")
-            .field("name", &self.name)
-            .field("pdp_url", &self.pdp_url)
-            .field("api_key", &self.masked_key())
-            .field("tenant", &self.tenant)
-            .field("kind", &self.kind)
-            .field("rest", &self.rest)
-            .finish()
-    }
-}
-
-impl Target {
-    pub fn masked_key(&self) -> Option<String> {
-        self.api_key.as_deref().map(crate::pdp::mask_key)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Health {
-    Unknown,
-    Up,
-    /// Answered, but not healthy; the reason.
-    Degraded(String),
-    /// Did not answer.
-    Down(String),
-}
 
 /// A target with what the explorer learned about it.
 #[derive(Debug, Clone)]
@@ -170,7 +21,7 @@ pub struct TargetState {
     pub health: Health,
     pub latencies: LatencyRing,
     /// Its latest snapshot, for explaining the PDP's answers (`tui::mirror`).
-    pub mirror: super::mirror::MirrorState,
+    pub mirror: super::mirror::model::MirrorState,
     /// Its health says it is a permit-tui sandbox (one started apart and added by URL).
     pub sandbox_pdp: bool,
 }
@@ -261,7 +112,7 @@ pub struct CheckOutcome {
     pub request: SentRequest,
     pub exchange: Exchange<AllowedResult>,
     /// The same check decided on the environment's mirror, once it has been.
-    pub mirror: Option<super::mirror::MirrorOutcome>,
+    pub mirror: Option<super::mirror::model::MirrorOutcome>,
     /// The answer in brief (each model's decisive fact, how to allow), built once.
     pub summary: Option<crate::explain::AnswerSummary>,
 }
@@ -298,25 +149,6 @@ pub const VALIDATE_AFTER: Duration = Duration::from_millis(150);
 /// Notices kept for the footer, and in the session's log.
 const NOTICES_ON_SCREEN: usize = 8;
 const NOTICE_LOG: usize = 200;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Modal {
-    Help,
-    /// A debugging tool's overlay (export menu, matrix, what-if, compare, who can).
-    Tool(super::tools::ToolView),
-    /// Environments, presets, history (`tui::envs`).
-    Env(super::envs::EnvView),
-    /// A PDP's health, version and drift against the mirror (`tui::mirror`).
-    PdpView,
-    /// The current environment's audit logs (`tui::audit`).
-    AuditLog,
-    /// Every notice of the session, newest first.
-    Notices,
-    /// The command palette (`tui::palette`).
-    Palette,
-    /// The leader's which-key popup.
-    Leader,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResultTab {
@@ -400,7 +232,7 @@ pub struct App {
     /// A large form was edited and is checked for validity once typing pauses
     /// (`LARGE_FORM_BYTES`): `validation` and `field_errors` are from before the edit.
     pub validation_pending: bool,
-    pub palette: super::palette::PaletteState,
+    pub palette: super::palette::model::PaletteState,
     /// The environment current before this one: compare's other side.
     pub previous_target: Option<usize>,
     /// What the help overlay is searched for.
@@ -418,13 +250,13 @@ pub struct App {
     pub save_form: bool,
     pub settings: Settings,
     /// State of the debugging tools (`tui::tools`).
-    pub tools: super::tools::Tools,
+    pub tools: super::tools::model::Tools,
     /// Environments, presets and history (`tui::envs`).
     pub envs: super::envs::EnvState,
     /// Snapshots being taken and the PDP view (`tui::mirror`).
-    pub mirror: super::mirror::MirrorPanel,
+    pub mirror: super::mirror::model::MirrorPanel,
     /// The audit-log view and the log loaded into the form (`tui::audit`).
-    pub audit: super::audit::AuditPanel,
+    pub audit: super::audit::model::AuditPanel,
 }
 
 impl std::fmt::Debug for App {
@@ -540,7 +372,7 @@ impl App {
             quit_armed: false,
             save_form: false,
             settings,
-            tools: super::tools::Tools::default(),
+            tools: super::tools::model::Tools::default(),
             envs: super::envs::EnvState::default(),
             mirror: Default::default(),
             audit: Default::default(),

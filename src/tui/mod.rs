@@ -5,7 +5,9 @@
 //! The loop is generic over the ratatui `Backend` and takes its input as an injected `Stream`
 //! of crossterm events, so tests drive it on `TestBackend` with scripted keys.
 
+pub mod action;
 pub mod app;
+pub mod target;
 pub mod audit;
 pub mod bootstrap;
 pub mod check_runner;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crossterm::event::Event;
 use tokio_util::sync::CancellationToken;
 
-use super::app::{Health, Target};
+use super::target::{Health, Target};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
 
@@ -36,13 +36,13 @@ pub enum Msg {
     /// The embedded sandbox's policy files were edited and loaded again (or failed to).
     SandboxReloaded(crate::targets::Reload),
     /// A debugging tool's effect finished (`tui::tools`).
-    Tool(super::tools::ToolMsg),
+    Tool(super::tools::model::ToolMsg),
     /// An effect of environments, presets or history finished (`tui::envs`).
     Env(super::envs::EnvMsg),
     /// A mirror loaded, decided a check, or a snapshot or PDP report came (`tui::mirror`).
-    Mirror(super::mirror::MirrorMsg),
+    Mirror(super::mirror::model::MirrorMsg),
     /// A page of audit logs came, or a loaded log was explained (`tui::audit`).
-    Audit(super::audit::AuditMsg),
+    Audit(super::audit::model::AuditMsg),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -71,11 +71,11 @@ pub enum Effect {
     /// Report `ValidateElapsed{generation}` after `after`.
     Validate { generation: u64, after: Duration },
     /// A debugging tool's side effect (`tui::tools::runtime`).
-    Tool(super::tools::ToolEffect),
+    Tool(super::tools::model::ToolEffect),
     /// Environments, presets or history (`tui::envs::runtime`).
     Env(super::envs::EnvEffect),
     /// Load a mirror, decide on it, take a snapshot, ask a PDP's status (`tui::mirror`).
-    Mirror(super::mirror::MirrorEffect),
+    Mirror(super::mirror::model::MirrorEffect),
     /// Read a page of audit logs, explain a loaded log on the mirror (`tui::audit`).
-    Audit(super::audit::AuditEffect),
+    Audit(super::audit::model::AuditEffect),
 }

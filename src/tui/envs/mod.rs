@@ -37,53 +37,13 @@ use crate::pdp::Exchange;
 use crate::store::history::{latency_series, HistoryIndex};
 use crate::store::{Expectation, HistoryEntry, Preset, Store};
 
+pub use super::action::{EnvAction, EnvView};
 use super::app::{App, Modal, NoticeLevel, Target};
 use super::latency::{LatencyRing, RING_CAPACITY};
 use super::msg::Effect;
 
 /// How many history entries are read before the first frame.
 pub const RECENT_AT_START: usize = 200;
-
-/// Which overlay of this module is open (pushed on `App::modals` as `Modal::Env`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnvView {
-    Environments,
-    AddEnvironment,
-    Presets,
-    History,
-    /// A one-line question (preset name, new name, file path).
-    Prompt,
-}
-
-/// The keys of this module, dispatched through the one keymap table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnvAction {
-    OpenEnvironments,
-    OpenPresets,
-    OpenHistory,
-    SavePreset,
-    /// Switch to environment N (0-based).
-    SwitchTo(usize),
-    Up,
-    Down,
-    /// Enter: switch / load / re-run / next step.
-    Choose,
-    /// Load a history entry into the form without running it.
-    LoadEntry,
-    AddEnvironment,
-    Rename,
-    Delete,
-    Duplicate,
-    Export,
-    Import,
-    /// In the picker: compare the form on the current and the selected environment.
-    CompareWith,
-    /// In the picker: change the selected environment's PDP URL.
-    EditPdpUrl,
-    /// In the save prompt: cycle the expected decision (none, allow, deny).
-    CycleExpect,
-    Close,
-}
 
 /// Results of this module's effects, back into `update`. A few per session: boxing the big
 /// variants would buy nothing.

@@ -3,6 +3,7 @@
 //! come from the environment's cached schema. Typing always goes into the field; only Tab,
 //! ↓/↑, Enter and Esc act on the popup while it is open.
 
+pub use super::model::{Completion, MAX_ITEMS};
 use ratatui_textarea::DataCursor;
 
 use crate::schema::Field as SchemaField;
@@ -10,20 +11,6 @@ use crate::tui::app::{App, Field};
 use crate::tui::msg::Effect;
 
 use super::{ensure_schema, ToolAction};
-
-/// The most candidates shown at once.
-pub const MAX_ITEMS: usize = 8;
-
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Completion {
-    /// The field the candidates are for.
-    pub field: Option<Field>,
-    /// Candidates as shown (`name: type` for attributes).
-    pub items: Vec<String>,
-    pub selected: usize,
-    /// What the candidates complete: the field's text, or the attribute name being typed.
-    pub typed: String,
-}
 
 /// Whether the popup is showing (so Tab, ↓, ↑, Enter and Esc belong to it).
 pub fn is_open(app: &App) -> bool {

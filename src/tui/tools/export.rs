@@ -2,6 +2,7 @@
 //! to `permit-check.<ext>`. The key is redacted (read from `$PERMIT_API_KEY`) unless "with
 //! the API key" was chosen explicitly for this one export.
 
+pub use super::model::{ExportMenu, FILE_STEM};
 use std::path::PathBuf;
 
 use crate::export::{render, Format, KeyExposure};
@@ -9,18 +10,6 @@ use crate::tui::app::{App, NoticeLevel};
 use crate::tui::msg::Effect;
 
 use super::{open as open_view, query_or_warn, tool, Snippet, ToolAction, ToolEffect, ToolView};
-
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ExportMenu {
-    /// Row of `Format::ALL`.
-    pub selected: usize,
-    /// Put the real key in the snippet. Reset after each export.
-    pub with_secret: bool,
-    /// Save to a file instead of the clipboard.
-    pub to_file: bool,
-}
-
-pub const FILE_STEM: &str = "permit-check";
 
 pub fn open(app: &mut App) -> Vec<Effect> {
     if query_or_warn(app).is_none() {

@@ -2,47 +2,16 @@
 //! `/allowed/bulk` request) and "who can" (`/authorized_users` for the form's action and
 //! resource).
 
-use std::time::Duration;
+pub use super::model::{Fill, MatrixState, WhoCanState};
 
-use crate::matrix::{assemble, queries, Matrix, TypeActions};
-use crate::pdp::types::{AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult};
+use crate::matrix::{assemble, queries};
+use crate::pdp::types::{AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult};
 use crate::pdp::Exchange;
 use crate::tui::app::{App, Field, NoticeLevel};
 use crate::tui::msg::Effect;
 
 use super::{ensure_schema, open as open_view, open_view as top_view, query_or_warn, tool};
 use super::{SchemaState, ToolAction, ToolEffect, ToolView};
-
-#[derive(Debug, Clone)]
-pub enum Fill {
-    /// Waiting for the schema of the environment.
-    Schema,
-    /// The bulk request is on its way.
-    Checking,
-    Ready {
-        matrix: Matrix,
-        latency: Duration,
-    },
-    Failed(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct MatrixState {
-    pub id: u64,
-    pub base: AllowedQuery,
-    pub target: String,
-    pub schema: Vec<TypeActions>,
-    pub fill: Fill,
-    pub row: usize,
-    pub col: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct WhoCanState {
-    pub id: u64,
-    pub query: AuthorizedUsersQuery,
-    pub answer: Option<Exchange<AuthorizedUsersResult>>,
-}
 
 pub fn open(app: &mut App) -> Vec<Effect> {
     let Some(base) = query_or_warn(app) else {

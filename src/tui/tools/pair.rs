@@ -1,32 +1,16 @@
 //! Two checks side by side: what-if (pinned query A against the form as B, same environment)
 //! and environment compare (the form against the current and the next environment).
 
+pub use super::model::{PairState, Side};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
 use crate::store::history::Origin;
 use crate::store::HistoryEntry;
 use crate::tui::app::{App, NoticeLevel};
 use crate::tui::msg::Effect;
-use crate::whatif::{changes, Change};
+use crate::whatif::changes;
 
 use super::{open as open_view, query_or_warn, tool, ToolEffect, ToolView};
-
-#[derive(Debug, Clone)]
-pub struct Side {
-    /// "A" / "B", or the environment's name.
-    pub label: String,
-    pub target: String,
-    pub query: AllowedQuery,
-    pub exchange: Option<Exchange<AllowedResult>>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PairState {
-    pub id: u64,
-    pub sides: [Side; 2],
-    /// What differs between the two queries (empty for compare).
-    pub changes: Vec<Change>,
-}
 
 /// First press pins the form as A; later presses check A and the form (B) side by side.
 pub fn what_if(app: &mut App) -> Vec<Effect> {

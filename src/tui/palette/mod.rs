@@ -6,30 +6,16 @@
 //! is reachable without remembering its chord.
 
 use crossterm::event::KeyEvent;
-use ratatui_textarea::TextArea;
 
+pub mod model;
+
+pub use super::action::PaletteAction;
+pub use model::PaletteState;
 use super::app::{App, Modal};
 use super::envs::EnvAction;
 use super::keymap::{self, Action, Context};
 use super::tools::ToolAction;
 use crate::store::filter;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaletteAction {
-    Open,
-    Up,
-    Down,
-    /// Run the selected command (the router performs it once the palette is closed).
-    Choose,
-    /// Show the leader's one-letter commands.
-    Leader,
-}
-
-#[derive(Debug, Default)]
-pub struct PaletteState {
-    pub input: TextArea<'static>,
-    pub selected: usize,
-}
 
 /// One line of the palette.
 #[derive(Debug, Clone, PartialEq)]
