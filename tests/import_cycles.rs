@@ -1,36 +1,10 @@
-//! No new import cycle inside `src/`. A module's imports are the paths it names that start
+//! No import cycle inside `src/`. A module's imports are the paths it names that start
 //! with `crate::`, `super::` or `self::` (in `use` and in code, test modules left out),
 //! resolved to the deepest module that exists. A parent declaring and re-exporting its own
 //! children is how a tree is built and is not counted.
-//!
-//! One knot is known and listed below, to be untangled into a one-way tree (issue 18): the
-//! test fails when it grows, when a new cycle appears anywhere else, and when a listed module
-//! has left it (so the list only shrinks).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// The explorer's state holds each feature's state, its messages hold each feature's
-/// messages, and the features act on the state: these modules reach each other.
-const KNOWN_KNOT: &[&str] = &[
-    "tui::app",
-    "tui::audit",
-    "tui::envs",
-    "tui::envs::add",
-    "tui::envs::store_write",
-    "tui::keymap",
-    "tui::mirror",
-    "tui::msg",
-    "tui::palette",
-    "tui::tools",
-    "tui::tools::pair",
-    "tui::tools::runtime",
-    "tui::view::audit",
-    "tui::view::decision",
-    "tui::view::envs",
-    "tui::view::explain",
-    "tui::view::mirror",
-];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -238,27 +212,15 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 #[test]
-fn src_has_no_new_import_cycle() {
+fn src_has_no_import_cycle() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let known: BTreeSet<String> = KNOWN_KNOT.iter().map(|s| s.to_string()).collect();
-    let mut problems = Vec::new();
     let found = cycles(&module_graph(&src));
-    if !found.iter().any(|cycle| cycle.is_subset(&known)) {
-        problems.push("the known knot is untangled: empty KNOWN_KNOT".to_string());
-    }
-    for cycle in found {
-        if cycle.is_subset(&known) {
-            let left: Vec<_> = known.difference(&cycle).collect();
-            if !left.is_empty() {
-                problems.push(format!(
-                    "the known knot shrank: take {left:?} out of KNOWN_KNOT"
-                ));
-            }
-        } else {
-            problems.push(format!("an import cycle: {cycle:?}"));
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let shown: Vec<String> = found.iter().map(|c| format!("{c:?}")).collect();
+    assert!(
+        found.is_empty(),
+        "modules that import each other (move what they share into a leaf module):\n{}",
+        shown.join("\n")
+    );
 }
 
 #[test]

@@ -173,6 +173,8 @@ pub enum ToolAction {
     ApplySuggestion(usize),
     Unpin,
     Compare,
+    /// In the environment picker: compare the form on the current and the selected one.
+    CompareWithSelected,
     RefreshSchema,
     ExportPick(usize),
     ExportToggleSecret,
@@ -220,8 +222,6 @@ pub enum EnvAction {
     Duplicate,
     Export,
     Import,
-    /// In the picker: compare the form on the current and the selected environment.
-    CompareWith,
     /// In the picker: change the selected environment's PDP URL.
     EditPdpUrl,
     /// In the save prompt: cycle the expected decision (none, allow, deny).

@@ -7,9 +7,9 @@ use ratatui_textarea::TextArea;
 use tokio_util::sync::CancellationToken;
 
 pub use super::action::{Field, Focus, Modal};
-pub use super::target::{Health, RestScope, Target, TargetKind};
 use super::latency::LatencyRing;
 use super::msg::Effect;
+pub use super::target::{Health, RestScope, Target, TargetKind};
 use crate::pdp::input::{parse_json_object, JsonFieldError};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::{CheckInput, Exchange, InputError};
@@ -252,7 +252,7 @@ pub struct App {
     /// State of the debugging tools (`tui::tools`).
     pub tools: super::tools::model::Tools,
     /// Environments, presets and history (`tui::envs`).
-    pub envs: super::envs::EnvState,
+    pub envs: super::envs::model::EnvState,
     /// Snapshots being taken and the PDP view (`tui::mirror`).
     pub mirror: super::mirror::model::MirrorPanel,
     /// The audit-log view and the log loaded into the form (`tui::audit`).
@@ -373,7 +373,7 @@ impl App {
             save_form: false,
             settings,
             tools: super::tools::model::Tools::default(),
-            envs: super::envs::EnvState::default(),
+            envs: super::envs::model::EnvState::default(),
             mirror: Default::default(),
             audit: Default::default(),
         };

@@ -188,7 +188,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(key(KeyCode::Esc), C::EnvPicker, A::Env(E::Close), "close", true),
     bind(key(KeyCode::Char('q')), C::EnvPicker, A::Env(E::Close), "close", false),
     bind(key(KeyCode::Char('s')), C::EnvPicker, A::Mirror(M::TakeSnapshot), "snapshot (mirror)", true),
-    bind(key(KeyCode::Char('c')), C::EnvPicker, A::Env(E::CompareWith), "compare with it", true),
+    bind(key(KeyCode::Char('c')), C::EnvPicker, A::Tool(T::CompareWithSelected), "compare with it", true),
     bind(key(KeyCode::Char('r')), C::EnvPicker, A::Env(E::Rename), "rename", true),
     bind(key(KeyCode::Char('u')), C::EnvPicker, A::Env(E::EditPdpUrl), "change PDP URL", true),
     bind(ctrl('x'), C::EnvPicker, A::Env(E::Delete), "remove (twice)", true),

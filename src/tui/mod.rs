@@ -7,7 +7,6 @@
 
 pub mod action;
 pub mod app;
-pub mod target;
 pub mod audit;
 pub mod bootstrap;
 pub mod check_runner;
@@ -19,6 +18,7 @@ pub mod mirror;
 pub mod msg;
 pub mod palette;
 pub mod pdp_clients;
+pub mod target;
 pub mod terminal;
 pub mod text_input;
 pub mod theme;

@@ -38,7 +38,7 @@ pub enum Msg {
     /// A debugging tool's effect finished (`tui::tools`).
     Tool(super::tools::model::ToolMsg),
     /// An effect of environments, presets or history finished (`tui::envs`).
-    Env(super::envs::EnvMsg),
+    Env(super::envs::model::EnvMsg),
     /// A mirror loaded, decided a check, or a snapshot or PDP report came (`tui::mirror`).
     Mirror(super::mirror::model::MirrorMsg),
     /// A page of audit logs came, or a loaded log was explained (`tui::audit`).
@@ -73,7 +73,7 @@ pub enum Effect {
     /// A debugging tool's side effect (`tui::tools::runtime`).
     Tool(super::tools::model::ToolEffect),
     /// Environments, presets or history (`tui::envs::runtime`).
-    Env(super::envs::EnvEffect),
+    Env(super::envs::model::EnvEffect),
     /// Load a mirror, decide on it, take a snapshot, ask a PDP's status (`tui::mirror`).
     Mirror(super::mirror::model::MirrorEffect),
     /// Read a page of audit logs, explain a loaded log on the mirror (`tui::audit`).

@@ -11,15 +11,14 @@ use tokio::sync::mpsc::UnboundedSender;
 pub mod model;
 
 pub use super::action::AuditAction;
-pub use model::{
-    parse_query, AuditEffect, AuditMsg, AuditPanel, AuditQuery, Loaded, Row, MAX_RESULTS, PER_PAGE,
-};
 use super::app::{App, Modal, NoticeLevel, Target};
 use super::msg::{Effect, Msg};
 use crate::audit::AuditEntry;
 use crate::cloud::CloudClient;
-use crate::pdp::types::AllowedQuery;
 use crate::pdp::CheckInput;
+pub use model::{
+    parse_query, AuditEffect, AuditMsg, AuditPanel, AuditQuery, Loaded, Row, MAX_RESULTS, PER_PAGE,
+};
 
 /// Rows from the end of the list at which the next page is asked for.
 const PREFETCH: usize = 10;
@@ -138,7 +137,7 @@ fn load_selected(app: &mut App) -> Vec<Effect> {
         NoticeLevel::Info,
     );
     let mirror = match app.target().map(|t| &t.mirror) {
-        Some(super::mirror::MirrorState::Ready(m)) => Some(m.clone()),
+        Some(super::mirror::model::MirrorState::Ready(m)) => Some(m.clone()),
         _ => None,
     };
     app.audit.loaded = Some(Loaded {
@@ -201,28 +200,6 @@ pub fn update(app: &mut App, msg: AuditMsg) -> Vec<Effect> {
             Vec::new()
         }
     }
-}
-
-/// The loaded log, while the form still holds its request (drawn every frame: no copies).
-pub fn loaded_for_form(app: &App) -> Option<&Loaded> {
-    let loaded = app.audit.loaded.as_ref()?;
-    let current = app.validation.as_ref().ok()?;
-    same_request(current, &loaded.query).then_some(loaded)
-}
-
-/// The same request as the PDP reads it: the SDK label aside, no tenant meaning `default`.
-fn same_request(a: &AllowedQuery, b: &AllowedQuery) -> bool {
-    fn tenant(q: &AllowedQuery) -> &str {
-        q.resource.tenant.as_deref().unwrap_or("default")
-    }
-    a.user == b.user
-        && a.action == b.action
-        && a.context == b.context
-        && a.resource.kind == b.resource.kind
-        && a.resource.key == b.resource.key
-        && a.resource.attributes == b.resource.attributes
-        && a.resource.context == b.resource.context
-        && tenant(a) == tenant(b)
 }
 
 pub fn run(effect: AuditEffect, http: &reqwest::Client, tx: &UnboundedSender<Msg>) {

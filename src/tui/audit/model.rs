@@ -200,3 +200,27 @@ impl std::fmt::Debug for AuditEffect {
         }
     }
 }
+
+impl AuditPanel {
+    /// The loaded log, while the form (`form`, when it reads) still holds its request. Drawn
+    /// every frame: no copies.
+    pub fn loaded_for(&self, form: Option<&AllowedQuery>) -> Option<&Loaded> {
+        let loaded = self.loaded.as_ref()?;
+        same_request(form?, &loaded.query).then_some(loaded)
+    }
+}
+
+/// The same request as the PDP reads it: the SDK label aside, no tenant meaning `default`.
+fn same_request(a: &AllowedQuery, b: &AllowedQuery) -> bool {
+    fn tenant(q: &AllowedQuery) -> &str {
+        q.resource.tenant.as_deref().unwrap_or("default")
+    }
+    a.user == b.user
+        && a.action == b.action
+        && a.context == b.context
+        && a.resource.kind == b.resource.kind
+        && a.resource.key == b.resource.key
+        && a.resource.attributes == b.resource.attributes
+        && a.resource.context == b.resource.context
+        && tenant(a) == tenant(b)
+}

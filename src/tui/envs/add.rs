@@ -3,140 +3,16 @@
 //! through project then environment (a step with one choice is skipped) and fetches the
 //! environment's own key. The result is saved to `config.toml` (0600) and selected.
 
+pub use super::model::{AddEffect, AddFlow, AddMsg, Step};
 use crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
-use crate::cloud::{self, DiscoveredEnvironment, Discovery, DiscoveryStart, Environment, Project};
+use crate::cloud::{self, DiscoveredEnvironment, DiscoveryStart, Environment, Project};
 use crate::tui::app::{App, NoticeLevel, RestScope, Target, TargetKind};
 use crate::tui::msg::Effect;
 
 use super::store_write::{ConfigChange, StoreWrite};
 use super::{EnvEffect, EnvView};
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    Key,
-    ApiUrl,
-    PdpUrl,
-    /// Waiting on the API; what is being asked.
-    Working(String),
-    Project(Vec<Project>),
-    Environment(Project, Vec<Environment>),
-    /// Found: what to call it (typed into `custom`, the derived name prefilled).
-    Name(Box<DiscoveredEnvironment>),
-    /// The last step failed; Enter goes back to the key.
-    Failed(String),
-}
-
-pub struct AddFlow {
-    pub step: Step,
-    /// The pasted key, drawn masked.
-    pub key: TextArea<'static>,
-    /// A custom URL typed at the API or PDP step.
-    pub custom: TextArea<'static>,
-    pub api_url: String,
-    pub pdp_url: String,
-    pub discovery: Option<Discovery>,
-    /// Bumped per flow, so answers of an abandoned flow are dropped.
-    pub generation: u64,
-}
-
-impl Default for AddFlow {
-    fn default() -> Self {
-        let mut key = TextArea::default();
-        key.set_mask_char('•');
-        key.set_placeholder_text("paste an API key (permit_key_…)");
-        AddFlow {
-            step: Step::Key,
-            key,
-            custom: TextArea::default(),
-            api_url: String::new(),
-            pdp_url: String::new(),
-            discovery: None,
-            generation: 0,
-        }
-    }
-}
-
-impl AddFlow {
-    pub fn key_text(&self) -> String {
-        self.key.lines().join("").trim().to_string()
-    }
-
-    pub fn custom_text(&self) -> String {
-        self.custom.lines().join("").trim().to_string()
-    }
-
-    /// The rows of the current step: `(label, detail)`.
-    pub fn choices(&self) -> Vec<(String, String)> {
-        match &self.step {
-            Step::ApiUrl => cloud::urls::API_CHOICES
-                .iter()
-                .map(|(_, label, url)| (label.to_string(), url.to_string()))
-                .chain([("Custom URL".to_string(), "type it".to_string())])
-                .collect(),
-            Step::PdpUrl => cloud::urls::PDP_CHOICES
-                .iter()
-                .map(|(_, label, url)| (label.to_string(), url.to_string()))
-                .chain([("Custom URL".to_string(), "type it".to_string())])
-                .collect(),
-            Step::Project(projects) => projects
-                .iter()
-                .map(|p| (p.name.clone(), p.key.clone()))
-                .collect(),
-            Step::Environment(_, envs) => envs
-                .iter()
-                .map(|e| (e.name.clone(), e.key.clone()))
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    pub fn choices_len(&self) -> usize {
-        self.choices().len()
-    }
-
-    fn has_custom(&self) -> bool {
-        matches!(self.step, Step::ApiUrl | Step::PdpUrl)
-    }
-}
-
-#[derive(Debug)]
-pub enum AddEffect {
-    Start {
-        generation: u64,
-        api_url: String,
-        key: String,
-    },
-    Environments {
-        generation: u64,
-        discovery: Discovery,
-        project: Project,
-    },
-    Choose {
-        generation: u64,
-        discovery: Discovery,
-        project: Project,
-        environment: Environment,
-    },
-}
-
-#[derive(Debug)]
-pub enum AddMsg {
-    Started {
-        generation: u64,
-        result: Result<(Discovery, DiscoveryStart), String>,
-    },
-    Environments {
-        generation: u64,
-        project: Project,
-        result: Result<Vec<Environment>, String>,
-    },
-    Chosen {
-        generation: u64,
-        result: Result<DiscoveredEnvironment, String>,
-    },
-}
 
 fn effect(effect: AddEffect) -> Vec<Effect> {
     vec![Effect::Env(EnvEffect::Add(effect))]

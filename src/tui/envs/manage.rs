@@ -3,26 +3,14 @@
 //! while the explorer runs: the runtime notices the file changed, resolves its environments
 //! again, and `merge` brings the list in line without losing what each one has measured.
 
+pub use super::model::Reloaded;
 use std::collections::BTreeSet;
-use std::time::SystemTime;
 
-use crate::store::config::Config;
 use crate::tui::app::{App, NoticeLevel, TargetKind, TargetState};
 use crate::tui::msg::Effect;
 
 use super::store_write::{ConfigChange, FileOp, PresetOp, StoreWrite};
 use super::{EnvEffect, PromptKind};
-
-/// A fresh read of `config.toml` and its environments, resolved.
-#[derive(Debug)]
-pub struct Reloaded {
-    pub modified: Option<SystemTime>,
-    pub config: Config,
-    /// Each configured environment as the explorer uses it, or why it cannot be used.
-    pub targets: Vec<Result<crate::targets::Target, String>>,
-    /// Parts of the file that did not read (a hand edit in progress): nothing is removed then.
-    pub issues: Vec<String>,
-}
 
 /// Asks the runtime whether `config.toml` changed since it was last read (`force`: read it
 /// again whatever its time says, after a write of ours).
@@ -101,7 +89,7 @@ pub fn rename(app: &mut App, old: &str, new: &str) -> Result<Vec<Effect>, String
         1 => ", 1 preset".to_string(),
         n => format!(", {n} presets"),
     };
-    use crate::tui::mirror::MirrorState;
+    use crate::tui::mirror::model::MirrorState;
     let has_mirror = app.targets.iter().any(|t| {
         t.target.name == old && matches!(t.mirror, MirrorState::Ready(_) | MirrorState::Failed(_))
     });

@@ -11,6 +11,7 @@ mod abac_warning;
 pub mod add;
 mod history;
 pub mod manage;
+pub mod model;
 mod presets;
 mod prompt;
 mod recording;
@@ -27,146 +28,20 @@ use prompt::{open_prompt, submit_prompt};
 pub use recording::{after_check, record, settle_live, startup_effects, LIVE_SETTLE};
 pub use switch::switch_to;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use ratatui_textarea::TextArea;
 
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::Exchange;
-use crate::store::history::{latency_series, HistoryIndex};
-use crate::store::{Expectation, HistoryEntry, Preset, Store};
+use crate::store::history::latency_series;
+use crate::store::{Expectation, HistoryEntry, Preset};
 
 pub use super::action::{EnvAction, EnvView};
 use super::app::{App, Modal, NoticeLevel, Target};
 use super::latency::{LatencyRing, RING_CAPACITY};
 use super::msg::Effect;
-
-/// How many history entries are read before the first frame.
-pub const RECENT_AT_START: usize = 200;
-
-/// Results of this module's effects, back into `update`. A few per session: boxing the big
-/// variants would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
-pub enum EnvMsg {
-    /// The whole history, read and indexed on a blocking task after the first frame.
-    HistoryLoaded(HistoryIndex),
-    /// A step of the add-environment flow finished.
-    Add(add::AddMsg),
-    /// Appending to the history file failed (told once, until an append succeeds again).
-    HistoryNotSaved(String),
-    /// Deleting an entry from the history file did not happen, and why.
-    HistoryNotDeleted(String),
-    /// `config.toml` changed and was read again.
-    ConfigReloaded(Box<manage::Reloaded>),
-    /// A write `update` asked for is done (or why not).
-    Written(Box<store_write::Written>),
-}
-
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
-pub enum EnvEffect {
-    LoadHistory(std::path::PathBuf),
-    /// Append `entry` to `log`, in order with the entries before it.
-    Record {
-        log: crate::store::History,
-        entry: HistoryEntry,
-    },
-    /// Read `config.toml` again if it changed after `since` (always without one), and
-    /// resolve its environments.
-    WatchConfig {
-        path: std::path::PathBuf,
-        since: Option<std::time::SystemTime>,
-        overrides: crate::store::config::Overrides,
-    },
-    /// Delete `entry`'s line from `log` (off the app's thread).
-    DeleteHistory {
-        log: crate::store::History,
-        entry: HistoryEntry,
-    },
-    Add(add::AddEffect),
-    /// Change `config.toml`, the presets or mirror files (in order, off the app's thread).
-    Write(Box<store_write::StoreWrite>),
-}
-
-#[derive(Default)]
-pub struct EnvState {
-    /// The files; `None` when the app runs without a store (some tests).
-    pub store: Option<Store>,
-    pub history: HistoryIndex,
-    /// Whether the full history has replaced the recent slice read at start.
-    pub history_complete: bool,
-    /// Checks added to `history` this session (its first entries), kept across the full load.
-    pub session_checks: usize,
-    /// The filter of the preset picker and the history panel, and the prompt's text.
-    pub input: TextArea<'static>,
-    pub selected: usize,
-    pub prompt: Option<PromptKind>,
-    /// The prompt's text (the picker under it keeps its filter).
-    pub prompt_input: TextArea<'static>,
-    pub add: add::AddFlow,
-    /// The preset last loaded into the form, for its verdict after a check.
-    pub loaded_preset: Option<Preset>,
-    /// `(preset name, verdict)` of the last check of a loaded preset.
-    pub verdict: Option<(String, Result<(), String>)>,
-    /// The request body a Cloud-PDP ABAC warning was shown for; firing it again sends it.
-    pub abac_acknowledged: Option<String>,
-    /// The existing preset name a save was warned about; Enter again on it replaces it.
-    pub replace_warned: Option<String>,
-    /// The text of the verdict notice on screen, taken down when the next check finishes.
-    pub verdict_notice: Option<String>,
-    /// The latest live-mode check and the tick it finished at: recorded once no newer one
-    /// follows for a while, so a burst of edits leaves one history entry, not one per key.
-    pub pending_live: Option<(HistoryEntry, u64)>,
-    /// When `config.toml` was last read: a newer file is read again (`manage`).
-    pub config_seen: Option<std::time::SystemTime>,
-    /// What of `config.toml` did not read at the last look, said once.
-    pub config_issues: Vec<String>,
-    /// The environment a first Ctrl-X in the picker asked to remove.
-    pub remove_armed: Option<String>,
-    /// Resolved environments by name, for `Target::abac_warning`.
-    pub resolved: HashMap<String, crate::targets::Target>,
-}
-
-impl std::fmt::Debug for EnvState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnvState")
-            .field("history", &self.history.len())
-            .field("selected", &self.selected)
-            .field("prompt", &self.prompt)
-            .finish_non_exhaustive()
-    }
-}
-
-impl EnvState {
-    pub fn filter_text(&self) -> String {
-        self.input.lines().join(" ")
-    }
-
-    pub fn prompt_text(&self) -> String {
-        self.prompt_input.lines().join(" ")
-    }
-
-    /// Indices of the presets matching the filter, in picker order.
-    pub fn preset_matches(&self) -> Vec<String> {
-        let query = self.filter_text();
-        self.store
-            .as_ref()
-            .map(|s| {
-                s.presets
-                    .filter(&query)
-                    .into_iter()
-                    .map(|p| p.name.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    pub fn history_matches(&self) -> Vec<usize> {
-        self.history.filter(&self.filter_text(), None)
-    }
-}
+pub use model::{EnvEffect, EnvMsg, EnvState, RECENT_AT_START};
 
 /// Which keymap context an overlay of this module uses.
 pub fn context_of(view: EnvView) -> super::keymap::Context {
@@ -246,11 +121,6 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
             }
             close(app);
             return switch_to(app, i);
-        }
-        (EnvAction::CompareWith, Some(EnvView::Environments)) => {
-            let other = app.envs.selected;
-            close(app);
-            return crate::tui::tools::pair::compare_with(app, other);
         }
         (EnvAction::Choose, Some(EnvView::AddEnvironment)) => return add::choose(app),
         (EnvAction::Choose, Some(EnvView::Presets)) => return load_selected_preset(app),
@@ -418,6 +288,8 @@ fn on_written(app: &mut App, written: store_write::Written) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests {
+    use crate::store::history::HistoryIndex;
+    use crate::store::Store;
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;

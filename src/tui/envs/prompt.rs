@@ -1,37 +1,9 @@
 //! The one-line prompt over the pickers: a preset's name, a new name, a file path, an
 //! environment's new name or PDP URL; and what Enter does with the answer.
 
+pub use super::model::PromptKind;
 use super::store_write::{PresetOp, StoreWrite};
 use super::*;
-
-/// What a one-line prompt is for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PromptKind {
-    SavePreset { expect: Option<Expectation> },
-    RenamePreset { old: String },
-    DuplicatePreset { of: String },
-    ExportPresets,
-    ImportPresets,
-    RenameEnvironment { old: String },
-    EnvironmentPdpUrl { name: String },
-}
-
-impl PromptKind {
-    pub fn title(&self) -> String {
-        match self {
-            PromptKind::SavePreset { expect } => format!(
-                "Save the form as a preset · expect: {} (Tab changes)",
-                expect.map(|e| e.as_str()).unwrap_or("nothing")
-            ),
-            PromptKind::RenamePreset { old } => format!("Rename preset `{old}` to"),
-            PromptKind::DuplicatePreset { of } => format!("Name of the copy of `{of}`"),
-            PromptKind::ExportPresets => "Export all presets to file".to_string(),
-            PromptKind::ImportPresets => "Import presets from file".to_string(),
-            PromptKind::RenameEnvironment { old } => format!("Rename environment `{old}` to"),
-            PromptKind::EnvironmentPdpUrl { name } => format!("PDP URL of `{name}`"),
-        }
-    }
-}
 
 pub(super) fn open_prompt(app: &mut App, kind: PromptKind, text: &str) {
     open(app, EnvView::Prompt);

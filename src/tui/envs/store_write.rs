@@ -3,107 +3,18 @@
 //! and the files as they now are come back in one message. `update` itself never touches the
 //! disk, and a slow or locked file never holds up a key.
 
-use std::path::PathBuf;
+pub use super::model::{ConfigChange, FileOp, PresetOp, StoreWrite, Written};
 use std::sync::{mpsc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::store::config::{Config, EnvironmentConfig};
+use crate::store::config::Config;
 use crate::store::presets::{OnConflict, Presets};
 use crate::store::Preset;
 
-use super::{EnvEffect, EnvMsg};
+use super::model::{EnvEffect, EnvMsg};
 use crate::tui::msg::{Effect, Msg};
-
-/// A change to `config.toml`, applied to the file as it is on disk.
-#[derive(Debug, Clone)]
-pub enum ConfigChange {
-    SetActive(String),
-    /// A new environment, made the active one.
-    Add(Box<EnvironmentConfig>),
-    Rename {
-        old: String,
-        new: String,
-    },
-    SetPdpUrl {
-        name: String,
-        url: String,
-    },
-    Remove(String),
-}
-
-impl ConfigChange {
-    fn apply(&self, c: &mut Config) {
-        match self {
-            ConfigChange::SetActive(name) => c.active = Some(name.clone()),
-            ConfigChange::Add(env) => {
-                c.upsert((**env).clone());
-                c.active = Some(env.name.clone());
-            }
-            ConfigChange::Rename { old, new } => {
-                if let Some(env) = c.environments.iter_mut().find(|e| &e.name == old) {
-                    env.name = new.clone();
-                }
-                if c.active.as_deref() == Some(old.as_str()) {
-                    c.active = Some(new.clone());
-                }
-            }
-            ConfigChange::SetPdpUrl { name, url } => {
-                if let Some(env) = c.environments.iter_mut().find(|e| &e.name == name) {
-                    env.pdp_url = url.clone();
-                }
-            }
-            ConfigChange::Remove(name) => {
-                c.remove(name);
-            }
-        }
-    }
-}
-
-/// A change to the presets.
-#[derive(Debug, Clone)]
-pub enum PresetOp {
-    Save(Box<Preset>),
-    Rename {
-        old: String,
-        new: String,
-    },
-    Duplicate {
-        of: String,
-        name: String,
-    },
-    Delete(String),
-    Export(PathBuf),
-    Import(PathBuf),
-    /// The presets saved for environment `old` now belong to `new`.
-    MoveEnvironment {
-        old: String,
-        new: String,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub enum FileOp {
-    Rename { from: PathBuf, to: PathBuf },
-    Remove(PathBuf),
-}
-
-/// One write, as `update` asks for it.
-#[derive(Debug, Default)]
-pub struct StoreWrite {
-    pub config: Option<(Config, ConfigChange)>,
-    pub presets: Option<(Presets, PresetOp)>,
-    pub files: Vec<FileOp>,
-    /// Said once it is written (a failure says why instead).
-    pub done: Option<String>,
-    /// Answers the open prompt: it closes once the write succeeds, and stays with what was
-    /// typed when it fails.
-    pub from_prompt: bool,
-    /// Read `config.toml` again once written (its environments changed, not only which is
-    /// active), and after a failure always: the file is then the truth.
-    pub reload: bool,
-}
 
 impl StoreWrite {
     pub fn config(config: &Config, change: ConfigChange) -> StoreWrite {
@@ -133,25 +44,6 @@ impl StoreWrite {
 
     pub fn effect(self) -> Effect {
         Effect::Env(EnvEffect::Write(Box::new(self)))
-    }
-}
-
-/// What the write did: the files as they are now, or why not.
-#[derive(Debug)]
-pub struct Written {
-    pub config: Option<Result<Config, String>>,
-    pub presets: Option<Result<Presets, String>>,
-    /// The done message, with what the presets step had to say (an import's counts).
-    pub done: Option<String>,
-    /// Warnings that do not undo the write (a mirror file left behind, a presets notice).
-    pub warnings: Vec<String>,
-    pub from_prompt: bool,
-    pub reload: bool,
-}
-
-impl Written {
-    pub fn failed(&self) -> bool {
-        matches!(self.config, Some(Err(_))) || matches!(self.presets, Some(Err(_)))
     }
 }
 

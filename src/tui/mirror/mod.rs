@@ -12,7 +12,6 @@ use tokio::sync::mpsc::UnboundedSender;
 pub mod model;
 
 pub use super::action::MirrorAction;
-pub use model::{MirrorEffect, MirrorMsg, MirrorOutcome, MirrorPanel, MirrorState};
 use super::app::{App, Modal, NoticeLevel, TargetKind};
 use super::msg::{Effect, Msg};
 use crate::cloud::CloudClient;
@@ -21,6 +20,7 @@ use crate::mirror::stored::{path_for, Mirror};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::PdpClient;
 use crate::pdp_status::{Expected, StatusReport};
+pub use model::{MirrorEffect, MirrorMsg, MirrorOutcome, MirrorPanel, MirrorState};
 
 /// Looks for the current environment's mirror (at start and after a switch).
 pub fn load_current(app: &mut App) -> Vec<Effect> {
@@ -94,7 +94,7 @@ pub fn after_check(
 fn chosen(app: &App) -> usize {
     let picker_open = matches!(
         app.modals.last(),
-        Some(Modal::Env(super::envs::EnvView::Environments))
+        Some(Modal::Env(super::action::EnvView::Environments))
     );
     if picker_open && app.envs.selected < app.targets.len() {
         app.envs.selected

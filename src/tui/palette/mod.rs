@@ -10,12 +10,12 @@ use crossterm::event::KeyEvent;
 pub mod model;
 
 pub use super::action::PaletteAction;
-pub use model::PaletteState;
 use super::app::{App, Modal};
 use super::envs::EnvAction;
 use super::keymap::{self, Action, Context};
 use super::tools::ToolAction;
 use crate::store::filter;
+pub use model::PaletteState;
 
 /// One line of the palette.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use crate::pdp::types::AllowedQuery;
 
 pub use super::action::{ToolAction, ToolView};
-pub use model::{SchemaState, Snippet, ToolEffect, ToolMsg, Tools};
 use super::app::{App, Modal, NoticeLevel};
 use super::msg::Effect;
+pub use model::{SchemaState, Snippet, ToolEffect, ToolMsg, Tools};
 
 pub(crate) fn tool(effect: ToolEffect) -> Effect {
     Effect::Tool(effect)
@@ -73,6 +73,16 @@ pub fn perform(app: &mut App, action: ToolAction) -> Vec<Effect> {
         T::WhatIf => pair::what_if(app),
         T::Unpin => pair::unpin(app),
         T::Compare => pair::compare(app),
+        T::CompareWithSelected => {
+            let other = app.envs.selected;
+            if matches!(
+                app.modals.last(),
+                Some(Modal::Env(super::action::EnvView::Environments))
+            ) {
+                app.modals.pop();
+            }
+            pair::compare_with(app, other)
+        }
         T::Up | T::Down | T::Left | T::Right | T::Choose => match open_view(app) {
             Some(ToolView::Export) => export::navigate(app, action),
             Some(ToolView::Matrix) => matrix::navigate(app, action),

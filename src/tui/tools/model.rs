@@ -9,9 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::matrix::{Matrix, TypeActions};
-use crate::pdp::types::{
-    AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult,
-};
+use crate::pdp::types::{AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult};
 use crate::pdp::Exchange;
 use crate::schema::Schema;
 use crate::tui::action::Field;

@@ -77,9 +77,7 @@ pub fn apply_suggestion(app: &mut App, n: usize) -> Vec<Effect> {
         );
         return Vec::new();
     };
-    let Some(checked) = crate::tui::view::explain::sent_query(&outcome.request.body) else {
-        return Vec::new();
-    };
+    let checked = outcome.request.query.clone();
     if suggestion.edits.is_empty() {
         app.notice(
             format!(

@@ -10,8 +10,8 @@ use crate::printable::escape_line;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
-use super::envs::{input_line, scrolled};
 use super::overlay::popup;
+use super::overlay::{input_line, scrolled};
 
 fn word(decision: Option<bool>) -> &'static str {
     match decision {
@@ -124,7 +124,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 /// Above the result: the recorded answer of the log loaded into the form, whether the PDP
 /// now agrees, and the mirror's explanation of a recorded deny.
 pub fn loaded_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
-    let Some(loaded) = crate::tui::audit::loaded_for_form(app) else {
+    let Some(loaded) = app.audit.loaded_for(app.validation.as_ref().ok()) else {
         return Vec::new();
     };
     let mut lines = vec![Line::from(vec![

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use serde_json::Value;
 
 use crate::pdp::error::fmt_duration;
-use crate::pdp::types::{AllowedResult, DebugBlock};
+use crate::pdp::types::AllowedResult;
 use crate::tui::app::{App, CheckOutcome, Focus, PanelNote, ResultTab};
 use crate::tui::theme::Theme;
 
@@ -154,7 +154,7 @@ fn pinned_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         let mut spans = vec![
             Span::styled(lead, theme.accent()),
             if applicable {
-                suggestion_key(i, suggestion, theme)
+                super::explain::suggestion_key(i, suggestion, theme)
             } else {
                 Span::raw("")
             },
@@ -168,19 +168,6 @@ fn pinned_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     }
     lines.truncate(PINNED);
     lines
-}
-
-/// `[1] ` for a suggestion the digit applies to the form, `·   ` for one made in Permit.
-pub fn suggestion_key(
-    index: usize,
-    suggestion: &crate::explain::Suggestion,
-    theme: Theme,
-) -> Span<'static> {
-    if suggestion.edits.is_empty() || index >= 9 {
-        Span::styled("·   ", theme.dim())
-    } else {
-        Span::styled(format!("[{}] ", index + 1), theme.key())
-    }
 }
 
 fn render_badge_row(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -315,14 +302,12 @@ fn invalid_lines(err: &crate::pdp::InputError, theme: Theme) -> Vec<Line<'static
 
 fn decision_lines(outcome: &CheckOutcome, theme: Theme, fold: bool) -> Vec<Line<'static>> {
     match &outcome.exchange.result {
-        Ok(result) => match super::explain::sent_query(&outcome.request.body) {
-            Some(query) => {
-                let mut lines = super::explain::lines(&query, result, theme, fold, true);
-                lines.extend(unreadable_trace(result, theme));
-                lines
-            }
-            None => explanation(result, theme),
-        },
+        Ok(result) => {
+            let query = &outcome.request.query;
+            let mut lines = super::explain::lines(query, result, theme, fold, true);
+            lines.extend(unreadable_trace(result, theme));
+            lines
+        }
         Err(err) => {
             let mut lines = vec![
                 Line::styled(err.to_string(), theme.warn()),
@@ -342,43 +327,6 @@ fn decision_lines(outcome: &CheckOutcome, theme: Theme, fold: bool) -> Vec<Line<
     }
 }
 
-fn explanation(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    let Some(debug) = &result.debug else {
-        lines.push(Line::styled(
-            "The PDP sent no explanation (no `debug` in the answer).",
-            theme.dim(),
-        ));
-        lines.push(Line::styled(
-            "Run the PDP with PDP_DEBUG=true to see codes and reasons.",
-            theme.dim(),
-        ));
-        return lines;
-    };
-    let mut any = false;
-    for (name, block) in debug.blocks() {
-        any = true;
-        debug_block(&mut lines, name, block, theme);
-    }
-    for (key, value) in &debug.extra {
-        any = true;
-        lines.push(Line::styled(key.to_uppercase(), theme.heading()));
-        value_lines(&mut lines, value, 1, theme);
-    }
-    if !any {
-        lines.push(Line::styled(
-            "The debug object has no model blocks.",
-            theme.dim(),
-        ));
-    }
-    if let Some(trace) = &debug.sandbox_trace {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Sandbox trace", theme.heading()));
-        value_lines(&mut lines, trace, 1, theme);
-    }
-    lines
-}
-
 /// A sandbox trace the explain tree could not read (another sandbox version): shown raw
 /// rather than lost.
 fn unreadable_trace(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> {
@@ -391,60 +339,6 @@ fn unreadable_trace(result: &AllowedResult, theme: Theme) -> Vec<Line<'static>> 
         }
     }
     lines
-}
-
-fn debug_block(lines: &mut Vec<Line<'static>>, name: &str, block: &DebugBlock, theme: Theme) {
-    let (mark, style) = if block.allow {
-        ("✔ allow", theme.allow())
-    } else {
-        ("✘ deny", theme.deny())
-    };
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<6}", name.to_uppercase()), theme.heading()),
-        Span::styled(mark, style),
-        Span::styled(
-            block
-                .code
-                .as_ref()
-                .map(|c| format!("  {c}"))
-                .unwrap_or_default(),
-            theme.accent(),
-        ),
-    ]));
-    if let Some(reason) = &block.reason {
-        lines.push(Line::raw(format!("  {reason}")));
-    }
-    let lists: [(&str, &Option<Vec<Value>>); 4] = [
-        ("allowing roles", &block.allowing_roles),
-        ("allowing rules", &block.allowing_rules),
-        ("matching user sets", &block.matching_usersets),
-        ("matching resource sets", &block.matching_resourcesets),
-    ];
-    for (label, list) in lists {
-        if let Some(items) = list {
-            let text = if items.is_empty() {
-                "none".to_string()
-            } else {
-                items.iter().map(compact).collect::<Vec<_>>().join(", ")
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {label}: "), theme.label()),
-                Span::raw(text),
-            ]));
-        }
-    }
-    for (key, value) in &block.extra {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {key}: "), theme.label()),
-            Span::raw(compact(value)),
-        ]));
-    }
-    if let Some(link) = &block.support_link {
-        lines.push(Line::from(vec![
-            Span::styled("  support: ", theme.label()),
-            Span::styled(link.clone(), theme.accent()),
-        ]));
-    }
 }
 
 /// A value on one line: strings bare, the rest as compact JSON.

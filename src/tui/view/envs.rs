@@ -2,30 +2,15 @@
 //! and the one-line prompt, drawn over the explorer.
 
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::tui::app::{App, Health, TargetKind};
-use crate::tui::envs::add::Step;
+use crate::tui::envs::model::Step;
 use crate::tui::theme::Theme;
 
-use super::overlay::popup;
-
-/// `lines` with the row `selected` of the list starting at `first` kept in view.
-pub fn scrolled(lines: Vec<Line<'static>>, selected: usize, height: usize) -> Vec<Line<'static>> {
-    let skip = (selected + 1).saturating_sub(height.max(1));
-    lines.into_iter().skip(skip).collect()
-}
-
-/// A text input as one line: label, text and a cursor block.
-pub fn input_line(label: &str, text: &str, theme: Theme) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{label} "), theme.label()),
-        Span::raw(text.to_string()),
-        Span::styled(" ", theme.cursor()),
-    ])
-}
+use super::overlay::{input_line, popup, scrolled};
 
 pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let height = app.targets.len() as u16 + 8;

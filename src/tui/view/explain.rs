@@ -100,7 +100,7 @@ pub fn suggestion_lines(
         lines.push(Line::from(vec![
             Span::styled(format!("  → {:<6}", s.model.to_uppercase()), theme.accent()),
             if numbered {
-                super::decision::suggestion_key(i, s, theme)
+                suggestion_key(i, s, theme)
             } else {
                 Span::raw("")
             },
@@ -198,7 +198,15 @@ pub fn lines(
     out
 }
 
-/// The query a finished check sent, read back from the request body kept for the Request tab.
-pub fn sent_query(body: &str) -> Option<AllowedQuery> {
-    serde_json::from_str(body).ok()
+/// `[1] ` for a suggestion the digit applies to the form, `·   ` for one made in Permit.
+pub fn suggestion_key(
+    index: usize,
+    suggestion: &crate::explain::Suggestion,
+    theme: Theme,
+) -> Span<'static> {
+    if suggestion.edits.is_empty() || index >= 9 {
+        Span::styled("·   ", theme.dim())
+    } else {
+        Span::styled(format!("[{}] ", index + 1), theme.key())
+    }
 }

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::printable::escape_line;
 use crate::tui::app::{App, CheckOutcome, TargetKind};
-use crate::tui::mirror::MirrorState;
+use crate::tui::mirror::model::MirrorState;
 use crate::tui::theme::Theme;
 
 use super::overlay::popup;

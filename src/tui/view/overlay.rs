@@ -1,7 +1,7 @@
 //! The frame shared by the tools' overlays: a cleared, bordered popup over most of the screen.
 
 use ratatui::layout::Rect;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 use ratatui::Frame;
 
@@ -36,4 +36,19 @@ pub fn popup(
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     inner
+}
+
+/// `lines` with the row `selected` of the list starting at `first` kept in view.
+pub fn scrolled(lines: Vec<Line<'static>>, selected: usize, height: usize) -> Vec<Line<'static>> {
+    let skip = (selected + 1).saturating_sub(height.max(1));
+    lines.into_iter().skip(skip).collect()
+}
+
+/// A text input as one line: label, text and a cursor block.
+pub fn input_line(label: &str, text: &str, theme: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label} "), theme.label()),
+        Span::raw(text.to_string()),
+        Span::styled(" ", theme.cursor()),
+    ])
 }

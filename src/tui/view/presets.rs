@@ -8,8 +8,8 @@ use ratatui::Frame;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
-use super::envs::{input_line, scrolled};
 use super::overlay::popup;
+use super::overlay::{input_line, scrolled};
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = popup(frame, area, 100, area.height, "Presets", theme);
