@@ -17,7 +17,7 @@ use permit_tui::tui::app::{
 };
 use permit_tui::tui::tools::complete::refresh;
 use permit_tui::tui::tools::matrix::{Fill, MatrixState, WhoCanState};
-use permit_tui::tui::tools::pair::{PairState, Side};
+use permit_tui::tui::tools::model::{PairState, Side};
 use permit_tui::tui::tools::{SchemaState, ToolView};
 use permit_tui::tui::view;
 use permit_tui::whatif::changes;

@@ -2,12 +2,14 @@
 //! environment compare and autocomplete. Their state lives in `App::tools`; the shared TEA
 //! plumbing only forwards `Msg::Tool`, `Effect::Tool` and `Action::Tool` here.
 
+pub mod compare;
 pub mod complete;
 pub mod export;
 pub mod matrix;
 pub mod model;
-pub mod pair;
 pub mod runtime;
+pub mod sides;
+pub mod whatif;
 
 use std::sync::Arc;
 
@@ -66,13 +68,13 @@ pub fn perform(app: &mut App, action: ToolAction) -> Vec<Effect> {
         T::ExportPick(i) => export::pick(app, i),
         T::ExportToggleSecret => export::toggle_secret(app),
         T::ExportToggleFile => export::toggle_file(app),
-        T::ApplySuggestion(n) => pair::apply_suggestion(app, n),
+        T::ApplySuggestion(n) => whatif::apply_suggestion(app, n),
         T::OpenMatrix => matrix::open(app),
         T::OpenWhoCan => matrix::open_who_can(app),
         T::RefreshSchema => matrix::refresh(app),
-        T::WhatIf => pair::what_if(app),
-        T::Unpin => pair::unpin(app),
-        T::Compare => pair::compare(app),
+        T::WhatIf => whatif::what_if(app),
+        T::Unpin => whatif::unpin(app),
+        T::Compare => compare::compare(app),
         T::CompareWithSelected => {
             let other = app.envs.selected;
             if matches!(
@@ -81,7 +83,7 @@ pub fn perform(app: &mut App, action: ToolAction) -> Vec<Effect> {
             ) {
                 app.modals.pop();
             }
-            pair::compare_with(app, other)
+            compare::compare_with(app, other)
         }
         T::Up | T::Down | T::Left | T::Right | T::Choose => match open_view(app) {
             Some(ToolView::Export) => export::navigate(app, action),
@@ -154,7 +156,7 @@ pub fn update(app: &mut App, msg: ToolMsg) -> Vec<Effect> {
             matrix::on_who_can(app, id, exchange);
             Vec::new()
         }
-        ToolMsg::SideFinished { id, side, exchange } => pair::on_side(app, id, side, exchange),
+        ToolMsg::SideFinished { id, side, exchange } => sides::on_side(app, id, side, exchange),
         ToolMsg::Saved { what, result } => {
             match result {
                 Ok(path) => app.notice(

@@ -10,7 +10,7 @@ use crate::explain::value_text;
 use crate::pdp::error::fmt_duration;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::tools::pair::{PairState, Side};
+use crate::tui::tools::model::{PairState, Side};
 
 use super::overlay::popup;
 
