@@ -65,7 +65,9 @@ fn frame(c: &mut Criterion) {
     c.bench_function("frame_200x50_allow_with_trace", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| view::render(black_box(&app), f))
+                .draw(|f| {
+                    black_box(view::render(black_box(&app), f));
+                })
                 .expect("draw");
         })
     });
@@ -74,7 +76,9 @@ fn frame(c: &mut Criterion) {
     c.bench_function("frame_200x50_response_tab_histogram", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| view::render(black_box(&app), f))
+                .draw(|f| {
+                    black_box(view::render(black_box(&app), f));
+                })
                 .expect("draw");
         })
     });
@@ -120,7 +124,9 @@ fn keypress(c: &mut Criterion) {
                 update(&mut app, key(KeyCode::Char(' ')));
                 update(&mut app, key(KeyCode::Backspace));
                 terminal
-                    .draw(|f| view::render(black_box(&app), f))
+                    .draw(|f| {
+                        black_box(view::render(black_box(&app), f));
+                    })
                     .expect("draw");
             })
         });

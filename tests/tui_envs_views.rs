@@ -93,7 +93,11 @@ fn type_text(app: &mut App, text: &str) {
 
 fn draw(app: &App) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal.draw(|f| view::render(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            view::render(app, f);
+        })
+        .unwrap();
     terminal
 }
 

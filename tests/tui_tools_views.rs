@@ -80,7 +80,10 @@ fn heidi(clearance: u32) -> CheckInput {
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::render(app, f)).unwrap();
+    t.draw(|f| {
+        view::render(app, f);
+    })
+    .unwrap();
     t
 }
 

@@ -121,7 +121,11 @@ fn answered(result: AllowedResult, ms: u64) -> Exchange<AllowedResult> {
 
 fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::render(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            view::render(app, f);
+        })
+        .unwrap();
     terminal
 }
 
@@ -331,23 +335,34 @@ fn no_color_draws_without_any_colour() {
 fn the_result_panel_scrolls_to_its_last_line_and_no_further() {
     use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     use permit_tui::tui::msg::Msg;
+    use permit_tui::tui::update::update;
+    // As the loop does: the frame's measure goes to `update`, the view itself changes nothing.
+    fn draw_and_measure(app: &mut App) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut drawn = None;
+        terminal
+            .draw(|f| drawn = Some(view::render(app, f)))
+            .unwrap();
+        update(app, Msg::Drawn(drawn.unwrap()));
+        screen(&terminal)
+    }
     let mut app = demo_app();
     app.focus = Focus::Decision;
     app.result = Some(outcome(&app, 2, answered(allow_result(), 1)));
-    let top = screen(&draw(&app, 80, 24));
-    assert!(app.scroll_max.get() > 0, "the explanation overflows 80×24");
+    let top = draw_and_measure(&mut app);
+    assert!(app.scroll_max > 0, "the explanation overflows 80×24");
     let key = |code| Msg::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     for _ in 0..200 {
-        permit_tui::tui::update::update(&mut app, key(KeyCode::Down));
+        update(&mut app, key(KeyCode::Down));
     }
-    assert_eq!(app.scroll, app.scroll_max.get(), "stops at the last line");
-    let bottom = screen(&draw(&app, 80, 24));
+    assert_eq!(app.scroll, app.scroll_max, "stops at the last line");
+    let bottom = draw_and_measure(&mut app);
     assert_ne!(bottom, top);
     // The last line of the explanation is on screen, and one step up moves at once.
     assert!(bottom.contains("actual 3"), "{bottom}");
-    permit_tui::tui::update::update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.scroll, app.scroll_max.get() - 1);
-    assert_ne!(screen(&draw(&app, 80, 24)), bottom);
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.scroll, app.scroll_max - 1);
+    assert_ne!(draw_and_measure(&mut app), bottom);
 }
 
 #[test]

@@ -220,9 +220,9 @@ pub struct App {
     pub modals: Vec<Modal>,
     pub tab: ResultTab,
     pub scroll: u16,
-    /// How far the result panel can scroll: set by the view, which alone knows how its text
-    /// wraps, and read by `update` to stop scrolling at the last line.
-    pub scroll_max: std::cell::Cell<u16>,
+    /// How far the result panel can scroll, as the last frame measured it (the view alone
+    /// knows how its text wraps; `Msg::Drawn` brings it here), so scrolling stops at the end.
+    pub scroll_max: u16,
     pub show_histogram: bool,
     /// Passing branches that decided nothing are folded to one line unless this is set.
     pub unfold_passing: bool,
@@ -357,7 +357,7 @@ impl App {
             modals: Vec::new(),
             tab: ResultTab::Decision,
             scroll: 0,
-            scroll_max: std::cell::Cell::new(u16::MAX),
+            scroll_max: u16::MAX,
             show_histogram: false,
             unfold_passing: false,
             replaced: Vec::new(),
@@ -465,7 +465,7 @@ impl App {
     /// Back to the top of new content; how far it scrolls is known once it is drawn.
     pub fn reset_scroll(&mut self) {
         self.scroll = 0;
-        self.scroll_max.set(u16::MAX);
+        self.scroll_max = u16::MAX;
     }
 
     /// Whether the form no longer is the query of the result on screen (edited, loaded, or

@@ -156,7 +156,10 @@ where
         .with_timeout(app.settings.timeout);
     let size = terminal.size()?;
     app.size = (size.width, size.height);
-    draw(terminal, app, &options)?;
+    let drawn = draw(terminal, app, &options)?;
+    for effect in update::update(app, drawn) {
+        runtime.perform(effect);
+    }
     if options.exit_after_first_frame {
         return Ok(());
     }
@@ -203,20 +206,26 @@ where
         }
         // Batch: redraw only when nothing else is already waiting.
         if rx.is_empty() && !check_started {
-            draw(terminal, app, &options)?;
+            let drawn = draw(terminal, app, &options)?;
+            for effect in update::update(app, drawn) {
+                runtime.perform(effect);
+            }
         }
     }
     Ok(())
 }
 
-fn draw<B>(terminal: &mut Terminal<B>, app: &App, options: &LoopOptions) -> anyhow::Result<()>
+/// Draws `app`; returns what the frame measured, for `update` (the view changes nothing).
+fn draw<B>(terminal: &mut Terminal<B>, app: &App, options: &LoopOptions) -> anyhow::Result<Msg>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
-    let frame = terminal.draw(|frame| view::render(app, frame))?;
+    let mut drawn = None;
+    let frame = terminal.draw(|frame| drawn = Some(view::render(app, frame)))?;
     if let Some(frames) = &options.frames {
         frames.send_replace(frame.buffer.clone());
     }
-    Ok(())
+    let drawn = drawn.ok_or_else(|| anyhow::anyhow!("the terminal drew no frame"))?;
+    Ok(Msg::Drawn(drawn))
 }

@@ -17,6 +17,8 @@ pub enum Msg {
     Input(Event),
     /// Time passes: the spinner turns, notices expire.
     Tick,
+    /// A frame was drawn, and what it measured.
+    Drawn(super::view::drawn::Drawn),
     /// Time to ask the current target whether it is healthy.
     HealthTick,
     CheckFinished {

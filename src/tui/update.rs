@@ -33,6 +33,10 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Input(_) => Vec::new(),
+        Msg::Drawn(drawn) => {
+            app.scroll_max = drawn.panel_scroll_max;
+            Vec::new()
+        }
         Msg::Tick => {
             app.ticks += 1;
             let now = app.ticks;
@@ -354,10 +358,10 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
             }
         }
         MouseEventKind::ScrollDown if regions.decision.contains(pos) => {
-            app.scroll = app.scroll.saturating_add(2).min(app.scroll_max.get());
+            app.scroll = app.scroll.saturating_add(2).min(app.scroll_max);
         }
         MouseEventKind::ScrollUp if regions.decision.contains(pos) => {
-            app.scroll = app.scroll.min(app.scroll_max.get()).saturating_sub(2);
+            app.scroll = app.scroll.min(app.scroll_max).saturating_sub(2);
         }
         _ => {}
     }
@@ -514,19 +518,19 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ScrollDown => {
-            app.scroll = app.scroll.saturating_add(1).min(app.scroll_max.get());
+            app.scroll = app.scroll.saturating_add(1).min(app.scroll_max);
             Vec::new()
         }
         Action::ScrollUp => {
-            app.scroll = app.scroll.min(app.scroll_max.get()).saturating_sub(1);
+            app.scroll = app.scroll.min(app.scroll_max).saturating_sub(1);
             Vec::new()
         }
         Action::PageDown => {
-            app.scroll = app.scroll.saturating_add(PAGE).min(app.scroll_max.get());
+            app.scroll = app.scroll.saturating_add(PAGE).min(app.scroll_max);
             Vec::new()
         }
         Action::PageUp => {
-            app.scroll = app.scroll.min(app.scroll_max.get()).saturating_sub(PAGE);
+            app.scroll = app.scroll.min(app.scroll_max).saturating_sub(PAGE);
             Vec::new()
         }
         Action::ScrollTop => {
@@ -534,7 +538,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ScrollBottom => {
-            app.scroll = app.scroll_max.get();
+            app.scroll = app.scroll_max;
             Vec::new()
         }
         Action::NextTarget => {

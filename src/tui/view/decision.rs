@@ -17,7 +17,8 @@ use crate::tui::theme::Theme;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const BADGE_WIDTH: u16 = 11;
 
-pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+/// Draws the panel; returns how far its text scrolls at this size.
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) -> u16 {
     let focused = app.focus == Focus::Decision;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -94,7 +95,6 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .line_count(body.width)
         .saturating_sub(usize::from(body.height));
     let scroll_max = u16::try_from(overflow).unwrap_or(u16::MAX);
-    app.scroll_max.set(scroll_max);
     let top = app.scroll.min(scroll_max);
     frame.render_widget(text.scroll((top, 0)), body);
     if scroll_max > 0 {
@@ -114,6 +114,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         };
         frame.render_widget(Paragraph::new(indicator).style(theme.dim()), spot);
     }
+    scroll_max
 }
 
 /// Most lines pinned under the badge: the answer before any detail.

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod complete;
 pub mod decision;
+pub mod drawn;
 pub mod envs;
 pub mod explain;
 pub mod export;
@@ -26,12 +27,15 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+pub use drawn::Drawn;
+
 use super::app::{App, Modal};
 use super::envs::EnvView;
 use super::theme::Theme;
 use super::tools::ToolView;
 
-pub fn render(app: &App, frame: &mut Frame) {
+/// Draws the whole screen from `app` (read only) and says what it measured.
+pub fn render(app: &App, frame: &mut Frame) -> Drawn {
     let area = frame.area();
     let theme = Theme {
         color: app.settings.color,
@@ -48,12 +52,14 @@ pub fn render(app: &App, frame: &mut Frame) {
                 .wrap(Wrap { trim: true }),
             area,
         );
-        return;
+        return Drawn {
+            panel_scroll_max: u16::MAX,
+        };
     }
     let regions = layout::regions(area);
     header::render(app, theme, frame, regions.header);
     form::render(app, theme, frame, &regions);
-    decision::render(app, theme, frame, regions.decision);
+    let panel_scroll_max = decision::render(app, theme, frame, regions.decision);
     latency::render(app, theme, frame, regions.latency);
     footer::render(app, theme, frame, regions.footer);
     footer::render_stack(app, theme, frame, regions.footer);
@@ -90,6 +96,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         None => {}
     }
+    Drawn { panel_scroll_max }
 }
 
 fn render_env(app: &App, view: EnvView, theme: Theme, frame: &mut Frame, body: Rect) {
