@@ -163,16 +163,6 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<i32> {
     })
 }
 
-/// Restores the terminal when the live view ends, however it ends. `ratatui::try_init`
-/// also installs a panic hook that restores it before the panic message prints.
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        ratatui::restore();
-    }
-}
-
 const FRAME: Duration = Duration::from_millis(1000 / 16);
 
 async fn watch_live(
@@ -182,14 +172,18 @@ async fn watch_live(
     cancel: CancellationToken,
     mut bench: tokio::task::JoinHandle<BenchSummary>,
 ) -> anyhow::Result<BenchSummary> {
-    let mut terminal = ratatui::try_init()?;
-    let _guard = TerminalGuard;
+    // The explorer's own setup: restored on any exit, on a panic and on SIGTERM or SIGHUP
+    // (which stop the run early, like `q`).
+    let mut termination = crate::tui::terminal::Termination::listen();
+    let mut guard = crate::tui::terminal::TerminalGuard::new()?;
+    let terminal = &mut guard.terminal;
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(FRAME);
     let mut rate = RateWindow::default();
     loop {
         tokio::select! {
             summary = &mut bench => return Ok(summary?),
+            _ = termination.wait(), if !cancel.is_cancelled() => cancel.cancel(),
             _ = ticker.tick() => {
                 let stats = live.snapshot();
                 rate.push(Instant::now(), stats.completed());
