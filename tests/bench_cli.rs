@@ -222,3 +222,35 @@ fn a_run_where_every_request_failed_reports_no_rate() {
     assert!(text.contains("no request succeeded"), "{text}");
     assert!(!text.contains("req/s"), "a rate of failures: {text}");
 }
+
+/// Issue 18: bench's `--timeout` is `check`'s, and it is the wait each request gets: 300ms
+/// against a port that never answers, not the default 5 s.
+#[test]
+fn a_timeout_in_milliseconds_or_seconds_ends_each_unanswered_check() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    for timeout in ["300ms", "0.3"] {
+        let started = std::time::Instant::now();
+        let out = permit_tui(&[
+            "bench",
+            "-n",
+            "2",
+            "-c",
+            "2",
+            "--json",
+            "--pdp",
+            &url,
+            "--timeout",
+            timeout,
+        ]);
+        let elapsed = started.elapsed();
+        let s = json_of(&out);
+        assert_eq!(out.status.code(), Some(1), "--timeout {timeout}: {s:#}");
+        assert_eq!(s["errors"], serde_json::json!({"timeout": 2}), "{s:#}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(4),
+            "--timeout {timeout}: {elapsed:?}"
+        );
+    }
+    drop(listener);
+}

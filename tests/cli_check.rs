@@ -375,6 +375,113 @@ async fn an_absurd_timeout_exits_2_with_the_accepted_range() {
     }
 }
 
+/// Issue 18: one `--timeout` syntax for every command. `check` took only seconds as a number;
+/// it now takes a duration with a unit too, and a bare number still means seconds.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timeout_takes_a_unit_or_a_bare_number_of_seconds() {
+    let sb = sandbox().await;
+    for timeout in ["500ms", "0.5", "2s", "5", "1m"] {
+        let out = check(
+            &sb.url(),
+            Some("permit_key_cli_test"),
+            &[
+                "-u",
+                "alice",
+                "-a",
+                "read",
+                "-r",
+                "document:d1",
+                "-t",
+                "acme",
+                "--timeout",
+                timeout,
+            ],
+        );
+        let text = stdout(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "--timeout {timeout}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.starts_with("ALLOW"), "--timeout {timeout}: {text}");
+    }
+}
+
+/// Refused before anything is sent, with the flag's name and the forms it accepts.
+#[test]
+fn a_zero_negative_or_wordy_timeout_is_refused_naming_the_flag_and_the_forms() {
+    for timeout in ["0", "0s", "-1", "abc", "25h"] {
+        let out = check(
+            "http://127.0.0.1:9",
+            None,
+            &[
+                "-u",
+                "alice",
+                "-a",
+                "read",
+                "-r",
+                "document",
+                "--timeout",
+                timeout,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "--timeout {timeout}");
+        assert!(
+            out.stdout.is_empty(),
+            "--timeout {timeout}: {}",
+            stdout(&out)
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "invalid value '{timeout}' for '--timeout <DURATION>'"
+            )),
+            "--timeout {timeout}: {err}"
+        );
+        assert!(
+            err.contains("500ms") && err.contains("a bare number of seconds"),
+            "--timeout {timeout}: the accepted forms are named: {err}"
+        );
+    }
+}
+
+/// A loopback port that takes connections and never answers.
+fn silent_pdp() -> (std::net::TcpListener, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    (listener, url)
+}
+
+/// The duration is the one the request waits: 300ms, not the default 5 s.
+#[test]
+fn a_timeout_in_milliseconds_ends_a_check_the_pdp_never_answers() {
+    let (_listener, url) = silent_pdp();
+    let started = std::time::Instant::now();
+    let out = check(
+        &url,
+        None,
+        &[
+            "-u",
+            "alice",
+            "-a",
+            "read",
+            "-r",
+            "document",
+            "--timeout",
+            "300ms",
+            "--json",
+        ],
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(report["error"]["kind"], "timeout", "{report:#}");
+    let latency = report["latency_ms"].as_f64().unwrap();
+    assert!((250.0..3000.0).contains(&latency), "{report:#}");
+    assert!(elapsed < std::time::Duration::from_secs(4), "{elapsed:?}");
+}
+
 /// What a terminal would act on: ESC (escape sequences), BEL, CSI and the other C1 controls.
 fn has_terminal_controls(text: &str) -> bool {
     text.chars()

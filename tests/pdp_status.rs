@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 mod common;
-use common::loopback::{permit_tui_with_key as permit_tui, serving, DEV_JSON};
+use common::loopback::{permit_tui_with_key as permit_tui, serving, text, DEV_JSON};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pdp_that_lacks_and_adds_assignments_is_told_apart_from_one_in_sync() {
@@ -70,5 +70,39 @@ async fn a_pdp_that_lacks_and_adds_assignments_is_told_apart_from_one_in_sync() 
     assert_eq!(in_sync.status.code(), Some(0), "{text}");
     assert!(text.contains("role assignments: in sync"), "{text}");
     source.shutdown().await;
+    pdp.shutdown().await;
+}
+
+/// Issue 18: `pdp status --timeout` took seconds as a number only; it takes the syntax of
+/// every command now, and refuses zero naming the flag.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_timeout_takes_a_unit_or_a_bare_number_of_seconds() {
+    let pdp = serving(DEV_JSON).await;
+    let url = pdp.url();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let outs = tokio::task::spawn_blocking(move || {
+        ["500ms", "0.5", "0"].map(|timeout| {
+            let args = ["pdp", "status", "--pdp", &url, "--timeout", timeout];
+            (timeout, permit_tui(&args, "permit_key_sandbox_dev", &path))
+        })
+    })
+    .await
+    .unwrap();
+    for (timeout, out) in &outs[..2] {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "--timeout {timeout}: {}",
+            text(out)
+        );
+    }
+    let (_, refused) = &outs[2];
+    assert_eq!(refused.status.code(), Some(2), "{}", text(refused));
+    assert!(
+        text(refused).contains("'--timeout <DURATION>'"),
+        "{}",
+        text(refused)
+    );
     pdp.shutdown().await;
 }

@@ -229,6 +229,45 @@ fn no_target_and_unknown_environments_are_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("exactly two"));
 }
 
+/// Issue 18: `test` takes `--timeout` as `check` does, a duration with a unit or a bare
+/// number of seconds, and refuses zero with the flag's name.
+#[test]
+fn test_takes_the_timeout_syntax_check_takes() {
+    let suite = demo_suite();
+    for timeout in ["500ms", "0.5", "2s", "5"] {
+        let out = permit_tui(&[
+            "test",
+            suite.to_str().unwrap(),
+            "--env",
+            "sandbox-dev",
+            "--timeout",
+            timeout,
+            "--json",
+        ]);
+        let report = json_of(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "--timeout {timeout}: {report:#}"
+        );
+    }
+    let out = permit_tui(&[
+        "test",
+        suite.to_str().unwrap(),
+        "--env",
+        "sandbox-dev",
+        "--timeout",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'--timeout <DURATION>'") && err.contains("a bare number of seconds"),
+        "{err}"
+    );
+}
+
 // ---- JUnit -------------------------------------------------------------------
 
 /// A small XML well-formedness check: balanced tags, quoted attributes, known entities,

@@ -22,15 +22,34 @@ use crate::pdp::types::AllowedQuery;
 use crate::pdp::CheckInput;
 use crate::suite::bench::{run_bench, BenchLive, BenchPlan, BenchStats, BenchSummary, Bound};
 use crate::suite::load_suite;
-use crate::suite::target::{parse_duration, resolve_targets, TargetArgs};
 
+use super::flags::{parse_duration, PdpArgs, QueryArgs};
+
+/// The check's flags are `check`'s, optional here: with none of `-u -a -r` the demo check is
+/// sent, and `--suite` sends a suite's checks instead.
 #[derive(Debug, clap::Args)]
+#[command(
+    mut_arg("user", |a| a.required(false)),
+    mut_arg("action", |a| a.required(false)),
+    mut_arg("resource", |a| a.required(false)),
+    after_help = format!(
+        "With none of -u -a -r and no --suite: the demo check, alice reads document:doc-1 in \
+         tenant acme (-t changes the tenant).\n{}",
+        super::flags::SUITE_PDP_DEFAULT
+    )
+)]
 pub struct BenchArgs {
     /// Send this many checks, then stop.
     #[arg(short = 'n', long = "requests", value_name = "COUNT")]
     pub requests: Option<u64>,
-    /// Send checks for this long (e.g. 10s, 1m), then stop.
-    #[arg(short = 'd', long = "duration", value_name = "DURATION", value_parser = parse_duration)]
+    /// Send checks for this long, then stop (e.g. 5s, 500ms; a bare number is seconds).
+    #[arg(
+        short = 'd',
+        long = "duration",
+        value_name = "DURATION",
+        value_parser = parse_duration,
+        allow_negative_numbers = true
+    )]
     pub duration: Option<Duration>,
     /// Checks in flight at once.
     #[arg(
@@ -40,30 +59,13 @@ pub struct BenchArgs {
         default_value_t = 8
     )]
     pub concurrency: usize,
-    /// User key, or a JSON user object.
-    #[arg(short = 'u', long = "user")]
-    pub user: Option<String>,
-    #[arg(short = 'a', long = "action")]
-    pub action: Option<String>,
-    /// `type` or `type:key`.
-    #[arg(short = 'r', long = "resource")]
-    pub resource: Option<String>,
-    #[arg(short = 't', long = "tenant")]
-    pub tenant: Option<String>,
-    /// JSON object merged into the user's attributes.
-    #[arg(long = "user-attr", value_name = "JSON")]
-    pub user_attributes: Option<String>,
-    /// JSON object of resource attributes.
-    #[arg(long = "resource-attr", value_name = "JSON")]
-    pub resource_attributes: Option<String>,
-    /// JSON object of context.
-    #[arg(long = "context", value_name = "JSON")]
-    pub context: Option<String>,
+    #[command(flatten)]
+    pub query: QueryArgs,
     /// Send the checks of this suite, round-robin.
     #[arg(long = "suite", value_name = "FILE", conflicts_with_all = ["user", "action", "resource"])]
     pub suite: Option<PathBuf>,
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: PdpArgs,
     /// Print the summary as one JSON object (no live view).
     #[arg(long)]
     pub json: bool,
@@ -89,31 +91,9 @@ fn queries_from(args: &BenchArgs) -> anyhow::Result<Vec<AllowedQuery>> {
         let suite = load_suite(path)?;
         return Ok(suite.checks.into_iter().map(|c| c.query).collect());
     }
-    let given = [&args.user, &args.action, &args.resource];
-    let input = if given.iter().all(|v| v.is_none()) {
-        let mut input = demo_query();
-        if let Some(tenant) = &args.tenant {
-            input.tenant = tenant.clone();
-        }
-        input
-    } else {
-        if given.iter().any(|v| v.is_none()) {
-            bail!("give all of -u USER -a ACTION -r RESOURCE, or none for the demo check, or --suite FILE");
-        }
-        CheckInput {
-            user: args.user.clone().unwrap_or_default(),
-            action: args.action.clone().unwrap_or_default(),
-            resource: args.resource.clone().unwrap_or_default(),
-            tenant: args.tenant.clone().unwrap_or_default(),
-            ..CheckInput::default()
-        }
-    };
-    let input = CheckInput {
-        user_attributes: args.user_attributes.clone().unwrap_or_default(),
-        resource_attributes: args.resource_attributes.clone().unwrap_or_default(),
-        context: args.context.clone().unwrap_or_default(),
-        ..input
-    };
+    let input = args.query.to_input(Some(demo_query())).ok_or_else(|| {
+        anyhow!("give all of -u USER -a ACTION -r RESOURCE, or none for the demo check, or --suite FILE")
+    })?;
     Ok(vec![input.to_query()?])
 }
 
@@ -121,7 +101,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<i32> {
     let queries = queries_from(&args)?;
     let plan = BenchPlan::new(args.requests, args.duration, args.concurrency, queries)
         .map_err(|reason| anyhow!(reason))?;
-    let targets = resolve_targets(&args.target).await?;
+    let targets = args.target.resolve_all().await?;
     let [target] = targets.as_slice() else {
         bail!("bench probes one PDP at a time ({} given)", targets.len());
     };

@@ -1,43 +1,26 @@
 //! `permit-tui check`: one check, headless. Exit 0 allow, 1 deny, 2 any error.
 
 use std::io::Write;
-use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use crate::pdp::error::fmt_duration;
 use crate::pdp::types::AllowedResult;
-use crate::pdp::{CheckInput, Exchange, PdpClient, DEFAULT_PDP_URL};
+use crate::pdp::Exchange;
 use crate::printable::{escape_indented, escape_line};
 use crate::store::{Config, History, Paths};
+
+use super::flags::{PdpArgs, QueryArgs, Target};
 
 pub const EXIT_ALLOW: i32 = 0;
 pub const EXIT_DENY: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::flags::ONE_PDP_DEFAULT)]
 pub struct CheckArgs {
-    /// The user: a key, or a JSON object such as '{"key":"alice","email":"a@x.io"}'.
-    #[arg(short, long)]
-    pub user: String,
-    /// The action, e.g. read.
-    #[arg(short, long)]
-    pub action: String,
-    /// The resource: TYPE or TYPE:KEY.
-    #[arg(short, long)]
-    pub resource: String,
-    /// The tenant (default: "default", as the SDKs do).
-    #[arg(short, long, default_value = "")]
-    pub tenant: String,
-    /// Just-in-time user attributes, a JSON object.
-    #[arg(long = "user-attr", value_name = "JSON", default_value = "")]
-    pub user_attributes: String,
-    /// Resource attributes, a JSON object.
-    #[arg(long = "resource-attr", value_name = "JSON", default_value = "")]
-    pub resource_attributes: String,
-    /// Context, a JSON object.
-    #[arg(long, value_name = "JSON", default_value = "")]
-    pub context: String,
+    #[command(flatten)]
+    pub query: QueryArgs,
     #[command(flatten)]
     pub pdp: PdpArgs,
     /// Also decide the check on the environment's mirror (`permit-tui env snapshot NAME`), or
@@ -50,78 +33,10 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
-/// Where checks go: shared by the headless commands.
-#[derive(Debug, Clone, clap::Args)]
-pub struct PdpArgs {
-    /// A named environment (see `permit-tui env list`; `sandbox-dev` and `sandbox-prod` are
-    /// always there). Default: the active environment, if one is configured.
-    #[arg(long = "env", value_name = "NAME")]
-    pub env: Option<String>,
-    /// The PDP's URL (default: the active environment's, else http://localhost:7766).
-    #[arg(long = "pdp", env = "PERMIT_PDP_URL", value_name = "URL")]
-    pub pdp_url: Option<String>,
-    /// The API key for --pdp (prefer the PERMIT_API_KEY variable: argv is visible to other users).
-    #[arg(long, env = "PERMIT_API_KEY", hide_env_values = true)]
-    pub api_key: Option<String>,
-    /// Seconds to wait for the PDP before giving up.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub timeout: f64,
-}
-
-/// A PDP client and the name history and reports use for it.
-pub struct ResolvedPdp {
-    pub name: String,
-    pub client: PdpClient,
-}
-
-impl PdpArgs {
-    fn timeout(&self) -> anyhow::Result<Duration> {
-        crate::suite::target::bounded_seconds(self.timeout)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| {
-                anyhow::anyhow!("--timeout must be a positive number of seconds, at most 86400")
-            })
-    }
-
-    /// `--env` names an environment; else `--pdp` (or `PERMIT_PDP_URL`) is used as given;
-    /// else the active environment; else the SDKs' default, a local PDP on port 7766.
-    pub async fn resolve(&self, config: &Config) -> anyhow::Result<ResolvedPdp> {
-        let timeout = self.timeout()?;
-        let named = match (&self.env, &self.pdp_url) {
-            (Some(env), _) => Some(env.as_str()),
-            (None, None) if config.active.is_some() => None,
-            (None, _) => {
-                let url = self.pdp_url.as_deref().unwrap_or(DEFAULT_PDP_URL);
-                let client = PdpClient::new(url, self.api_key.clone(), timeout)?;
-                return Ok(ResolvedPdp {
-                    name: client.base_url().to_string(),
-                    client,
-                });
-            }
-        };
-        // A named environment brings its own key; PERMIT_API_KEY overrides only the active
-        // one (the store applies that), so a key meant for one environment never reaches another.
-        let target = crate::targets::resolve(named, config).await?;
-        let key = target.reveal_key().map(str::to_string);
-        let client = PdpClient::new(&target.pdp_url, key, timeout)?;
-        Ok(ResolvedPdp {
-            name: target.name,
-            client,
-        })
-    }
-}
-
 pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
-    let input = CheckInput {
-        user: args.user.clone(),
-        user_attributes: args.user_attributes.clone(),
-        action: args.action.clone(),
-        resource: args.resource.clone(),
-        resource_key: String::new(),
-        tenant: args.tenant.clone(),
-        resource_attributes: args.resource_attributes.clone(),
-        context: args.context.clone(),
+    let Some(input) = args.query.to_input(None) else {
+        eprintln!("error: give all of -u USER -a ACTION -r RESOURCE\nnothing was sent.");
+        return Ok(EXIT_ERROR);
     };
     let query = match input.to_query() {
         Ok(query) => query,
@@ -135,7 +50,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
     for notice in notices {
         eprintln!("note: {}", escape_line(&notice.to_string()));
     }
-    let ResolvedPdp { name, client } = match args.pdp.resolve(&config).await {
+    let Target { name, client } = match args.pdp.resolve_one(&config).await {
         Ok(resolved) => resolved,
         Err(err) => {
             let message = format!("{err:#}");

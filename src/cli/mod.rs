@@ -4,6 +4,7 @@ pub mod bench;
 pub mod check;
 pub mod check_mirror;
 pub mod env;
+pub mod flags;
 pub mod pdp;
 pub mod replay;
 pub mod sandbox;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::check::PdpArgs;
+use super::flags::PdpArgs;
 use crate::pdp_status::Expected;
 use crate::printable::escape_line;
 use crate::sandbox::policy::PolicyFile;
@@ -25,6 +25,7 @@ pub enum PdpCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::flags::ONE_PDP_DEFAULT)]
 pub struct StatusArgs {
     #[command(flatten)]
     pub pdp: PdpArgs,
@@ -41,7 +42,7 @@ pub async fn run(args: PdpCommandArgs) -> anyhow::Result<i32> {
     let PdpCommand::Status(args) = args.command;
     let paths = Paths::discover();
     let (config, _) = Config::load(&paths);
-    let pdp = args.pdp.resolve(&config).await?;
+    let pdp = args.pdp.resolve_one(&config).await?;
     // Without --snapshot, the environment's mirror (`permit-tui env snapshot NAME`) if any.
     let file = args.snapshot.clone().or_else(|| {
         let mirror = crate::mirror::stored::path_for(&paths, &pdp.name);
@@ -50,8 +51,8 @@ pub async fn run(args: PdpCommandArgs) -> anyhow::Result<i32> {
     let expected = match &file {
         Some(path) => Some(Ok(Expected::from_snapshot(&read_snapshot(path)?))),
         // No snapshot: a configured environment is compared with its REST API, as of now.
-        None if args.pdp.pdp_url.is_none() => {
-            match crate::targets::resolve(args.pdp.env.as_deref(), &config).await {
+        None if args.pdp.url()?.is_none() => {
+            match crate::targets::resolve(args.pdp.env()?, &config).await {
                 Ok(target) => match target.cloud_client() {
                     Some(rest) => Some(
                         Expected::from_api_scope(

@@ -23,10 +23,16 @@ use crate::store::{Config, Paths};
 use crate::suite::run::{explain_line, run_suite, RunOptions};
 use crate::suite::{Suite, SuiteCheck};
 
+use super::flags::PdpRequestArgs;
+
 const EXIT_CHANGED: i32 = 1;
 const EXIT_ERROR: i32 = 2;
 
+/// The PDP replayed against is `--against ENV`, `--pdp URL`, or the `--from` environment's own:
+/// not `check`'s `--env`/`--pdp` pair, whose defaults (`PERMIT_PDP_URL`, the active
+/// environment) would replay against another PDP than the source's.
 #[derive(Debug, Args)]
+#[command(mut_arg("timeout", |a| a.default_value("10s")))]
 pub struct ReplayArgs {
     /// The environment whose audit logs are read (its API URL and key).
     #[arg(long = "from", value_name = "ENV")]
@@ -62,8 +68,10 @@ pub struct ReplayArgs {
     /// A PDP URL to replay against (key: --api-key or PERMIT_API_KEY).
     #[arg(long, value_name = "URL")]
     pub pdp: Option<String>,
-    #[arg(long, env = "PERMIT_API_KEY", hide_env_values = true)]
-    pub api_key: Option<String>,
+    // `--api-key` and `--timeout`, as every command takes them (`--timeout` 10s here: a bulk
+    // request of `--chunk` checks takes longer than one check).
+    #[command(flatten)]
+    pub request: PdpRequestArgs,
     /// The most logs read.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub limit: usize,
@@ -73,9 +81,6 @@ pub struct ReplayArgs {
     /// Checks per /allowed/bulk request.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub chunk: usize,
-    /// How long one request may take.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::suite::target::parse_duration)]
-    pub timeout: Duration,
     /// Print one JSON object: replayed, skipped (with reasons), changed.
     #[arg(long)]
     pub json: bool,
@@ -306,8 +311,8 @@ async fn target(
     source: &crate::targets::Target,
 ) -> Result<(String, PdpClient, Option<Mirror>), String> {
     if let Some(url) = &args.pdp {
-        let client =
-            PdpClient::new(url, args.api_key.clone(), args.timeout).map_err(|e| e.to_string())?;
+        let key = args.request.key().map_err(|e| e.to_string())?;
+        let client = PdpClient::new(url, key, args.request.timeout).map_err(|e| e.to_string())?;
         return Ok((client.base_url().to_string(), client, None));
     }
     let target = match &args.against {
@@ -319,7 +324,7 @@ async fn target(
     let client = PdpClient::new(
         &target.pdp_url,
         target.reveal_key().map(str::to_string),
-        args.timeout,
+        args.request.timeout,
     )
     .map_err(|e| e.to_string())?;
     let mirror = Mirror::of_environment(paths, &target.name).ok().flatten();

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::sandbox::conditions::Types;
 use crate::sandbox::{serve, Limits, Sandbox, ServeOptions};
-use crate::suite::target::bounded_seconds;
+
+use super::flags::parse_duration;
 
 #[derive(Debug, clap::Args)]
 pub struct SandboxArgs {
@@ -32,13 +33,26 @@ pub struct SandboxArgs {
     /// good policy serving, and its error is printed.
     #[arg(long, requires = "policy")]
     pub watch: bool,
-    /// Seconds a connection may take to send a request's head; an idle kept-alive connection
-    /// is closed after it too.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub header_timeout: f64,
-    /// Seconds a request's body may take to arrive (408 after it).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub body_timeout: f64,
+    /// How long a connection may take to send a request's head; an idle kept-alive connection
+    /// is closed after it too (e.g. 5s, 500ms; a bare number is seconds).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10s",
+        value_parser = parse_duration,
+        allow_negative_numbers = true
+    )]
+    pub header_timeout: Duration,
+    /// How long a request's body may take to arrive, 408 after it (e.g. 5s, 500ms; a bare
+    /// number is seconds).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10s",
+        value_parser = parse_duration,
+        allow_negative_numbers = true
+    )]
+    pub body_timeout: Duration,
     /// Connections served at once; past it new ones get 503.
     #[arg(long, value_name = "N", default_value_t = 512)]
     pub max_connections: usize,
@@ -56,13 +70,10 @@ pub struct SandboxArgs {
 
 impl SandboxArgs {
     fn limits(&self) -> Result<Limits, String> {
-        let seconds = |value: f64, flag: &str| {
-            bounded_seconds(value)
-                .ok()
-                .filter(|d| *d >= Duration::from_millis(1))
-                .ok_or_else(|| {
-                    format!("{flag} must be a positive number of seconds, at most 86400")
-                })
+        let timeout = |value: Duration, flag: &str| {
+            (value >= Duration::from_millis(1))
+                .then_some(value)
+                .ok_or_else(|| format!("{flag} must be at least 1ms"))
         };
         let count = |value: usize, flag: &str| {
             (value > 0)
@@ -70,8 +81,8 @@ impl SandboxArgs {
                 .ok_or_else(|| format!("{flag} must be at least 1"))
         };
         Ok(Limits {
-            header_timeout: seconds(self.header_timeout, "--header-timeout")?,
-            body_timeout: seconds(self.body_timeout, "--body-timeout")?,
+            header_timeout: timeout(self.header_timeout, "--header-timeout")?,
+            body_timeout: timeout(self.body_timeout, "--body-timeout")?,
             max_connections: count(self.max_connections, "--max-connections")?,
             body_budget: count(self.body_budget, "--body-budget")?.saturating_mul(1 << 20),
             max_bulk_checks: count(self.max_bulk_checks, "--max-bulk-checks")?,

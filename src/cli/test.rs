@@ -7,15 +7,17 @@ use anyhow::{bail, Context};
 use crate::suite::diff::{diff_runs, render_diff_json, render_diff_text};
 use crate::suite::report::{render_json, render_junit, render_table};
 use crate::suite::run::DEFAULT_CHUNK;
-use crate::suite::target::{resolve_targets, Target, TargetArgs};
 use crate::suite::{load_suite, run_suite, RunOptions, Suite};
 
+use super::flags::{PdpArgs, Target};
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::flags::SUITE_PDP_DEFAULT)]
 pub struct TestArgs {
     /// The suite file (TOML, see docs/suites.md).
     pub suite: PathBuf,
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: PdpArgs,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -31,12 +33,13 @@ pub struct TestArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::flags::SUITE_PDP_DEFAULT)]
 pub struct DiffArgs {
     /// The suite file (TOML, see docs/suites.md).
     pub suite: PathBuf,
     /// Exactly two targets: `--env A --env B`, `--pdp URL --pdp URL`, or one of each.
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub target: PdpArgs,
     /// Print one JSON object instead of the text report.
     #[arg(long)]
     pub json: bool,
@@ -54,7 +57,7 @@ fn options(no_bulk: bool, chunk: usize) -> RunOptions {
 
 pub async fn run_test(args: TestArgs) -> anyhow::Result<i32> {
     let suite = load_suite(&args.suite)?;
-    let targets = resolve_targets(&args.target).await?;
+    let targets = args.target.resolve_all().await?;
     let options = options(args.no_bulk, args.chunk);
     match targets.as_slice() {
         [one] => run_one(&suite, one, options, args.json, args.junit.as_ref()).await,
@@ -73,7 +76,7 @@ pub async fn run_test(args: TestArgs) -> anyhow::Result<i32> {
 
 pub async fn run_diff_command(args: DiffArgs) -> anyhow::Result<i32> {
     let suite = load_suite(&args.suite)?;
-    let targets = resolve_targets(&args.target).await?;
+    let targets = args.target.resolve_all().await?;
     match targets.as_slice() {
         [a, b] => run_diff(&suite, a, b, options(args.no_bulk, DEFAULT_CHUNK), args.json).await,
         _ => bail!(

@@ -1,16 +1,9 @@
-//! Which PDPs a headless command talks to: `--env NAME` (repeatable) and `--pdp URL`
-//! (repeatable, with `--api-key`), or `PERMIT_PDP_URL` / `PERMIT_API_KEY`.
-//!
-//! Named environments are resolved in ONE place, [`resolve_env`], through the environment
-//! store (`permit-tui env`), which always knows the bundled `sandbox-dev` and `sandbox-prod`.
+//! A PDP a suite runs against ([`Target`]), and the syntax of every duration flag
+//! ([`parse_duration`]). The flags that name targets are `crate::cli::flags::PdpArgs`.
 
 use std::time::Duration;
 
-use anyhow::bail;
-
-use crate::pdp::client::shared_http_client;
 use crate::pdp::PdpClient;
-use crate::store::{Config, Paths};
 
 /// A PDP to run against, with the name reports use for it.
 #[derive(Clone)]
@@ -28,52 +21,46 @@ impl std::fmt::Debug for Target {
     }
 }
 
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct TargetArgs {
-    /// A named environment (see `permit-tui env list`; `sandbox-dev` and `sandbox-prod` always
-    /// exist); repeat it to compare two.
-    #[arg(long = "env", value_name = "NAME")]
-    pub envs: Vec<String>,
-    /// A PDP URL (default from PERMIT_PDP_URL); repeatable.
-    #[arg(long = "pdp", value_name = "URL")]
-    pub pdps: Vec<String>,
-    /// The API key for --pdp (default from PERMIT_API_KEY); give one per --pdp or one for all.
-    #[arg(long = "api-key", value_name = "KEY")]
-    pub api_keys: Vec<String>,
-    /// How long one request may take.
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
-    pub timeout: Duration,
-}
+/// How every duration flag's help states its syntax.
+pub const DURATION_SYNTAX: &str = "e.g. 5s, 500ms; a bare number is seconds";
 
-/// `250ms`, `5s`, `2m`, or bare seconds.
+/// What every duration flag accepts, named in its refusals.
+pub const DURATION_FORMS: &str = "expected a duration with a unit (500ms, 5s, 1m, 1h) or a bare \
+number of seconds (5, 0.5), more than zero and at most 86400 s (24h)";
+
+/// THE parser of every duration flag (`--timeout`, the sandbox's `--header-timeout` and
+/// `--body-timeout`, `bench -d`): a duration with a unit as `humantime` reads it (`500ms`,
+/// `2s`, `1.5s`, `1m`, `1h 30m`), or a bare number of seconds (`5`, `0.5`) as older scripts
+/// give it. Zero, negative, not-a-number and more than a day are refused with a message that
+/// names the accepted forms (clap puts the flag's name before it).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, unit) = match text.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
-        Some(i) => text.split_at(i),
-        None => (text, "s"),
+    let refuse = |why: &str| format!("it {why}; {DURATION_FORMS}");
+    let duration = match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_nan() => return Err(refuse("is not a number")),
+        Ok(0.0) => return Err(refuse("is zero")),
+        Ok(seconds) if seconds < 0.0 => return Err(refuse("is negative")),
+        Ok(seconds) if seconds > MAX_SECONDS => return Err(refuse("is over a day")),
+        Ok(seconds) => Duration::try_from_secs_f64(seconds).map_err(|e| refuse(&e.to_string()))?,
+        Err(_) => humantime::parse_duration(text)
+            .map_err(|e| refuse(&format!("is not a duration ({e})")))?,
     };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as 500ms, 10s or 2m"))?;
-    let seconds = match unit.trim() {
-        "ms" => value / 1_000.0,
-        "s" | "" => value,
-        "m" | "min" => value * 60.0,
-        "h" => value * 3_600.0,
-        other => {
-            return Err(format!(
-                "unknown duration unit `{other}` (use ms, s, m or h)"
-            ))
-        }
-    };
-    bounded_seconds(seconds).map_err(|e| format!("`{text}`: {e}"))
+    if duration.is_zero() {
+        return Err(refuse("is zero"));
+    }
+    if duration.as_secs_f64() > MAX_SECONDS {
+        return Err(refuse("is over a day"));
+    }
+    Ok(duration)
 }
 
 /// The longest wait any flag accepts: past it a deadline (`Instant` plus the duration) could
 /// overflow, which panics deep inside the runtime instead of failing here.
 pub const MAX_SECONDS: f64 = 86_400.0;
 
-/// Seconds as a `Duration`, refused with a message when not finite, negative, or over a day.
+/// Seconds as a `Duration`, refused with a message when not finite, negative, or over a day
+/// (the explorer's `--timeout`, still seconds as a number; the commands' flags take
+/// [`parse_duration`]).
 pub fn bounded_seconds(seconds: f64) -> Result<Duration, String> {
     if !seconds.is_finite() || seconds < 0.0 {
         return Err("not a positive duration".to_string());
@@ -86,94 +73,58 @@ pub fn bounded_seconds(seconds: f64) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
 }
 
-/// Resolves every target named on the command line, in order: environments, then URLs.
-/// With neither, `PERMIT_PDP_URL` (and `PERMIT_API_KEY`) must be set.
-pub async fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
-    let http = shared_http_client();
-    let mut targets = Vec::new();
-    if !args.envs.is_empty() {
-        let (config, notices) = Config::load(&Paths::discover());
-        for notice in notices {
-            eprintln!("note: {notice}");
-        }
-        for name in &args.envs {
-            targets.push(resolve_env(name, &http, args.timeout, &config).await?);
-        }
-    }
-    let mut pdps = args.pdps.clone();
-    if pdps.is_empty() && args.envs.is_empty() {
-        match std::env::var("PERMIT_PDP_URL") {
-            Ok(url) if !url.trim().is_empty() => pdps.push(url),
-            _ => bail!(
-                "name a PDP: --env sandbox-dev (the bundled sandbox), --pdp URL, \
-                 or set PERMIT_PDP_URL"
-            ),
-        }
-    }
-    let env_key = std::env::var("PERMIT_API_KEY")
-        .ok()
-        .filter(|k| !k.is_empty());
-    if args.api_keys.len() > 1 && args.api_keys.len() != pdps.len() {
-        bail!(
-            "{} --api-key values for {} --pdp URLs: give one key for all, or one per URL",
-            args.api_keys.len(),
-            pdps.len()
-        );
-    }
-    for (i, url) in pdps.iter().enumerate() {
-        let key = args
-            .api_keys
-            .get(i)
-            .or(args.api_keys.first())
-            .cloned()
-            .or_else(|| env_key.clone());
-        let client = PdpClient::with_http(http.clone(), url, key, args.timeout)?;
-        let name = url::Url::parse(client.base_url())
-            .ok()
-            .and_then(|u| {
-                u.host_str()
-                    .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
-            })
-            .unwrap_or_else(|| url.clone());
-        targets.push(Target { name, client });
-    }
-    Ok(targets)
-}
-
-/// THE place where an environment name becomes a PDP client: the environment store's
-/// resolver (configured environments, plus the always-available `sandbox-dev`/`sandbox-prod`
-/// served by one in-process sandbox), with this command's timeout.
-async fn resolve_env(
-    name: &str,
-    http: &reqwest::Client,
-    timeout: Duration,
-    config: &Config,
-) -> anyhow::Result<Target> {
-    let target = crate::targets::resolve(Some(name), config).await?;
-    let client = PdpClient::with_http(
-        http.clone(),
-        &target.pdp_url,
-        target.reveal_key().map(str::to_string),
-        timeout,
-    )?;
-    Ok(Target {
-        name: target.name,
-        client,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn durations_parse_with_units() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
         assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("2min"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration(" 2s "), Ok(Duration::from_secs(2)));
+    }
+
+    /// The syntax `check --timeout` and the sandbox's timeouts took before there was one.
+    #[test]
+    fn a_bare_number_is_seconds() {
+        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("0.5"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
-        assert!(parse_duration("ten").is_err());
-        assert!(parse_duration("5y").is_err());
+        assert_eq!(parse_duration("86400"), Ok(Duration::from_secs(86_400)));
+    }
+
+    #[test]
+    fn zero_negative_nonsense_and_over_a_day_are_refused_naming_the_forms() {
+        for (text, why) in [
+            ("0", "is zero"),
+            ("0s", "is zero"),
+            ("0.0", "is zero"),
+            ("-0", "is zero"),
+            ("-1", "is negative"),
+            ("-0.5", "is negative"),
+            ("NaN", "is not a number"),
+            ("abc", "is not a duration"),
+            ("ten", "is not a duration"),
+            ("5y5", "is not a duration"),
+            ("", "is not a duration"),
+            ("-1s", "is not a duration"),
+            ("25h", "is over a day"),
+            ("86401", "is over a day"),
+            ("inf", "is over a day"),
+        ] {
+            let err = parse_duration(text).expect_err(text);
+            assert!(err.contains(why), "{text}: {err}");
+            assert!(
+                err.contains("500ms") && err.contains("bare number of seconds"),
+                "{text}: the message names the accepted forms: {err}"
+            );
+        }
     }
 
     /// Issue 15, item 10: a huge value used to panic in `Duration::from_secs_f64` (or later,
@@ -181,7 +132,8 @@ mod tests {
     #[test]
     fn huge_durations_are_refused_not_a_panic() {
         let err = parse_duration("100000000000000000000s").expect_err("1e20 s is refused");
-        assert!(err.contains("maximum of 86400 seconds"), "{err}");
+        assert!(err.contains("at most 86400 s"), "{err}");
+        assert!(parse_duration("1e20").is_err());
         assert!(parse_duration("1000000000000000h").is_err());
         assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
         assert!(bounded_seconds(f64::NAN).is_err());
