@@ -53,9 +53,15 @@ pub struct ExplorerArgs {
         value_name = "KEY"
     )]
     pub api_key: Option<String>,
-    /// Seconds a check may take before it ends with a timeout error.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub timeout: f64,
+    /// How long one request to the PDP may take (e.g. 5s, 500ms; a bare number is seconds).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "5s",
+        value_parser = crate::suite::target::parse_duration,
+        allow_negative_numbers = true
+    )]
+    pub timeout: std::time::Duration,
     /// Serve these policy files in the embedded sandbox instead of the bundled demo (one
     /// environment each, `sandbox-KEY`), reloaded when they change: in live mode the check
     /// runs again, so an edited condition set shows its effect at once.
@@ -68,12 +74,7 @@ pub struct ExplorerArgs {
 
 /// Runs the explorer in the real terminal until the user quits. Returns the exit code.
 pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
-    let timeout = crate::suite::target::bounded_seconds(args.timeout)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            anyhow::anyhow!("--timeout must be a positive number of seconds, at most 86400")
-        })?;
+    let timeout = args.timeout;
     if !args.policy.is_empty() {
         crate::targets::serve_policy_files(args.policy.clone())
             .map_err(|err| anyhow::anyhow!(err))?;
