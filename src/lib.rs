@@ -15,6 +15,7 @@ pub mod drift;
 pub mod expectation;
 pub mod explain;
 pub mod export;
+pub mod latency;
 pub mod matrix;
 pub mod mirror;
 pub mod pdp;

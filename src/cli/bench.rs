@@ -280,18 +280,18 @@ impl LiveView<'_> {
             stats_area,
         );
         let h = &self.stats.latency;
-        let show = |d: Option<Duration>| d.map(fmt_duration).unwrap_or_else(|| "—".to_string());
-        let latency_lines: Vec<Line> = [
-            ("min", h.min()),
-            ("p50", h.percentile(50.0)),
-            ("p90", h.percentile(90.0)),
-            ("p99", h.percentile(99.0)),
-            ("p99.9", h.percentile(99.9)),
-            ("max", h.max()),
-        ]
-        .into_iter()
-        .map(|(label, value)| Line::from(format!("{label:<6} {:>10}", show(value))))
-        .collect();
+        let summary = h.summary();
+        // The report's rows, less mean and p95 for the room: the same figures it prints.
+        let latency_lines: Vec<Line> = summary
+            .unwrap_or_default()
+            .rows()
+            .into_iter()
+            .filter(|(label, _)| !matches!(*label, "mean" | "p95"))
+            .map(|(label, value)| {
+                let shown = summary.map_or_else(|| "—".to_string(), |_| fmt_duration(value));
+                Line::from(format!("{label:<6} {shown:>10}"))
+            })
+            .collect();
         frame.render_widget(
             Paragraph::new(latency_lines).block(Block::bordered().title(" latency ")),
             latency_area,

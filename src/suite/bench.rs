@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
+use crate::latency::Summary;
 use crate::pdp::types::AllowedQuery;
 use crate::pdp::PdpClient;
 
@@ -170,6 +171,22 @@ pub struct BenchSummary {
     pub stopped_early: bool,
 }
 
+/// `latency_ms` of the JSON report: each statistic in milliseconds (microsecond precision),
+/// all null when nothing was answered.
+fn latency_ms(summary: Option<Summary>) -> Value {
+    let keys = ["min", "mean", "p50", "p90", "p95", "p99", "p99_9", "max"];
+    let rows = summary.unwrap_or_default().rows();
+    let map = keys
+        .iter()
+        .zip(rows)
+        .map(|(key, (_, value))| {
+            let ms = summary.map(|_| (value.as_secs_f64() * 1e6).round() / 1e3);
+            (key.to_string(), serde_json::json!(ms))
+        })
+        .collect::<serde_json::Map<_, _>>();
+    Value::Object(map)
+}
+
 impl BenchSummary {
     pub fn requests_per_second(&self) -> f64 {
         let seconds = self.elapsed.as_secs_f64();
@@ -181,7 +198,6 @@ impl BenchSummary {
     }
 
     pub fn to_json(&self) -> Value {
-        let ms = |d: Option<Duration>| d.map(|d| (d.as_secs_f64() * 1e6).round() / 1e3);
         let h = &self.stats.latency;
         let bound = match self.bound {
             Bound::Requests(n) => json!({"requests": n}),
@@ -202,16 +218,7 @@ impl BenchSummary {
             "elapsed_s": self.elapsed.as_secs_f64(),
             "requests_per_second": (self.requests_per_second() * 10.0).round() / 10.0,
             "stopped_early": self.stopped_early,
-            "latency_ms": {
-                "min": ms(h.min()),
-                "mean": ms(h.mean()),
-                "p50": ms(h.percentile(50.0)),
-                "p90": ms(h.percentile(90.0)),
-                "p95": ms(h.percentile(95.0)),
-                "p99": ms(h.percentile(99.0)),
-                "p99_9": ms(h.percentile(99.9)),
-                "max": ms(h.max()),
-            },
+            "latency_ms": latency_ms(h.summary()),
         })
     }
 
@@ -258,17 +265,10 @@ impl BenchSummary {
             let _ = writeln!(out, "    {kind:<18} {count}");
         }
         let _ = writeln!(out, "  latency (answered checks)");
-        for (label, value) in [
-            ("min", h.min()),
-            ("mean", h.mean()),
-            ("p50", h.percentile(50.0)),
-            ("p90", h.percentile(90.0)),
-            ("p95", h.percentile(95.0)),
-            ("p99", h.percentile(99.0)),
-            ("p99.9", h.percentile(99.9)),
-            ("max", h.max()),
-        ] {
-            let _ = writeln!(out, "    {label:<6} {:>10}", show(value));
+        let summary = h.summary();
+        for (label, value) in summary.unwrap_or_default().rows() {
+            let shown = summary.map(|_| value);
+            let _ = writeln!(out, "    {label:<6} {:>10}", show(shown));
         }
         out
     }

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use crate::latency::Summary;
+
 const SUB_BITS: u32 = 7;
 const SUB: u64 = 1 << SUB_BITS; // 128
 const LINEAR_LIMIT: u64 = 2 * SUB; // values below are their own bucket
@@ -115,8 +117,7 @@ impl Histogram {
         if self.total == 0 {
             return None;
         }
-        let rank = ((p.clamp(0.0, 100.0) / 100.0) * self.total as f64).ceil() as u64;
-        let rank = rank.clamp(1, self.total);
+        let rank = crate::latency::nearest_rank(p, self.total);
         let mut seen = 0u64;
         for (bucket, count) in self.counts.iter().enumerate() {
             seen += count;
@@ -126,6 +127,22 @@ impl Histogram {
             }
         }
         self.max()
+    }
+
+    /// The statistics every report shows, read off the histogram (min, max and mean exact).
+    pub fn summary(&self) -> Option<Summary> {
+        let at = |p| self.percentile(p);
+        Some(Summary {
+            count: self.total,
+            min: self.min()?,
+            mean: self.mean()?,
+            p50: at(50.0)?,
+            p90: at(90.0)?,
+            p95: at(95.0)?,
+            p99: at(99.0)?,
+            p99_9: at(99.9)?,
+            max: self.max()?,
+        })
     }
 
     /// Counts in `bins` equal-width bins from min to `upper` (values above go in the last):

@@ -4,25 +4,16 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use crate::latency::Summary;
+
 /// How many recent checks a target keeps for the sparkline and percentiles.
 pub const RING_CAPACITY: usize = 512;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LatencyStats {
-    pub min: Duration,
-    pub p50: Duration,
-    pub p95: Duration,
-    pub p99: Duration,
-    pub max: Duration,
-    /// Checks in the ring (the statistics are over these).
-    pub count: usize,
-}
 
 #[derive(Debug, Clone)]
 pub struct LatencyRing {
     samples: VecDeque<Duration>,
     capacity: usize,
-    stats: Option<LatencyStats>,
+    stats: Option<Summary>,
     /// Every answered check of this target since start, beyond the ring too.
     pub total: u64,
 }
@@ -49,7 +40,7 @@ impl LatencyRing {
         }
         self.samples.push_back(latency);
         self.total += 1;
-        self.stats = Some(compute(&self.samples));
+        self.stats = Summary::of(self.samples.iter().copied());
     }
 
     pub fn samples(&self) -> impl DoubleEndedIterator<Item = Duration> + ExactSizeIterator + '_ {
@@ -64,27 +55,8 @@ impl LatencyRing {
         self.samples.is_empty()
     }
 
-    pub fn stats(&self) -> Option<LatencyStats> {
+    pub fn stats(&self) -> Option<Summary> {
         self.stats
-    }
-}
-
-/// Nearest-rank percentiles, as oha and most load tools report them.
-fn compute(samples: &VecDeque<Duration>) -> LatencyStats {
-    let mut sorted: Vec<Duration> = samples.iter().copied().collect();
-    sorted.sort_unstable();
-    let rank = |p: f64| {
-        let n = sorted.len();
-        let idx = ((p / 100.0) * n as f64).ceil() as usize;
-        sorted[idx.clamp(1, n) - 1]
-    };
-    LatencyStats {
-        min: sorted[0],
-        p50: rank(50.0),
-        p95: rank(95.0),
-        p99: rank(99.0),
-        max: sorted[sorted.len() - 1],
-        count: sorted.len(),
     }
 }
 
@@ -123,17 +95,17 @@ mod tests {
     }
 
     #[test]
-    fn percentiles_are_nearest_rank() {
-        let mut ring = LatencyRing::with_capacity(1000);
+    fn the_ring_reports_the_shared_statistics_of_what_it_holds() {
+        let mut ring = LatencyRing::with_capacity(50);
         for i in 1..=100 {
             ring.push(ms(i));
         }
         let s = ring.stats().unwrap();
+        assert_eq!(Some(s), Summary::of((51..=100).map(ms)));
         assert_eq!(
-            (s.min, s.p50, s.p95, s.p99, s.max),
-            (ms(1), ms(50), ms(95), ms(99), ms(100))
+            (s.count, s.min, s.p50, s.max),
+            (50, ms(51), ms(75), ms(100))
         );
-        assert_eq!(s.count, 100);
     }
 
     #[test]

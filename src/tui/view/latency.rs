@@ -63,7 +63,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     second.extend(item("max", stats.max));
     second.push(Span::styled("n ", theme.label()));
     second.push(Span::styled(format!("{}", stats.count), theme.heading()));
-    if ring.total as usize > stats.count {
+    if ring.total > stats.count {
         second.push(Span::styled(format!(" (of {})", ring.total), theme.dim()));
     }
     frame.render_widget(
