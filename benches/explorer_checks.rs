@@ -168,7 +168,7 @@ fn main() {
             Err(_) => targets[0].pdp_url.clone(),
         };
         println!("PDP: {url}");
-        let api_key = targets[0].api_key.clone().unwrap_or_default();
+        let api_key = targets[0].reveal_key().unwrap_or_default().to_string();
 
         let rss_before = status_kb("VmRSS:");
         let (app, elapsed) = explorer_round(targets.clone(), checks, Duration::ZERO).await;

@@ -9,9 +9,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use permit_tui::pdp::{CheckInput, Exchange};
 use permit_tui::sandbox::Sandbox;
-use permit_tui::tui::app::{
-    App, CheckOutcome, Health, ResultTab, SentRequest, Settings, Target, TargetKind,
-};
+use permit_tui::tui::app::{App, CheckOutcome, Health, ResultTab, SentRequest, Settings, Target};
 use permit_tui::tui::bootstrap::demo_input;
 use permit_tui::tui::view;
 use ratatui::backend::TestBackend;
@@ -24,14 +22,13 @@ fn app_with_result(input: &CheckInput) -> App {
         .into_iter()
         .find(|e| e.key == "dev")
         .expect("dev environment");
-    let target = Target {
-        name: env.key.clone(),
-        pdp_url: "http://127.0.0.1:7766".into(),
-        api_key: Some(env.api_key.clone()),
-        tenant: None,
-        kind: TargetKind::Sandbox,
-        rest: Default::default(),
-    };
+    let target = Target::sandbox(
+        &env.key,
+        "http://127.0.0.1:7766",
+        &env.api_key,
+        &env.project,
+        &env.key,
+    );
     let mut app = App::new(vec![target.clone()], input, Settings::default());
     app.targets[0].health = Health::Up;
     let query = app.validation.clone().expect("demo query is valid");

@@ -19,20 +19,23 @@ pub const SANDBOX_PROD: &str = "sandbox-prod";
 /// The environment built from `PERMIT_PDP_URL` / `PERMIT_API_KEY` when no environment is active.
 pub const FROM_ENV: &str = "from-env";
 
-/// An environment ready for checks. Debug masks the key.
-#[derive(Clone)]
+/// An environment: where its PDP answers, its key (in memory only: Debug masks it), where
+/// its REST API is. The one type every command and the explorer use; a PDP client is made
+/// from it with the caller's timeout ([`Target::client`]).
+#[derive(Clone, PartialEq)]
 pub struct Target {
     pub name: String,
     pub pdp_url: String,
+    /// Permit's REST API for this environment (schema, facts, snapshots, audit logs).
     pub api_url: String,
-    pub client: PdpClient,
+    /// One of the embedded sandbox's environments.
     pub is_sandbox: bool,
-    /// Permit's Cloud PDP: no ABAC, so warn before sending attributes.
-    pub is_cloud_pdp: bool,
     pub key_source: KeySource,
     /// Permit project and environment keys, when known (for the REST API).
     pub project: Option<String>,
     pub environment: Option<String>,
+    /// The tenant a check defaults to when the form leaves it empty.
+    pub tenant: Option<String>,
     key: Option<String>,
 }
 
@@ -45,12 +48,63 @@ impl fmt::Debug for Target {
             .field("key", &self.masked_key())
             .field("key_source", &self.key_source)
             .field("is_sandbox", &self.is_sandbox)
-            .field("is_cloud_pdp", &self.is_cloud_pdp)
+            .field("project", &self.project)
+            .field("environment", &self.environment)
+            .field("tenant", &self.tenant)
             .finish()
     }
 }
 
 impl Target {
+    /// A PDP given by URL (`--pdp`, a discovered environment): its REST API is
+    /// `PERMIT_API_URL`, else Permit's US API, until the caller says otherwise.
+    pub fn remote(name: &str, pdp_url: &str, key: Option<String>) -> Target {
+        let api_url = std::env::var(crate::store::config::API_URL_VAR)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| cloud::urls::API_US.to_string());
+        Target {
+            name: name.to_string(),
+            pdp_url: pdp_url.trim().to_string(),
+            api_url,
+            is_sandbox: false,
+            key_source: if key.is_some() {
+                KeySource::Override
+            } else {
+                KeySource::None
+            },
+            project: None,
+            environment: None,
+            tenant: None,
+            key,
+        }
+    }
+
+    /// An environment of a sandbox at `url`, which serves its REST slice there too.
+    pub fn sandbox(name: &str, url: &str, key: &str, project: &str, environment: &str) -> Target {
+        Target {
+            name: name.to_string(),
+            pdp_url: url.to_string(),
+            api_url: url.to_string(),
+            is_sandbox: true,
+            key_source: KeySource::Sandbox,
+            project: Some(project.to_string()),
+            environment: Some(environment.to_string()),
+            tenant: None,
+            key: Some(key.to_string()),
+        }
+    }
+
+    /// A client for this environment's PDP, on the process's shared connection pool.
+    pub fn client(&self, timeout: std::time::Duration) -> Result<PdpClient, PdpError> {
+        PdpClient::with_http(http(), &self.pdp_url, self.key.clone(), timeout)
+    }
+
+    /// Permit's Cloud PDP: it does not evaluate ABAC.
+    pub fn is_cloud_pdp(&self) -> bool {
+        is_cloud_pdp(&self.pdp_url)
+    }
+
     /// `permit_key_…a1b2`, for the screen.
     pub fn masked_key(&self) -> Option<String> {
         self.key.as_deref().map(mask_key)
@@ -74,7 +128,7 @@ impl Target {
             || !query.resource.attributes.is_empty()
             || !query.resource.context.is_empty()
             || !query.context.is_empty();
-        (self.is_cloud_pdp && uses_attributes).then(|| {
+        (self.is_cloud_pdp() && uses_attributes).then(|| {
             format!(
                 "`{}` uses the Cloud PDP, which does not evaluate ABAC: attributes and context \
                  are not considered (a 501 may come back). Use a local PDP or the sandbox for \
@@ -317,7 +371,7 @@ pub async fn resolve(name: Option<&str>, config: &Config) -> Result<Target, Targ
     let is_run_env = name == active;
 
     if is_sandbox_name(&name) {
-        return resolve_sandbox(&name, config).await;
+        return resolve_sandbox(&name).await;
     }
     let base = if name == FROM_ENV && is_run_env {
         EnvironmentConfig {
@@ -350,26 +404,28 @@ pub async fn resolve(name: Option<&str>, config: &Config) -> Result<Target, Targ
         pdp_url = o.pdp_url.clone().unwrap_or(pdp_url);
         api_url = o.api_url.clone().unwrap_or(api_url);
     }
-    let client = PdpClient::with_http(http(), &pdp_url, key.clone(), config.check_timeout)
-        .map_err(|source| TargetError::BadUrl {
-            name: name.clone(),
-            source,
-        })?;
-    Ok(Target {
-        is_cloud_pdp: is_cloud_pdp(&pdp_url),
+    let target = Target {
         name,
         pdp_url,
         api_url,
-        client,
         is_sandbox: false,
         key_source,
         project: base.project,
         environment: base.environment,
+        tenant: None,
         key,
-    })
+    };
+    // A URL no client can use is said here, with the environment's name.
+    target
+        .client(config.check_timeout)
+        .map_err(|source| TargetError::BadUrl {
+            name: target.name.clone(),
+            source,
+        })?;
+    Ok(target)
 }
 
-async fn resolve_sandbox(name: &str, config: &Config) -> Result<Target, TargetError> {
+async fn resolve_sandbox(name: &str) -> Result<Target, TargetError> {
     let handle = running_sandbox().await?;
     let info = handle
         .environments
@@ -378,28 +434,13 @@ async fn resolve_sandbox(name: &str, config: &Config) -> Result<Target, TargetEr
         .ok_or_else(|| {
             TargetError::Sandbox(format!("`{name}` is not in the in-process sandbox"))
         })?;
-    let client = PdpClient::with_http(
-        http(),
+    Ok(Target::sandbox(
+        name,
         &handle.url,
-        Some(info.api_key.clone()),
-        config.check_timeout,
-    )
-    .map_err(|source| TargetError::BadUrl {
-        name: name.to_string(),
-        source,
-    })?;
-    Ok(Target {
-        name: name.to_string(),
-        pdp_url: handle.url.clone(),
-        api_url: handle.url.clone(),
-        client,
-        is_sandbox: true,
-        is_cloud_pdp: false,
-        key_source: KeySource::Sandbox,
-        project: Some(info.project.clone()),
-        environment: Some(info.key.clone()),
-        key: Some(info.api_key.clone()),
-    })
+        &info.api_key,
+        &info.project,
+        &info.key,
+    ))
 }
 
 /// The process's in-process sandbox, as far as callers need it.

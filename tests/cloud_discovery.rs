@@ -55,7 +55,11 @@ async fn org_key_walks_project_then_env_and_ends_in_a_working_environment() {
     }
     .to_query()
     .unwrap();
-    let exchange = target.client.check(&query).await;
+    let exchange = target
+        .client(std::time::Duration::from_secs(5))
+        .unwrap()
+        .check(&query)
+        .await;
     assert_eq!(exchange.status, Some(200), "{:?}", exchange.raw_body);
     assert!(exchange.result.is_ok(), "{:?}", exchange.result);
 }
@@ -161,7 +165,14 @@ async fn sandbox_targets_share_one_sandbox_and_answer() {
     assert_eq!(dev.pdp_url, prod.pdp_url);
     assert_eq!(dev.api_url, dev.pdp_url);
     assert!(!format!("{dev:?}").contains(dev.reveal_key().unwrap()));
-    assert_eq!(dev.client.healthy().await.status, Some(200));
+    assert_eq!(
+        dev.client(std::time::Duration::from_secs(5))
+            .unwrap()
+            .healthy()
+            .await
+            .status,
+        Some(200)
+    );
     let err = targets::resolve(Some("nope"), &config).await.unwrap_err();
     assert!(err.to_string().contains("sandbox-dev"), "{err}");
 }

@@ -94,7 +94,7 @@ async fn overrides_apply_to_the_runs_environment_only() {
         (prod.name.as_str(), prod.pdp_url.as_str()),
         ("prod", "http://127.0.0.1:7766")
     );
-    assert!(!prod.is_cloud_pdp);
+    assert!(!prod.is_cloud_pdp());
     assert_eq!(prod.reveal_key(), Some("permit_key_overrideoverride4444"));
     let other = targets::resolve(Some("other"), &config).await.unwrap();
     assert_eq!(other.reveal_key(), Some("permit_key_otherotherother3333"));
@@ -107,7 +107,7 @@ async fn overrides_apply_to_the_runs_environment_only() {
 
     config.overrides = Overrides::default();
     let prod = targets::resolve(None, &config).await.unwrap();
-    assert!(prod.is_cloud_pdp);
+    assert!(prod.is_cloud_pdp());
     assert_eq!(prod.key_source, KeySource::Stored);
 
     // Attributes at the Cloud PDP get a warning before they are sent; elsewhere none.

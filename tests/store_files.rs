@@ -71,7 +71,11 @@ async fn after_checks_and_preset_saves_only_config_toml_holds_the_key_and_it_is_
     let target = targets::resolve(None, &store.config).await.unwrap();
     for p in [preset("one"), preset("two")] {
         let query = p.input.to_query().unwrap();
-        let exchange = target.client.check(&query).await;
+        let exchange = target
+            .client(std::time::Duration::from_secs(5))
+            .unwrap()
+            .check(&query)
+            .await;
         assert_eq!(exchange.status, Some(200));
         store
             .history
@@ -271,7 +275,11 @@ async fn an_unwritable_data_dir_is_reported_once_and_checks_go_on() {
         .await
         .unwrap();
     let query = preset("p").input.to_query().unwrap();
-    let exchange = target.client.check(&query).await;
+    let exchange = target
+        .client(std::time::Duration::from_secs(5))
+        .unwrap()
+        .check(&query)
+        .await;
     assert_eq!(exchange.status, Some(200));
     let failures = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let heard = failures.clone();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crossterm::event::{Event, KeyCode, KeyModifiers};
 use permit_tui::store::Paths;
-use permit_tui::tui::app::{App, Focus, Settings, TargetKind};
+use permit_tui::tui::app::{App, Focus, Settings};
 use permit_tui::tui::bootstrap::prepare_in;
 use permit_tui::tui::ExplorerArgs;
 
@@ -124,14 +124,14 @@ async fn org_key_walks_the_picker_to_a_working_environment_saved_0600() {
         .await;
     let app = h.quit().await;
     let current = &app.targets[app.current].target;
-    assert_eq!(current.kind, TargetKind::Remote, "{current:?}");
+    assert!(!current.is_sandbox, "{current:?}");
     assert_eq!(current.name, "staging", "the name typed at the last step");
     assert!(app
         .targets
         .iter()
-        .any(|t| t.target.name == "sandbox-dev" && t.target.kind == TargetKind::Sandbox));
+        .any(|t| t.target.name == "sandbox-dev" && t.target.is_sandbox));
     assert!(screen.contains(&current.name), "{screen}");
-    let env_key = current.api_key.clone().expect("env key fetched");
+    let env_key = current.reveal_key().expect("env key fetched").to_string();
     assert_ne!(env_key, org_key, "the environment's own key is used");
 
     let config = dir.path().join("config.toml");

@@ -5,21 +5,18 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use permit_tui::pdp::CheckInput;
 use permit_tui::store::history::HistoryIndex;
 use permit_tui::store::{Expectation, HistoryEntry, Paths, Preset, Store};
-use permit_tui::tui::app::{App, Settings, Target, TargetKind};
+use permit_tui::tui::app::{App, Settings, Target};
 use permit_tui::tui::{update::update, view, Msg};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 const KEY: &str = "permit_key_SECRETsecretSECRET9f3a";
 
-fn target(name: &str, url: &str, kind: TargetKind) -> Target {
-    Target {
-        name: name.into(),
-        pdp_url: url.into(),
-        api_key: Some(KEY.into()),
-        tenant: None,
-        kind,
-        rest: Default::default(),
+fn target(name: &str, url: &str, sandbox: bool) -> Target {
+    if sandbox {
+        Target::sandbox(name, url, KEY, "default", name)
+    } else {
+        Target::remote(name, url, Some(KEY.into()))
     }
 }
 
@@ -32,13 +29,9 @@ fn entry(env: &str, user: &str, allow: bool, us: u64, minute: u32) -> HistoryEnt
 
 fn app(dir: &std::path::Path) -> App {
     let targets = vec![
-        target("sandbox-dev", "http://127.0.0.1:7000", TargetKind::Sandbox),
-        target("sandbox-prod", "http://127.0.0.1:7000", TargetKind::Sandbox),
-        target(
-            "webapp-production",
-            "https://cloudpdp.api.permit.io",
-            TargetKind::Remote,
-        ),
+        target("sandbox-dev", "http://127.0.0.1:7000", true),
+        target("sandbox-prod", "http://127.0.0.1:7000", true),
+        target("webapp-production", "https://cloudpdp.api.permit.io", false),
     ];
     let input = CheckInput {
         user: "alice".into(),

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use crossterm::event::KeyCode;
 use permit_tui::pdp::CheckInput;
-use permit_tui::tui::app::{App, Field, Focus, Settings, Target, TargetKind};
+use permit_tui::tui::app::{App, Field, Focus, Settings, Target};
 use permit_tui::tui::bootstrap::start_sandbox;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
@@ -24,14 +24,7 @@ fn app_for(target: Target, input: &CheckInput, settings: Settings) -> App {
 }
 
 fn remote(url: String) -> Target {
-    Target {
-        name: "mock".into(),
-        pdp_url: url,
-        api_key: Some("permit_key_mockmockmock1234".into()),
-        tenant: None,
-        kind: TargetKind::Remote,
-        rest: Default::default(),
-    }
+    Target::remote("mock", &url, Some("permit_key_mockmockmock1234".into()))
 }
 
 async fn serve(router: Router) -> String {

@@ -68,7 +68,7 @@ async fn explain_tree_names_the_failing_condition_and_what_would_allow() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_copies_curl_with_the_key_redacted_unless_asked_and_saves_to_a_file() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
-    let key = targets[0].api_key.clone().unwrap();
+    let key = targets[0].reveal_key().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
     let mut app = App::new(targets, &heidi(3), Settings::default());
     app.tools.export_dir = Some(dir.path().to_path_buf());
@@ -218,10 +218,8 @@ async fn matrix_is_one_bulk_request_and_matches_single_checks_cell_by_cell() {
     let (sandbox, targets) = start_sandbox().await.unwrap();
     let dev: Target = targets[0].clone();
     let (proxy, counts) = counting_proxy(sandbox.url()).await;
-    let proxied = Target {
-        pdp_url: proxy,
-        ..dev.clone()
-    };
+    let mut proxied = dev.clone();
+    proxied.pdp_url = proxy;
     let input = CheckInput {
         user: "alice".into(),
         action: "read".into(),
@@ -264,7 +262,7 @@ async fn matrix_is_one_bulk_request_and_matches_single_checks_cell_by_cell() {
     assert_eq!(counts.lock().unwrap().get("/allowed/bulk"), Some(&1));
 
     // Every cell equals the single check of its type and action.
-    let pdp = PdpClient::new(&sandbox.url(), dev.api_key.clone(), WAIT).unwrap();
+    let pdp = PdpClient::new(&sandbox.url(), dev.reveal_key().map(str::to_string), WAIT).unwrap();
     let mut compared = 0;
     for (row, kind) in matrix.resource_types.iter().enumerate() {
         for (col, action) in matrix.actions.iter().enumerate() {

@@ -13,7 +13,7 @@ use permit_tui::pdp::{CheckInput, Exchange};
 use permit_tui::sandbox::Sandbox;
 use permit_tui::schema::{Attribute, ResourceType, Schema};
 use permit_tui::tui::app::{
-    App, CheckOutcome, Field, Focus, Health, Modal, SentRequest, Settings, Target, TargetKind,
+    App, CheckOutcome, Field, Focus, Health, Modal, SentRequest, Settings, Target,
 };
 use permit_tui::tui::tools::complete::refresh;
 use permit_tui::tui::tools::matrix::{Fill, MatrixState, WhoCanState};
@@ -27,14 +27,7 @@ use ratatui::Terminal;
 const KEY: &str = "permit_key_SECRETsecretSECRETsecret0dev";
 
 fn target(name: &str) -> Target {
-    Target {
-        name: name.into(),
-        pdp_url: "http://127.0.0.1:7766".into(),
-        api_key: Some(KEY.into()),
-        tenant: None,
-        kind: TargetKind::Sandbox,
-        rest: Default::default(),
-    }
+    Target::sandbox(name, "http://127.0.0.1:7766", KEY, "default", name)
 }
 
 fn app(input: &CheckInput) -> App {

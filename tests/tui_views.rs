@@ -7,7 +7,7 @@ use permit_tui::pdp::types::{AllowedResult, Debug, DebugBlock};
 use permit_tui::pdp::{CheckInput, Exchange, PdpError};
 use permit_tui::tui::app::{
     App, CheckOutcome, Field, Focus, Health, InFlight, Modal, PanelNote, ResultTab, SentRequest,
-    Settings, Target, TargetKind,
+    Settings, Target,
 };
 use permit_tui::tui::view;
 use ratatui::backend::TestBackend;
@@ -19,14 +19,7 @@ use tokio_util::sync::CancellationToken;
 const KEY: &str = "permit_key_SECRETsecretSECRETsecret0dev";
 
 fn target() -> Target {
-    Target {
-        name: "dev".into(),
-        pdp_url: "http://127.0.0.1:7766".into(),
-        api_key: Some(KEY.into()),
-        tenant: None,
-        kind: TargetKind::Sandbox,
-        rest: Default::default(),
-    }
+    Target::sandbox("dev", "http://127.0.0.1:7766", KEY, "default", "dev")
 }
 
 fn demo_app() -> App {

@@ -6,7 +6,7 @@
 use crossterm::event::KeyCode;
 use permit_tui::pdp::CheckInput;
 use permit_tui::store::Paths;
-use permit_tui::tui::app::{Settings, TargetKind};
+use permit_tui::tui::app::Settings;
 use permit_tui::tui::bootstrap::prepare_in;
 use permit_tui::tui::ExplorerArgs;
 
@@ -44,8 +44,8 @@ async fn an_edited_condition_set_changes_the_live_decision() {
     });
     let current = &app.targets[app.current].target;
     assert_eq!(
-        (current.name.as_str(), current.kind),
-        ("sandbox-dev", TargetKind::Sandbox)
+        (current.name.as_str(), current.is_sandbox),
+        ("sandbox-dev", true)
     );
     app.set_input(&CheckInput {
         user: "heidi".into(),

@@ -10,7 +10,7 @@ use crate::pdp::Exchange;
 use crate::printable::{escape_indented, escape_line};
 use crate::store::{Config, History, Paths};
 
-use super::flags::{PdpArgs, QueryArgs, Target};
+use super::flags::{NamedClient, PdpArgs, QueryArgs};
 
 pub const EXIT_ALLOW: i32 = 0;
 pub const EXIT_DENY: i32 = 1;
@@ -50,7 +50,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<i32> {
     for notice in notices {
         eprintln!("note: {}", escape_line(&notice.to_string()));
     }
-    let Target { name, client } = match args.pdp.resolve_one(&config).await {
+    let NamedClient { name, client } = match args.pdp.resolve_one(&config).await {
         Ok(resolved) => resolved,
         Err(err) => {
             let message = format!("{err:#}");

@@ -18,7 +18,7 @@ use anyhow::bail;
 use crate::pdp::client::shared_http_client;
 use crate::pdp::{CheckInput, PdpClient, DEFAULT_PDP_URL};
 use crate::store::{Config, Paths};
-pub use crate::suite::target::{parse_duration, Target, DURATION_FORMS, DURATION_SYNTAX};
+pub use crate::suite::target::{parse_duration, NamedClient, DURATION_FORMS, DURATION_SYNTAX};
 
 /// One permission check, as flags.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -190,7 +190,7 @@ impl PdpArgs {
     /// The one PDP of `check` and `pdp status`: `--env` names an environment; else `--pdp`
     /// (or `PERMIT_PDP_URL`) is used as given; else the active environment; else the SDKs'
     /// default, a local PDP on port 7766 ([`ONE_PDP_DEFAULT`]).
-    pub async fn resolve_one(&self, config: &Config) -> anyhow::Result<Target> {
+    pub async fn resolve_one(&self, config: &Config) -> anyhow::Result<NamedClient> {
         let timeout = self.request.timeout;
         let key = self.request.key()?;
         let named = match (self.env()?, self.url()?) {
@@ -199,7 +199,7 @@ impl PdpArgs {
             (None, url) => {
                 let url = url.as_deref().unwrap_or(DEFAULT_PDP_URL);
                 let client = PdpClient::new(url, key, timeout)?;
-                return Ok(Target {
+                return Ok(NamedClient {
                     name: client.base_url().to_string(),
                     client,
                 });
@@ -208,16 +208,15 @@ impl PdpArgs {
         // A named environment brings its own key; PERMIT_API_KEY overrides only the active
         // one (the store applies that), so a key meant for one environment never reaches another.
         let target = crate::targets::resolve(named, config).await?;
-        let key = target.reveal_key().map(str::to_string);
-        let client = PdpClient::new(&target.pdp_url, key, timeout)?;
-        Ok(Target {
+        let client = target.client(timeout)?;
+        Ok(NamedClient {
             name: target.name,
             client,
         })
     }
 
     /// Every PDP named, in order: environments, then URLs ([`SUITE_PDP_DEFAULT`]).
-    pub async fn resolve_all(&self) -> anyhow::Result<Vec<Target>> {
+    pub async fn resolve_all(&self) -> anyhow::Result<Vec<NamedClient>> {
         let http = shared_http_client();
         let timeout = self.request.timeout;
         let mut targets = Vec::new();
@@ -227,7 +226,7 @@ impl PdpArgs {
                 eprintln!("note: {notice}");
             }
             for name in &self.envs {
-                targets.push(resolve_env(name, &http, timeout, &config).await?);
+                targets.push(resolve_env(name, timeout, &config).await?);
             }
         }
         let mut pdps = self.pdps.clone();
@@ -250,7 +249,7 @@ impl PdpArgs {
                         .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
                 })
                 .unwrap_or_else(|| url.clone());
-            targets.push(Target { name, client });
+            targets.push(NamedClient { name, client });
         }
         Ok(targets)
     }
@@ -261,18 +260,12 @@ impl PdpArgs {
 /// `sandbox-dev`/`sandbox-prod` served by one in-process sandbox), with this command's timeout.
 async fn resolve_env(
     name: &str,
-    http: &reqwest::Client,
     timeout: Duration,
     config: &Config,
-) -> anyhow::Result<Target> {
+) -> anyhow::Result<NamedClient> {
     let target = crate::targets::resolve(Some(name), config).await?;
-    let client = PdpClient::with_http(
-        http.clone(),
-        &target.pdp_url,
-        target.reveal_key().map(str::to_string),
-        timeout,
-    )?;
-    Ok(Target {
+    let client = target.client(timeout)?;
+    Ok(NamedClient {
         name: target.name,
         client,
     })

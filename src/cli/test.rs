@@ -9,7 +9,7 @@ use crate::suite::report::{render_json, render_junit, render_table};
 use crate::suite::run::DEFAULT_CHUNK;
 use crate::suite::{load_suite, run_suite, RunOptions, Suite};
 
-use super::flags::{PdpArgs, Target};
+use super::flags::{NamedClient, PdpArgs};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = super::flags::SUITE_PDP_DEFAULT)]
@@ -88,7 +88,7 @@ pub async fn run_diff_command(args: DiffArgs) -> anyhow::Result<i32> {
 
 async fn run_one(
     suite: &Suite,
-    target: &Target,
+    target: &NamedClient,
     options: RunOptions,
     json: bool,
     junit: Option<&PathBuf>,
@@ -111,8 +111,8 @@ async fn run_one(
 
 async fn run_diff(
     suite: &Suite,
-    a: &Target,
-    b: &Target,
+    a: &NamedClient,
+    b: &NamedClient,
     options: RunOptions,
     json: bool,
 ) -> anyhow::Result<i32> {

@@ -5,16 +5,18 @@ use std::time::Duration;
 
 use crate::pdp::PdpClient;
 
-/// A PDP to run against, with the name reports use for it.
+/// A PDP client with the name reports give it: what `check`, `test`, `diff`, `bench` and
+/// `pdp status` run against. (The environment it came from, if any, is a
+/// [`crate::targets::Target`].)
 #[derive(Clone)]
-pub struct Target {
+pub struct NamedClient {
     pub name: String,
     pub client: PdpClient,
 }
 
-impl std::fmt::Debug for Target {
+impl std::fmt::Debug for NamedClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Target")
+        f.debug_struct("NamedClient")
             .field("name", &self.name)
             .field("client", &self.client)
             .finish()

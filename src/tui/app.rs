@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 pub use super::action::{Field, Focus, Modal};
 use super::latency::LatencyRing;
 use super::msg::Effect;
-pub use super::target::{Health, RestScope, Target, TargetKind};
+pub use super::target::{Health, Target};
 use crate::pdp::input::{parse_json_object, JsonFieldError};
 use crate::pdp::types::{AllowedQuery, AllowedResult};
 use crate::pdp::{CheckInput, Exchange, InputError};
@@ -29,7 +29,7 @@ pub struct TargetState {
 impl TargetState {
     /// Whether checks here ask for the sandbox trace: only a sandbox reads that header.
     pub fn explains(&self) -> bool {
-        self.target.kind == TargetKind::Sandbox || self.sandbox_pdp
+        self.target.is_sandbox || self.sandbox_pdp
     }
 }
 
@@ -59,7 +59,7 @@ pub struct SentRequest {
 
 impl SentRequest {
     pub fn for_check(target: &Target, query: &AllowedQuery) -> SentRequest {
-        SentRequest::for_check_traced(target, query, target.kind == TargetKind::Sandbox)
+        SentRequest::for_check_traced(target, query, target.is_sandbox)
     }
 
     /// The request as sent, the trace header listed when it is asked for.

@@ -5,8 +5,6 @@
 
 use std::net::SocketAddr;
 
-use std::collections::HashMap;
-
 use anyhow::Context;
 
 use crate::store::{HistoryEntry, Paths, Store};
@@ -15,7 +13,7 @@ use crate::targets;
 use crate::pdp::CheckInput;
 use crate::sandbox::{serve, EnvironmentInfo, RunningSandbox, Sandbox, ServeOptions};
 
-use super::app::{App, NoticeLevel, RestScope, Settings, Target, TargetKind};
+use super::app::{App, NoticeLevel, Settings, Target};
 use super::ExplorerArgs;
 
 pub struct Boot {
@@ -28,8 +26,6 @@ pub struct Boot {
     pub recent: Vec<HistoryEntry>,
     /// What the user should know about the files, for the footer.
     pub notices: Vec<String>,
-    /// The resolved environments, by name.
-    pub resolved: HashMap<String, targets::Target>,
     /// The saved form did not read: it is reported, and not overwritten at quit.
     pub form_unreadable: bool,
 }
@@ -73,19 +69,7 @@ pub async fn process_sandbox_targets() -> anyhow::Result<Vec<Target>> {
 fn sandbox_targets(url: &str, mut envs: Vec<EnvironmentInfo>) -> Vec<Target> {
     envs.sort_by_key(|e| e.key != "dev");
     envs.into_iter()
-        .map(|env| Target {
-            pdp_url: url.to_string(),
-            api_key: Some(env.api_key),
-            tenant: None,
-            kind: TargetKind::Sandbox,
-            // The sandbox serves the REST slice next to its PDP routes.
-            rest: RestScope {
-                api_url: Some(url.to_string()),
-                project: Some(env.project),
-                environment: Some(env.key.clone()),
-            },
-            name: env.key,
-        })
+        .map(|env| Target::sandbox(&env.key, url, &env.api_key, &env.project, &env.key))
         .collect()
 }
 
@@ -107,34 +91,7 @@ pub async fn prepare(args: &ExplorerArgs) -> anyhow::Result<Boot> {
 
 /// The target a `--pdp` URL (or `PERMIT_PDP_URL`) names.
 fn flag_target(url: &str, api_key: Option<String>) -> Target {
-    Target {
-        name: name_for_url(url),
-        pdp_url: url.trim().to_string(),
-        api_key,
-        tenant: None,
-        kind: TargetKind::Remote,
-        rest: RestScope::default(),
-    }
-}
-
-/// The explorer's view of a resolved environment (the key stays in memory only).
-pub fn from_resolved(t: &targets::Target) -> Target {
-    Target {
-        name: t.name.clone(),
-        pdp_url: t.pdp_url.clone(),
-        api_key: t.reveal_key().map(str::to_string),
-        tenant: None,
-        kind: if t.is_sandbox {
-            TargetKind::Sandbox
-        } else {
-            TargetKind::Remote
-        },
-        rest: RestScope {
-            api_url: Some(t.api_url.clone()),
-            project: t.project.clone(),
-            environment: t.environment.clone(),
-        },
-    }
+    Target::remote(&name_for_url(url), url, api_key)
 }
 
 /// Opens the store at `paths` and builds the environment list. The sandbox environments
@@ -154,7 +111,6 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
     notices.extend(history_notices.iter().map(ToString::to_string));
 
     let mut list = Vec::new();
-    let mut resolved = HashMap::new();
     let mut form_unreadable = false;
     let mut current = 0;
     if let Some(url) = &args.pdp {
@@ -171,8 +127,7 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
                 if args.pdp.is_none() && summary.is_active {
                     current = list.len();
                 }
-                list.push(from_resolved(&t));
-                resolved.insert(t.name.clone(), t);
+                list.push(t);
             }
             Err(err) => notices.push(err.to_string()),
         }
@@ -182,7 +137,7 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
     }
     // Policy files given on the command line are what the user came to try.
     if !args.policy.is_empty() {
-        if let Some(first) = list.iter().position(|t| t.kind == TargetKind::Sandbox) {
+        if let Some(first) = list.iter().position(|t| t.is_sandbox) {
             current = first;
         }
     }
@@ -218,7 +173,6 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
         store: Some(store),
         recent,
         notices,
-        resolved,
         form_unreadable,
     })
 }
@@ -233,7 +187,6 @@ impl Boot {
         app.envs.store = self.store.take();
         app.envs.history =
             crate::store::history::HistoryIndex::new(std::mem::take(&mut self.recent));
-        app.envs.resolved = std::mem::take(&mut self.resolved);
         super::envs::rebuild_latencies(&mut app);
         app.save_form = !self.form_unreadable;
         for notice in std::mem::take(&mut self.notices) {

@@ -70,20 +70,20 @@ impl Runtime {
                 timeout,
             } => {
                 let tx = self.tx.clone();
-                let client =
-                    match self
-                        .check_clients
-                        .get(&target.pdp_url, target.api_key.clone(), timeout)
-                    {
-                        // Only a sandbox reads the trace header: a real PDP is not sent it.
-                        Ok(client) if !trace => client.without_trace(),
-                        Ok(client) => client,
-                        Err(error) => {
-                            let exchange = Exchange::not_sent(error);
-                            let _ = tx.send(Msg::CheckFinished { id, exchange });
-                            return;
-                        }
-                    };
+                let client = match self.check_clients.get(
+                    &target.pdp_url,
+                    target.reveal_key().map(str::to_string),
+                    timeout,
+                ) {
+                    // Only a sandbox reads the trace header: a real PDP is not sent it.
+                    Ok(client) if !trace => client.without_trace(),
+                    Ok(client) => client,
+                    Err(error) => {
+                        let exchange = Exchange::not_sent(error);
+                        let _ = tx.send(Msg::CheckFinished { id, exchange });
+                        return;
+                    }
+                };
                 let checks = self.checks.clone();
                 self.checks.spawn(async move {
                     tokio::select! {

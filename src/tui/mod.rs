@@ -35,7 +35,7 @@ use ratatui::buffer::Buffer;
 use ratatui::Terminal;
 use tokio::sync::{mpsc, watch};
 
-pub use app::{App, Settings, Target, TargetKind};
+pub use app::{App, Settings, Target};
 pub use msg::{Effect, Msg};
 
 /// The explorer's command-line options (top level of `permit-tui`).

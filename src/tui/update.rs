@@ -144,9 +144,7 @@ fn on_sandbox_reload(app: &mut App, reload: crate::targets::Reload) -> Vec<Effec
         );
         return Vec::new();
     }
-    let on_sandbox = app
-        .target()
-        .is_some_and(|t| t.target.kind == super::app::TargetKind::Sandbox);
+    let on_sandbox = app.target().is_some_and(|t| t.target.is_sandbox);
     if app.live && on_sandbox && app.validation.is_ok() {
         app.notice("Policy reloaded: checking again", NoticeLevel::Info);
         return fire(app);
@@ -662,19 +660,12 @@ mod tests {
     use super::*;
     use crate::pdp::types::AllowedResult;
     use crate::pdp::{CheckInput, Exchange, PdpError};
-    use crate::tui::app::{Settings, Target, TargetKind};
+    use crate::tui::app::{Settings, Target};
 
     const KEY: &str = "permit_key_SECRETsecretSECRET9f3a";
 
     fn target() -> Target {
-        Target {
-            name: "dev".into(),
-            pdp_url: "http://127.0.0.1:9".into(),
-            api_key: Some(KEY.into()),
-            tenant: None,
-            kind: TargetKind::Remote,
-            rest: Default::default(),
-        }
+        Target::remote("dev", "http://127.0.0.1:9", Some(KEY.into()))
     }
 
     fn app() -> App {
@@ -838,7 +829,7 @@ mod tests {
             Effect::Check { query, target, .. } => {
                 assert_eq!(query.user.key, "alice");
                 assert_eq!(query.resource.tenant.as_deref(), Some("default"));
-                assert_eq!(target.api_key.as_deref(), Some(KEY));
+                assert_eq!(target.reveal_key(), Some(KEY));
             }
             other => panic!("{other:?}"),
         }

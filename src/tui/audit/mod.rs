@@ -237,14 +237,10 @@ async fn read_page(
     timeout: Duration,
 ) -> Result<(Vec<AuditEntry>, usize), String> {
     let key = target
-        .api_key
-        .as_deref()
+        .reveal_key()
         .ok_or("this environment has no API key to read its audit logs with")?;
-    let rest = &target.rest;
-    let api_url = rest
-        .api_url
-        .clone()
-        .unwrap_or_else(super::tools::runtime::permit_api_url);
+    let rest = target;
+    let api_url = target.api_url.clone();
     let explain = |e: crate::cloud::CloudError| format!("{e} ({})", e.hint());
     let client = CloudClient::with_http(http, &api_url, key, timeout).map_err(explain)?;
     let (project, environment) = client

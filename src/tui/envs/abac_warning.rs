@@ -6,23 +6,7 @@ use super::*;
 /// Called by `fire` before sending: `false` when the user must first read the ABAC warning
 /// (firing the same request again sends it).
 pub fn may_fire(app: &mut App, query: &AllowedQuery, target: &Target) -> bool {
-    let warning = match app.envs.resolved.get(&target.name) {
-        Some(resolved) => resolved.abac_warning(query),
-        None => {
-            let uses_attributes = !query.user.attributes.is_empty()
-                || !query.resource.attributes.is_empty()
-                || !query.resource.context.is_empty()
-                || !query.context.is_empty();
-            (crate::targets::is_cloud_pdp(&target.pdp_url) && uses_attributes).then(|| {
-                format!(
-                    "`{}` uses the Cloud PDP, which does not evaluate ABAC: attributes and \
-                     context are not considered (a 501 may come back).",
-                    target.name
-                )
-            })
-        }
-    };
-    let Some(warning) = warning else {
+    let Some(warning) = target.abac_warning(query) else {
         return true;
     };
     let body = serde_json::to_string(query).unwrap_or_default();

@@ -8,7 +8,7 @@ use crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
 use crate::cloud::{self, DiscoveredEnvironment, DiscoveryStart, Environment, Project};
-use crate::tui::app::{App, NoticeLevel, RestScope, Target, TargetKind};
+use crate::tui::app::{App, NoticeLevel, Target};
 use crate::tui::msg::Effect;
 
 use super::store_write::{ConfigChange, StoreWrite};
@@ -248,18 +248,11 @@ fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effe
     let flow = &app.envs.add;
     let mut config = found.to_config(None, &flow.pdp_url, &flow.api_url);
     config.name = name.clone();
-    let target = Target {
-        name: name.clone(),
-        pdp_url: config.pdp_url.clone(),
-        api_key: Some(found.api_key.clone()),
-        tenant: None,
-        kind: TargetKind::Remote,
-        rest: RestScope {
-            api_url: Some(config.api_url.clone()),
-            project: config.project.clone(),
-            environment: config.environment.clone(),
-        },
-    };
+    let mut target = Target::remote(&name, &config.pdp_url, Some(found.api_key.clone()));
+    target.api_url = config.api_url.clone();
+    target.key_source = crate::store::KeySource::Stored;
+    target.project = config.project.clone();
+    target.environment = config.environment.clone();
     let mut effects = Vec::new();
     match &app.envs.store {
         Some(store) => {

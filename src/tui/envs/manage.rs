@@ -6,7 +6,7 @@
 pub use super::model::Reloaded;
 use std::collections::BTreeSet;
 
-use crate::tui::app::{App, NoticeLevel, TargetKind, TargetState};
+use crate::tui::app::{App, NoticeLevel, TargetState};
 use crate::tui::msg::Effect;
 
 use super::store_write::{ConfigChange, FileOp, PresetOp, StoreWrite};
@@ -123,10 +123,6 @@ pub fn rename(app: &mut App, old: &str, new: &str) -> Result<Vec<Effect>, String
     if let Some(t) = app.targets.iter_mut().find(|t| t.target.name == old) {
         t.target.name = new.clone();
     }
-    if let Some(mut resolved) = app.envs.resolved.remove(&old) {
-        resolved.name = new.clone();
-        app.envs.resolved.insert(new, resolved);
-    }
     Ok(vec![write.effect()])
 }
 
@@ -199,7 +195,6 @@ fn drop_target(app: &mut App, name: &str) -> Vec<Effect> {
     };
     let current_name = app.targets[app.current].target.name.clone();
     app.targets.remove(i);
-    app.envs.resolved.remove(name);
     app.previous_target = None;
     app.envs.selected = app.envs.selected.min(app.targets.len());
     if current_name == name {
@@ -250,7 +245,7 @@ pub fn merge(app: &mut App, reloaded: Reloaded) -> Vec<Effect> {
             }
         };
         now.insert(resolved.name.clone());
-        let target = crate::tui::bootstrap::from_resolved(&resolved);
+        let target = resolved.clone();
         match app
             .targets
             .iter_mut()
@@ -271,7 +266,6 @@ pub fn merge(app: &mut App, reloaded: Reloaded) -> Vec<Effect> {
                 app.targets.push(TargetState::new(target));
             }
         }
-        app.envs.resolved.insert(resolved.name.clone(), resolved);
     }
     // A file half-way through a hand edit reads partly: what it lacks is not removed.
     let complete = reloaded.issues.is_empty();
@@ -281,7 +275,7 @@ pub fn merge(app: &mut App, reloaded: Reloaded) -> Vec<Effect> {
         .filter(|name| {
             app.targets
                 .iter()
-                .any(|t| &t.target.name == *name && t.target.kind == TargetKind::Remote)
+                .any(|t| &t.target.name == *name && !t.target.is_sandbox)
         })
         .cloned()
         .collect();

@@ -2,7 +2,6 @@
 //! add flow and the prompt, and the messages and effects of their files and requests. A leaf:
 //! the state and the messages of the explorer use it without reaching the features' code.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -97,8 +96,6 @@ pub struct EnvState {
     pub config_issues: Vec<String>,
     /// The environment a first Ctrl-X in the picker asked to remove.
     pub remove_armed: Option<String>,
-    /// Resolved environments by name, for `Target::abac_warning`.
-    pub resolved: HashMap<String, crate::targets::Target>,
 }
 
 impl std::fmt::Debug for EnvState {

@@ -7,19 +7,12 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::pdp::CheckInput;
 use crate::store::Paths;
-use crate::tui::app::{Settings, TargetKind};
+use crate::tui::app::Settings;
 use crate::tui::msg::Msg;
 use crate::tui::update::update;
 
 fn app(pdp_url: &str, user_attributes: &str) -> App {
-    let target = Target {
-        name: "cloud".into(),
-        pdp_url: pdp_url.into(),
-        api_key: Some("permit_key_SECRETsecret1234".into()),
-        tenant: None,
-        kind: TargetKind::Remote,
-        rest: Default::default(),
-    };
+    let target = Target::remote("cloud", pdp_url, Some("permit_key_SECRETsecret1234".into()));
     let input = CheckInput {
         user: "alice".into(),
         user_attributes: user_attributes.into(),

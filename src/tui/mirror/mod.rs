@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 pub mod model;
 
 pub use super::action::MirrorAction;
-use super::app::{App, Modal, NoticeLevel, TargetKind};
+use super::app::{App, Modal, NoticeLevel};
 use super::msg::{Effect, Msg};
 use crate::cloud::CloudClient;
 use crate::mirror::compare::compare;
@@ -35,7 +35,7 @@ fn load(app: &mut App, target: usize) -> Vec<Effect> {
         return Vec::new();
     };
     // The sandbox explains its own answers: it needs no mirror.
-    if t.target.kind == TargetKind::Sandbox || !matches!(t.mirror, MirrorState::Unknown) {
+    if t.target.is_sandbox || !matches!(t.mirror, MirrorState::Unknown) {
         return Vec::new();
     }
     t.mirror = MirrorState::Loading;
@@ -127,7 +127,7 @@ fn take(app: &mut App, target: usize) -> Vec<Effect> {
         app.notice(why, NoticeLevel::Warning);
         Vec::new()
     };
-    if t.target.kind == TargetKind::Sandbox {
+    if t.target.is_sandbox {
         return refuse(
             app,
             format!(
@@ -146,7 +146,7 @@ fn take(app: &mut App, target: usize) -> Vec<Effect> {
             format!("A snapshot of `{busy}` is being taken; wait for it to finish."),
         );
     }
-    let Some(api_key) = t.target.api_key.clone() else {
+    let Some(api_key) = t.target.reveal_key().map(str::to_string) else {
         return refuse(
             app,
             format!("`{name}` has no API key: a snapshot reads Permit's API with it."),
@@ -155,14 +155,11 @@ fn take(app: &mut App, target: usize) -> Vec<Effect> {
     let Some(paths) = app.envs.store.as_ref().map(|s| s.paths.clone()) else {
         return refuse(app, "No data directory to keep the mirror in.".to_string());
     };
-    let rest = &t.target.rest;
+    let rest = &t.target;
     let effect = MirrorEffect::Take {
         target,
         file: path_for(&paths, &name),
-        api_url: rest
-            .api_url
-            .clone()
-            .unwrap_or_else(|| crate::cloud::urls::API_US.to_string()),
+        api_url: rest.api_url.clone(),
         api_key,
         project: rest.project.clone(),
         environment: rest.environment.clone(),
@@ -180,18 +177,16 @@ fn ask_status(app: &mut App, target: usize) -> Vec<Effect> {
         MirrorState::Ready(m) => Some(m.clone()),
         _ => None,
     };
-    let rest = t.target.rest.api_url.clone().map(|url| {
-        (
-            url,
-            t.target.rest.project.clone(),
-            t.target.rest.environment.clone(),
-        )
-    });
+    let rest = Some((
+        t.target.api_url.clone(),
+        t.target.project.clone(),
+        t.target.environment.clone(),
+    ));
     let effect = MirrorEffect::Status {
         target,
         name: t.target.name.clone(),
         pdp_url: t.target.pdp_url.clone(),
-        api_key: t.target.api_key.clone(),
+        api_key: t.target.reveal_key().map(str::to_string),
         timeout: app.settings.timeout,
         mirror,
         rest,

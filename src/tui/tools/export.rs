@@ -21,7 +21,9 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 }
 
 pub fn toggle_secret(app: &mut App) -> Vec<Effect> {
-    let has_key = app.target().is_some_and(|t| t.target.api_key.is_some());
+    let has_key = app
+        .target()
+        .is_some_and(|t| t.target.reveal_key().is_some());
     if !has_key {
         app.notice("This environment has no API key", NoticeLevel::Info);
         return Vec::new();
@@ -59,7 +61,7 @@ pub fn pick(app: &mut App, index: usize) -> Vec<Effect> {
         return Vec::new();
     };
     let menu = app.tools.export.clone();
-    let exposure = match (&target.api_key, menu.with_secret) {
+    let exposure = match (target.reveal_key(), menu.with_secret) {
         (Some(key), true) => KeyExposure::Secret(key),
         _ => KeyExposure::FromEnvironment,
     };

@@ -14,15 +14,6 @@ use crate::tui::pdp_clients::PdpClients;
 
 use super::{ToolEffect, ToolMsg};
 
-/// Permit's REST API for the schema of a PDP given by URL only: `PERMIT_API_URL`, else
-/// Permit's US API. An environment's own API URL wins over it.
-pub fn permit_api_url() -> String {
-    std::env::var(crate::store::config::API_URL_VAR)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| crate::cloud::urls::API_US.to_string())
-}
-
 /// Where a copy goes: the terminal (OSC 52), or a channel in tests.
 #[derive(Debug, Clone, Default)]
 pub enum Clipboard {
@@ -57,7 +48,11 @@ pub struct ToolRuntime<'a> {
 }
 
 fn pdp(clients: &PdpClients, target: &Target, timeout: Duration) -> Result<PdpClient, PdpError> {
-    clients.get(&target.pdp_url, target.api_key.clone(), timeout)
+    clients.get(
+        &target.pdp_url,
+        target.reveal_key().map(str::to_string),
+        timeout,
+    )
 }
 
 impl ToolRuntime<'_> {
@@ -140,13 +135,12 @@ async fn fetch_schema(
     timeout: Duration,
 ) -> Result<Schema, CloudError> {
     let key = target
-        .api_key
-        .as_deref()
+        .reveal_key()
         .ok_or_else(|| CloudError::Unauthorized {
             detail: "this environment has no API key".to_string(),
         })?;
-    let rest = &target.rest;
-    let api_url = rest.api_url.clone().unwrap_or_else(permit_api_url);
+    let rest = target;
+    let api_url = target.api_url.clone();
     let client = CloudClient::with_http(http, &api_url, key, timeout)?;
     if let (Some(project), Some(environment)) = (&rest.project, &rest.environment) {
         return Schema::fetch(&client, project, environment).await;

@@ -7,21 +7,14 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use super::{SchemaState, ToolEffect, ToolMsg, ToolView};
 use crate::pdp::CheckInput;
 use crate::schema::{Attribute, ResourceType, Schema};
-use crate::tui::app::{App, Field, Focus, Modal, Settings, Target, TargetKind};
+use crate::tui::app::{App, Field, Focus, Modal, Settings, Target};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::update::update;
 
 const KEY: &str = "permit_key_SECRETsecretSECRET9f3a";
 
 fn app() -> App {
-    let target = Target {
-        name: "dev".into(),
-        pdp_url: "http://127.0.0.1:9".into(),
-        api_key: Some(KEY.into()),
-        tenant: None,
-        kind: TargetKind::Sandbox,
-        rest: Default::default(),
-    };
+    let target = Target::sandbox("dev", "http://127.0.0.1:9", KEY, "default", "dev");
     let input = CheckInput {
         user: "alice".into(),
         action: "read".into(),

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::tui::app::{App, Health, TargetKind};
+use crate::tui::app::{App, Health};
 use crate::tui::envs::model::Step;
 use crate::tui::theme::Theme;
 
@@ -24,10 +24,12 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } else {
             " ".into()
         };
-        let kind = match t.target.kind {
-            TargetKind::Sandbox => "sandbox",
-            TargetKind::Remote if crate::targets::is_cloud_pdp(&t.target.pdp_url) => "cloud",
-            TargetKind::Remote => "",
+        let kind = if t.target.is_sandbox {
+            "sandbox"
+        } else if t.target.is_cloud_pdp() {
+            "cloud"
+        } else {
+            ""
         };
         let health = match t.health {
             Health::Up => "up",

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::export::{render as render_snippet, Format, KeyExposure};
-use crate::tui::app::{App, TargetKind};
+use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::tools::export::FILE_STEM;
 
@@ -97,7 +97,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 theme.heading(),
             ));
         }
-        if target.target.kind == TargetKind::Sandbox {
+        if target.target.is_sandbox {
             lines.push(Line::styled(
                 "This embedded sandbox's port lasts as long as this explorer; for a PDP that \
                  stays, run `permit-tui sandbox` (127.0.0.1:7766).",

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::tui::app::{App, Field, Health, TargetKind};
+use crate::tui::app::{App, Field, Health};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -25,7 +25,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             spans.push(Span::styled(dot, style));
             spans.push(Span::raw(" "));
             let mut name = t.target.name.as_str();
-            if t.target.kind == TargetKind::Sandbox {
+            if t.target.is_sandbox {
                 spans.push(Span::styled("sandbox ", theme.warn()));
                 // `sandbox-dev` reads `sandbox dev`, not `sandbox sandbox-dev`.
                 name = name

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::printable::escape_line;
-use crate::tui::app::{App, CheckOutcome, TargetKind};
+use crate::tui::app::{App, CheckOutcome};
 use crate::tui::mirror::model::MirrorState;
 use crate::tui::theme::Theme;
 
@@ -27,7 +27,7 @@ pub fn headline(app: &App, outcome: &CheckOutcome, theme: Theme) -> Option<Line<
     let state = app
         .targets
         .iter()
-        .find(|t| t.target.name == outcome.target_name && t.target.kind == TargetKind::Remote)
+        .find(|t| t.target.name == outcome.target_name && !t.target.is_sandbox)
         .map(|t| &t.mirror)?;
     match state {
         MirrorState::Loading => Some(Line::styled("mirror: loading…", theme.dim())),
