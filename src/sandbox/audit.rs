@@ -1,7 +1,9 @@
 //! The sandbox's own audit log: every decision it makes (single, bulk, all-tenants), the
 //! newest N kept in memory, served at Permit's `GET /v2/pdps/{proj}/{env}/audit_logs` with
 //! its filters, pagination and field names, the request as evaluated in `input`. So what
-//! reads Permit's audit logs (`permit-tui replay`) is tested end to end on loopback.
+//! reads Permit's audit logs (`permit-tui replay`) is tested end to end on loopback. Each log
+//! is built from the type `permit-tui replay` reads it into (`audit::entry::AuditEntry`), and
+//! the page from the REST client's `Page`.
 //!
 //! Not verified against the live service (written down in the sandbox README): the values of
 //! `query` and `raw_data.path` for bulk and all-tenants logs, what `pagination_count` means,
@@ -15,6 +17,7 @@ use serde_json::{json, Value};
 
 use super::rest::{self, RestError};
 use super::store::Env;
+use crate::audit::entry::AuditEntry;
 use crate::pdp::types::{AllowedQuery, Debug};
 
 /// Decisions kept by default (`sandbox --audit-log N`).
@@ -160,12 +163,11 @@ impl AuditLog {
             .take(per_page)
             .map(|r| r.to_json())
             .collect();
-        Ok(json!({
-            "data": data,
-            "total_count": total,
-            "page_count": reachable.div_ceil(per_page),
-            "pagination_count": reachable,
-        }))
+        let mut page = rest::page_envelope(data, total, reachable.div_ceil(per_page));
+        if let Some(fields) = page.as_object_mut() {
+            fields.insert("pagination_count".into(), json!(reachable));
+        }
+        Ok(page)
     }
 
     /// One decision with the objects the PDP saw (`GET …/audit_logs/{id}`).
@@ -352,35 +354,70 @@ impl Record {
         let at = crate::store::time::rfc3339(self.at);
         let pdp = pdp_config_id(&self.project, &self.environment);
         let took = u64::try_from(self.took.as_nanos()).unwrap_or(u64::MAX);
-        json!({
-            "id": self.id,
-            "timestamp": at,
-            "created_at": at,
-            "query": path,
-            "user_key": fields.user_key,
-            "user_email": self.user_email,
-            "user_name": self.user_name,
-            "resource_type": fields.resource_type,
-            "tenant": fields.tenant,
-            "action": fields.action,
-            "decision": fields.decision,
-            "reason": reason,
-            "org_id": rest::uuid_for("org:sandbox-org"),
-            "project_id": rest::uuid_for(&format!("project:{}", self.project)),
-            "env_id": rest::uuid_for(&format!("env:{}/{}", self.project, self.environment)),
-            "pdp_config_id": pdp,
-            "input": input,
-            "result": result,
-            "context": context,
-            "raw_data": {
-                "decision_id": rest::uuid_for(&format!("decision:{}", self.id)),
-                "labels": {"id": pdp, "version": env!("CARGO_PKG_VERSION")},
-                "path": path,
+        let owned = |s: Option<&str>| s.map(str::to_string);
+        // `input`, `result` and `raw_data` are raw JSON text in `AuditEntry` (parsed only when
+        // asked); printing the request into text to read it back here would cost a round trip
+        // per log, so they go in beside it as Permit's fields, filling its `null`s (the REST
+        // drift test checks that `AuditEntry` reads them).
+        let entry = AuditEntry {
+            id: self.id.clone(),
+            timestamp: at.clone(),
+            query: Some(path.to_string()),
+            user_key: owned(fields.user_key),
+            resource_type: owned(fields.resource_type),
+            tenant: owned(fields.tenant),
+            action: owned(fields.action),
+            decision: fields.decision,
+            reason,
+            input: None,
+            result: None,
+            raw_data: None,
+        };
+        rest::permit_read(
+            &entry,
+            json!({
+                "created_at": at,
+                "user_email": self.user_email,
+                "user_name": self.user_name,
+                "org_id": rest::uuid_for("org:sandbox-org"),
+                "project_id": rest::uuid_for(&format!("project:{}", self.project)),
+                "env_id": rest::uuid_for(&format!("env:{}/{}", self.project, self.environment)),
+                "pdp_config_id": pdp,
                 "input": input,
                 "result": result,
-                "metrics": {"timer_rego_query_eval_ns": took, "timer_server_handler_ns": took},
-            },
-        })
+                "context": context,
+                "raw_data": {
+                    "decision_id": rest::uuid_for(&format!("decision:{}", self.id)),
+                    "labels": {"id": pdp, "version": env!("CARGO_PKG_VERSION")},
+                    "path": path,
+                    "input": input,
+                    "result": result,
+                    "metrics": {"timer_rego_query_eval_ns": took, "timer_server_handler_ns": took},
+                },
+            }),
+            &[
+                "id",
+                "timestamp",
+                "created_at",
+                "query",
+                "user_key",
+                "user_email",
+                "user_name",
+                "resource_type",
+                "tenant",
+                "action",
+                "decision",
+                "reason",
+                "org_id",
+                "project_id",
+                "env_id",
+                "pdp_config_id",
+                "input",
+                "result",
+                "context",
+                "raw_data",
+            ],
+        )
     }
 }
 

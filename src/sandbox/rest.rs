@@ -2,13 +2,25 @@
 //! and autocomplete: key scope, projects, environments, schema (resources, roles, user
 //! attributes) and facts (tenants, users). Shapes follow Permit's `*Read` objects; ids are
 //! deterministic UUIDs derived from keys, so they are stable across runs.
+//!
+//! Every answer the explorer's REST client reads is built from that client's own type
+//! (`crate::cloud::types`: `KeyScope`, `Project`, `Environment`, `ApiKeyRead`, `ResourceRead`,
+//! `RoleRead`, `AttributeRead`, `TenantRead`, `UserRead`, and `Page` for the paged envelope),
+//! serialised, and only then given the fields Permit sends that the client does not model
+//! (`permit_read`), so a field renamed on either side cannot drift silently
+//! (`tests/sandbox_rest_types.rs` reads every route back into the client's types).
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::store::Env;
 use super::Sandbox;
+use crate::cloud::types::{
+    ApiKeyRead, AttributeRead, Environment, KeyScope, Page, Project, ResourceRead, RoleRead,
+    TenantRead, UserRead, UserRoleRead,
+};
 
 /// Who is calling: the organization key (sees everything) or one environment's key.
 #[derive(Clone, Copy)]
@@ -76,6 +88,44 @@ pub(super) fn env_id(p: &str, e: &str) -> String {
     uuid_for(&format!("env:{p}/{e}"))
 }
 
+/// Permit's `*Read` object built from the type a client reads it into: `typed` serialised (the
+/// fields that client reads, under the names it reads them), then `extra`, the fields Permit
+/// sends that the client does not model, each only where `typed` leaves the field out or null
+/// (a client field that skips `None`, or one the client holds as raw text). The fields come in
+/// Permit's order, `order`; any it does not name follow, in the order they came.
+pub(super) fn permit_read<T: Serialize>(typed: &T, extra: Value, order: &[&str]) -> Value {
+    // Serialising a struct with string keys into a `Value` cannot fail.
+    let mut fields = as_map(serde_json::to_value(typed).unwrap_or_default());
+    for (key, value) in as_map(extra) {
+        match fields.get_mut(&key) {
+            Some(held) if !held.is_null() => {}
+            Some(held) => *held = value,
+            None => {
+                fields.insert(key, value);
+            }
+        }
+    }
+    let mut ordered = Map::with_capacity(fields.len());
+    for key in order {
+        if let Some((key, value)) = fields.shift_remove_entry(*key) {
+            ordered.insert(key, value);
+        }
+    }
+    ordered.extend(fields);
+    Value::Object(ordered)
+}
+
+/// Permit's paged envelope `{data, total_count, page_count}`, from the client's `Page`.
+pub(super) fn page_envelope(data: Vec<Value>, total_count: usize, page_count: usize) -> Value {
+    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    let page = Page {
+        data,
+        total_count: count(total_count),
+        page_count: count(page_count),
+    };
+    serde_json::to_value(page).unwrap_or_default()
+}
+
 /// `page` (from 1) and `per_page` (1..=100, default 30) as Permit validates them.
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {
@@ -119,7 +169,7 @@ impl Paging {
 
     fn wrap(&self, items: Vec<Value>) -> Value {
         let total = items.len();
-        json!({"data": self.slice(&items), "total_count": total, "page_count": total.div_ceil(self.per_page)})
+        page_envelope(self.slice(&items), total, total.div_ceil(self.per_page))
     }
 }
 
@@ -163,16 +213,21 @@ fn search_filter(items: Vec<Value>, q: &BTreeMap<String, String>, fields: &[&str
         .collect()
 }
 
+/// `KeyScope`: Permit sends nothing more.
 pub fn scope(caller: Caller<'_>) -> Value {
-    match caller {
-        Caller::Org => {
-            json!({"organization_id": org_id(), "project_id": null, "environment_id": null})
-        }
-        Caller::Env(env) => {
-            json!({"organization_id": org_id(), "project_id": project_id(&env.info.project),
-                                    "environment_id": env_id(&env.info.project, &env.info.key)})
-        }
-    }
+    let scope = match caller {
+        Caller::Org => KeyScope {
+            organization_id: org_id(),
+            project_id: None,
+            environment_id: None,
+        },
+        Caller::Env(env) => KeyScope {
+            organization_id: org_id(),
+            project_id: Some(project_id(&env.info.project)),
+            environment_id: Some(env_id(&env.info.project, &env.info.key)),
+        },
+    };
+    permit_read(&scope, json!({}), &[])
 }
 
 /// Resolves `{proj}/{env}` (keys or ids) to an environment the caller may see.
@@ -201,27 +256,98 @@ pub fn resolve<'a>(
     }
 }
 
+/// `APIKeyRead`, from `ApiKeyRead`, with its environment and project.
 pub fn api_key(env: &Env) -> Value {
     let (p, e) = (&env.info.project, &env.info.key);
-    json!({
-        "organization_id": org_id(), "project_id": project_id(p), "environment_id": env_id(p, e),
-        "object_type": "env", "access_level": "admin", "owner_type": "member",
-        "name": format!("sandbox {p}/{e}"), "id": uuid_for(&format!("key:{p}/{e}")),
-        "secret": env.info.api_key, "created_at": CREATED_AT, "last_used_at": null,
-        "env": env_json(env), "project": project_json(p),
-    })
+    let key = ApiKeyRead {
+        secret: env.info.api_key.clone(),
+        id: uuid_for(&format!("key:{p}/{e}")),
+        object_type: Some("env".into()),
+        project_id: Some(project_id(p)),
+        environment_id: Some(env_id(p, e)),
+        name: Some(format!("sandbox {p}/{e}")),
+    };
+    permit_read(
+        &key,
+        json!({"organization_id": org_id(), "access_level": "admin", "owner_type": "member",
+               "created_at": CREATED_AT, "last_used_at": null,
+               "env": env_json(env), "project": project_json(p)}),
+        &[
+            "organization_id",
+            "project_id",
+            "environment_id",
+            "object_type",
+            "access_level",
+            "owner_type",
+            "name",
+            "id",
+            "secret",
+            "created_at",
+            "last_used_at",
+            "env",
+            "project",
+        ],
+    )
 }
 
+/// `ProjectRead`, from `Project`.
 fn project_json(p: &str) -> Value {
-    json!({"key": p, "id": project_id(p), "organization_id": org_id(), "name": p, "description": "permit-tui sandbox project",
-           "settings": {}, "urn_namespace": null, "active_policy_repo_id": null, "created_at": CREATED_AT, "updated_at": CREATED_AT})
+    let project = Project {
+        id: project_id(p),
+        key: p.to_string(),
+        name: p.to_string(),
+        description: Some("permit-tui sandbox project".into()),
+        active_policy_repo_id: None,
+    };
+    permit_read(
+        &project,
+        json!({"organization_id": org_id(), "settings": {}, "urn_namespace": null,
+               "active_policy_repo_id": null, "created_at": CREATED_AT, "updated_at": CREATED_AT}),
+        &[
+            "key",
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "settings",
+            "urn_namespace",
+            "active_policy_repo_id",
+            "created_at",
+            "updated_at",
+        ],
+    )
 }
 
+/// `EnvironmentRead`, from `Environment`.
 fn env_json(env: &Env) -> Value {
     let (p, e) = (&env.info.project, &env.info.key);
-    json!({"key": e, "id": env_id(p, e), "organization_id": org_id(), "project_id": project_id(p), "name": env.info.name,
-           "description": "permit-tui sandbox environment", "custom_branch_name": null, "jwks": null, "settings": {},
-           "email_configuration": null, "created_at": CREATED_AT, "updated_at": CREATED_AT})
+    let environment = Environment {
+        id: env_id(p, e),
+        key: e.clone(),
+        name: env.info.name.clone(),
+        project_id: project_id(p),
+        description: Some("permit-tui sandbox environment".into()),
+    };
+    permit_read(
+        &environment,
+        json!({"organization_id": org_id(), "custom_branch_name": null, "jwks": null,
+               "settings": {}, "email_configuration": null,
+               "created_at": CREATED_AT, "updated_at": CREATED_AT}),
+        &[
+            "key",
+            "id",
+            "organization_id",
+            "project_id",
+            "name",
+            "description",
+            "custom_branch_name",
+            "jwks",
+            "settings",
+            "email_configuration",
+            "created_at",
+            "updated_at",
+        ],
+    )
 }
 
 fn visible<'a>(sandbox: &'a Sandbox, caller: Caller<'_>) -> Vec<&'a Env> {
@@ -302,7 +428,10 @@ pub fn resources(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Val
                     let mut m = a.clone();
                     m.entry("name").or_insert_with(|| json!(k));
                     m.insert("key".into(), json!(k));
-                    m.insert("id".into(), json!(uuid_for(&format!("action:{}:{k}", r.key))));
+                    m.insert(
+                        "id".into(),
+                        json!(uuid_for(&format!("action:{}:{k}", r.key))),
+                    );
                     m.entry("description").or_insert(Value::Null);
                     m.entry("attributes").or_insert(Value::Null);
                     (k.clone(), Value::Object(m))
@@ -319,15 +448,34 @@ pub fn resources(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Val
                     (k.clone(), Value::Object(m))
                 })
                 .collect();
+            let resource = ResourceRead {
+                key: r.key.clone(),
+                name: if r.name.is_empty() { &r.key } else { &r.name }.clone(),
+                description: r.description.clone(),
+                actions,
+                attributes,
+            };
             scoped(
                 env,
-                as_map(json!({
-                    "key": r.key, "id": uuid_for(&format!("resource:{}", r.key)),
-                    "name": if r.name.is_empty() { &r.key } else { &r.name }, "description": r.description,
-                    "urn": null, "actions": actions, "attributes": attributes,
-                    "roles": resource_roles(env, r), "relations": relations(r),
-                    "action_groups": {}, "type_attributes": {},
-                })),
+                as_map(permit_read(
+                    &resource,
+                    json!({"id": uuid_for(&format!("resource:{}", r.key)), "urn": null,
+                           "roles": resource_roles(env, r), "relations": relations(r),
+                           "action_groups": {}, "type_attributes": {}}),
+                    &[
+                        "key",
+                        "id",
+                        "name",
+                        "description",
+                        "urn",
+                        "actions",
+                        "attributes",
+                        "roles",
+                        "relations",
+                        "action_groups",
+                        "type_attributes",
+                    ],
+                )),
             )
         })
         .collect();
@@ -386,13 +534,30 @@ pub fn roles(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
         .roles
         .iter()
         .map(|r| {
+            let role = RoleRead {
+                key: r.key.clone(),
+                name: if r.name.is_empty() { &r.key } else { &r.name }.clone(),
+                description: r.description.clone(),
+                permissions: r.permissions.clone(),
+                extends: r.extends.clone(),
+            };
             scoped(
                 env,
-                as_map(json!({
-                    "key": r.key, "id": uuid_for(&format!("role:{}", r.key)),
-                    "name": if r.name.is_empty() { &r.key } else { &r.name }, "description": r.description,
-                    "permissions": r.permissions, "extends": r.extends, "attributes": {}, "granted_to": null,
-                })),
+                as_map(permit_read(
+                    &role,
+                    json!({"id": uuid_for(&format!("role:{}", r.key)), "attributes": {},
+                           "granted_to": null}),
+                    &[
+                        "key",
+                        "id",
+                        "name",
+                        "description",
+                        "permissions",
+                        "extends",
+                        "attributes",
+                        "granted_to",
+                    ],
+                )),
             )
         })
         .collect();
@@ -433,10 +598,28 @@ pub fn user_attributes(env: &Env, paging: Paging) -> Value {
     let values: Vec<Value> = items
         .into_iter()
         .map(|(k, t, built_in)| {
+            let id = uuid_for(&format!("user-attr:{k}"));
+            let attribute = AttributeRead {
+                key: k,
+                kind: t.to_string(),
+                description: None,
+            };
             scoped(
                 env,
-                as_map(json!({"key": k, "id": uuid_for(&format!("user-attr:{k}")), "type": t, "description": null,
-                              "resource_id": uuid_for("resource:__user"), "resource_key": "__user", "built_in": built_in})),
+                as_map(permit_read(
+                    &attribute,
+                    json!({"id": id, "resource_id": uuid_for("resource:__user"),
+                           "resource_key": "__user", "built_in": built_in}),
+                    &[
+                        "key",
+                        "id",
+                        "type",
+                        "description",
+                        "resource_id",
+                        "resource_key",
+                        "built_in",
+                    ],
+                )),
             )
         })
         .collect();
@@ -449,11 +632,19 @@ pub fn tenants(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value
         .tenants
         .iter()
         .map(|t| {
+            let tenant = TenantRead {
+                key: t.key.clone(),
+                name: if t.name.is_empty() { &t.key } else { &t.name }.clone(),
+                description: None,
+                attributes: t.attributes.clone(),
+            };
             scoped(
                 env,
-                as_map(json!({"key": t.key, "id": uuid_for(&format!("tenant:{}", t.key)),
-                              "name": if t.name.is_empty() { &t.key } else { &t.name }, "description": null,
-                              "attributes": t.attributes, "last_action_at": CREATED_AT})),
+                as_map(permit_read(
+                    &tenant,
+                    json!({"id": uuid_for(&format!("tenant:{}", t.key)), "last_action_at": CREATED_AT}),
+                    &["key", "id", "name", "description", "attributes", "last_action_at"],
+                )),
             )
         })
         .collect();
@@ -495,20 +686,83 @@ pub fn users(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
         .into_iter()
         .filter_map(|k| env.users.get(k))
         .map(|u| {
-            let roles: Vec<Value> =
-                u.tenant_roles.iter().flat_map(|(t, rs)| rs.iter().map(move |r| json!({"role": r, "tenant": t}))).collect();
+            let roles: Vec<UserRoleRead> = u
+                .tenant_roles
+                .iter()
+                .flat_map(|(t, rs)| {
+                    rs.iter().map(move |r| UserRoleRead {
+                        role: r.clone(),
+                        tenant: t.clone(),
+                    })
+                })
+                .collect();
             let associated: Vec<Value> = u
                 .tenant_roles
                 .iter()
                 .map(|(t, rs)| json!({"tenant": t, "roles": rs, "status": "active", "resource_instance_roles": []}))
                 .collect();
+            let user = UserRead {
+                key: u.key.clone(),
+                email: u.email.clone(),
+                first_name: u.first_name.clone(),
+                last_name: u.last_name.clone(),
+                attributes: u.attributes.clone(),
+                roles,
+            };
             scoped(
                 env,
-                as_map(json!({"key": u.key, "id": uuid_for(&format!("user:{}", u.key)), "email": u.email,
-                              "first_name": u.first_name, "last_name": u.last_name, "attributes": u.attributes,
-                              "roles": roles, "associated_tenants": associated})),
+                as_map(permit_read(
+                    &user,
+                    json!({"id": uuid_for(&format!("user:{}", u.key)), "associated_tenants": associated}),
+                    &[
+                        "key",
+                        "id",
+                        "email",
+                        "first_name",
+                        "last_name",
+                        "attributes",
+                        "roles",
+                        "associated_tenants",
+                    ],
+                )),
             )
         })
         .collect();
-    json!({"data": data, "total_count": total, "page_count": total.div_ceil(paging.per_page)})
+    page_envelope(data, total, total.div_ceil(paging.per_page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_is_the_typed_fields_then_the_extra_ones_in_permits_order() {
+        let tenant = TenantRead {
+            key: "acme".into(),
+            name: "Acme".into(),
+            description: None,
+            attributes: Map::new(),
+        };
+        let read = permit_read(
+            &tenant,
+            json!({"id": "t1", "name": "not this", "description": "filled", "last_action_at": 1}),
+            &["key", "id", "name"],
+        );
+        // The typed value wins; an extra field fills a null; unnamed fields follow in order.
+        assert_eq!(
+            read.to_string(),
+            r#"{"key":"acme","id":"t1","name":"Acme","description":"filled","attributes":{},"last_action_at":1}"#
+        );
+    }
+
+    #[test]
+    fn the_paged_envelope_is_the_clients_page() {
+        let page = page_envelope(vec![json!({"key": "a"})], 31, 2);
+        assert_eq!(
+            page.to_string(),
+            r#"{"data":[{"key":"a"}],"total_count":31,"page_count":2}"#
+        );
+        let read: Page<TenantRead> = serde_json::from_value(page).expect("a page");
+        assert_eq!((read.total_count, read.page_count), (31, 2));
+    }
 }

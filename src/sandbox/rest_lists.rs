@@ -2,13 +2,21 @@
 //! facts: condition sets, condition set rules, role assignments, resource instances and
 //! relationship tuples, in Permit's `*Read` shapes, with Permit's filters and pagination
 //! (`page` from 1, `per_page` up to 100, a bare array unless `include_total_count=true`).
+//!
+//! The paged envelope is the REST client's `Page`. Set rules, role assignments, resource
+//! instances and relationship tuples are built from the policy types the mirror reads them
+//! into (`ConditionSetRuleDef`, `RoleAssignmentDef`, `ResourceInstanceDef`,
+//! `RelationshipTupleDef`, see `mirror::convert`), serialised, plus what Permit sends beside
+//! them (`permit_read`). Condition sets are written here field by field: the mirror reads
+//! them into a private shape of its own (`resource` an object, `resource_id` an id), which
+//! the sandbox's `ConditionSetDef` is not.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
 use super::policy::{ConditionSetDef, RelationshipTupleDef, RoleAssignmentDef, SetKind};
-use super::rest::{as_map, scoped, uuid_for, wants_total, Paging};
+use super::rest::{as_map, page_envelope, permit_read, scoped, uuid_for, wants_total, Paging};
 use super::store::Env;
 
 type Query = BTreeMap<String, String>;
@@ -55,7 +63,7 @@ fn page<T>(
         (items.len(), data)
     };
     if wants_total(q) {
-        json!({"data": data, "total_count": total, "page_count": total.div_ceil(paging.per_page)})
+        page_envelope(data, total, total.div_ceil(paging.per_page))
     } else {
         Value::Array(data)
     }
@@ -120,11 +128,11 @@ pub fn set_rules(env: &Env, paging: Paging, q: &Query) -> Value {
             );
             scoped(
                 env,
-                as_map(json!({
-                    "id": uuid_for(&format!("set-rule:{key}")), "key": key,
-                    "user_set": rule.user_set, "permission": rule.permission,
-                    "resource_set": rule.resource_set,
-                })),
+                as_map(permit_read(
+                    rule,
+                    json!({"id": uuid_for(&format!("set-rule:{key}")), "key": key}),
+                    &["id", "key", "user_set", "permission", "resource_set"],
+                )),
             )
         },
     )
@@ -165,13 +173,26 @@ pub fn role_assignments(env: &Env, paging: Paging, q: &Query) -> Value {
             );
             let mut read = scoped(
                 env,
-                as_map(json!({
-                    "id": uuid_for(&format!("role-assignment:{key}")), "user": ra.user, "role": ra.role,
-                    "tenant": ra.tenant, "resource_instance": instance,
-                    "resource_instance_id": instance.map(|i| uuid_for(&format!("instance:{i}"))),
-                    "user_id": uuid_for(&format!("user:{}", ra.user)), "role_id": role_id,
-                    "tenant_id": uuid_for(&format!("tenant:{}", ra.tenant)),
-                })),
+                as_map(permit_read(
+                    ra,
+                    json!({
+                        "id": uuid_for(&format!("role-assignment:{key}")),
+                        "resource_instance_id": instance.map(|i| uuid_for(&format!("instance:{i}"))),
+                        "user_id": uuid_for(&format!("user:{}", ra.user)), "role_id": role_id,
+                        "tenant_id": uuid_for(&format!("tenant:{}", ra.tenant)),
+                    }),
+                    &[
+                        "id",
+                        "user",
+                        "role",
+                        "tenant",
+                        "resource_instance",
+                        "resource_instance_id",
+                        "user_id",
+                        "role_id",
+                        "tenant_id",
+                    ],
+                )),
             );
             if let Some(map) = read.as_object_mut() {
                 map.remove("updated_at"); // `RoleAssignmentRead` has `created_at` only
@@ -199,13 +220,25 @@ pub fn resource_instances(env: &Env, paging: Paging, q: &Query) -> Value {
         |i| {
             scoped(
                 env,
-                as_map(json!({
-                    "key": i.key, "tenant": i.tenant, "resource": i.resource,
-                    "id": uuid_for(&format!("instance:{}:{}", i.resource, i.key)),
-                    "resource_id": uuid_for(&format!("resource:{}", i.resource)),
-                    "tenant_id": uuid_for(&format!("tenant:{}", i.tenant)),
-                    "attributes": i.attributes, "relationships": [],
-                })),
+                as_map(permit_read(
+                    i,
+                    json!({
+                        "id": uuid_for(&format!("instance:{}:{}", i.resource, i.key)),
+                        "resource_id": uuid_for(&format!("resource:{}", i.resource)),
+                        "tenant_id": uuid_for(&format!("tenant:{}", i.tenant)),
+                        "relationships": [],
+                    }),
+                    &[
+                        "key",
+                        "tenant",
+                        "resource",
+                        "id",
+                        "resource_id",
+                        "tenant_id",
+                        "attributes",
+                        "relationships",
+                    ],
+                )),
             )
         },
     )
@@ -234,16 +267,34 @@ pub fn relationship_tuples(env: &Env, paging: Paging, q: &Query) -> Value {
         |t| {
             let tenant = tenant_of(t);
             let kind = t.object.split_once(':').map_or("", |(kind, _)| kind);
+            let tenant_id = uuid_for(&format!("tenant:{tenant}"));
+            let tuple = RelationshipTupleDef {
+                tenant: Some(tenant),
+                ..t.clone()
+            };
             scoped(
                 env,
-                as_map(json!({
-                    "id": uuid_for(&format!("tuple:{}:{}:{}", t.subject, t.relation, t.object)),
-                    "subject": t.subject, "relation": t.relation, "object": t.object, "tenant": tenant,
-                    "subject_id": uuid_for(&format!("instance:{}", t.subject)),
-                    "relation_id": uuid_for(&format!("relation:{kind}:{}", t.relation)),
-                    "object_id": uuid_for(&format!("instance:{}", t.object)),
-                    "tenant_id": uuid_for(&format!("tenant:{tenant}")),
-                })),
+                as_map(permit_read(
+                    &tuple,
+                    json!({
+                        "id": uuid_for(&format!("tuple:{}:{}:{}", t.subject, t.relation, t.object)),
+                        "subject_id": uuid_for(&format!("instance:{}", t.subject)),
+                        "relation_id": uuid_for(&format!("relation:{kind}:{}", t.relation)),
+                        "object_id": uuid_for(&format!("instance:{}", t.object)),
+                        "tenant_id": tenant_id,
+                    }),
+                    &[
+                        "id",
+                        "subject",
+                        "relation",
+                        "object",
+                        "tenant",
+                        "subject_id",
+                        "relation_id",
+                        "object_id",
+                        "tenant_id",
+                    ],
+                )),
             )
         },
     )
