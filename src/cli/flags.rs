@@ -293,13 +293,7 @@ mod tests {
     }
 
     fn demo() -> CheckInput {
-        CheckInput {
-            user: "alice".into(),
-            action: "read".into(),
-            resource: "document:doc-1".into(),
-            tenant: "acme".into(),
-            ..CheckInput::default()
-        }
+        crate::tui::bootstrap::demo_input()
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::keymap::{self, Context};
@@ -92,21 +92,12 @@ pub fn render(theme: Theme, frame: &mut Frame, area: Rect, scroll: u16, query: &
         width,
         height,
     };
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.focused_border())
-        .title(Span::styled(
-            match (query.is_empty(), more) {
-                (true, true) => " Keys · type to search · Esc closes · ↓/↑ scroll ".to_string(),
-                (true, false) => " Keys · type to search · Esc closes ".to_string(),
-                (false, _) => format!(" Keys matching “{query}” · Esc clears "),
-            },
-            theme.heading(),
-        ));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let title = match (query.is_empty(), more) {
+        (true, true) => " Keys · type to search · Esc closes · ↓/↑ scroll ".to_string(),
+        (true, false) => " Keys · type to search · Esc closes ".to_string(),
+        (false, _) => format!(" Keys matching “{query}” · Esc clears "),
+    };
+    let inner = super::overlay::framed(frame, popup, &title, theme);
     let [l, _gap, r] = Layout::horizontal([
         Constraint::Length(left_width),
         Constraint::Length(2),

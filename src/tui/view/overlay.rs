@@ -24,15 +24,17 @@ pub fn popup(
         width,
         height,
     };
+    framed(frame, rect, &format!(" {title} · Esc closes "), theme)
+}
+
+/// Clears `rect` and draws an overlay's rounded frame with `title`; returns its inside.
+pub fn framed(frame: &mut Frame, rect: Rect, title: &str, theme: Theme) -> Rect {
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.focused_border())
-        .title(Span::styled(
-            format!(" {title} · Esc closes "),
-            theme.heading(),
-        ));
+        .title(Span::styled(title.to_string(), theme.heading()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     inner

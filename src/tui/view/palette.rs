@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::app::App;
@@ -90,17 +90,8 @@ pub fn render_leader(theme: Theme, frame: &mut Frame, area: Rect) {
         width: area.width,
         height,
     };
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.focused_border())
-        .title(Span::styled(
-            format!(" {} … · a letter runs, Esc cancels ", keymap::LEADER_NAME),
-            theme.heading(),
-        ));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let title = format!(" {} … · a letter runs, Esc cancels ", keymap::LEADER_NAME);
+    let inner = super::overlay::framed(frame, rect, &title, theme);
     let lines: Vec<Line<'static>> = hints
         .chunks(per_row)
         .map(|row| {
