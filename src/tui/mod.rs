@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod check_runner;
 pub mod effects;
 pub mod envs;
+pub mod fire;
 pub mod keymap;
 pub mod latency;
 pub mod mirror;

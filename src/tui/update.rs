@@ -6,11 +6,9 @@ use crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 use ratatui_textarea::{CursorMove, Input};
-use tokio_util::sync::CancellationToken;
 
 use super::app::{
-    App, CheckOutcome, Field, Focus, Health, InFlight, Modal, NoticeLevel, PanelNote, ResultTab,
-    SentRequest,
+    App, CheckOutcome, Field, Focus, Health, Modal, NoticeLevel, PanelNote, ResultTab,
 };
 use super::keymap::{self, Action, Context};
 use super::msg::{Effect, Msg};
@@ -123,7 +121,7 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.revalidate();
             }
             if app.live && generation == app.debounce_generation && app.validation.is_ok() {
-                let effects = fire(app);
+                let effects = super::fire::fire(app);
                 if let Some(flight) = &mut app.in_flight {
                     flight.live = true;
                 }
@@ -147,7 +145,7 @@ fn on_sandbox_reload(app: &mut App, reload: crate::targets::Reload) -> Vec<Effec
     let on_sandbox = app.target().is_some_and(|t| t.target.is_sandbox);
     if app.live && on_sandbox && app.validation.is_ok() {
         app.notice("Policy reloaded: checking again", NoticeLevel::Info);
-        return fire(app);
+        return super::fire::fire(app);
     }
     app.notice(
         "Policy reloaded: F5 checks the form on it",
@@ -386,16 +384,16 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Quit => {
             app.should_quit = true;
-            let mut effects = cancel_in_flight(app);
+            let mut effects = super::fire::cancel_in_flight(app);
             // The last live check is kept, settled or not.
             effects.extend(super::envs::settle_live(app, true));
             effects
         }
-        Action::Fire => fire(app),
-        Action::Cancel => cancel_in_flight(app),
+        Action::Fire => super::fire::fire(app),
+        Action::Cancel => super::fire::cancel_in_flight(app),
         Action::Escape => {
             if app.in_flight.is_some() {
-                return cancel_in_flight(app);
+                return super::fire::cancel_in_flight(app);
             }
             if let Focus::Field(field) = app.focus {
                 app.last_field = field;
@@ -448,7 +446,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             };
             app.notice(state, NoticeLevel::Info);
             if app.live && app.validation.is_ok() {
-                fire(app)
+                super::fire::fire(app)
             } else {
                 Vec::new()
             }
@@ -547,66 +545,6 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             super::envs::switch_to(app, (app.current + 1) % app.targets.len())
         }
     }
-}
-
-fn cancel_in_flight(app: &mut App) -> Vec<Effect> {
-    match app.in_flight.take() {
-        Some(flight) => {
-            if !app.should_quit {
-                app.note = PanelNote::Cancelled(flight.id);
-                app.result = None;
-                app.notice(format!("Check #{} cancelled", flight.id), NoticeLevel::Info);
-            }
-            vec![Effect::Cancel(flight.token)]
-        }
-        None => Vec::new(),
-    }
-}
-
-/// Sends the form as a check. A check still in flight is cancelled: the newer supersedes it.
-pub(crate) fn fire(app: &mut App) -> Vec<Effect> {
-    app.unchecked_edits = false;
-    app.revalidate();
-    let query = match &app.validation {
-        Ok(query) => query.clone(),
-        Err(err) => {
-            // The last result stays on screen under the note, marked as before the edit.
-            app.note = PanelNote::Invalid(err.clone());
-            return Vec::new();
-        }
-    };
-    let Some((target, trace)) = app.target().map(|t| (t.target.clone(), t.explains())) else {
-        app.notice("No environment to check against", NoticeLevel::Warning);
-        return Vec::new();
-    };
-    if !super::envs::may_fire(app, &query, &target) {
-        return Vec::new();
-    }
-    let mut effects = Vec::new();
-    if let Some(old) = app.in_flight.take() {
-        effects.push(Effect::Cancel(old.token));
-    }
-    let id = app.next_check_id;
-    app.next_check_id += 1;
-    let token = CancellationToken::new();
-    app.in_flight = Some(InFlight {
-        id,
-        token: token.clone(),
-        target: app.current,
-        request: SentRequest::for_check_traced(&target, &query, trace),
-        started_tick: app.ticks,
-        live: false,
-    });
-    app.note = PanelNote::None;
-    effects.push(Effect::Check {
-        id,
-        query,
-        target,
-        trace,
-        token,
-        timeout: app.settings.timeout,
-    });
-    effects
 }
 
 fn format_json(app: &mut App) -> Vec<Effect> {

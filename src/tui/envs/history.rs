@@ -107,7 +107,7 @@ pub(super) fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
     let fired = effects.iter().any(|e| matches!(e, Effect::Check { .. }));
     if run {
         if !fired {
-            effects.extend(crate::tui::update::fire(app));
+            effects.extend(crate::tui::fire::fire(app));
         }
     } else if entry_env == Some(here) {
         app.notice("History entry loaded into the form", NoticeLevel::Info);

@@ -8,7 +8,7 @@
 //! names them. State lives in `App::envs`; `update` forwards `Msg::Env`, `Effect::Env` and
 //! `Action::Env` here.
 
-mod abac_warning;
+pub mod abac_warning;
 pub mod add;
 mod history;
 pub mod manage;

@@ -42,7 +42,7 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
     crate::tui::audit::on_switch(app);
     // Live mode follows the environment too: the same query, asked of the new one.
     if app.live && app.validation.is_ok() {
-        effects.extend(crate::tui::update::fire(app));
+        effects.extend(crate::tui::fire::fire(app));
     }
     effects
 }
