@@ -108,10 +108,14 @@ pub struct ModelFact {
 }
 
 /// The answer in brief: each model's decisive fact and, for a deny, what would allow it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnswerSummary {
     pub facts: Vec<ModelFact>,
     pub to_allow: Vec<Suggestion>,
+    /// The whole explanation, for the decision tab (drawn every frame, built once).
+    pub tree: Node,
+    /// The sandbox's trace was read (its codes are drawn apart from the tree then).
+    pub from_trace: bool,
 }
 
 /// Built once per answer (the trace is parsed once), for the pinned block under the badge.
@@ -147,5 +151,7 @@ pub fn summarize(query: &crate::pdp::types::AllowedQuery, result: &AllowedResult
     AnswerSummary {
         facts,
         to_allow: what_would_allow(query, result),
+        tree: root,
+        from_trace: sandbox_trace(result).is_some(),
     }
 }

@@ -304,8 +304,10 @@ fn invalid_lines(err: &crate::pdp::InputError, theme: Theme) -> Vec<Line<'static
 fn decision_lines(outcome: &CheckOutcome, theme: Theme, fold: bool) -> Vec<Line<'static>> {
     match &outcome.exchange.result {
         Ok(result) => {
-            let query = &outcome.request.query;
-            let mut lines = super::explain::lines(query, result, theme, fold, true);
+            let mut lines = match &outcome.summary {
+                Some(explained) => super::explain::lines_of(explained, result, theme, fold, true),
+                None => super::explain::lines(&outcome.request.query, result, theme, fold, true),
+            };
             lines.extend(unreadable_trace(result, theme));
             lines
         }

@@ -17,9 +17,12 @@ pub fn tree_lines(
     theme: Theme,
     fold: bool,
 ) -> Vec<Line<'static>> {
-    let root = explain(query, result);
+    tree_lines_of(&explain(query, result), theme, fold)
+}
+
+fn tree_lines_of(root: &Node, theme: Theme, fold: bool) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    node_lines(&root, 0, theme, fold, &mut out);
+    node_lines(root, 0, theme, fold, &mut out);
     out
 }
 
@@ -86,7 +89,14 @@ pub fn suggestion_lines(
     if result.allow {
         return Vec::new();
     }
-    let suggestions = what_would_allow(query, result);
+    suggestion_lines_of(&what_would_allow(query, result), theme, numbered)
+}
+
+fn suggestion_lines_of(
+    suggestions: &[crate::explain::Suggestion],
+    theme: Theme,
+    numbered: bool,
+) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled("What would make this allow?", theme.heading())];
     if suggestions.is_empty() {
         lines.push(Line::styled(
@@ -160,8 +170,21 @@ pub fn lines(
     fold: bool,
     numbered: bool,
 ) -> Vec<Line<'static>> {
+    let explained = crate::explain::summarize(query, result);
+    lines_of(&explained, result, theme, fold, numbered)
+}
+
+/// [`lines`] from an answer explained once ([`crate::explain::summarize`]): what the
+/// decision tab draws every frame without reading the trace again.
+pub fn lines_of(
+    explained: &crate::explain::AnswerSummary,
+    result: &AllowedResult,
+    theme: Theme,
+    fold: bool,
+    numbered: bool,
+) -> Vec<Line<'static>> {
     // The tree from debug blocks already carries the codes; the one from the trace does not.
-    let from_trace = crate::explain::sandbox_trace(result).is_some();
+    let from_trace = explained.from_trace;
     let mut out = if from_trace {
         code_lines(result, theme)
     } else {
@@ -170,8 +193,12 @@ pub fn lines(
     if !out.is_empty() {
         out.push(Line::raw(""));
     }
-    out.extend(tree_lines(query, result, theme, fold));
-    let suggestions = suggestion_lines(query, result, theme, numbered);
+    out.extend(tree_lines_of(&explained.tree, theme, fold));
+    let suggestions = if result.allow {
+        Vec::new()
+    } else {
+        suggestion_lines_of(&explained.to_allow, theme, numbered)
+    };
     if !suggestions.is_empty() {
         out.push(Line::raw(""));
         out.extend(suggestions);
