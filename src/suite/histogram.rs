@@ -1,20 +1,20 @@
-//! A log-linear latency histogram in the spirit of HdrHistogram: exact below 256 ns, then
-//! 128 linear sub-buckets per power of two, so any recorded value is known within 0.8%.
-//! Fixed memory (about 60 KB), O(1) record, mergeable; min, max and sum are exact.
+//! The latency histogram of `bench`: HdrHistogram (the `hdrhistogram` crate) at two
+//! significant digits, so any recorded value is known within 0.8%, in fixed memory, O(1)
+//! record and mergeable; min, max and mean are exact. Reported through the one
+//! [`Summary`](crate::latency::Summary) every latency view shares.
 
 use std::time::Duration;
 
-use crate::latency::Summary;
+use crate::latency::{nearest_rank, Summary};
 
-const SUB_BITS: u32 = 7;
-const SUB: u64 = 1 << SUB_BITS; // 128
-const LINEAR_LIMIT: u64 = 2 * SUB; // values below are their own bucket
-const BUCKETS: usize = (LINEAR_LIMIT + (64 - SUB_BITS as u64 - 1) * SUB) as usize;
+/// Nanoseconds from 1 ns to an hour; a longer answer is counted as an hour.
+const HIGHEST: u64 = 3_600_000_000_000;
+const SIGNIFICANT_DIGITS: u8 = 2;
 
 #[derive(Debug, Clone)]
 pub struct Histogram {
-    counts: Vec<u64>,
-    total: u64,
+    counts: hdrhistogram::Histogram<u64>,
+    /// Exact, beside the buckets' approximations.
     min: u64,
     max: u64,
     sum: u128,
@@ -23,46 +23,13 @@ pub struct Histogram {
 impl Default for Histogram {
     fn default() -> Self {
         Histogram {
-            counts: vec![0; BUCKETS],
-            total: 0,
+            counts: hdrhistogram::Histogram::new_with_bounds(1, HIGHEST, SIGNIFICANT_DIGITS)
+                .expect("constant bounds: 1 ns to an hour at 2 significant digits"),
             min: u64::MAX,
             max: 0,
             sum: 0,
         }
     }
-}
-
-fn bucket_of(value: u64) -> usize {
-    if value < LINEAR_LIMIT {
-        return value as usize;
-    }
-    let msb = 63 - value.leading_zeros(); // >= 8
-    let shift = msb - SUB_BITS; // >= 1
-    let top = value >> shift; // in [128, 256)
-    (LINEAR_LIMIT + u64::from(shift - 1) * SUB + (top - SUB)) as usize
-}
-
-/// The highest value that lands in `bucket`.
-fn bucket_high(bucket: usize) -> u64 {
-    let bucket = bucket as u64;
-    if bucket < LINEAR_LIMIT {
-        return bucket;
-    }
-    let rest = bucket - LINEAR_LIMIT;
-    let shift = rest / SUB + 1;
-    let top = rest % SUB + SUB;
-    let high = (u128::from(top + 1) << shift) - 1;
-    u64::try_from(high).unwrap_or(u64::MAX)
-}
-
-/// The lowest value that lands in `bucket`.
-fn bucket_low(bucket: usize) -> u64 {
-    let bucket = bucket as u64;
-    if bucket < LINEAR_LIMIT {
-        return bucket;
-    }
-    let rest = bucket - LINEAR_LIMIT;
-    (rest % SUB + SUB) << (rest / SUB + 1)
 }
 
 impl Histogram {
@@ -72,8 +39,7 @@ impl Histogram {
 
     /// Records one latency, in nanoseconds.
     pub fn record_nanos(&mut self, nanos: u64) {
-        self.counts[bucket_of(nanos)] += 1;
-        self.total += 1;
+        self.counts.saturating_record(nanos.clamp(1, HIGHEST));
         self.min = self.min.min(nanos);
         self.max = self.max.max(nanos);
         self.sum += u128::from(nanos);
@@ -84,46 +50,45 @@ impl Histogram {
     }
 
     pub fn merge(&mut self, other: &Histogram) {
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            *mine += theirs;
-        }
-        self.total += other.total;
+        // Same bounds on both sides: adding cannot fail.
+        let _ = self.counts.add(&other.counts);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
         self.sum += other.sum;
     }
 
     pub fn count(&self) -> u64 {
-        self.total
+        self.counts.len()
     }
 
     pub fn min(&self) -> Option<Duration> {
-        (self.total > 0).then(|| Duration::from_nanos(self.min))
+        (self.count() > 0).then(|| Duration::from_nanos(self.min))
     }
 
     pub fn max(&self) -> Option<Duration> {
-        (self.total > 0).then(|| Duration::from_nanos(self.max))
+        (self.count() > 0).then(|| Duration::from_nanos(self.max))
     }
 
     pub fn mean(&self) -> Option<Duration> {
-        (self.total > 0).then(|| {
-            Duration::from_nanos(u64::try_from(self.sum / u128::from(self.total)).unwrap_or(0))
+        (self.count() > 0).then(|| {
+            Duration::from_nanos(u64::try_from(self.sum / u128::from(self.count())).unwrap_or(0))
         })
     }
 
     /// Nearest-rank percentile (`p` in 0..=100): the highest value of the bucket holding
     /// the rank, clamped to the exact min and max, so p50 <= p99 <= max always holds.
     pub fn percentile(&self, p: f64) -> Option<Duration> {
-        if self.total == 0 {
+        let total = self.count();
+        if total == 0 {
             return None;
         }
-        let rank = crate::latency::nearest_rank(p, self.total);
+        let rank = nearest_rank(p, total);
         let mut seen = 0u64;
-        for (bucket, count) in self.counts.iter().enumerate() {
-            seen += count;
+        for bucket in self.counts.iter_recorded() {
+            seen += bucket.count_at_value();
             if seen >= rank {
-                let value = bucket_high(bucket).clamp(self.min, self.max);
-                return Some(Duration::from_nanos(value));
+                let high = self.counts.highest_equivalent(bucket.value_iterated_to());
+                return Some(Duration::from_nanos(high.clamp(self.min, self.max)));
             }
         }
         self.max()
@@ -133,7 +98,7 @@ impl Histogram {
     pub fn summary(&self) -> Option<Summary> {
         let at = |p| self.percentile(p);
         Some(Summary {
-            count: self.total,
+            count: self.count(),
             min: self.min()?,
             mean: self.mean()?,
             p50: at(50.0)?,
@@ -148,7 +113,7 @@ impl Histogram {
     /// Counts in `bins` equal-width bins from min to `upper` (values above go in the last):
     /// `(bin upper bound, count)`, for the live chart.
     pub fn bins(&self, bins: usize, upper: Duration) -> Vec<(Duration, u64)> {
-        if self.total == 0 || bins == 0 {
+        if self.count() == 0 || bins == 0 {
             return Vec::new();
         }
         let low = self.min;
@@ -159,13 +124,10 @@ impl Histogram {
         let mut out: Vec<(Duration, u64)> = (0..bins as u64)
             .map(|i| (Duration::from_nanos(low + width * (i + 1)), 0))
             .collect();
-        for (bucket, count) in self.counts.iter().enumerate() {
-            if *count == 0 {
-                continue;
-            }
-            let middle = bucket_low(bucket) / 2 + bucket_high(bucket) / 2;
+        for bucket in self.counts.iter_recorded() {
+            let middle = self.counts.median_equivalent(bucket.value_iterated_to());
             let index = (middle.saturating_sub(low) / width).min(bins as u64 - 1) as usize;
-            out[index].1 += count;
+            out[index].1 += bucket.count_at_value();
         }
         out
     }
@@ -174,28 +136,6 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn buckets_are_contiguous_and_tight() {
-        let mut previous_high = None;
-        for bucket in 0..BUCKETS {
-            let (low, high) = (bucket_low(bucket), bucket_high(bucket));
-            assert!(low <= high);
-            if let Some(prev) = previous_high {
-                assert_eq!(low, prev + 1, "gap before bucket {bucket}");
-            }
-            previous_high = Some(high);
-            if bucket > 2 * SUB as usize {
-                // relative width under 1/128
-                assert!((high - low) as f64 / low as f64 <= 1.0 / 128.0 + 1e-9);
-            }
-        }
-        assert_eq!(previous_high, Some(u64::MAX));
-        for value in [0, 1, 255, 256, 257, 1_000, 123_456, 9_999_999_999, u64::MAX] {
-            let b = bucket_of(value);
-            assert!(bucket_low(b) <= value && value <= bucket_high(b), "{value}");
-        }
-    }
 
     #[test]
     fn percentiles_are_ordered_and_close() {
@@ -215,6 +155,23 @@ mod tests {
     }
 
     #[test]
+    fn every_value_is_known_within_one_percent() {
+        let mut exact = Vec::new();
+        let mut h = Histogram::new();
+        for i in 1..=2_000u64 {
+            let nanos = i * i * 977;
+            exact.push(Duration::from_nanos(nanos));
+            h.record_nanos(nanos);
+        }
+        let exact = Summary::of(exact).unwrap();
+        let read = h.summary().unwrap();
+        for ((label, want), (_, got)) in exact.rows().into_iter().zip(read.rows()) {
+            let (want, got) = (want.as_nanos() as f64, got.as_nanos() as f64);
+            assert!((got - want).abs() / want < 0.01, "{label}: {got} vs {want}");
+        }
+    }
+
+    #[test]
     fn merge_adds_counts_and_keeps_extremes() {
         let mut a = Histogram::new();
         let mut b = Histogram::new();
@@ -226,6 +183,15 @@ mod tests {
         assert_eq!(a.max(), Some(Duration::from_millis(5)));
         let bins = a.bins(4, Duration::from_millis(5));
         assert_eq!(bins.iter().map(|b| b.1).sum::<u64>(), 2);
+        assert_eq!((bins[0].1, bins[3].1), (1, 1), "each at its end");
         assert!(Histogram::new().percentile(50.0).is_none());
+    }
+
+    #[test]
+    fn an_answer_longer_than_an_hour_is_counted_not_lost() {
+        let mut h = Histogram::new();
+        h.record(Duration::from_secs(7_200));
+        assert_eq!(h.count(), 1);
+        assert_eq!(h.max(), Some(Duration::from_secs(7_200)), "the exact max stays");
     }
 }
