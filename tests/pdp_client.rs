@@ -1,5 +1,11 @@
 //! The PDP client against real loopback HTTP servers. The statuses no sandbox produces
 //! (429, 501, 502, a PDP that never answers) come from small axum servers written here.
+//!
+//! The client has two transports for its POSTs (`TransportKind`): hyper driven directly, the
+//! automatic choice for plain `http://`, and reqwest, the choice for `https://`, proxies and
+//! credentialed URLs. Every scenario whose outcome depends on the HTTP stack runs on both,
+//! forced onto the same plain-HTTP server; where they really differ, each one's behaviour is
+//! asserted, and the comment says so ("differs:").
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -8,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use permit_tui::pdp::types::AllowedQuery;
-use permit_tui::pdp::{CheckInput, PdpClient, PdpError};
+use permit_tui::pdp::types::{AllowedQuery, AllowedResult};
+use permit_tui::pdp::{CheckInput, Exchange, PdpClient, PdpError, TransportKind};
 use serde_json::{json, Value};
 
 type Seen = Arc<Mutex<Vec<(HeaderMap, String)>>>;
@@ -69,24 +75,119 @@ fn client(url: &str, key: Option<&str>) -> PdpClient {
     PdpClient::new(url, key.map(str::to_string), Duration::from_secs(2)).unwrap()
 }
 
+/// A client for `url` whose POSTs are forced onto `kind`, checked to really be on it.
+fn client_on(kind: TransportKind, url: &str, key: Option<&str>, timeout: Duration) -> PdpClient {
+    let client = PdpClient::new(url, key.map(str::to_string), timeout)
+        .unwrap()
+        .with_transport(kind)
+        .unwrap();
+    assert_eq!(client.transport(), kind);
+    client
+}
+
+/// One check of the demo query on each transport (a client of its own each), in turn.
+async fn check_on_both(
+    url: &str,
+    key: Option<&str>,
+) -> Vec<(TransportKind, Exchange<AllowedResult>)> {
+    let mut exchanges = Vec::new();
+    for kind in TransportKind::ALL {
+        let client = client_on(kind, url, key, Duration::from_secs(2));
+        exchanges.push((kind, client.check(&demo_query()).await));
+    }
+    exchanges
+}
+
+#[test]
+fn plain_http_goes_direct_and_everything_else_through_reqwest() {
+    let auto = |url: &str| {
+        PdpClient::new(url, None, Duration::from_secs(1))
+            .unwrap()
+            .transport()
+    };
+    // The direct path does not go through proxies: with one set, reqwest takes plain HTTP too.
+    let proxied = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    let plain = if proxied {
+        TransportKind::Reqwest
+    } else {
+        TransportKind::Direct
+    };
+    assert_eq!(auto("http://localhost:7766"), plain);
+    assert_eq!(auto("http://127.0.0.1:7766/pdp/"), plain);
+    assert_eq!(auto("https://pdp.example"), TransportKind::Reqwest);
+    assert_eq!(
+        auto("http://user:secret@localhost:7766"),
+        TransportKind::Reqwest
+    );
+    assert_eq!(
+        auto("http://localhost:7766/?region=eu"),
+        TransportKind::Reqwest
+    );
+
+    // Forcing: reqwest takes anything; the direct path refuses what it cannot carry.
+    let https = PdpClient::new("https://pdp.example", None, Duration::from_secs(1)).unwrap();
+    let err = https
+        .clone()
+        .with_transport(TransportKind::Direct)
+        .unwrap_err();
+    assert_eq!(err.kind(), "bad_url", "{err}");
+    assert_eq!(
+        https
+            .with_transport(TransportKind::Reqwest)
+            .unwrap()
+            .transport(),
+        TransportKind::Reqwest
+    );
+    let credentialed = PdpClient::new("http://u:secret@localhost:1", None, Duration::from_secs(1));
+    let err = credentialed
+        .unwrap()
+        .with_transport(TransportKind::Direct)
+        .unwrap_err();
+    assert!(!err.to_string().contains("secret"), "{err}");
+}
+
 #[tokio::test]
 async fn sends_bearer_key_json_and_no_cache_headers_and_the_wire_body() {
     let (url, seen) = mock_pdp(200, &[], r#"{"allow": true}"#).await;
-    let exchange = client(&url, Some("permit_key_test"))
-        .check(&demo_query())
-        .await;
-    assert!(exchange.result.unwrap().allow);
-    assert_eq!(exchange.status, Some(200));
+    let exchanges = check_on_both(&url, Some("permit_key_test")).await;
     let seen = seen.lock().unwrap();
-    let (headers, body) = &seen[0];
-    assert_eq!(headers["authorization"], "Bearer permit_key_test");
-    assert_eq!(headers["content-type"], "application/json");
-    assert_eq!(headers["cache-control"], "no-cache");
-    let body: Value = serde_json::from_str(body).unwrap();
-    assert_eq!(
-        body,
-        json!({"user":{"key":"alice"},"action":"read","resource":{"type":"document","key":"d1","tenant":"default"}})
-    );
+    assert_eq!(seen.len(), 2, "one request per transport");
+    for ((kind, exchange), (headers, body)) in exchanges.into_iter().zip(seen.iter()) {
+        assert!(exchange.result.unwrap().allow, "{kind}");
+        assert_eq!(exchange.status, Some(200), "{kind}");
+        assert_eq!(headers["authorization"], "Bearer permit_key_test", "{kind}");
+        assert_eq!(headers["content-type"], "application/json", "{kind}");
+        assert_eq!(headers["cache-control"], "no-cache", "{kind}");
+        assert_eq!(headers["x-permit-tui-trace"], "1", "{kind}");
+        assert_eq!(headers["host"], url.trim_start_matches("http://"), "{kind}");
+        assert!(
+            headers["user-agent"]
+                .to_str()
+                .unwrap()
+                .starts_with("permit-tui/"),
+            "{kind}"
+        );
+        let body: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            body,
+            json!({"user":{"key":"alice"},"action":"read","resource":{"type":"document","key":"d1","tenant":"default"}}),
+            "{kind}"
+        );
+        // differs: reqwest adds `Accept: */*`; the direct path sends only the headers above
+        // (and Content-Length). No PDP reads Accept.
+        let names: Vec<&str> = headers.keys().map(|name| name.as_str()).collect();
+        match kind {
+            TransportKind::Direct => assert_eq!(headers.get("accept"), None, "{names:?}"),
+            TransportKind::Reqwest => assert_eq!(headers["accept"], "*/*", "{names:?}"),
+        }
+        assert_eq!(
+            names.len(),
+            if kind == TransportKind::Direct { 7 } else { 8 },
+            "{kind}: {names:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -116,12 +217,15 @@ async fn debug_blocks_are_typed_and_unknown_fields_kept() {
 #[tokio::test]
 async fn missing_key_401_plain_text() {
     let (url, _) = mock_pdp(401, &[], "Missing Authorization header").await;
-    let exchange = client(&url, None).check(&demo_query()).await;
-    match exchange.result.unwrap_err() {
-        PdpError::MissingKey { detail } => assert_eq!(detail, "Missing Authorization header"),
-        other => panic!("{other:?}"),
+    for (kind, exchange) in check_on_both(&url, None).await {
+        match exchange.result.unwrap_err() {
+            PdpError::MissingKey { detail } => {
+                assert_eq!(detail, "Missing Authorization header", "{kind}")
+            }
+            other => panic!("{kind}: {other:?}"),
+        }
+        assert_eq!(exchange.status, Some(401), "{kind}");
     }
-    assert_eq!(exchange.status, Some(401));
 }
 
 #[tokio::test]
@@ -213,20 +317,35 @@ async fn rate_limited_429_honours_retry_after() {
         r#"{"error":"rate_limited","message":"Too many requests"}"#,
     )
     .await;
-    match client(&url, None)
-        .check(&demo_query())
-        .await
-        .result
-        .unwrap_err()
-    {
-        PdpError::RateLimited {
-            retry_after,
-            detail,
-        } => {
-            assert_eq!(retry_after, Some(Duration::from_secs(7)));
-            assert_eq!(detail, "Too many requests");
-        }
-        other => panic!("{other:?}"),
+    for (kind, exchange) in check_on_both(&url, None).await {
+        assert_eq!(exchange.status, Some(429), "{kind}");
+        let err = exchange.result.unwrap_err();
+        assert_eq!(
+            err,
+            PdpError::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+                detail: "Too many requests".into()
+            },
+            "{kind}"
+        );
+        assert!(err.hint().contains("Wait 7.00 s"), "{kind}: {}", err.hint());
+    }
+    // Retry-After as an HTTP date is not read, by either: the error says only "rate limited".
+    let (url, _) = mock_pdp(
+        429,
+        &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")],
+        "slow down",
+    )
+    .await;
+    for (kind, exchange) in check_on_both(&url, None).await {
+        assert_eq!(
+            exchange.result.unwrap_err(),
+            PdpError::RateLimited {
+                retry_after: None,
+                detail: "slow down".into()
+            },
+            "{kind}"
+        );
     }
 }
 
@@ -250,52 +369,70 @@ async fn cloud_pdp_501_says_it_cannot_evaluate_abac() {
 #[tokio::test]
 async fn pdp_or_opa_failing_5xx_shows_detail() {
     let (url, _) = mock_pdp(502, &[], r#"{"detail": "Failed to send request to OPA"}"#).await;
-    let err = client(&url, None)
-        .check(&demo_query())
-        .await
-        .result
-        .unwrap_err();
-    assert_eq!(
-        err,
-        PdpError::PdpFailure {
-            status: 502,
-            detail: "Failed to send request to OPA".into()
-        }
-    );
+    for (kind, exchange) in check_on_both(&url, None).await {
+        assert_eq!(
+            exchange.result.unwrap_err(),
+            PdpError::PdpFailure {
+                status: 502,
+                detail: "Failed to send request to OPA".into()
+            },
+            "{kind}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn a_200_that_is_not_a_decision_is_an_invalid_response_with_raw_body_kept() {
     let (url, _) = mock_pdp(200, &[], "<html>proxy login</html>").await;
-    let exchange = client(&url, None).check(&demo_query()).await;
-    assert_eq!(exchange.result.unwrap_err().kind(), "invalid_response");
-    assert_eq!(
-        exchange.raw_body.as_deref(),
-        Some("<html>proxy login</html>")
-    );
+    for (kind, exchange) in check_on_both(&url, None).await {
+        assert_eq!(
+            exchange.result.unwrap_err().kind(),
+            "invalid_response",
+            "{kind}"
+        );
+        assert_eq!(
+            exchange.raw_body.as_deref(),
+            Some("<html>proxy login</html>"),
+            "{kind}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn connection_refused_is_unreachable_with_a_hint() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let addr = listener.local_addr().unwrap();
+    let url = format!("http://{addr}");
     drop(listener);
-    let exchange = client(&url, None).check(&demo_query()).await;
-    let err = exchange.result.unwrap_err();
-    assert_eq!(err.kind(), "unreachable", "{err}");
-    assert!(err.hint().contains("permit-tui sandbox"));
-    assert_eq!(exchange.status, None);
+    for (kind, exchange) in check_on_both(&url, None).await {
+        let err = exchange.result.unwrap_err();
+        assert_eq!(err.kind(), "unreachable", "{kind}: {err}");
+        assert!(err.hint().contains("permit-tui sandbox"), "{kind}");
+        assert_eq!(exchange.status, None, "{kind}");
+        // differs: the direct path names the address it dialled; reqwest's innermost cause is
+        // the operating system's reason alone (the URL is in the message either way).
+        let PdpError::Unreachable { url: shown, detail } = err else {
+            unreachable!()
+        };
+        assert_eq!(shown, url, "{kind}");
+        assert!(detail.contains("Connection refused"), "{kind}: {detail}");
+        match kind {
+            TransportKind::Direct => assert!(
+                detail.starts_with(&format!("cannot connect to {addr}: ")),
+                "{detail}"
+            ),
+            TransportKind::Reqwest => assert!(!detail.contains(&addr.to_string()), "{detail}"),
+        }
+    }
 }
 
 #[tokio::test]
 async fn an_unknown_host_is_unreachable_and_names_the_lookup() {
-    let err = client("http://pdp.invalid:7766", None)
-        .check(&demo_query())
-        .await
-        .result
-        .unwrap_err();
-    assert_eq!(err.kind(), "unreachable", "{err}");
-    assert!(err.to_string().contains("pdp.invalid"), "{err}");
+    for (kind, exchange) in check_on_both("http://pdp.invalid:7766", None).await {
+        let err = exchange.result.unwrap_err();
+        assert_eq!(err.kind(), "unreachable", "{kind}: {err}");
+        assert!(err.to_string().contains("pdp.invalid"), "{kind}: {err}");
+    }
 }
 
 #[tokio::test]
@@ -309,16 +446,254 @@ async fn a_pdp_that_never_answers_times_out_at_the_configured_limit() {
             sockets.push(socket);
         }
     });
-    let client = PdpClient::new(&url, None, Duration::from_millis(300)).unwrap();
-    let exchange = client.check(&demo_query()).await;
-    assert_eq!(
-        exchange.result.unwrap_err(),
-        PdpError::Timeout {
-            url: url.clone(),
-            after: Duration::from_millis(300)
-        }
-    );
+    for kind in TransportKind::ALL {
+        let client = client_on(kind, &url, None, Duration::from_millis(300));
+        let started = std::time::Instant::now();
+        let exchange = client.check(&demo_query()).await;
+        let waited = started.elapsed();
+        assert_eq!(
+            exchange.result.unwrap_err(),
+            PdpError::Timeout {
+                url: url.clone(),
+                after: Duration::from_millis(300)
+            },
+            "{kind}"
+        );
+        assert_eq!(exchange.status, None, "{kind}");
+        assert!(
+            exchange.latency >= Duration::from_millis(300) && waited < Duration::from_secs(2),
+            "{kind}: {:?}, waited {waited:?}",
+            exchange.latency
+        );
+    }
     held.abort();
+}
+
+/// Answers every request with a head promising `{"allow": true}` and only its first `sent`
+/// bytes, then keeps the connection open (`close` false) or closes it.
+async fn partial_pdp(sent: usize, close: bool) -> String {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                if !read_request(&mut socket).await {
+                    return;
+                }
+                let body = r#"{"allow": true}"#;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+                    body.len(),
+                    &body[..sent]
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+                if !close {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn an_answer_that_stalls_after_its_head_times_out() {
+    let url = partial_pdp(5, false).await;
+    for kind in TransportKind::ALL {
+        let client = client_on(kind, &url, None, Duration::from_millis(300));
+        let exchange = client.check(&demo_query()).await;
+        assert_eq!(
+            exchange.result.unwrap_err(),
+            PdpError::Timeout {
+                url: url.clone(),
+                after: Duration::from_millis(300)
+            },
+            "{kind}: the limit covers the body, not only the head"
+        );
+        assert!(exchange.latency >= Duration::from_millis(300), "{kind}");
+        // differs: reqwest had the status when the body timed out and keeps it; the direct
+        // path times the whole call as one, so nothing of the answer is kept.
+        let status = match kind {
+            TransportKind::Direct => None,
+            TransportKind::Reqwest => Some(200),
+        };
+        assert_eq!(exchange.status, status, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn an_answer_cut_short_by_a_close_is_unreachable() {
+    let url = partial_pdp(5, true).await;
+    let addr = url.trim_start_matches("http://");
+    for (kind, exchange) in check_on_both(&url, None).await {
+        let err = exchange.result.unwrap_err();
+        assert_eq!(err.kind(), "unreachable", "{kind}: {err}");
+        assert!(exchange.raw_body.is_none(), "{kind}");
+        let PdpError::Unreachable { detail, .. } = err else {
+            unreachable!()
+        };
+        assert!(
+            detail.contains("end of file before message length reached"),
+            "{kind}: {detail}"
+        );
+        // differs: as above, reqwest keeps the status it read; the direct path does not. The
+        // direct path's detail starts with the address.
+        match kind {
+            TransportKind::Direct => {
+                assert_eq!(exchange.status, None);
+                assert!(detail.starts_with(&format!("{addr}: ")), "{detail}");
+            }
+            TransportKind::Reqwest => {
+                assert_eq!(exchange.status, Some(200));
+                assert!(!detail.contains(addr), "{detail}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_speak_http_is_unreachable() {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            if read_request(&mut socket).await {
+                let _ = socket.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\n").await;
+            }
+        }
+    });
+    for (kind, exchange) in check_on_both(&url, None).await {
+        let err = exchange.result.unwrap_err();
+        assert_eq!(err.kind(), "unreachable", "{kind}: {err}");
+        assert_eq!(exchange.status, None, "{kind}");
+        assert!(
+            err.to_string().contains("invalid HTTP version"),
+            "{kind}: {err}"
+        );
+    }
+}
+
+/// Serves `/allowed` as a redirect: `/moved/allowed` answers 307 to `/target`, `/found/allowed`
+/// 302 to `/target`, `/away/allowed` 307 to `/target` on `other` (another origin). `/target`
+/// answers a POST with `{"allow": true}` (recording its headers) and a GET with plain text.
+async fn redirecting_pdp(other: Option<String>) -> (String, Seen) {
+    let seen: Seen = Arc::default();
+    let record = seen.clone();
+    let away = format!("{}/target", other.unwrap_or_default());
+    let app = Router::new()
+        .route(
+            "/moved/allowed",
+            post(|| async {
+                (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [("location", "/target")],
+                    "",
+                )
+            }),
+        )
+        .route(
+            "/found/allowed",
+            post(|| async { (StatusCode::FOUND, [("location", "/target")], "moved") }),
+        )
+        .route(
+            "/away/allowed",
+            post(move || async move { (StatusCode::TEMPORARY_REDIRECT, [("location", away)], "") }),
+        )
+        .route(
+            "/target",
+            post(move |headers: HeaderMap, body: String| {
+                let record = record.clone();
+                async move {
+                    record.lock().unwrap().push((headers, body));
+                    r#"{"allow": true}"#
+                }
+            })
+            .get(|| async { "a page, not a decision" }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn redirects_are_followed_by_reqwest_only() {
+    let (other, seen_away) = redirecting_pdp(None).await;
+    let (url, seen) = redirecting_pdp(Some(other)).await;
+    let key = Some("permit_key_test");
+
+    // differs: the direct path never follows a redirect; the 3xx is the answer, an
+    // unexpected status with its body kept. reqwest follows it (up to 10 hops).
+    for (kind, exchange) in check_on_both(&format!("{url}/moved"), key).await {
+        match kind {
+            TransportKind::Direct => {
+                assert_eq!(exchange.status, Some(307));
+                assert_eq!(
+                    exchange.result.unwrap_err(),
+                    PdpError::UnexpectedStatus {
+                        status: 307,
+                        detail: "(empty body)".into()
+                    }
+                );
+            }
+            TransportKind::Reqwest => {
+                assert_eq!(exchange.status, Some(200), "the target's status");
+                assert!(exchange.result.unwrap().allow);
+            }
+        }
+    }
+    // A 307 keeps the method and the body; reqwest resends the key to the same origin and
+    // adds a Referer.
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1, "only reqwest reached the target");
+        let (headers, body) = &seen[0];
+        assert_eq!(headers["authorization"], "Bearer permit_key_test");
+        assert_eq!(headers["referer"], format!("{url}/moved/allowed").as_str());
+        assert!(body.contains(r#""user":{"key":"alice"}"#), "{body}");
+    }
+
+    // differs: after a 302, reqwest sends a GET without the body (as browsers do), so the
+    // check ends as an invalid response on the target's page; the direct path stops at 302.
+    for (kind, exchange) in check_on_both(&format!("{url}/found"), key).await {
+        let err = exchange.result.unwrap_err();
+        match kind {
+            TransportKind::Direct => {
+                assert_eq!(exchange.status, Some(302));
+                assert_eq!(
+                    err,
+                    PdpError::UnexpectedStatus {
+                        status: 302,
+                        detail: "moved".into()
+                    }
+                );
+            }
+            TransportKind::Reqwest => {
+                assert_eq!(exchange.status, Some(200));
+                assert_eq!(err.kind(), "invalid_response", "{err}");
+                assert_eq!(exchange.raw_body.as_deref(), Some("a page, not a decision"));
+            }
+        }
+    }
+    assert_eq!(seen.lock().unwrap().len(), 1, "a GET is not recorded");
+
+    // differs: a redirect to another origin is followed by reqwest without the API key (it
+    // drops Authorization when the host or port changes); the PDP there answers without it.
+    for (kind, exchange) in check_on_both(&format!("{url}/away"), key).await {
+        match kind {
+            TransportKind::Direct => assert_eq!(exchange.status, Some(307)),
+            TransportKind::Reqwest => assert!(exchange.result.unwrap().allow),
+        }
+    }
+    let seen_away = seen_away.lock().unwrap();
+    assert_eq!(seen_away.len(), 1, "only reqwest went to the other origin");
+    assert_eq!(
+        seen_away[0].0.get("authorization"),
+        None,
+        "the key stays home"
+    );
 }
 
 #[tokio::test]
@@ -441,8 +816,11 @@ async fn closing_pdp() -> (String, Arc<Mutex<usize>>) {
 
 #[tokio::test]
 async fn a_pdp_closing_kept_alive_connections_between_checks_costs_no_check() {
+    // The direct path (the automatic choice here) resends a check the PDP dropped on a
+    // kept-alive connection, once, on a new one: checks are reads, so that is safe.
     let (url, connections) = closing_pdp().await;
     let client = client(&url, None);
+    assert_eq!(client.transport(), TransportKind::Direct);
     for n in 1..=5 {
         let exchange = client.check(&demo_query()).await;
         assert!(
@@ -455,6 +833,81 @@ async fn a_pdp_closing_kept_alive_connections_between_checks_costs_no_check() {
         5,
         "one new connection per check"
     );
+}
+
+#[tokio::test]
+async fn reqwest_does_not_resend_a_check_the_pdp_dropped_on_a_kept_alive_connection() {
+    // differs: reqwest resends only a request it had not written yet. When the PDP reads the
+    // check and closes the kept-alive connection without answering (its idle timeout racing
+    // the check), reqwest fails that check; the next one goes out on a new connection. So
+    // every other check fails here, where the direct path (above) answers them all.
+    let (url, connections) = closing_pdp().await;
+    let client = client_on(TransportKind::Reqwest, &url, None, Duration::from_secs(2));
+    for n in 1..=5 {
+        let exchange = client.check(&demo_query()).await;
+        if n % 2 == 1 {
+            assert!(
+                exchange
+                    .result
+                    .expect("a check on a new connection answers")
+                    .allow,
+                "check {n}"
+            );
+            continue;
+        }
+        let err = exchange.result.expect_err("the dropped check fails");
+        assert_eq!(err.kind(), "unreachable", "check {n}: {err}");
+        assert!(
+            err.to_string()
+                .contains("connection closed before message completed"),
+            "check {n}: {err}"
+        );
+        assert_eq!(exchange.status, None, "check {n}");
+    }
+    assert_eq!(*connections.lock().unwrap(), 3, "checks 1, 3 and 5 connect");
+}
+
+/// Answers each request with `{"allow": true}` and closes the connection right after, without
+/// saying so (no `Connection: close`): a kept-alive connection the PDP then closes while idle.
+async fn one_answer_per_connection_pdp() -> (String, Arc<Mutex<usize>>) {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(Mutex::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            *counted.lock().unwrap() += 1;
+            tokio::spawn(async move {
+                if read_request(&mut socket).await {
+                    let body = r#"{"allow": true}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                }
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn a_kept_alive_connection_the_pdp_closed_while_idle_is_not_reused() {
+    // Both notice the close before sending (it arrived while the connection sat idle), so no
+    // check is lost on either.
+    for kind in TransportKind::ALL {
+        let (url, connections) = one_answer_per_connection_pdp().await;
+        let client = client_on(kind, &url, None, Duration::from_secs(2));
+        for n in 1..=4 {
+            let exchange = client.check(&demo_query()).await;
+            assert!(exchange.result.expect("answers").allow, "{kind}: check {n}");
+            // Time for the close to arrive before the next check.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(*connections.lock().unwrap(), 4, "{kind}");
+    }
 }
 
 #[tokio::test]
@@ -477,16 +930,21 @@ async fn a_url_with_a_path_sends_every_call_under_that_path() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let exchange = client(&format!("http://{addr}/pdp/"), None)
-        .check(&demo_query())
-        .await;
-    assert!(!exchange.result.expect("answered under /pdp").allow);
+    for (kind, exchange) in check_on_both(&format!("http://{addr}/pdp/"), None).await {
+        assert!(
+            !exchange.result.expect("answered under /pdp").allow,
+            "{kind}"
+        );
+    }
     let seen = seen.lock().unwrap();
-    assert_eq!(seen[0].0["host"], addr.to_string().as_str());
-    assert!(seen[0].0["user-agent"]
-        .to_str()
-        .unwrap()
-        .starts_with("permit-tui/"));
+    assert_eq!(seen.len(), 2, "both transports reached /pdp/allowed");
+    for (headers, _) in seen.iter() {
+        assert_eq!(headers["host"], addr.to_string().as_str());
+        assert!(headers["user-agent"]
+            .to_str()
+            .unwrap()
+            .starts_with("permit-tui/"));
+    }
 }
 
 #[tokio::test]
@@ -500,7 +958,6 @@ async fn concurrent_checks_on_one_client_each_get_their_own_answer() {
     )
     .await
     .expect("sandbox serves");
-    let client = client(&running.url(), Some("permit_key_sandbox_dev"));
     // alice may read doc-1 in acme; bob may not delete it (denied by every model).
     let query = |user: &str, action: &str| {
         CheckInput {
@@ -513,19 +970,33 @@ async fn concurrent_checks_on_one_client_each_get_their_own_answer() {
         .to_query()
         .unwrap()
     };
-    let checks = (0..64).map(|i| {
-        let client = client.clone();
-        let allowed = i % 2 == 0;
-        let q = if allowed {
-            query("alice", "read")
-        } else {
-            query("bob", "delete")
-        };
-        tokio::spawn(async move { (allowed, client.check(&q).await) })
-    });
-    for handle in checks {
-        let (allowed, exchange) = handle.await.unwrap();
-        assert_eq!(exchange.result.expect("sandbox answers").allow, allowed);
+    for kind in TransportKind::ALL {
+        let client = client_on(
+            kind,
+            &running.url(),
+            Some("permit_key_sandbox_dev"),
+            Duration::from_secs(2),
+        );
+        let checks: Vec<_> = (0..64)
+            .map(|i| {
+                let client = client.clone();
+                let allowed = i % 2 == 0;
+                let q = if allowed {
+                    query("alice", "read")
+                } else {
+                    query("bob", "delete")
+                };
+                tokio::spawn(async move { (allowed, client.check(&q).await) })
+            })
+            .collect();
+        for handle in checks {
+            let (allowed, exchange) = handle.await.unwrap();
+            assert_eq!(
+                exchange.result.expect("sandbox answers").allow,
+                allowed,
+                "{kind}"
+            );
+        }
     }
     running.shutdown().await;
 }
@@ -549,24 +1020,29 @@ async fn slow_pdp(delay: Duration) -> String {
 #[tokio::test]
 async fn a_warm_check_shows_the_pdps_time_and_nothing_of_the_check_before() {
     let delay = Duration::from_millis(40);
-    let client = client(&slow_pdp(delay).await, None);
-    for n in 1..=3 {
-        let started = std::time::Instant::now();
-        let exchange = client.check(&demo_query()).await;
-        let wall = started.elapsed();
-        assert!(exchange.result.expect("answers").allow, "check {n}");
-        // The PDP's wait is in the figure; a stale start from an earlier check would push it
-        // past the time the call took.
-        assert!(
-            exchange.latency >= delay,
-            "check {n}: {:?}",
-            exchange.latency
-        );
-        assert!(
-            exchange.latency <= wall,
-            "check {n}: {:?} > {wall:?}",
-            exchange.latency
-        );
+    let url = slow_pdp(delay).await;
+    // The direct path times a warm check on the socket, reqwest from handing it over to the
+    // last byte; both figures hold the PDP's time and nothing from before the call.
+    for kind in TransportKind::ALL {
+        let client = client_on(kind, &url, None, Duration::from_secs(2));
+        for n in 1..=3 {
+            let started = std::time::Instant::now();
+            let exchange = client.check(&demo_query()).await;
+            let wall = started.elapsed();
+            assert!(exchange.result.expect("answers").allow, "{kind}: check {n}");
+            // The PDP's wait is in the figure; a stale start from an earlier check would push
+            // it past the time the call took.
+            assert!(
+                exchange.latency >= delay,
+                "{kind}: check {n}: {:?}",
+                exchange.latency
+            );
+            assert!(
+                exchange.latency <= wall,
+                "{kind}: check {n}: {:?} > {wall:?}",
+                exchange.latency
+            );
+        }
     }
 }
 
@@ -615,36 +1091,69 @@ async fn flooding_pdp(status: u16, size: Option<usize>) -> (String, Arc<Mutex<us
 
 #[tokio::test]
 async fn an_endless_answer_stops_at_the_size_limit_as_an_invalid_response() {
-    let (url, written) = flooding_pdp(200, None).await;
-    let with_credentials = url.replace("http://", "http://user:secret@");
-    // Both HTTP paths: plain loopback URLs go through hyper, credentialed ones through reqwest.
-    for url in [url.as_str(), with_credentials.as_str()] {
-        let client = PdpClient::new(url, None, Duration::from_secs(20))
-            .unwrap()
-            .with_max_answer(1 << 20);
+    for kind in TransportKind::ALL {
+        let (url, written) = flooding_pdp(200, None).await;
+        let client = client_on(kind, &url, None, Duration::from_secs(20)).with_max_answer(1 << 20);
         let exchange = client.check(&demo_query()).await;
         let err = exchange.result.unwrap_err();
-        assert_eq!(err.kind(), "invalid_response", "{url}: {err}");
-        assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
-        assert!(exchange.raw_body.is_none(), "an oversize body is not kept");
+        assert_eq!(err.kind(), "invalid_response", "{kind}: {err}");
+        assert!(
+            err.to_string().contains("larger than 1 MiB"),
+            "{kind}: {err}"
+        );
+        assert_eq!(exchange.status, Some(200), "{kind}");
+        assert!(
+            exchange.raw_body.is_none(),
+            "{kind}: an oversize body is not kept"
+        );
+        let sent = *written.lock().unwrap();
+        assert!(
+            sent < 64 << 20,
+            "{kind}: the client read on: {sent} bytes were written"
+        );
     }
-    let sent = *written.lock().unwrap();
-    assert!(
-        sent < 64 << 20,
-        "the client read on: {sent} bytes were written"
-    );
+    // A credentialed URL is reqwest's by the automatic choice, and limited the same way.
+    let (url, _) = flooding_pdp(200, None).await;
+    let client = PdpClient::new(
+        &url.replace("http://", "http://user:secret@"),
+        None,
+        Duration::from_secs(20),
+    )
+    .unwrap()
+    .with_max_answer(1 << 20);
+    assert_eq!(client.transport(), TransportKind::Reqwest);
+    let err = client.check(&demo_query()).await.result.unwrap_err();
+    assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
+}
+
+#[tokio::test]
+async fn an_answer_declared_too_large_is_not_read() {
+    for kind in TransportKind::ALL {
+        let (url, _) = flooding_pdp(200, Some(3 << 20)).await;
+        let client = client_on(kind, &url, None, Duration::from_secs(20)).with_max_answer(1 << 20);
+        let exchange = client.check(&demo_query()).await;
+        assert_eq!(
+            exchange.result.unwrap_err().kind(),
+            "invalid_response",
+            "{kind}"
+        );
+        assert_eq!(exchange.status, Some(200), "{kind}");
+    }
 }
 
 #[tokio::test]
 async fn a_huge_error_body_is_cut_in_the_message_with_its_size_shown() {
     let (url, _) = flooding_pdp(500, Some(300_000)).await;
-    let err = client(&url, None)
-        .check(&demo_query())
-        .await
-        .result
-        .unwrap_err();
-    let shown = err.to_string();
-    assert_eq!(err.kind(), "pdp_failure");
-    assert!(shown.len() < 1_500, "{} characters shown", shown.len());
-    assert!(shown.contains("300000 bytes in all"), "{shown}");
+    for (kind, exchange) in check_on_both(&url, None).await {
+        let err = exchange.result.unwrap_err();
+        let shown = err.to_string();
+        assert_eq!(err.kind(), "pdp_failure", "{kind}");
+        assert!(
+            shown.len() < 1_500,
+            "{kind}: {} characters shown",
+            shown.len()
+        );
+        assert!(shown.contains("300000 bytes in all"), "{kind}: {shown}");
+        assert_eq!(exchange.raw_body.map(|b| b.len()), Some(300_000), "{kind}");
+    }
 }

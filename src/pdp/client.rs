@@ -1,6 +1,6 @@
 //! The async PDP client: kept-alive connections (hyper directly for plain `http://`, a shared
-//! `reqwest::Client` for TLS and proxies), every call timed on the wire, every failure
-//! classified.
+//! `reqwest::Client` for TLS and proxies, behind one seam: `transport.rs`), every call timed on
+//! the wire, every failure classified.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,14 +9,15 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONT
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::direct::DirectHttp;
 use super::error::PdpError;
+pub use super::transport::TransportKind;
+use super::transport::{send_reqwest, Call, Transport};
 use super::types::{
     AllTenantsResult, AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult,
     BulkResult, Health, UserPermissions, UserPermissionsQuery, SANDBOX_TRACE_HEADER,
 };
 pub use super::wire::USER_AGENT_VALUE;
-pub(crate) use super::wire::{retry_after, root_cause, RawAnswer};
+pub(crate) use super::wire::{retry_after, RawAnswer};
 
 /// The SDKs' default PDP address.
 pub const DEFAULT_PDP_URL: &str = "http://localhost:7766";
@@ -95,9 +96,10 @@ pub struct Decision {
 /// A client for one PDP. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
 pub struct PdpClient {
+    /// For the GETs, whichever transport carries the POSTs.
     http: reqwest::Client,
-    /// The hyper path, for plain-HTTP PDPs (see `direct.rs`).
-    direct: Option<Arc<DirectHttp>>,
+    /// What carries the POSTs: hyper directly for plain-HTTP PDPs, reqwest otherwise.
+    transport: Transport,
     /// Where requests go, credentials included.
     request_url: Arc<str>,
     /// The same URL as it is shown (errors, reports, history): a password in it masked.
@@ -160,8 +162,8 @@ impl PdpClient {
             });
         }
         Ok(PdpClient {
+            transport: Transport::for_url(&http, &parsed),
             http,
-            direct: DirectHttp::for_url(&parsed).map(Arc::new),
             request_url: parsed.as_str().trim_end_matches('/').into(),
             base_url: super::mask_url_credentials(parsed.as_str().trim_end_matches('/'))
                 .into_owned()
@@ -177,6 +179,35 @@ impl PdpClient {
     pub fn with_max_answer(mut self, bytes: usize) -> Self {
         self.max_answer = bytes.max(1);
         self
+    }
+
+    /// The same client with its POSTs on `kind` instead of the automatic choice. For tests and
+    /// comparisons (one scenario on both stacks against one PDP); users get the automatic
+    /// choice. [`TransportKind::Direct`] takes only a plain `http://` URL without credentials
+    /// or a query (anything else is a `bad_url` error), and ignores a proxy in the environment.
+    /// The connections of the transport it had are not shared with the new one.
+    pub fn with_transport(mut self, kind: TransportKind) -> Result<PdpClient, PdpError> {
+        if self.transport.kind() == kind {
+            return Ok(self);
+        }
+        let parsed = url::Url::parse(&self.request_url).map_err(|err| PdpError::BadUrl {
+            url: self.base_url.to_string(),
+            detail: err.to_string(),
+        })?;
+        self.transport = Transport::forced(kind, &self.http, &parsed).ok_or_else(|| {
+            PdpError::BadUrl {
+                url: self.base_url.to_string(),
+                detail: format!(
+                    "the {kind} transport takes only plain http:// URLs without credentials or a query"
+                ),
+            }
+        })?;
+        Ok(self)
+    }
+
+    /// Which transport carries this client's POSTs.
+    pub fn transport(&self) -> TransportKind {
+        self.transport.kind()
     }
 
     /// The PDP's URL as it may be shown: a password in it is masked.
@@ -286,7 +317,8 @@ impl PdpClient {
             .http
             .get(format!("{}/healthy", self.request_url))
             .timeout(self.timeout);
-        let mut exchange: Exchange<Health> = self.finish(request, started).await.parse();
+        let mut exchange: Exchange<Health> =
+            send_reqwest(self.call(), request, started).await.parse();
         if let (Some(503), Err(_), Some(body)) =
             (exchange.status, &exchange.result, &exchange.raw_body)
         {
@@ -305,7 +337,7 @@ impl PdpClient {
             .get(format!("{}/version", self.request_url))
             .headers(self.headers_without_trace())
             .timeout(self.timeout);
-        self.finish(request, started).await.parse()
+        send_reqwest(self.call(), request, started).await.parse()
     }
 
     /// `GET /local/role_assignments`: one page of the role assignments this PDP holds (a
@@ -324,7 +356,7 @@ impl PdpClient {
             ))
             .headers(self.headers_without_trace())
             .timeout(self.timeout);
-        self.finish(request, started).await.parse()
+        send_reqwest(self.call(), request, started).await.parse()
     }
 
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
@@ -370,81 +402,21 @@ impl PdpClient {
                 )
             }
         };
-        if let Some(direct) = &self.direct {
-            let started = Instant::now();
-            let sent = tokio::time::timeout(
-                self.timeout,
-                direct.post(path, &headers, bytes.into(), self.max_answer),
-            );
-            return match sent.await {
-                Err(_) => Unparsed::failed(self.timeout_error(), None, started.elapsed()),
-                Ok(Err(err)) => Unparsed::failed(
-                    PdpError::Unreachable {
-                        url: self.base_url.to_string(),
-                        detail: err.0,
-                    },
-                    None,
-                    started.elapsed(),
-                ),
-                Ok(Ok((answer, round_trip))) => Unparsed {
-                    latency: round_trip,
-                    outcome: Ok(answer),
-                },
-            };
-        }
-        let request = self
-            .http
-            .post(format!("{}{path}", self.request_url))
-            .headers(headers)
-            .timeout(self.timeout)
-            .body(bytes);
-        self.finish(request, Instant::now()).await
+        self.transport.post(self.call(), path, headers, bytes).await
     }
 
-    async fn finish(&self, request: reqwest::RequestBuilder, started: Instant) -> Unparsed {
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(err) => {
-                return Unparsed::failed(self.transport_error(&err), None, started.elapsed())
-            }
-        };
-        let status = response.status().as_u16();
-        let retry_after = retry_after(response.headers());
-        match read_limited(response, self.max_answer).await {
-            Ok((body, complete)) => Unparsed {
-                latency: started.elapsed(),
-                outcome: Ok(RawAnswer {
-                    status,
-                    retry_after,
-                    body,
-                    cut_at: (!complete).then_some(self.max_answer),
-                }),
-            },
-            Err(err) => {
-                Unparsed::failed(self.transport_error(&err), Some(status), started.elapsed())
-            }
-        }
-    }
-
-    fn transport_error(&self, err: &reqwest::Error) -> PdpError {
-        if err.is_timeout() {
-            return self.timeout_error();
-        }
-        PdpError::Unreachable {
-            url: self.base_url.to_string(),
-            detail: root_cause(err),
-        }
-    }
-
-    fn timeout_error(&self) -> PdpError {
-        PdpError::Timeout {
-            url: self.base_url.to_string(),
-            after: self.timeout,
+    /// What a call needs from this client besides the request.
+    fn call(&self) -> Call<'_> {
+        Call {
+            url: &self.request_url,
+            shown_url: &self.base_url,
+            timeout: self.timeout,
+            max_answer: self.max_answer,
         }
     }
 }
 
-/// A call read off the wire (or failed), not parsed yet.
+/// A call read off the wire (or failed), not parsed yet: what either transport answers.
 pub struct Unparsed {
     latency: Duration,
     outcome: Result<RawAnswer, (PdpError, Option<u16>)>,
@@ -491,10 +463,17 @@ fn fmt_bytes(bytes: usize) -> String {
 }
 
 impl Unparsed {
-    fn failed(error: PdpError, status: Option<u16>, latency: Duration) -> Unparsed {
+    pub(super) fn failed(error: PdpError, status: Option<u16>, latency: Duration) -> Unparsed {
         Unparsed {
             latency,
             outcome: Err((error, status)),
+        }
+    }
+
+    pub(super) fn answered(answer: RawAnswer, latency: Duration) -> Unparsed {
+        Unparsed {
+            latency,
+            outcome: Ok(answer),
         }
     }
 

@@ -4,7 +4,8 @@
 //! Why not reqwest here: on a 2-core box reqwest spends ~60 µs of client CPU per request
 //! (re-parsing the URL, building header maps, pool bookkeeping), a third of a loopback round
 //! trip, and the latency the explorer shows must agree with a raw load tool within 10%.
-//! reqwest stays for `https://` (the Cloud PDP) and whenever a proxy is configured.
+//! reqwest stays for `https://` (the Cloud PDP) and whenever a proxy is configured. The client
+//! reaches this path only through the transport seam (`transport.rs`).
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -84,15 +85,18 @@ impl Conn {
 pub(crate) struct TransportError(pub String);
 
 impl DirectHttp {
-    /// The direct path for `url`, or `None` when reqwest must take it: TLS, credentials or a
-    /// query in the URL, or a proxy in the environment (reqwest honours `HTTP_PROXY` and
-    /// `NO_PROXY`; this path does not).
-    pub(crate) fn for_url(url: &url::Url) -> Option<DirectHttp> {
-        let proxied = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    /// A proxy is set in the environment: reqwest honours `HTTP_PROXY` and `NO_PROXY`, this
+    /// path does not, so the automatic choice leaves such PDPs to reqwest.
+    pub(crate) fn proxy_in_env() -> bool {
+        ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
             .iter()
-            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+    }
+
+    /// The direct path for `url`, or `None` when it cannot carry it: TLS, credentials or a
+    /// query in the URL. (Proxies are the caller's concern: see [`DirectHttp::proxy_in_env`].)
+    pub(crate) fn for_url(url: &url::Url) -> Option<DirectHttp> {
         if url.scheme() != "http"
-            || proxied
             || url.query().is_some()
             || !url.username().is_empty()
             || url.password().is_some()

@@ -6,10 +6,11 @@ pub mod error;
 pub mod input;
 mod stamped;
 pub mod trace;
+mod transport;
 pub mod types;
 mod wire;
 
-pub use client::{Exchange, PdpClient, DEFAULT_PDP_URL, DEFAULT_TIMEOUT};
+pub use client::{Exchange, PdpClient, TransportKind, DEFAULT_PDP_URL, DEFAULT_TIMEOUT};
 pub use error::PdpError;
 pub use input::{CheckInput, InputError};
 
