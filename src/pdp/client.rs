@@ -16,8 +16,9 @@ use super::types::{
     AllTenantsResult, AllowedQuery, AllowedResult, AuthorizedUsersQuery, AuthorizedUsersResult,
     BulkResult, Health, UserPermissions, UserPermissionsQuery, SANDBOX_TRACE_HEADER,
 };
+pub use super::wire::Unparsed;
 pub use super::wire::USER_AGENT_VALUE;
-pub(crate) use super::wire::{retry_after, RawAnswer};
+pub(crate) use super::wire::{read_limited, retry_after};
 
 /// The SDKs' default PDP address.
 pub const DEFAULT_PDP_URL: &str = "http://localhost:7766";
@@ -416,30 +417,6 @@ impl PdpClient {
     }
 }
 
-/// A call read off the wire (or failed), not parsed yet: what either transport answers.
-pub struct Unparsed {
-    latency: Duration,
-    outcome: Result<RawAnswer, (PdpError, Option<u16>)>,
-}
-
-/// Reads a reqwest body up to `limit` bytes; `false` when it is longer (reading stops).
-pub(crate) async fn read_limited(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<(bytes::Bytes, bool), reqwest::Error> {
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Ok((bytes::Bytes::new(), false));
-    }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
-            return Ok((bytes::Bytes::new(), false));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok((body.freeze(), true))
-}
-
 /// Why an answer past the limit failed, and how to raise it.
 fn too_large(limit: usize) -> PdpError {
     PdpError::InvalidResponse {
@@ -463,20 +440,6 @@ fn fmt_bytes(bytes: usize) -> String {
 }
 
 impl Unparsed {
-    pub(super) fn failed(error: PdpError, status: Option<u16>, latency: Duration) -> Unparsed {
-        Unparsed {
-            latency,
-            outcome: Err((error, status)),
-        }
-    }
-
-    pub(super) fn answered(answer: RawAnswer, latency: Duration) -> Unparsed {
-        Unparsed {
-            latency,
-            outcome: Ok(answer),
-        }
-    }
-
     /// Classifies the answer by status and parses it when it is a success.
     pub fn parse<T: DeserializeOwned>(self) -> Exchange<T> {
         let answer = match self.outcome {

@@ -24,10 +24,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 
-use super::client::{read_limited, Unparsed};
 use super::direct::DirectHttp;
 use super::error::PdpError;
-use super::wire::{retry_after, root_cause, RawAnswer};
+use super::wire::{read_limited, retry_after, root_cause, RawAnswer, Unparsed};
 
 /// Which HTTP stack carries a client's POSTs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

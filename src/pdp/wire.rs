@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use super::error::PdpError;
+
 /// The `User-Agent` of every call.
 pub const USER_AGENT_VALUE: &str = concat!("permit-tui/", env!("CARGO_PKG_VERSION"));
 
@@ -37,4 +39,44 @@ pub(crate) fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
         source = inner.source();
     }
     last
+}
+
+/// A call read off the wire (or failed), not parsed yet: what either transport answers.
+pub struct Unparsed {
+    pub(super) latency: Duration,
+    pub(super) outcome: Result<RawAnswer, (PdpError, Option<u16>)>,
+}
+
+/// Reads a reqwest body up to `limit` bytes; `false` when it is longer (reading stops).
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<(bytes::Bytes, bool), reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok((bytes::Bytes::new(), false));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok((bytes::Bytes::new(), false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body.freeze(), true))
+}
+
+impl Unparsed {
+    pub(super) fn failed(error: PdpError, status: Option<u16>, latency: Duration) -> Unparsed {
+        Unparsed {
+            latency,
+            outcome: Err((error, status)),
+        }
+    }
+
+    pub(super) fn answered(answer: RawAnswer, latency: Duration) -> Unparsed {
+        Unparsed {
+            latency,
+            outcome: Ok(answer),
+        }
+    }
 }

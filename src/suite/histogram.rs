@@ -192,6 +192,10 @@ mod tests {
         let mut h = Histogram::new();
         h.record(Duration::from_secs(7_200));
         assert_eq!(h.count(), 1);
-        assert_eq!(h.max(), Some(Duration::from_secs(7_200)), "the exact max stays");
+        assert_eq!(
+            h.max(),
+            Some(Duration::from_secs(7_200)),
+            "the exact max stays"
+        );
     }
 }
