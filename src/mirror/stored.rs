@@ -52,8 +52,8 @@ impl Mirror {
             path: "$".into(),
             reason: "the file holds no environment".into(),
         })?;
-        let key = env.info.api_key.clone();
-        let source = env.policy.source.clone();
+        let key = env.info().api_key.clone();
+        let source = env.policy().source.clone();
         let taken = source
             .as_ref()
             .and_then(|s| crate::store::time::parse_rfc3339(&s.taken_at))
@@ -90,7 +90,7 @@ impl Mirror {
 
     /// The snapshot as loaded: its role assignments are what the PDP should hold.
     pub fn policy(&self) -> Option<&crate::sandbox::policy::PolicyFile> {
-        self.sandbox.envs().first().map(|env| &env.policy)
+        self.sandbox.envs().first().map(|env| env.policy())
     }
 
     /// The comparison's facts about this mirror, for `environment`, at `now`.

@@ -101,7 +101,7 @@ impl AuditLog {
             Decision::Check { query, .. } | Decision::AllTenants { query, .. } => Some(&query.user),
             Decision::Bulk { .. } => None,
         };
-        let stored = user.and_then(|u| env.users.get(&u.key));
+        let stored = user.and_then(|u| env.user(&u.key));
         let user_email = user
             .and_then(|u| u.email.clone())
             .or_else(|| stored.and_then(|s| s.email.clone()));
@@ -117,8 +117,8 @@ impl AuditLog {
         let record = Record {
             id: format!("{:016x}{:016x}", self.run, inner.next),
             at: SystemTime::now(),
-            project: env.info.project.clone(),
-            environment: env.info.key.clone(),
+            project: env.info().project.clone(),
+            environment: env.info().key.clone(),
             user_email,
             user_name,
             took,
@@ -150,7 +150,7 @@ impl AuditLog {
                 .records
                 .iter()
                 .rev()
-                .filter(|r| r.project == env.info.project && r.environment == env.info.key)
+                .filter(|r| r.project == env.info().project && r.environment == env.info().key)
                 .filter(|r| filters.admit(r))
                 .cloned()
                 .collect()
@@ -178,7 +178,7 @@ impl AuditLog {
                 .records
                 .iter()
                 .find(|r| {
-                    r.id == id && r.project == env.info.project && r.environment == env.info.key
+                    r.id == id && r.project == env.info().project && r.environment == env.info().key
                 })
                 .cloned()
         };
@@ -436,7 +436,7 @@ fn objects(env: &Env, decision: &Decision) -> Value {
         Decision::Check { query, .. } | Decision::AllTenants { query, .. } => query,
         Decision::Bulk { .. } => return json!({}),
     };
-    let user = env.users.get(&query.user.key).map(|u| {
+    let user = env.user(&query.user.key).map(|u| {
         let assigned: Vec<Value> = u
             .tenant_roles
             .iter()
@@ -453,12 +453,11 @@ fn objects(env: &Env, decision: &Decision) -> Value {
         .resource
         .tenant
         .as_deref()
-        .and_then(|t| env.tenants.get(t))
+        .and_then(|t| env.tenant(t))
         .map(|t| json!({"key": t.key, "attributes": t.attributes}));
     let resource_type = env
-        .resources
-        .get(&query.resource.kind)
-        .map(|r| json!({"key": r.key, "actions": r.actions}));
+        .resource_type(&query.resource.kind)
+        .map(|r| json!({"key": r.key(), "actions": r.actions().collect::<Vec<_>>()}));
     json!({
         "user_object": user,
         "tenant_object": tenant,

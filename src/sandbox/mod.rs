@@ -73,8 +73,8 @@ impl std::fmt::Debug for Inner {
             .envs
             .iter()
             .map(|e| {
-                let key = crate::pdp::mask_key(&e.info.api_key);
-                format!("{}/{} ({key})", e.info.project, e.info.key)
+                let key = crate::pdp::mask_key(&e.info().api_key);
+                format!("{}/{} ({key})", e.info().project, e.info().key)
             })
             .collect();
         f.debug_struct("Sandbox")
@@ -127,7 +127,7 @@ impl Sandbox {
     /// Call it on a freshly loaded sandbox: one already shared with a server keeps its mode.
     pub fn with_types(mut self, types: conditions::Types) -> Sandbox {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.envs.iter_mut().for_each(|env| env.types = types);
+            inner.envs.iter_mut().for_each(|env| env.set_types(types));
         }
         self
     }
@@ -167,7 +167,7 @@ impl Sandbox {
                 path: path.into(),
                 reason,
             };
-            let key = &env.info.api_key;
+            let key = &env.info().api_key;
             if key == ORG_API_KEY {
                 return Err(clash(
                     "$.environment.api_key",
@@ -184,7 +184,7 @@ impl Sandbox {
                     ),
                 ));
             }
-            let place = (env.info.project.clone(), env.info.key.clone());
+            let place = (env.info().project.clone(), env.info().key.clone());
             if let Some(&first) = seen_env.get(&place) {
                 return Err(clash(
                     "$.environment",
@@ -209,7 +209,7 @@ impl Sandbox {
     }
 
     pub fn environments(&self) -> Vec<EnvironmentInfo> {
-        self.inner.envs.iter().map(|e| e.info.clone()).collect()
+        self.inner.envs.iter().map(|e| e.info().clone()).collect()
     }
 
     pub fn org_api_key(&self) -> &str {

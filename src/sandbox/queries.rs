@@ -17,7 +17,7 @@ use crate::pdp::types::{
 const MAX_HOPS: usize = 16;
 
 fn tenant_ref(env: &Env, key: &str) -> TenantRef {
-    let attributes = match env.tenants.get(key).map(|t| &t.attributes) {
+    let attributes = match env.tenant(key).map(|t| &t.attributes) {
         Some(Value::Object(m)) => m.clone(),
         _ => JsonObject::new(),
     };
@@ -30,9 +30,9 @@ fn tenant_ref(env: &Env, key: &str) -> TenantRef {
 /// `/allowed/all-tenants`: the check in each of the user's tenants (all tenants for an
 /// unsynced user), keeping the tenants where it is allowed.
 pub fn all_tenants(env: &Env, q: &AllowedQuery) -> AllTenantsResult {
-    let tenants: Vec<String> = match env.users.get(&q.user.key) {
+    let tenants: Vec<String> = match env.user(&q.user.key) {
         Some(u) => u.tenants.clone(),
-        None => env.tenant_order.clone(),
+        None => env.tenant_keys().cloned().collect(),
     };
     let mut out = Vec::new();
     for t in tenants {
@@ -62,7 +62,7 @@ fn reachable_instances(env: &Env, user: &UserRec) -> Vec<String> {
     for _ in 0..MAX_HOPS {
         let mut next = Vec::new();
         for inst in &frontier {
-            for (_, obj) in env.outgoing.get(inst).into_iter().flatten() {
+            for (_, obj) in env.outgoing(inst) {
                 if seen.insert(obj.clone()) {
                     next.push(obj.clone());
                 }
@@ -81,7 +81,7 @@ fn reachable_instances(env: &Env, user: &UserRec) -> Vec<String> {
 /// `resource_types` when given.
 pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions {
     let mut out = UserPermissions::new();
-    let Some(user) = env.users.get(&q.user.key) else {
+    let Some(user) = env.user(&q.user.key) else {
         return out;
     };
     let wanted_tenant = |t: &str| {
@@ -107,7 +107,7 @@ pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions 
             }
             let mut perms = BTreeSet::new();
             for r in roles {
-                if let Some(role) = env.roles.get(r) {
+                if let Some(role) = env.role(r) {
                     perms.extend(role.flat.iter().cloned());
                 }
             }
@@ -123,7 +123,7 @@ pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions 
         }
     }
     for inst in reachable_instances(env, user) {
-        let Some(rec) = env.instances.get(&inst) else {
+        let Some(rec) = env.instance(&inst) else {
             continue;
         };
         if !wanted_type(&rec.kind) || !wanted_tenant(&rec.tenant) || !wanted_resource(&inst) {
@@ -135,9 +135,9 @@ pub fn user_permissions(env: &Env, q: &UserPermissionsQuery) -> UserPermissions 
         }
         let mut perms = BTreeSet::new();
         let mut roles = Vec::new();
-        if let Some(rt) = env.resources.get(&rec.kind) {
+        if let Some(rt) = env.resource_type(&rec.kind) {
             for h in &held {
-                if let Some(role) = rt.roles.get(&h.role) {
+                if let Some(role) = rt.role(&h.role) {
                     perms.extend(role.actions.iter().map(|a| format!("{}:{a}", rec.kind)));
                 }
                 if !roles.contains(&h.role) {
@@ -177,14 +177,13 @@ pub fn authorized_users(env: &Env, q: &AuthorizedUsersQuery) -> AuthorizedUsersR
     };
     let permission = format!("{kind}:{}", q.action);
     let mut users: BTreeMap<String, Vec<AuthorizedAssignment>> = BTreeMap::new();
-    for key in env.tenant_members.get(&tenant).into_iter().flatten() {
-        let Some(u) = env.users.get(key) else {
+    for key in env.tenant_members(&tenant) {
+        let Some(u) = env.user(key) else {
             continue;
         };
         for r in u.tenant_roles.get(&tenant).into_iter().flatten() {
             if env
-                .roles
-                .get(r)
+                .role(r)
                 .is_some_and(|role| role.flat.contains(&permission))
             {
                 users
@@ -199,12 +198,7 @@ pub fn authorized_users(env: &Env, q: &AuthorizedUsersQuery) -> AuthorizedUsersR
             }
         }
     }
-    if q.resource.key.is_some()
-        && env
-            .instances
-            .get(&resource)
-            .is_some_and(|i| i.tenant == tenant)
-    {
+    if q.resource.key.is_some() && env.instance(&resource).is_some_and(|i| i.tenant == tenant) {
         // Candidates: users with a direct role on the instance or on any instance above it.
         let mut candidates: BTreeSet<String> = BTreeSet::new();
         let mut frontier = vec![resource.clone()];
@@ -212,8 +206,8 @@ pub fn authorized_users(env: &Env, q: &AuthorizedUsersQuery) -> AuthorizedUsersR
         for _ in 0..MAX_HOPS {
             let mut next = Vec::new();
             for inst in &frontier {
-                candidates.extend(env.instance_users.get(inst).into_iter().flatten().cloned());
-                for (_, subj) in env.incoming.get(inst).into_iter().flatten() {
+                candidates.extend(env.instance_users(inst).iter().cloned());
+                for (_, subj) in env.incoming(inst) {
                     if seen.insert(subj.clone()) {
                         next.push(subj.clone());
                     }
@@ -224,14 +218,14 @@ pub fn authorized_users(env: &Env, q: &AuthorizedUsersQuery) -> AuthorizedUsersR
             }
             frontier = next;
         }
-        let rt = split_instance(&resource).and_then(|(t, _)| env.resources.get(t));
+        let rt = split_instance(&resource).and_then(|(t, _)| env.resource_type(t));
         for key in candidates {
-            let Some(u) = env.users.get(&key) else {
+            let Some(u) = env.user(&key) else {
                 continue;
             };
             for h in graph_roles(env, u, &resource) {
                 if rt
-                    .and_then(|rt| rt.roles.get(&h.role))
+                    .and_then(|rt| rt.role(&h.role))
                     .is_some_and(|r| r.actions.contains(&q.action))
                 {
                     users

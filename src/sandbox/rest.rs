@@ -223,8 +223,8 @@ pub fn scope(caller: Caller<'_>) -> Value {
         },
         Caller::Env(env) => KeyScope {
             organization_id: org_id(),
-            project_id: Some(project_id(&env.info.project)),
-            environment_id: Some(env_id(&env.info.project, &env.info.key)),
+            project_id: Some(project_id(&env.info().project)),
+            environment_id: Some(env_id(&env.info().project, &env.info().key)),
         },
     };
     permit_read(&scope, json!({}), &[])
@@ -238,8 +238,8 @@ pub fn resolve<'a>(
     env: &str,
 ) -> Result<&'a Env, RestError> {
     let found = sandbox.envs().iter().find(|e| {
-        (e.info.project == proj || project_id(&e.info.project) == proj)
-            && (e.info.key == env || env_id(&e.info.project, &e.info.key) == env)
+        (e.info().project == proj || project_id(&e.info().project) == proj)
+            && (e.info().key == env || env_id(&e.info().project, &e.info().key) == env)
     });
     let Some(found) = found else {
         return Err(not_found(format!(
@@ -251,16 +251,17 @@ pub fn resolve<'a>(
         Caller::Env(own) if std::ptr::eq(own, found) => Ok(found),
         Caller::Env(own) => Err(forbidden(format!(
             "this API key belongs to environment '{}/{}' and cannot read '{proj}/{env}'",
-            own.info.project, own.info.key
+            own.info().project,
+            own.info().key
         ))),
     }
 }
 
 /// `APIKeyRead`, from `ApiKeyRead`, with its environment and project.
 pub fn api_key(env: &Env) -> Value {
-    let (p, e) = (&env.info.project, &env.info.key);
+    let (p, e) = (&env.info().project, &env.info().key);
     let key = ApiKeyRead {
-        secret: env.info.api_key.clone(),
+        secret: env.info().api_key.clone(),
         id: uuid_for(&format!("key:{p}/{e}")),
         object_type: Some("env".into()),
         project_id: Some(project_id(p)),
@@ -320,11 +321,11 @@ fn project_json(p: &str) -> Value {
 
 /// `EnvironmentRead`, from `Environment`.
 fn env_json(env: &Env) -> Value {
-    let (p, e) = (&env.info.project, &env.info.key);
+    let (p, e) = (&env.info().project, &env.info().key);
     let environment = Environment {
         id: env_id(p, e),
         key: e.clone(),
-        name: env.info.name.clone(),
+        name: env.info().name.clone(),
         project_id: project_id(p),
         description: Some("permit-tui sandbox environment".into()),
     };
@@ -364,8 +365,8 @@ fn visible<'a>(sandbox: &'a Sandbox, caller: Caller<'_>) -> Vec<&'a Env> {
 pub fn projects(sandbox: &Sandbox, caller: Caller<'_>, paging: Paging) -> Value {
     let mut keys: Vec<&str> = Vec::new();
     for e in visible(sandbox, caller) {
-        if !keys.contains(&e.info.project.as_str()) {
-            keys.push(&e.info.project);
+        if !keys.contains(&e.info().project.as_str()) {
+            keys.push(&e.info().project);
         }
     }
     Value::Array(paging.slice(&keys.iter().map(|p| project_json(p)).collect::<Vec<_>>()))
@@ -380,7 +381,7 @@ pub fn envs(
     let all: Vec<&Env> = sandbox
         .envs()
         .iter()
-        .filter(|e| e.info.project == proj || project_id(&e.info.project) == proj)
+        .filter(|e| e.info().project == proj || project_id(&e.info().project) == proj)
         .collect();
     if all.is_empty() {
         return Err(not_found(format!("no project '{proj}'")));
@@ -399,7 +400,7 @@ pub fn envs(
 }
 
 pub(super) fn scoped(env: &Env, mut obj: Map<String, Value>) -> Value {
-    let (p, e) = (&env.info.project, &env.info.key);
+    let (p, e) = (&env.info().project, &env.info().key);
     obj.insert("organization_id".into(), json!(org_id()));
     obj.insert("project_id".into(), json!(project_id(p)));
     obj.insert("environment_id".into(), json!(env_id(p, e)));
@@ -417,7 +418,7 @@ pub(super) fn as_map(v: Value) -> Map<String, Value> {
 
 pub fn resources(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
     let items: Vec<Value> = env
-        .policy
+        .policy()
         .resources
         .iter()
         .map(|r| {
@@ -530,7 +531,7 @@ fn resource_roles(env: &Env, r: &super::policy::ResourceDef) -> Map<String, Valu
 
 pub fn roles(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
     let items: Vec<Value> = env
-        .policy
+        .policy()
         .roles
         .iter()
         .map(|r| {
@@ -582,11 +583,9 @@ fn attr_type(v: &Value) -> &'static str {
 /// users' attributes (first type seen wins), plus Permit's built-in `roles`/`tenants`.
 pub fn user_attributes(env: &Env, paging: Paging) -> Value {
     let mut seen: BTreeMap<String, &'static str> = BTreeMap::new();
-    for key in &env.user_order {
-        if let Some(u) = env.users.get(key) {
-            for (k, v) in &u.attributes {
-                seen.entry(k.clone()).or_insert_with(|| attr_type(v));
-            }
+    for u in env.users() {
+        for (k, v) in &u.attributes {
+            seen.entry(k.clone()).or_insert_with(|| attr_type(v));
         }
     }
     let mut items = Vec::new();
@@ -628,7 +627,7 @@ pub fn user_attributes(env: &Env, paging: Paging) -> Value {
 
 pub fn tenants(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
     let items: Vec<Value> = env
-        .policy
+        .policy()
         .tenants
         .iter()
         .map(|t| {
@@ -660,10 +659,7 @@ pub fn users(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
         .map(|s| s.to_lowercase())
         .filter(|s| !s.is_empty());
     let mut items = Vec::new();
-    for key in &env.user_order {
-        let Some(u) = env.users.get(key) else {
-            continue;
-        };
+    for u in env.users() {
         if let Some(role) = role {
             if !u.tenant_roles.values().any(|rs| rs.contains(role)) {
                 continue;
@@ -678,13 +674,13 @@ pub fn users(env: &Env, paging: Paging, q: &BTreeMap<String, String>) -> Value {
                 continue;
             }
         }
-        items.push(key);
+        items.push(&u.key);
     }
     let total = items.len();
     let data: Vec<Value> = paging
         .slice(&items)
         .into_iter()
-        .filter_map(|k| env.users.get(k))
+        .filter_map(|k| env.user(k))
         .map(|u| {
             let roles: Vec<UserRoleRead> = u
                 .tenant_roles

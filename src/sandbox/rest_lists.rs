@@ -80,7 +80,7 @@ pub fn condition_sets(env: &Env, paging: Paging, q: &Query) -> Value {
         SetKind::Resourceset => "resourceset",
     };
     page(
-        &env.policy.condition_sets,
+        &env.policy().condition_sets,
         paging,
         q,
         |set| keeps(q, "type", Some(kind(set))),
@@ -113,7 +113,7 @@ pub fn set_rules(env: &Env, paging: Paging, q: &Query) -> Value {
     q.remove("include_total_count");
     let q = &q;
     page(
-        &env.policy.condition_set_rules,
+        &env.policy().condition_set_rules,
         paging,
         q,
         |rule| {
@@ -148,7 +148,7 @@ pub fn role_assignments(env: &Env, paging: Paging, q: &Query) -> Value {
             .map(|(t, _)| t.to_string())
     };
     page(
-        &env.policy.role_assignments,
+        &env.policy().role_assignments,
         paging,
         q,
         |ra| {
@@ -207,7 +207,7 @@ pub fn role_assignments(env: &Env, paging: Paging, q: &Query) -> Value {
 pub fn resource_instances(env: &Env, paging: Paging, q: &Query) -> Value {
     let needle = wanted(q, "search").map(str::to_lowercase);
     page(
-        &env.policy.resource_instances,
+        &env.policy().resource_instances,
         paging,
         q,
         |i| {
@@ -251,11 +251,11 @@ pub fn relationship_tuples(env: &Env, paging: Paging, q: &Query) -> Value {
     let tenant_of = |t: &RelationshipTupleDef| {
         t.tenant
             .clone()
-            .or_else(|| env.instances.get(&t.object).map(|i| i.tenant.clone()))
+            .or_else(|| env.instance(&t.object).map(|i| i.tenant.clone()))
             .unwrap_or_default()
     };
     page(
-        &env.policy.relationship_tuples,
+        &env.policy().relationship_tuples,
         paging,
         q,
         |t| {

@@ -547,7 +547,7 @@ async fn local_role_assignments(State(s): Shared, headers: HeaderMap, Query(q): 
             .is_none_or(|w| value == Some(w.as_str()))
     };
     let page: Vec<Value> = env
-        .policy
+        .policy()
         .role_assignments
         .iter()
         .filter(|ra| {

@@ -1,6 +1,7 @@
 //! The indexed in-memory form of one environment. Every lookup a check needs is a hash lookup
 //! keyed by user, tenant, role, instance or permission, so a decision never scans all users
-//! or all role assignments.
+//! or all role assignments. Only the loader (`load.rs`) fills it; everyone else reads it
+//! through `Env`'s methods.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,14 @@ use std::collections::BTreeMap;
 pub type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 pub type HashSet<T> = rustc_hash::FxHashSet<T>;
 
-use super::conditions::Cond;
+/// A map that iterates in insertion order (the policy file's order) and hashes with FxHash.
+/// Permit's Rego and our traces list resource types, roles, tenants, users and condition sets
+/// in a defined order, so every map the store also iterates is one of these.
+pub type OrderedMap<K, V> = indexmap::IndexMap<K, V, rustc_hash::FxBuildHasher>;
+/// The set counterpart of `OrderedMap`.
+pub type OrderedSet<T> = indexmap::IndexSet<T, rustc_hash::FxBuildHasher>;
+
+use super::conditions::{Cond, Types};
 use super::policy::{Derivation, PolicyFile, SetKind};
 
 /// Public facts about one environment.
@@ -23,13 +31,54 @@ pub struct EnvironmentInfo {
 
 #[derive(Debug, Clone)]
 pub struct ResourceType {
-    pub key: String,
+    key: String,
     /// Action keys in file order (for "known actions" lists).
-    pub actions: Vec<String>,
-    pub action_set: HashSet<String>,
-    pub roles: HashMap<String, ResourceRole>,
+    actions: OrderedSet<String>,
+    /// Resource roles in file order.
+    roles: OrderedMap<String, ResourceRole>,
+}
+
+impl ResourceType {
+    /// A type with its actions (in file order) and no roles yet.
+    pub(super) fn new(key: String, actions: OrderedSet<String>) -> Self {
+        ResourceType {
+            key,
+            actions,
+            roles: OrderedMap::default(),
+        }
+    }
+
+    /// Adds a resource role after the ones already added.
+    pub(super) fn add_role(&mut self, role: ResourceRole) {
+        self.roles.insert(role.key.clone(), role);
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Action keys in file order.
+    pub fn actions(&self) -> impl ExactSizeIterator<Item = &String> + Clone {
+        self.actions.iter()
+    }
+
+    pub fn has_action(&self, action: &str) -> bool {
+        self.actions.contains(action)
+    }
+
+    pub fn role(&self, key: &str) -> Option<&ResourceRole> {
+        self.roles.get(key)
+    }
+
+    /// Resource roles in file order.
+    pub fn roles(&self) -> impl ExactSizeIterator<Item = &ResourceRole> + Clone {
+        self.roles.values()
+    }
+
     /// Resource role keys in file order.
-    pub role_order: Vec<String>,
+    pub fn role_keys(&self) -> impl ExactSizeIterator<Item = &String> + Clone {
+        self.roles.keys()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -129,49 +178,214 @@ pub struct Rule {
     pub resourceset: SetRef,
 }
 
-#[derive(Debug, Clone)]
-pub struct Env {
-    pub info: EnvironmentInfo,
-    /// The file as loaded, for the REST slice.
-    pub policy: PolicyFile,
-    pub resources: HashMap<String, ResourceType>,
-    pub resource_order: Vec<String>,
-    pub roles: HashMap<String, TenantRole>,
-    pub role_order: Vec<String>,
+/// The indexes the loader builds and hands to `Env::new` whole. Its fields are the loader's to
+/// fill; once in an `Env` they are read only through `Env`'s methods.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Indexes {
+    pub(super) resources: OrderedMap<String, ResourceType>,
+    pub(super) roles: OrderedMap<String, TenantRole>,
     /// `"type:action"` → tenant roles that grant it (flattened), in role order.
-    pub roles_granting: HashMap<String, Vec<String>>,
-    pub tenants: HashMap<String, TenantRec>,
-    pub tenant_order: Vec<String>,
-    pub users: HashMap<String, UserRec>,
-    pub user_order: Vec<String>,
-    pub instances: HashMap<String, InstanceRec>,
+    pub(super) roles_granting: HashMap<String, Vec<String>>,
+    pub(super) tenants: OrderedMap<String, TenantRec>,
+    pub(super) users: OrderedMap<String, UserRec>,
+    pub(super) instances: HashMap<String, InstanceRec>,
     /// Object instance → `(relation, subject instance)` pairs pointing at it.
-    pub incoming: HashMap<String, Vec<(String, String)>>,
+    pub(super) incoming: HashMap<String, Vec<(String, String)>>,
     /// Subject instance → `(relation, object instance)` pairs it points at.
-    pub outgoing: HashMap<String, Vec<(String, String)>>,
+    pub(super) outgoing: HashMap<String, Vec<(String, String)>>,
     /// Instance → users with a directly assigned role on it.
-    pub instance_users: HashMap<String, Vec<String>>,
+    pub(super) instance_users: HashMap<String, Vec<String>>,
     /// Tenant → users with a tenant-level role in it, in assignment order.
-    pub tenant_members: HashMap<String, Vec<String>>,
+    pub(super) tenant_members: HashMap<String, Vec<String>>,
     /// Instances that hold at least one directly assigned resource role (for
     /// `no_direct_roles_on_object`).
-    pub instances_with_direct_roles: HashSet<String>,
-    pub sets: HashMap<String, CompiledSet>,
-    pub userset_order: Vec<String>,
-    pub resourceset_order: Vec<String>,
+    pub(super) instances_with_direct_roles: HashSet<String>,
+    /// Condition sets of both kinds, in file order.
+    pub(super) sets: OrderedMap<String, CompiledSet>,
     /// `"type:action"` → the rules granting it.
-    pub rules_by_permission: HashMap<String, Vec<Rule>>,
-    /// Permit generates a user set `__autogen_<role>` for every role and a resource set
-    /// `__autogen_<type>` for every resource type, whether or not a rule names them.
-    pub autogen_roles: Vec<String>,
-    pub autogen_types: Vec<String>,
+    pub(super) rules_by_permission: HashMap<String, Vec<Rule>>,
     /// Every set name Permit's ABAC debug lists as known, sorted: condition sets, their
     /// `anyOf` helpers and the autogenerated sets.
-    pub known_usersets: Vec<String>,
-    pub known_resourcesets: Vec<String>,
-    /// How conditions compare values of different JSON types.
-    pub types: super::conditions::Types,
+    pub(super) known_usersets: Vec<String>,
+    pub(super) known_resourcesets: Vec<String>,
     /// ReBAC is "activated" when relationships or resource-role assignments exist.
-    pub rebac_active: bool,
-    pub role_assignment_count: usize,
+    pub(super) rebac_active: bool,
+    pub(super) role_assignment_count: usize,
+}
+
+/// One loaded environment: its facts, the file as loaded and the indexes a check reads.
+#[derive(Debug, Clone)]
+pub struct Env {
+    info: EnvironmentInfo,
+    /// The file as loaded, for the REST slice.
+    policy: PolicyFile,
+    ix: Indexes,
+    /// How conditions compare values of different JSON types.
+    types: Types,
+}
+
+impl Env {
+    pub(super) fn new(info: EnvironmentInfo, policy: PolicyFile, ix: Indexes) -> Self {
+        Env {
+            info,
+            policy,
+            ix,
+            types: Types::default(),
+        }
+    }
+
+    pub fn info(&self) -> &EnvironmentInfo {
+        &self.info
+    }
+
+    /// The file as loaded, for the REST slice.
+    pub fn policy(&self) -> &PolicyFile {
+        &self.policy
+    }
+
+    /// How conditions compare values of different JSON types.
+    pub fn types(&self) -> Types {
+        self.types
+    }
+
+    pub(crate) fn set_types(&mut self, types: Types) {
+        self.types = types;
+    }
+
+    pub fn resource_type(&self, key: &str) -> Option<&ResourceType> {
+        self.ix.resources.get(key)
+    }
+
+    /// Resource type keys in file order. Permit generates a resource set `__autogen_<type>`
+    /// for each, whether or not a rule names it.
+    pub fn resource_type_keys(&self) -> impl ExactSizeIterator<Item = &String> + Clone {
+        self.ix.resources.keys()
+    }
+
+    /// A tenant-level role.
+    pub fn role(&self, key: &str) -> Option<&TenantRole> {
+        self.ix.roles.get(key)
+    }
+
+    /// Tenant-level role keys in file order. Permit generates a user set `__autogen_<role>`
+    /// for each, whether or not a rule names it.
+    pub fn role_keys(&self) -> impl ExactSizeIterator<Item = &String> + Clone {
+        self.ix.roles.keys()
+    }
+
+    /// The tenant roles granting `permission` (`"type:action"`, `extends` flattened), in role
+    /// order.
+    pub fn roles_granting(&self, permission: &str) -> &[String] {
+        self.ix
+            .roles_granting
+            .get(permission)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn tenant(&self, key: &str) -> Option<&TenantRec> {
+        self.ix.tenants.get(key)
+    }
+
+    /// Tenant keys in file order.
+    pub fn tenant_keys(&self) -> impl ExactSizeIterator<Item = &String> + Clone {
+        self.ix.tenants.keys()
+    }
+
+    pub fn user(&self, key: &str) -> Option<&UserRec> {
+        self.ix.users.get(key)
+    }
+
+    /// Users in file order.
+    pub fn users(&self) -> impl ExactSizeIterator<Item = &UserRec> + Clone {
+        self.ix.users.values()
+    }
+
+    /// A resource instance by `"type:key"`.
+    pub fn instance(&self, id: &str) -> Option<&InstanceRec> {
+        self.ix.instances.get(id)
+    }
+
+    /// `(relation, subject instance)` pairs pointing at `instance`, in file order.
+    pub fn incoming(&self, instance: &str) -> &[(String, String)] {
+        self.ix.incoming.get(instance).map_or(&[], Vec::as_slice)
+    }
+
+    /// `(relation, object instance)` pairs `instance` points at, in file order.
+    pub fn outgoing(&self, instance: &str) -> &[(String, String)] {
+        self.ix.outgoing.get(instance).map_or(&[], Vec::as_slice)
+    }
+
+    /// Users with a directly assigned role on `instance`, sorted.
+    pub fn instance_users(&self, instance: &str) -> &[String] {
+        self.ix
+            .instance_users
+            .get(instance)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Users with a tenant-level role in `tenant`, sorted.
+    pub fn tenant_members(&self, tenant: &str) -> &[String] {
+        self.ix
+            .tenant_members
+            .get(tenant)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `instance` holds at least one directly assigned resource role (for
+    /// `no_direct_roles_on_object`).
+    pub fn has_direct_roles(&self, instance: &str) -> bool {
+        self.ix.instances_with_direct_roles.contains(instance)
+    }
+
+    /// A condition set of either kind.
+    pub fn set(&self, key: &str) -> Option<&CompiledSet> {
+        self.ix.sets.get(key)
+    }
+
+    /// User sets in file order.
+    pub fn usersets(&self) -> impl Iterator<Item = &CompiledSet> + Clone {
+        self.sets_of(SetKind::Userset)
+    }
+
+    /// Resource sets in file order.
+    pub fn resourcesets(&self) -> impl Iterator<Item = &CompiledSet> + Clone {
+        self.sets_of(SetKind::Resourceset)
+    }
+
+    fn sets_of(&self, kind: SetKind) -> impl Iterator<Item = &CompiledSet> + Clone {
+        self.ix.sets.values().filter(move |s| s.kind == kind)
+    }
+
+    /// ABAC is "activated" when the policy has condition sets.
+    pub fn has_condition_sets(&self) -> bool {
+        !self.ix.sets.is_empty()
+    }
+
+    /// The rules granting `permission` (`"type:action"`), in file order.
+    pub fn rules_for(&self, permission: &str) -> &[Rule] {
+        self.ix
+            .rules_by_permission
+            .get(permission)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every user set name Permit's ABAC debug lists as known, sorted: condition sets and
+    /// their `anyOf` helpers.
+    pub fn known_usersets(&self) -> &[String] {
+        &self.ix.known_usersets
+    }
+
+    /// Every resource set name Permit's ABAC debug lists as known, sorted.
+    pub fn known_resourcesets(&self) -> &[String] {
+        &self.ix.known_resourcesets
+    }
+
+    /// ReBAC is "activated" when relationships or resource-role assignments exist.
+    pub fn rebac_active(&self) -> bool {
+        self.ix.rebac_active
+    }
+
+    pub fn role_assignment_count(&self) -> usize {
+        self.ix.role_assignment_count
+    }
 }

@@ -13,7 +13,7 @@ use std::cell::OnceCell;
 use super::conditions::Scope;
 use super::load::split_instance;
 use super::request_view::RequestView;
-use super::store::{Env, InstanceRec, UserRec};
+use super::store::{Env, InstanceRec, ResourceType, UserRec};
 use super::trace::{
     RbacTrace, RebacRoleTrace, RebacTrace, RoleGrantTrace, SandboxTrace, TRACE_VERSION,
 };
@@ -74,8 +74,8 @@ struct Facts<'a> {
 impl<'a> Facts<'a> {
     fn new(env: &'a Env, q: &'a AllowedQuery) -> Self {
         let tenant = q.resource.tenant.as_deref().unwrap_or("");
-        let user = env.users.get(&q.user.key);
-        let rt = env.resources.get(&q.resource.kind);
+        let user = env.user(&q.user.key);
+        let rt = env.resource_type(&q.resource.kind);
         let roles_in_tenant = user
             .and_then(|u| u.tenant_roles.get(tenant))
             .map(Vec::as_slice)
@@ -85,10 +85,10 @@ impl<'a> Facts<'a> {
             q,
             tenant,
             tenant_given: q.resource.tenant.is_some(),
-            tenant_exists: env.tenants.contains_key(tenant),
+            tenant_exists: env.tenant(tenant).is_some(),
             user,
             type_exists: rt.is_some(),
-            action_exists: rt.is_some_and(|r| r.action_set.contains(&q.action)),
+            action_exists: rt.is_some_and(|r| r.has_action(&q.action)),
             permission: format!("{}:{}", q.resource.kind, q.action),
             roles_in_tenant,
             instance: OnceCell::new(),
@@ -103,7 +103,7 @@ impl<'a> Facts<'a> {
                 .key
                 .as_ref()
                 .map(|k| format!("{}:{k}", self.q.resource.kind));
-            let rec = id.as_ref().and_then(|i| self.env.instances.get(i));
+            let rec = id.as_ref().and_then(|i| self.env.instance(i));
             (id, rec)
         })
     }
@@ -152,22 +152,21 @@ impl<'a> Facts<'a> {
             "no_such_resource" => {
                 format!(
                     "resource type '{ty}' is not defined. known resource types: {}",
-                    fmt_list(sorted(&self.env.resource_order))
+                    fmt_list(sorted(self.env.resource_type_keys()))
                 )
             }
             "no_such_action" => format!(
                 "action '{a}' is not defined on resource type '{ty}'. known actions on '{ty}': {}",
                 fmt_list(
                     self.env
-                        .resources
-                        .get(ty.as_str())
-                        .map(|r| r.actions.as_slice())
-                        .unwrap_or(&[])
+                        .resource_type(ty)
+                        .into_iter()
+                        .flat_map(ResourceType::actions)
                 )
             ),
             "no_such_tenant" => format!(
                 "tenant '{t}' does not exist. existing tenants: {}",
-                fmt_list(sorted(&self.env.tenant_order))
+                fmt_list(sorted(self.env.tenant_keys()))
             ),
             _ => format!("user '{u}' is not synced and therefore has no known role assignments"),
         }
@@ -210,8 +209,7 @@ fn rbac(f: &Facts<'_>) -> RbacOut {
         .iter()
         .filter(|r| {
             f.env
-                .roles
-                .get(r.as_str())
+                .role(r)
                 .is_some_and(|role| role.flat.contains(&f.permission))
         })
         .cloned()
@@ -284,11 +282,7 @@ fn rbac_trace(f: &Facts<'_>) -> RbacTrace {
             .map(|u| u.tenant_roles.clone().into_iter().collect())
             .unwrap_or_default(),
         grants,
-        roles_granting_action: env
-            .roles_granting
-            .get(&f.permission)
-            .cloned()
-            .unwrap_or_default(),
+        roles_granting_action: env.roles_granting(&f.permission).to_vec(),
     }
 }
 
@@ -301,7 +295,7 @@ fn extends_path(env: &Env, role: &str, permission: &str) -> Option<Vec<String>> 
     let mut i = 0;
     while i < queue.len() {
         let name = queue[i].0.clone();
-        if let Some(def) = env.roles.get(&name) {
+        if let Some(def) = env.role(&name) {
             if def.direct.contains(permission) {
                 let mut path = vec![name];
                 let mut at = queue[i].1;
@@ -363,7 +357,7 @@ fn roles_on<'a>(
     let Some((kind, _)) = split_instance(instance) else {
         return Vec::new();
     };
-    let Some(rt) = env.resources.get(kind) else {
+    let Some(rt) = env.resource_type(kind) else {
         return Vec::new();
     };
     let mut held: Vec<HeldRole> = Vec::new();
@@ -387,18 +381,17 @@ fn roles_on<'a>(
             sources,
         });
     }
-    let Some(incoming) = env.incoming.get(instance) else {
+    let incoming = env.incoming(instance);
+    if incoming.is_empty() {
         return held;
-    };
+    }
     // The roles held on each subject, walked at most once here however many derivations
     // read them (the walk below `instance` does not depend on which derivation asks).
     let mut on_subject: Vec<Option<Vec<HeldRole>>> = (0..incoming.len()).map(|_| None).collect();
-    let object_has_direct_roles = env.instances_with_direct_roles.contains(instance);
+    let object_has_direct_roles = env.has_direct_roles(instance);
     visiting.push(instance);
-    for role_key in &rt.role_order {
-        let Some(role) = rt.roles.get(role_key) else {
-            continue;
-        };
+    for role in rt.roles() {
+        let role_key = &role.key;
         for d in &role.derivations {
             if d.when.as_ref().is_some_and(|w| w.no_direct_roles_on_object)
                 && object_has_direct_roles
@@ -484,9 +477,8 @@ fn rebac(f: &Facts<'_>, explain: bool) -> RebacOut {
 
 fn role_grants(f: &Facts<'_>, role: &str) -> bool {
     f.env
-        .resources
-        .get(&f.q.resource.kind)
-        .and_then(|rt| rt.roles.get(role))
+        .resource_type(&f.q.resource.kind)
+        .and_then(|rt| rt.role(role))
         .is_some_and(|r| r.actions.contains(&f.q.action))
 }
 
@@ -530,7 +522,7 @@ fn rebac_block(f: &Facts<'_>, out: &RebacOut) -> DebugBlock {
 }
 
 fn rebac_trace(f: &Facts<'_>, out: &RebacOut) -> RebacTrace {
-    let rt = f.env.resources.get(&f.q.resource.kind);
+    let rt = f.env.resource_type(&f.q.resource.kind);
     RebacTrace {
         instance: f.instance().map(str::to_string),
         instance_exists: f.instance_rec().is_some(),
@@ -547,14 +539,9 @@ fn rebac_trace(f: &Facts<'_>, out: &RebacOut) -> RebacTrace {
             .collect(),
         roles_granting_action: rt
             .map(|rt| {
-                rt.role_order
-                    .iter()
-                    .filter(|r| {
-                        rt.roles
-                            .get(*r)
-                            .is_some_and(|x| x.actions.contains(&f.q.action))
-                    })
-                    .cloned()
+                rt.roles()
+                    .filter(|r| r.actions.contains(&f.q.action))
+                    .map(|r| r.key.clone())
                     .collect()
             })
             .unwrap_or_default(),
@@ -569,7 +556,7 @@ pub fn decide(env: &Env, q: &AllowedQuery) -> bool {
     if rbac(&f).allow {
         return true;
     }
-    if env.rebac_active && rebac(&f, false).allow {
+    if env.rebac_active() && rebac(&f, false).allow {
         return true;
     }
     abac_decide(&f)
@@ -656,20 +643,17 @@ pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> 
     let scope = Scope::Layered(&layers);
     // ABAC is "activated" (its deny block shown) when the policy has condition sets; a rule
     // allows whether or not it is.
-    let abac_active = !env.sets.is_empty();
+    let abac_active = env.has_condition_sets();
     // Every set is evaluated only for the trace or a shown ABAC block; otherwise only the sets
     // the permission's rules name (as `decide` does).
     let mut a = with_trace.then(|| abac(&f, scope));
     let a_allow = match &a {
         Some(a) => a.allow,
-        None => env
-            .rules_by_permission
-            .get(&f.permission)
-            .is_some_and(|rules| abac_rules_match(&f, rules, scope)),
+        None => abac_rules_match(&f, env.rules_for(&f.permission), scope),
     };
     // Paths and sources are only read by an allowing ReBAC block and by the trace.
     let mut g = rebac(&f, with_trace);
-    let g_allow = env.rebac_active && g.allow;
+    let g_allow = env.rebac_active() && g.allow;
     let allow = r.allow || a_allow || g_allow;
     if g_allow && !with_trace {
         g = rebac(&f, true);
@@ -687,13 +671,13 @@ pub fn explain_with<'a>(env: &'a Env, q: &'a AllowedQuery, with_trace: bool) -> 
         let a = a.get_or_insert_with(|| abac(&f, scope));
         debug.abac = Some(abac_block(&f, a));
     }
-    if g_allow || (!allow && env.rebac_active) {
+    if g_allow || (!allow && env.rebac_active()) {
         debug.rebac = Some(rebac_block(&f, &g));
     }
     let trace = match (with_trace, &a) {
         (true, Some(a)) => Some(SandboxTrace {
             version: TRACE_VERSION,
-            environment: env.info.key.clone(),
+            environment: env.info().key.clone(),
             rbac: rbac_trace(&f),
             abac: abac_trace(&f, scope, a),
             rebac: rebac_trace(&f, &g),
