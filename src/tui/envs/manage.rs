@@ -120,9 +120,7 @@ pub fn rename(app: &mut App, old: &str, new: &str) -> Result<Vec<Effect>, String
         from: crate::mirror::stored::path_for(&store.paths, &old),
         to: crate::mirror::stored::path_for(&store.paths, &new),
     });
-    if let Some(t) = app.targets.iter_mut().find(|t| t.target.name == old) {
-        t.target.name = new.clone();
-    }
+    // The list follows once the file says so (`EnvMsg::Written`).
     Ok(vec![write.effect()])
 }
 

@@ -402,6 +402,8 @@ pub struct Written {
     pub warnings: Vec<String>,
     pub from_prompt: bool,
     pub reload: bool,
+    /// An environment renamed in the file `(old, new)`: the list follows only then.
+    pub renamed: Option<(String, String)>,
 }
 
 impl Written {

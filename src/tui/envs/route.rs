@@ -173,6 +173,11 @@ fn on_written(app: &mut App, written: store_write::Written) -> Vec<Effect> {
     for why in refusals {
         app.notice(why, NoticeLevel::Warning);
     }
+    if let Some((old, new)) = &written.renamed {
+        if let Some(t) = app.targets.iter_mut().find(|t| &t.target.name == old) {
+            t.target.name = new.clone();
+        }
+    }
     if !failed {
         if written.from_prompt && open_view(app) == Some(EnvView::Prompt) {
             close(app);

@@ -107,11 +107,15 @@ impl Drop for StoreWriter {
 pub fn perform(write: StoreWrite, kept: &mut Option<Presets>) -> EnvMsg {
     let mut warnings = Vec::new();
     let mut done = write.done;
+    let mut renamed = None;
     let config = write.config.map(|(mut config, change)| {
         config
             .update(|c| change.apply(c))
-            .map(|()| config)
-            .map_err(|e| e.to_notice().to_string())
+            .map_err(|e| e.to_notice().to_string())?;
+        if let ConfigChange::Rename { old, new } = change {
+            renamed = Some((old, new));
+        }
+        Ok(config)
     });
     let config_failed = matches!(config, Some(Err(_)));
     // Presets and files follow only a config that was written: a rename that did not happen
@@ -152,6 +156,7 @@ pub fn perform(write: StoreWrite, kept: &mut Option<Presets>) -> EnvMsg {
         warnings,
         from_prompt: write.from_prompt,
         reload: write.reload,
+        renamed,
     }))
 }
 

@@ -194,6 +194,66 @@ fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A rename whose write fails (config.toml mid hand-edit, which a save never replaces) says
+/// why, keeps the prompt open with what was typed, leaves the file as it was, and asks for
+/// the file to be read again so the list follows it.
+#[test]
+fn a_failed_write_keeps_the_prompt_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = Store::open(Paths::in_dir(dir.path()));
+    store
+        .config
+        .update(|c| {
+            c.upsert(crate::store::config::EnvironmentConfig {
+                name: "cloud".into(),
+                pdp_url: "http://127.0.0.1:9".into(),
+                api_url: "http://127.0.0.1:7".into(),
+                key: None,
+                key_env: None,
+                project: None,
+                environment: None,
+            })
+        })
+        .unwrap();
+    let mut app = app("http://127.0.0.1:9", "");
+    app.envs.store = Some(store);
+    // Another editor breaks the file while the explorer runs.
+    let broken = "[[environments]]\nname = \"cloud\"\npdp_url = \n";
+    std::fs::write(dir.path().join("config.toml"), broken).unwrap();
+
+    press(&mut app, KeyCode::Char('e'), KeyModifiers::ALT);
+    press(&mut app, KeyCode::Char('r'), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    for c in "production".chars() {
+        press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let mut reread = Vec::new();
+    for effect in effects {
+        if let Effect::Env(EnvEffect::Write(w)) = effect {
+            let msg = store_write::perform(*w, &mut None);
+            reread.extend(update(&mut app, Msg::Env(msg)));
+        }
+    }
+    let file = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert_eq!(file, broken, "a file that does not parse is never replaced");
+    assert_eq!(open_view(&app), Some(EnvView::Prompt), "the prompt stays");
+    assert_eq!(app.envs.prompt_text(), "production", "with what was typed");
+    let said = &app.notices.back().unwrap().text;
+    assert!(said.contains("config.toml"), "{said}");
+    assert!(
+        reread
+            .iter()
+            .any(|e| matches!(e, Effect::Env(EnvEffect::WatchConfig { since: None, .. }))),
+        "the file is read again: {reread:?}"
+    );
+    assert!(!app.notices.iter().any(|n| n.text.starts_with("Renamed")));
+    assert_eq!(
+        app.targets[0].target.name, "cloud",
+        "the list keeps the file's name"
+    );
+}
+
 #[test]
 fn update_asks_for_every_store_write_and_performs_none() {
     let dir = tempfile::tempdir().unwrap();
