@@ -194,6 +194,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(ctrl('x'), C::EnvPicker, A::Env(E::Delete), "remove (twice)", true),
     bind(key(KeyCode::Char('p')), C::EnvPicker, A::Mirror(M::OpenPdpView), "PDP view", true),
     bind(ctrl('c'), C::EnvPicker, A::Quit, "quit", false),
+    // Alt-E, Alt-P and Alt-H mean what they mean everywhere: the overlays swap.
+    bind(alt('e'), C::EnvPicker, A::Env(E::OpenEnvironments), "environments", false),
+    bind(alt('p'), C::EnvPicker, A::Env(E::OpenPresets), "presets", false),
+    bind(alt('h'), C::EnvPicker, A::Env(E::OpenHistory), "history", false),
     // PDP view.
     bind(key(KeyCode::Esc), C::PdpView, A::CloseModal, "close", true),
     bind(key(KeyCode::Char('q')), C::PdpView, A::CloseModal, "close", false),
@@ -225,6 +229,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(alt('i'), C::PresetPicker, A::Env(E::Import), "import a file", true),
     bind(key(KeyCode::Esc), C::PresetPicker, A::Env(E::Close), "close", true),
     bind(ctrl('c'), C::PresetPicker, A::Quit, "quit", false),
+    bind(alt('e'), C::PresetPicker, A::Env(E::OpenEnvironments), "environments", false),
+    bind(alt('p'), C::PresetPicker, A::Env(E::OpenPresets), "presets", false),
+    bind(alt('h'), C::PresetPicker, A::Env(E::OpenHistory), "history", false),
     // History panel: typing filters.
     bind(key(KeyCode::Enter), C::HistoryPanel, A::Env(E::Choose), "re-run", true),
     bind(key(KeyCode::Tab), C::HistoryPanel, A::Env(E::LoadEntry), "load into the form", true),
@@ -233,6 +240,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(key(KeyCode::Up), C::HistoryPanel, A::Env(E::Up), "move", false),
     bind(key(KeyCode::Esc), C::HistoryPanel, A::Env(E::Close), "close", true),
     bind(ctrl('c'), C::HistoryPanel, A::Quit, "quit", false),
+    bind(alt('e'), C::HistoryPanel, A::Env(E::OpenEnvironments), "environments", false),
+    bind(alt('p'), C::HistoryPanel, A::Env(E::OpenPresets), "presets", false),
+    bind(alt('h'), C::HistoryPanel, A::Env(E::OpenHistory), "history", false),
     // Prompt.
     bind(key(KeyCode::Enter), C::Prompt, A::Env(E::Choose), "confirm", true),
     bind(key(KeyCode::Tab), C::Prompt, A::Env(E::CycleExpect), "expected decision", true),

@@ -462,3 +462,28 @@ fn the_full_history_load_keeps_checks_made_meanwhile() {
     assert_eq!(app.envs.history.entries()[0], fresh);
     assert_eq!(app.targets[0].latencies.len(), 1, "rebuilt with it");
 }
+
+/// One key means one thing everywhere: Alt-E, Alt-P and Alt-H open their overlay from inside
+/// another one too (it takes the other's place, so Esc goes back to the form).
+#[test]
+fn alt_e_p_h_swap_the_overlays_from_inside_one() {
+    let mut app = app("http://127.0.0.1:9", "");
+    let alt = KeyModifiers::ALT;
+    press(&mut app, KeyCode::Char('p'), alt);
+    assert_eq!(open_view(&app), Some(EnvView::Presets));
+    for (key, view) in [
+        ('h', EnvView::History),
+        ('e', EnvView::Environments),
+        ('p', EnvView::Presets),
+    ] {
+        press(&mut app, KeyCode::Char(key), alt);
+        assert_eq!(open_view(&app), Some(view), "Alt-{key}");
+        assert_eq!(app.modals.len(), 1, "one overlay at a time");
+        assert!(
+            app.envs.filter_text().is_empty(),
+            "Alt-{key} is not typed into a filter"
+        );
+    }
+    press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(app.modals.is_empty());
+}
