@@ -59,9 +59,8 @@ impl Target {
     /// A PDP given by URL (`--pdp`, a discovered environment): its REST API is
     /// `PERMIT_API_URL`, else Permit's US API, until the caller says otherwise.
     pub fn remote(name: &str, pdp_url: &str, key: Option<String>) -> Target {
-        let api_url = std::env::var(crate::store::config::API_URL_VAR)
-            .ok()
-            .filter(|u| !u.trim().is_empty())
+        let api_url = crate::store::config::Overrides::from_env()
+            .api_url
             .unwrap_or_else(|| cloud::urls::API_US.to_string());
         Target {
             name: name.to_string(),

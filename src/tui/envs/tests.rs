@@ -194,27 +194,35 @@ fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A store in `dir` with these environments in its config.toml.
+fn store_with(dir: &std::path::Path, envs: &[(&str, &str)]) -> Store {
+    let (mut store, _) = Store::open(Paths::in_dir(dir));
+    for (name, url) in envs {
+        store
+            .config
+            .update(|c| {
+                c.upsert(crate::store::config::EnvironmentConfig {
+                    name: name.to_string(),
+                    pdp_url: url.to_string(),
+                    api_url: "http://127.0.0.1:7".into(),
+                    key: None,
+                    key_env: None,
+                    project: None,
+                    environment: None,
+                })
+            })
+            .unwrap();
+    }
+    store
+}
+
 /// A rename whose write fails (config.toml mid hand-edit, which a save never replaces) says
 /// why, keeps the prompt open with what was typed, leaves the file as it was, and asks for
 /// the file to be read again so the list follows it.
 #[test]
 fn a_failed_write_keeps_the_prompt_and_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, _) = Store::open(Paths::in_dir(dir.path()));
-    store
-        .config
-        .update(|c| {
-            c.upsert(crate::store::config::EnvironmentConfig {
-                name: "cloud".into(),
-                pdp_url: "http://127.0.0.1:9".into(),
-                api_url: "http://127.0.0.1:7".into(),
-                key: None,
-                key_env: None,
-                project: None,
-                environment: None,
-            })
-        })
-        .unwrap();
+    let store = store_with(dir.path(), &[("cloud", "http://127.0.0.1:9")]);
     let mut app = app("http://127.0.0.1:9", "");
     app.envs.store = Some(store);
     // Another editor breaks the file while the explorer runs.
@@ -257,26 +265,13 @@ fn a_failed_write_keeps_the_prompt_and_the_file() {
 #[test]
 fn update_asks_for_every_store_write_and_performs_none() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, _) = Store::open(Paths::in_dir(dir.path()));
-    for (name, url) in [
-        ("cloud", "http://127.0.0.1:9"),
-        ("prod", "http://127.0.0.1:8"),
-    ] {
-        store
-            .config
-            .update(|c| {
-                c.upsert(crate::store::config::EnvironmentConfig {
-                    name: name.into(),
-                    pdp_url: url.into(),
-                    api_url: "http://127.0.0.1:7".into(),
-                    key: None,
-                    key_env: None,
-                    project: None,
-                    environment: None,
-                })
-            })
-            .unwrap();
-    }
+    let store = store_with(
+        dir.path(),
+        &[
+            ("cloud", "http://127.0.0.1:9"),
+            ("prod", "http://127.0.0.1:8"),
+        ],
+    );
     let mut app = app("http://127.0.0.1:9", "");
     let mut prod = app.targets[0].target.clone();
     prod.name = "prod".into();
