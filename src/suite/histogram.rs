@@ -78,34 +78,45 @@ impl Histogram {
     /// Nearest-rank percentile (`p` in 0..=100): the highest value of the bucket holding
     /// the rank, clamped to the exact min and max, so p50 <= p99 <= max always holds.
     pub fn percentile(&self, p: f64) -> Option<Duration> {
+        self.percentiles([p]).map(|[at]| at)
+    }
+
+    /// Several percentiles in one walk over the buckets (`ps` in increasing order).
+    fn percentiles<const N: usize>(&self, ps: [f64; N]) -> Option<[Duration; N]> {
         let total = self.count();
         if total == 0 {
             return None;
         }
-        let rank = nearest_rank(p, total);
+        let mut out = [Duration::from_nanos(self.max); N];
+        let mut next = 0;
         let mut seen = 0u64;
         for bucket in self.counts.iter_recorded() {
             seen += bucket.count_at_value();
-            if seen >= rank {
+            while next < N && seen >= nearest_rank(ps[next], total) {
                 let high = self.counts.highest_equivalent(bucket.value_iterated_to());
-                return Some(Duration::from_nanos(high.clamp(self.min, self.max)));
+                out[next] = Duration::from_nanos(high.clamp(self.min, self.max));
+                next += 1;
+            }
+            if next == N {
+                break;
             }
         }
-        self.max()
+        Some(out)
     }
 
-    /// The statistics every report shows, read off the histogram (min, max and mean exact).
+    /// The statistics every report shows, read off the histogram in one walk (min, max and
+    /// mean exact).
     pub fn summary(&self) -> Option<Summary> {
-        let at = |p| self.percentile(p);
+        let [p50, p90, p95, p99, p99_9] = self.percentiles([50.0, 90.0, 95.0, 99.0, 99.9])?;
         Some(Summary {
             count: self.count(),
             min: self.min()?,
             mean: self.mean()?,
-            p50: at(50.0)?,
-            p90: at(90.0)?,
-            p95: at(95.0)?,
-            p99: at(99.0)?,
-            p99_9: at(99.9)?,
+            p50,
+            p90,
+            p95,
+            p99,
+            p99_9,
             max: self.max()?,
         })
     }
