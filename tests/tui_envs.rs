@@ -231,7 +231,7 @@ async fn switch_save_preset_and_history_survive_a_restart() {
         per_env.contains(&("sandbox-prod".to_string(), 1)),
         "{per_env:?}"
     );
-    assert_eq!(app.envs.history.len(), 3);
+    assert_eq!(app.history.index.len(), 3);
     let mut h = Harness::start(app);
     h.key_mod(KeyCode::Char('h'), KeyModifiers::ALT);
     let screen = h
@@ -290,7 +290,7 @@ async fn a_history_that_cannot_be_written_is_told_once_and_checks_go_on() {
         .collect();
     assert_eq!(told.len(), 1, "told once, not per check: {told:?}");
     assert!(told[0].contains("history.jsonl"), "{told:?}");
-    assert_eq!(app.envs.history.len(), 2, "the panel still lists both");
+    assert_eq!(app.history.index.len(), 2, "the panel still lists both");
 }
 
 /// The first start, as the binary makes it: its sandbox environments (named `sandbox-dev`

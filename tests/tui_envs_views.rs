@@ -65,8 +65,8 @@ fn app(dir: &std::path::Path) -> App {
         };
         store.presets.save(preset, false).unwrap();
     }
-    app.envs.store = Some(store);
-    app.envs.history = HistoryIndex::new(vec![
+    app.store = Some(store);
+    app.history.index = HistoryIndex::new(vec![
         entry("sandbox-prod", "bob", false, 2300, 42),
         entry("sandbox-dev", "alice", true, 1800, 41),
         entry("sandbox-dev", "carol", true, 950, 40),

@@ -127,8 +127,14 @@ pub enum Action {
     NextTarget,
     /// A debugging tool's key (`tui::tools`).
     Tool(ToolAction),
-    /// Environments, presets, history (`tui::envs`).
+    /// The environment picker and the add flow (`tui::envs`).
     Env(EnvAction),
+    /// The preset picker (`tui::presets`).
+    Preset(PresetAction),
+    /// The history panel (`tui::history`).
+    History(HistoryAction),
+    /// The one-line prompt over a picker (`tui::prompt`).
+    Prompt(PromptAction),
     /// Mirrors and the PDP view (`tui::mirror`).
     Mirror(MirrorAction),
     /// The audit-log view (`tui::audit`).
@@ -190,43 +196,71 @@ pub enum ToolAction {
     CompleteDismiss,
 }
 
-/// Which overlay of environments, presets and history is open (as `Modal::Env`).
+/// Which overlay of environments is open (as `Modal::Env`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvView {
     Environments,
     AddEnvironment,
-    Presets,
-    History,
-    /// A one-line question (preset name, new name, file path).
-    Prompt,
 }
 
-/// The keys of environments, presets and history (`tui::envs`).
+/// The keys of the environment picker and the add flow (`tui::envs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvAction {
     OpenEnvironments,
-    OpenPresets,
-    OpenHistory,
-    SavePreset,
     /// Switch to environment N (0-based).
     SwitchTo(usize),
     Up,
     Down,
-    /// Enter: switch / load / re-run / next step.
+    /// Enter: switch, or the add flow's next step.
     Choose,
-    /// Load a history entry into the form without running it.
-    LoadEntry,
     AddEnvironment,
     Rename,
-    Delete,
+    /// Remove the selected environment (asked twice).
+    Remove,
+    /// Change the selected environment's PDP URL.
+    EditPdpUrl,
+    Close,
+}
+
+/// The keys of the preset picker (`tui::presets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresetAction {
+    Open,
+    /// Save the form as a preset (asks its name).
+    Save,
+    Up,
+    Down,
+    /// Load the selected preset into the form, in its environment.
+    Load,
+    Rename,
     Duplicate,
+    Delete,
     Export,
     Import,
-    /// In the picker: change the selected environment's PDP URL.
-    EditPdpUrl,
+    Close,
+}
+
+/// The keys of the history panel (`tui::history`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryAction {
+    Open,
+    Up,
+    Down,
+    /// Run the selected check again, in the environment it was made in.
+    Rerun,
+    /// Load the selected check into the form without running it.
+    Load,
+    Delete,
+    Close,
+}
+
+/// The keys of the one-line prompt (`tui::prompt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptAction {
+    Submit,
     /// In the save prompt: cycle the expected decision (none, allow, deny).
     CycleExpect,
-    Close,
+    Cancel,
 }
 
 /// The keys of mirrors and the PDP view (`tui::mirror`).
@@ -269,8 +303,14 @@ pub enum Modal {
     Help,
     /// A debugging tool's overlay (export menu, matrix, what-if, compare, who can).
     Tool(ToolView),
-    /// Environments, presets, history (`tui::envs`).
+    /// The environment picker or the add flow (`tui::envs`).
     Env(EnvView),
+    /// The preset picker (`tui::presets`).
+    Presets,
+    /// The history panel (`tui::history`).
+    History,
+    /// A one-line question over its picker (`tui::prompt`).
+    Prompt,
     /// A PDP's health, version and drift against the mirror (`tui::mirror`).
     PdpView,
     /// The current environment's audit logs (`tui::audit`).

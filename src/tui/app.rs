@@ -201,8 +201,8 @@ pub struct App {
     pub focus: Focus,
     /// The field to go back to from the decision panel (Enter or `i` there).
     pub last_field: Field,
-    /// Environments to check against; `current` indexes it. Storage (branch `store`) will
-    /// fill this list; the explorer itself only ever adds the sandbox or a `--pdp` target.
+    /// Environments to check against; `current` indexes it. Built at start from `config.toml`,
+    /// `--pdp` and the sandbox; changed by the picker (`tui::envs`) and by edits of the file.
     pub targets: Vec<TargetState>,
     pub current: usize,
     pub next_check_id: u64,
@@ -251,8 +251,17 @@ pub struct App {
     pub settings: Settings,
     /// State of the debugging tools (`tui::tools`).
     pub tools: super::tools::model::Tools,
-    /// Environments, presets and history (`tui::envs`).
+    /// The files: `config.toml`, the presets, the history, mirrors. `None` when the app runs
+    /// without a store (some tests).
+    pub store: Option<crate::store::Store>,
+    /// The environment picker and the add flow (`tui::envs`).
     pub envs: super::envs::model::EnvState,
+    /// The preset picker and the loaded preset (`tui::presets`).
+    pub presets: super::presets::model::PresetState,
+    /// The history panel and the checks of the session (`tui::history`).
+    pub history: super::history::model::HistoryState,
+    /// The one-line prompt (`tui::prompt`).
+    pub prompt: super::prompt::model::PromptState,
     /// Snapshots being taken and the PDP view (`tui::mirror`).
     pub mirror: super::mirror::model::MirrorPanel,
     /// The audit-log view and the log loaded into the form (`tui::audit`).
@@ -373,7 +382,11 @@ impl App {
             save_form: false,
             settings,
             tools: super::tools::model::Tools::default(),
-            envs: super::envs::model::EnvState::default(),
+            store: None,
+            envs: Default::default(),
+            presets: Default::default(),
+            history: Default::default(),
+            prompt: Default::default(),
             mirror: Default::default(),
             audit: Default::default(),
         };
@@ -505,7 +518,7 @@ impl App {
 
     /// Whether the loop should send `Tick`s: a spinner turns or a notice must expire.
     pub fn wants_ticks(&self) -> bool {
-        self.in_flight.is_some() || !self.notices.is_empty() || self.envs.pending_live.is_some()
+        self.in_flight.is_some() || !self.notices.is_empty() || self.history.pending_live.is_some()
     }
 
     pub fn notice(&mut self, text: impl Into<String>, level: NoticeLevel) {

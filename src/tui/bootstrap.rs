@@ -107,7 +107,9 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
     if let Some(n) = targets::active_notice(&store.config) {
         notices.push(n.to_string());
     }
-    let (recent, history_notices) = store.history.load_recent(super::envs::RECENT_AT_START);
+    let (recent, history_notices) = store
+        .history
+        .load_recent(super::history::model::RECENT_AT_START);
     notices.extend(history_notices.iter().map(ToString::to_string));
 
     let mut list = Vec::new();
@@ -184,10 +186,10 @@ impl Boot {
         let mut app = App::new(std::mem::take(&mut self.targets), &self.input, settings);
         app.current = self.current.min(app.targets.len().saturating_sub(1));
         app.revalidate();
-        app.envs.store = self.store.take();
-        app.envs.history =
+        app.store = self.store.take();
+        app.history.index =
             crate::store::history::HistoryIndex::new(std::mem::take(&mut self.recent));
-        super::envs::rebuild_latencies(&mut app);
+        super::history::latencies::rebuild(&mut app);
         app.save_form = !self.form_unreadable;
         for notice in std::mem::take(&mut self.notices) {
             app.notice(notice, NoticeLevel::Warning);

@@ -27,9 +27,9 @@ pub struct Runtime {
     /// Timeout of the tools' requests (checks carry their own).
     timeout: std::time::Duration,
     /// Appends checks to the history file on a thread of its own.
-    history: super::envs::runtime::HistoryLog,
+    history: super::history::runtime::HistoryLog,
     /// Writes the config, presets and mirror files in order, on a thread of its own.
-    store: super::envs::store_write::StoreWriter,
+    store: super::store_write::writer::StoreWriter,
 }
 
 impl Runtime {
@@ -43,7 +43,7 @@ impl Runtime {
             clipboard: Clipboard::Terminal,
             timeout: crate::pdp::DEFAULT_TIMEOUT,
             history: Default::default(),
-            store: super::envs::store_write::StoreWriter::new(tx.clone()),
+            store: super::store_write::writer::StoreWriter::new(tx.clone()),
             tx,
         }
     }
@@ -131,13 +131,11 @@ impl Runtime {
                 timeout: self.timeout,
             }
             .perform(effect),
-            Effect::Env(effect) => super::envs::runtime::perform(
-                effect,
-                &self.http,
-                &self.history,
-                &self.store,
-                &self.tx,
-            ),
+            Effect::Env(effect) => super::envs::runtime::perform(effect, &self.http, &self.tx),
+            Effect::History(effect) => {
+                super::history::runtime::perform(effect, &self.history, &self.tx)
+            }
+            Effect::Write(write) => self.store.write(*write),
             Effect::Mirror(effect) => super::mirror::run(effect, &self.http, &self.tx),
             Effect::Audit(effect) => super::audit::run(effect, &self.http, &self.tx),
             Effect::Debounce { generation, after } => {

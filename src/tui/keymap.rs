@@ -7,7 +7,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use super::action::{Action, Context};
-use super::action::{AuditAction, EnvAction, MirrorAction, PaletteAction, ToolAction};
+use super::action::{
+    AuditAction, EnvAction, HistoryAction, MirrorAction, PaletteAction, PresetAction, PromptAction,
+    ToolAction,
+};
 
 /// How the leader key is written in the palette and the which-key popup.
 pub const LEADER_NAME: &str = "Ctrl-Space";
@@ -70,8 +73,11 @@ use Action as A;
 use AuditAction as L;
 use Context as C;
 use EnvAction as E;
+use HistoryAction as H;
 use MirrorAction as M;
 use PaletteAction as P;
+use PresetAction as R;
+use PromptAction as Q;
 use ToolAction as T;
 
 /// Context-specific bindings come before global ones; the first match wins.
@@ -89,9 +95,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(ctrl('c'), C::Palette, A::CloseModal, "close", false),
     // After the leader: one plain letter each (the popup lists them: which-key).
     bind(key(KeyCode::Char('e')), C::Leader, A::Env(E::OpenEnvironments), "environments", true),
-    bind(key(KeyCode::Char('p')), C::Leader, A::Env(E::OpenPresets), "presets", true),
-    bind(key(KeyCode::Char('s')), C::Leader, A::Env(E::SavePreset), "save as preset", true),
-    bind(key(KeyCode::Char('h')), C::Leader, A::Env(E::OpenHistory), "history", true),
+    bind(key(KeyCode::Char('p')), C::Leader, A::Preset(R::Open), "presets", true),
+    bind(key(KeyCode::Char('s')), C::Leader, A::Preset(R::Save), "save as preset", true),
+    bind(key(KeyCode::Char('h')), C::Leader, A::History(H::Open), "history", true),
     bind(key(KeyCode::Char('l')), C::Leader, A::Audit(L::Open), "audit log", true),
     bind(key(KeyCode::Char('n')), C::Leader, A::OpenNotices, "notice log", true),
     bind(key(KeyCode::Char('m')), C::Leader, A::Tool(T::OpenMatrix), "permission matrix", true),
@@ -191,13 +197,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(key(KeyCode::Char('c')), C::EnvPicker, A::Tool(T::CompareWithSelected), "compare with it", true),
     bind(key(KeyCode::Char('r')), C::EnvPicker, A::Env(E::Rename), "rename", true),
     bind(key(KeyCode::Char('u')), C::EnvPicker, A::Env(E::EditPdpUrl), "change PDP URL", true),
-    bind(ctrl('x'), C::EnvPicker, A::Env(E::Delete), "remove (twice)", true),
+    bind(ctrl('x'), C::EnvPicker, A::Env(E::Remove), "remove (twice)", true),
     bind(key(KeyCode::Char('p')), C::EnvPicker, A::Mirror(M::OpenPdpView), "PDP view", true),
     bind(ctrl('c'), C::EnvPicker, A::Quit, "quit", false),
     // Alt-E, Alt-P and Alt-H mean what they mean everywhere: the overlays swap.
     bind(alt('e'), C::EnvPicker, A::Env(E::OpenEnvironments), "environments", false),
-    bind(alt('p'), C::EnvPicker, A::Env(E::OpenPresets), "presets", false),
-    bind(alt('h'), C::EnvPicker, A::Env(E::OpenHistory), "history", false),
+    bind(alt('p'), C::EnvPicker, A::Preset(R::Open), "presets", false),
+    bind(alt('h'), C::EnvPicker, A::History(H::Open), "history", false),
     // PDP view.
     bind(key(KeyCode::Esc), C::PdpView, A::CloseModal, "close", true),
     bind(key(KeyCode::Char('q')), C::PdpView, A::CloseModal, "close", false),
@@ -219,36 +225,36 @@ pub const BINDINGS: &[Binding] = &[
     bind(key(KeyCode::Esc), C::AddEnv, A::Env(E::Close), "cancel", true),
     bind(ctrl('c'), C::AddEnv, A::Quit, "quit", false),
     // Preset picker: typing filters.
-    bind(key(KeyCode::Enter), C::PresetPicker, A::Env(E::Choose), "load into the form", true),
-    bind(key(KeyCode::Down), C::PresetPicker, A::Env(E::Down), "move", false),
-    bind(key(KeyCode::Up), C::PresetPicker, A::Env(E::Up), "move", false),
-    bind(alt('r'), C::PresetPicker, A::Env(E::Rename), "rename", true),
-    bind(alt('d'), C::PresetPicker, A::Env(E::Duplicate), "duplicate", true),
-    bind(ctrl('x'), C::PresetPicker, A::Env(E::Delete), "delete", true),
-    bind(alt('o'), C::PresetPicker, A::Env(E::Export), "export to a file", true),
-    bind(alt('i'), C::PresetPicker, A::Env(E::Import), "import a file", true),
-    bind(key(KeyCode::Esc), C::PresetPicker, A::Env(E::Close), "close", true),
+    bind(key(KeyCode::Enter), C::PresetPicker, A::Preset(R::Load), "load into the form", true),
+    bind(key(KeyCode::Down), C::PresetPicker, A::Preset(R::Down), "move", false),
+    bind(key(KeyCode::Up), C::PresetPicker, A::Preset(R::Up), "move", false),
+    bind(alt('r'), C::PresetPicker, A::Preset(R::Rename), "rename", true),
+    bind(alt('d'), C::PresetPicker, A::Preset(R::Duplicate), "duplicate", true),
+    bind(ctrl('x'), C::PresetPicker, A::Preset(R::Delete), "delete", true),
+    bind(alt('o'), C::PresetPicker, A::Preset(R::Export), "export to a file", true),
+    bind(alt('i'), C::PresetPicker, A::Preset(R::Import), "import a file", true),
+    bind(key(KeyCode::Esc), C::PresetPicker, A::Preset(R::Close), "close", true),
     bind(ctrl('c'), C::PresetPicker, A::Quit, "quit", false),
     bind(alt('e'), C::PresetPicker, A::Env(E::OpenEnvironments), "environments", false),
-    bind(alt('p'), C::PresetPicker, A::Env(E::OpenPresets), "presets", false),
-    bind(alt('h'), C::PresetPicker, A::Env(E::OpenHistory), "history", false),
+    bind(alt('p'), C::PresetPicker, A::Preset(R::Open), "presets", false),
+    bind(alt('h'), C::PresetPicker, A::History(H::Open), "history", false),
     // History panel: typing filters.
-    bind(key(KeyCode::Enter), C::HistoryPanel, A::Env(E::Choose), "re-run", true),
-    bind(key(KeyCode::Tab), C::HistoryPanel, A::Env(E::LoadEntry), "load into the form", true),
-    bind(ctrl('x'), C::HistoryPanel, A::Env(E::Delete), "delete", true),
-    bind(key(KeyCode::Down), C::HistoryPanel, A::Env(E::Down), "move", false),
-    bind(key(KeyCode::Up), C::HistoryPanel, A::Env(E::Up), "move", false),
-    bind(key(KeyCode::Esc), C::HistoryPanel, A::Env(E::Close), "close", true),
+    bind(key(KeyCode::Enter), C::HistoryPanel, A::History(H::Rerun), "re-run", true),
+    bind(key(KeyCode::Tab), C::HistoryPanel, A::History(H::Load), "load into the form", true),
+    bind(ctrl('x'), C::HistoryPanel, A::History(H::Delete), "delete", true),
+    bind(key(KeyCode::Down), C::HistoryPanel, A::History(H::Down), "move", false),
+    bind(key(KeyCode::Up), C::HistoryPanel, A::History(H::Up), "move", false),
+    bind(key(KeyCode::Esc), C::HistoryPanel, A::History(H::Close), "close", true),
     bind(ctrl('c'), C::HistoryPanel, A::Quit, "quit", false),
     bind(alt('e'), C::HistoryPanel, A::Env(E::OpenEnvironments), "environments", false),
-    bind(alt('p'), C::HistoryPanel, A::Env(E::OpenPresets), "presets", false),
-    bind(alt('h'), C::HistoryPanel, A::Env(E::OpenHistory), "history", false),
+    bind(alt('p'), C::HistoryPanel, A::Preset(R::Open), "presets", false),
+    bind(alt('h'), C::HistoryPanel, A::History(H::Open), "history", false),
     // Prompt.
-    bind(key(KeyCode::Enter), C::Prompt, A::Env(E::Choose), "confirm", true),
-    bind(key(KeyCode::Tab), C::Prompt, A::Env(E::CycleExpect), "expected decision", true),
-    bind(key(KeyCode::Esc), C::Prompt, A::Env(E::Close), "cancel", true),
+    bind(key(KeyCode::Enter), C::Prompt, A::Prompt(Q::Submit), "confirm", true),
+    bind(key(KeyCode::Tab), C::Prompt, A::Prompt(Q::CycleExpect), "expected decision", true),
+    bind(key(KeyCode::Esc), C::Prompt, A::Prompt(Q::Cancel), "cancel", true),
     // A prompt is a question: Ctrl-C takes it back, as in a shell.
-    bind(ctrl('c'), C::Prompt, A::Env(E::Close), "cancel", false),
+    bind(ctrl('c'), C::Prompt, A::Prompt(Q::Cancel), "cancel", false),
     // Decision panel: the numbered "to allow" suggestions, applied to the form as a what-if.
     bind(key(KeyCode::Char('1')), C::Panel, A::Tool(T::ApplySuggestion(0)), "apply suggestion N", true),
     bind(key(KeyCode::Char('2')), C::Panel, A::Tool(T::ApplySuggestion(1)), "apply suggestion N", false),
@@ -281,11 +287,11 @@ pub const BINDINGS: &[Binding] = &[
     bind(ctrl('t'), C::Global, A::Tool(T::WhatIf), "pin A / what-if", false),
     bind(key(KeyCode::F(6)), C::Global, A::Tool(T::Compare), "compare envs", false),
     bind(ctrl('g'), C::Global, A::Tool(T::RefreshSchema), "reload schema", false),
-    // Everywhere: environments, presets, history (`tui::envs`).
+    // Everywhere: environments, presets, history (`tui::envs`, `presets`, `history`).
     bind(alt('e'), C::Global, A::Env(E::OpenEnvironments), "environments", false),
-    bind(alt('p'), C::Global, A::Env(E::OpenPresets), "presets", false),
-    bind(ctrl('s'), C::Global, A::Env(E::SavePreset), "save as preset", false),
-    bind(alt('h'), C::Global, A::Env(E::OpenHistory), "history", false),
+    bind(alt('p'), C::Global, A::Preset(R::Open), "presets", false),
+    bind(ctrl('s'), C::Global, A::Preset(R::Save), "save as preset", false),
+    bind(alt('h'), C::Global, A::History(H::Open), "history", false),
     bind(alt('1'), C::Global, A::Env(E::SwitchTo(0)), "environment N", false),
     bind(alt('2'), C::Global, A::Env(E::SwitchTo(1)), "environment N", false),
     bind(alt('3'), C::Global, A::Env(E::SwitchTo(2)), "environment N", false),

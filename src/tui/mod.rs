@@ -13,14 +13,22 @@ pub mod check_runner;
 pub mod effects;
 pub mod envs;
 pub mod fire;
+pub mod history;
 pub mod keymap;
 pub mod latency;
+pub mod list_overlay;
 pub mod mirror;
 pub mod msg;
 pub mod palette;
 pub mod pdp_clients;
+pub mod picker;
+pub mod presets;
+pub mod prompt;
+pub mod store_write;
 pub mod target;
 pub mod terminal;
+#[cfg(test)]
+pub mod test_support;
 pub mod text_input;
 pub mod theme;
 pub mod tools;
@@ -113,7 +121,7 @@ pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
 
 /// The form as it was left, for the next start in the same environment.
 fn keep_form(app: &App) {
-    let (Some(store), Some(target)) = (&app.envs.store, app.target()) else {
+    let (Some(store), Some(target)) = (&app.store, app.target()) else {
         return;
     };
     if !app.save_form {
@@ -166,7 +174,7 @@ where
         return Ok(());
     }
     // After the first frame: the full history, on a blocking task.
-    let mut startup = envs::startup_effects(app);
+    let mut startup = history::recording::startup_effects(app);
     startup.extend(mirror::load_current(app));
     for effect in startup {
         runtime.perform(effect);

@@ -39,8 +39,12 @@ pub enum Msg {
     SandboxReloaded(crate::targets::Reload),
     /// A debugging tool's effect finished (`tui::tools`).
     Tool(super::tools::model::ToolMsg),
-    /// An effect of environments, presets or history finished (`tui::envs`).
+    /// A step of adding an environment, or `config.toml` read again (`tui::envs`).
     Env(super::envs::model::EnvMsg),
+    /// The history read, or a history file that was not changed (`tui::history`).
+    History(super::history::model::HistoryMsg),
+    /// The store as a write left it (`tui::store_write`).
+    Written(Box<super::store_write::model::Written>),
     /// A mirror loaded, decided a check, or a snapshot or PDP report came (`tui::mirror`).
     Mirror(super::mirror::model::MirrorMsg),
     /// A page of audit logs came, or a loaded log was explained (`tui::audit`).
@@ -74,10 +78,22 @@ pub enum Effect {
     Validate { generation: u64, after: Duration },
     /// A debugging tool's side effect (`tui::tools::runtime`).
     Tool(super::tools::model::ToolEffect),
-    /// Environments, presets or history (`tui::envs::runtime`).
+    /// Adding an environment, reading `config.toml` again (`tui::envs::runtime`).
     Env(super::envs::model::EnvEffect),
+    /// Reading, appending to and deleting from the history file (`tui::history::runtime`).
+    History(super::history::model::HistoryEffect),
+    /// Change `config.toml`, the presets or mirror files, in order, off the app's thread
+    /// (`tui::store_write`).
+    Write(Box<super::store_write::model::StoreWrite>),
     /// Load a mirror, decide on it, take a snapshot, ask a PDP's status (`tui::mirror`).
     Mirror(super::mirror::model::MirrorEffect),
     /// Read a page of audit logs, explain a loaded log on the mirror (`tui::audit`).
     Audit(super::audit::model::AuditEffect),
+}
+
+impl Effect {
+    /// Asks the store writer for `write`.
+    pub fn write(write: super::store_write::model::StoreWrite) -> Effect {
+        Effect::Write(Box::new(write))
+    }
 }

@@ -13,6 +13,7 @@ use super::app::{
 use super::keymap::{self, Action, Context};
 use super::msg::{Effect, Msg};
 use super::view::layout;
+use crate::store::HistoryEntry;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = route(app, msg);
@@ -39,7 +40,7 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.ticks += 1;
             let now = app.ticks;
             app.notices.retain(|n| n.until_tick > now);
-            super::envs::settle_live(app, false)
+            super::history::recording::settle_live(app, false)
         }
         Msg::HealthTick => {
             let mut effects = super::mirror::reload_if_changed(app);
@@ -79,8 +80,9 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 None => String::new(),
             };
-            let mut effects =
-                super::envs::after_check(app, &target_name, &query, &exchange, flight.live);
+            let entry = HistoryEntry::from_check(&target_name, &query, &exchange);
+            super::presets::verdict::judge(app, &query, &exchange, &entry.codes);
+            let mut effects = super::history::recording::after_check(app, entry, flight.live);
             effects.extend(super::mirror::after_check(
                 app,
                 id,
@@ -107,7 +109,9 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::SandboxReloaded(reload) => on_sandbox_reload(app, reload),
         Msg::Tool(msg) => super::tools::update(app, msg),
-        Msg::Env(msg) => super::envs::update(app, msg),
+        Msg::Env(msg) => super::envs::route::update(app, msg),
+        Msg::History(msg) => super::history::route::update(app, msg),
+        Msg::Written(written) => super::store_write::written::on_written(app, *written),
         Msg::Mirror(msg) => super::mirror::update(app, msg),
         Msg::Audit(msg) => super::audit::update(app, msg),
         Msg::ValidateElapsed { generation } => {
@@ -162,7 +166,10 @@ pub fn context(app: &App) -> Context {
     match app.modals.last() {
         Some(Modal::Help) => return Context::Help,
         Some(Modal::Tool(view)) => return super::tools::context_of(*view),
-        Some(Modal::Env(view)) => return super::envs::context_of(*view),
+        Some(Modal::Env(view)) => return super::envs::route::context_of(*view),
+        Some(Modal::Presets) => return Context::PresetPicker,
+        Some(Modal::History) => return Context::HistoryPanel,
+        Some(Modal::Prompt) => return Context::Prompt,
         Some(Modal::PdpView) => return Context::PdpView,
         Some(Modal::AuditLog) => return Context::AuditLog,
         Some(Modal::Notices) => return Context::Notices,
@@ -237,9 +244,22 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         _ => {}
     }
-    if super::envs::open_view(app).is_some() {
-        // The overlay's filter, prompt or key input takes the rest.
-        return super::envs::on_text_key(app, key);
+    // An overlay's filter, prompt or key input takes the rest.
+    match app.modals.last() {
+        Some(Modal::Env(_)) => return super::envs::route::on_text_key(app, key),
+        Some(Modal::Presets) => {
+            super::presets::route::on_text_key(app, key);
+            return Vec::new();
+        }
+        Some(Modal::History) => {
+            super::history::route::on_text_key(app, key);
+            return Vec::new();
+        }
+        Some(Modal::Prompt) => {
+            super::prompt::on_text_key(app, key);
+            return Vec::new();
+        }
+        _ => {}
     }
     if app.modals.last() == Some(&Modal::AuditLog) {
         return super::audit::on_text_key(app, key);
@@ -290,7 +310,16 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     if screen_too_small(app) {
         return Vec::new();
     }
-    if super::envs::on_paste(app, text) {
+    // A paste into an overlay goes to its filter, prompt or key input.
+    let overlay_input: Option<fn(&mut App, &str)> = match app.modals.last() {
+        Some(Modal::Env(_)) => Some(super::envs::route::on_paste),
+        Some(Modal::Presets) => Some(super::presets::route::on_paste),
+        Some(Modal::History) => Some(super::history::route::on_paste),
+        Some(Modal::Prompt) => Some(super::prompt::on_paste),
+        _ => None,
+    };
+    if let Some(paste) = overlay_input {
+        paste(app, text);
         return Vec::new();
     }
     if app.modals.last() == Some(&Modal::AuditLog) {
@@ -386,7 +415,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             app.should_quit = true;
             let mut effects = super::fire::cancel_in_flight(app);
             // The last live check is kept, settled or not.
-            effects.extend(super::envs::settle_live(app, true));
+            effects.extend(super::history::recording::settle_live(app, true));
             effects
         }
         Action::Fire => super::fire::fire(app),
@@ -476,7 +505,10 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
             None => Vec::new(),
         },
         Action::Tool(action) => super::tools::perform(app, action),
-        Action::Env(action) => super::envs::perform(app, action),
+        Action::Env(action) => super::envs::route::perform(app, action),
+        Action::Preset(action) => super::presets::route::perform(app, action),
+        Action::History(action) => super::history::route::perform(app, action),
+        Action::Prompt(action) => super::prompt::perform(app, action),
         Action::Mirror(action) => super::mirror::perform(app, action),
         Action::Audit(action) => super::audit::perform(app, action),
         Action::OpenNotices => {
@@ -542,7 +574,7 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
                 app.notice("Only one environment is configured", NoticeLevel::Info);
                 return Vec::new();
             }
-            super::envs::switch_to(app, (app.current + 1) % app.targets.len())
+            super::envs::switch::switch_to(app, (app.current + 1) % app.targets.len())
         }
     }
 }
@@ -926,7 +958,7 @@ mod tests {
         update(&mut app, key(KeyCode::F(2)));
         update(&mut app, allow(1, true));
         assert_eq!(
-            app.envs.history.len(),
+            app.history.index.len(),
             1,
             "turning live on is a check of its own"
         );
@@ -946,21 +978,21 @@ mod tests {
             update(&mut app, Msg::Tick);
         }
         assert_eq!(
-            app.envs.history.len(),
+            app.history.index.len(),
             1,
             "the burst is not recorded key by key"
         );
-        let settle =
-            (super::super::envs::LIVE_SETTLE.as_millis() / app.settings.tick.as_millis()) as usize;
+        let settle = (super::super::history::recording::LIVE_SETTLE.as_millis()
+            / app.settings.tick.as_millis()) as usize;
         for _ in 0..=settle {
             update(&mut app, Msg::Tick);
         }
         assert_eq!(
-            app.envs.history.len(),
+            app.history.index.len(),
             2,
             "the last of the burst, once settled"
         );
-        let newest = &app.envs.history.entries()[0];
+        let newest = &app.history.index.entries()[0];
         assert!(
             newest.summary().contains("alicebob"),
             "{}",
@@ -972,7 +1004,7 @@ mod tests {
         let fired = update(&mut app, Msg::DebounceElapsed { generation });
         update(&mut app, allow(check_id(&fired).unwrap(), true));
         update(&mut app, ctrl('c'));
-        assert_eq!(app.envs.history.len(), 3);
+        assert_eq!(app.history.index.len(), 3);
     }
 
     /// A pasted document of megabytes is validated once typing pauses, not at every key;

@@ -1,7 +1,8 @@
 //! The warning before a check with attributes goes to the Cloud PDP, which does not
 //! evaluate ABAC.
 
-use super::*;
+use crate::pdp::types::AllowedQuery;
+use crate::tui::app::{App, NoticeLevel, Target};
 
 /// Called by `fire` before sending: `false` when the user must first read the ABAC warning
 /// (firing the same request again sends it).

@@ -11,8 +11,10 @@ use crate::cloud::{self, DiscoveredEnvironment, DiscoveryStart, Environment, Pro
 use crate::tui::app::{App, NoticeLevel, Target};
 use crate::tui::msg::Effect;
 
-use super::store_write::{ConfigChange, StoreWrite};
-use super::{EnvEffect, EnvView};
+use crate::tui::action::{EnvView, Modal};
+use crate::tui::store_write::model::{ConfigChange, StoreWrite};
+
+use super::model::EnvEffect;
 
 fn effect(effect: AddEffect) -> Vec<Effect> {
     vec![Effect::Env(EnvEffect::Add(effect))]
@@ -160,7 +162,7 @@ fn pick_environment(app: &mut App, project: Project, environment: Environment) -
 
 pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
     let current = app.envs.add.generation;
-    let open = super::open_view(app) == Some(EnvView::AddEnvironment);
+    let open = app.modals.last() == Some(&Modal::Env(EnvView::AddEnvironment));
     match msg {
         AddMsg::Started { generation, result } if generation == current && open => match result {
             Ok((discovery, start)) => {
@@ -254,10 +256,10 @@ fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effe
     target.project = config.project.clone();
     target.environment = config.environment.clone();
     let mut effects = Vec::new();
-    match &app.envs.store {
+    match &app.store {
         Some(store) => {
             let change = ConfigChange::Add(Box::new(config));
-            effects.push(StoreWrite::config(&store.config, change).effect());
+            effects.push(Effect::write(StoreWrite::config(&store.config, change)));
         }
         None => app.notice(
             "No config directory: the environment is kept for this session only",
@@ -275,8 +277,8 @@ fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effe
         }
     };
     app.envs.add = AddFlow::default();
-    super::close(app);
-    effects.extend(super::switch_to(app, index));
+    crate::tui::list_overlay::close(app, Modal::Env(EnvView::AddEnvironment));
+    effects.extend(super::switch::switch_to(app, index));
     app.notice(
         format!("Environment `{name}` added and selected"),
         NoticeLevel::Info,

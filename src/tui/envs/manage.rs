@@ -3,19 +3,19 @@
 //! while the explorer runs: the runtime notices the file changed, resolves its environments
 //! again, and `merge` brings the list in line without losing what each one has measured.
 
-pub use super::model::Reloaded;
 use std::collections::BTreeSet;
 
 use crate::tui::app::{App, NoticeLevel, TargetState};
 use crate::tui::msg::Effect;
 
-use super::store_write::{ConfigChange, FileOp, PresetOp, StoreWrite};
-use super::{EnvEffect, PromptKind};
+use crate::tui::store_write::model::{ConfigChange, FileOp, PresetOp, StoreWrite};
+
+use super::model::{EnvEffect, Reloaded};
 
 /// Asks the runtime whether `config.toml` changed since it was last read (`force`: read it
 /// again whatever its time says, after a write of ours).
 pub fn watch(app: &App, force: bool) -> Vec<Effect> {
-    match &app.envs.store {
+    match &app.store {
         Some(store) => vec![Effect::Env(EnvEffect::WatchConfig {
             path: store.config.path().to_path_buf(),
             since: if force { None } else { app.envs.config_seen },
@@ -27,10 +27,9 @@ pub fn watch(app: &App, force: bool) -> Vec<Effect> {
 
 /// Only environments of `config.toml` are managed here: the sandboxes are built in, and a
 /// `--pdp` or `PERMIT_*` environment is not in the file.
-fn configured(app: &mut App, i: usize) -> Option<String> {
+pub fn configured(app: &mut App, i: usize) -> Option<String> {
     let name = app.targets.get(i)?.target.name.clone();
     let in_file = app
-        .envs
         .store
         .as_ref()
         .is_some_and(|s| s.config.get(&name).is_some());
@@ -46,26 +45,6 @@ fn configured(app: &mut App, i: usize) -> Option<String> {
     None
 }
 
-/// `r` in the picker: the rename prompt for the selected environment.
-pub fn ask_rename(app: &mut App) {
-    if let Some(name) = configured(app, app.envs.selected) {
-        super::open_prompt(
-            app,
-            PromptKind::RenameEnvironment { old: name.clone() },
-            &name,
-        );
-    }
-}
-
-/// `u` in the picker: the PDP URL prompt for the selected environment.
-pub fn ask_pdp_url(app: &mut App) {
-    let i = app.envs.selected;
-    if let Some(name) = configured(app, i) {
-        let url = app.targets[i].target.pdp_url.clone();
-        super::open_prompt(app, PromptKind::EnvironmentPdpUrl { name }, &url);
-    }
-}
-
 /// Renames in `config.toml` (the active name too) and here: the entry keeps its health,
 /// latencies and mirror; the mirror file and the presets saved for it follow the new name.
 /// What it says comes once the file is written.
@@ -75,7 +54,7 @@ pub fn rename(app: &mut App, old: &str, new: &str) -> Result<Vec<Effect>, String
             return Err(why);
         }
     }
-    let Some(store) = &app.envs.store else {
+    let Some(store) = &app.store else {
         return Err("No config directory: nothing to rename".into());
     };
     let presets = store
@@ -120,8 +99,8 @@ pub fn rename(app: &mut App, old: &str, new: &str) -> Result<Vec<Effect>, String
         from: crate::mirror::stored::path_for(&store.paths, &old),
         to: crate::mirror::stored::path_for(&store.paths, &new),
     });
-    // The list follows once the file says so (`EnvMsg::Written`).
-    Ok(vec![write.effect()])
+    // The list follows once the file says so (`Msg::Written`).
+    Ok(vec![Effect::write(write)])
 }
 
 /// Sets the environment's PDP in `config.toml` (here at once, its health asked anew); the
@@ -129,7 +108,7 @@ pub fn rename(app: &mut App, old: &str, new: &str) -> Result<Vec<Effect>, String
 pub fn set_pdp_url(app: &mut App, name: &str, url: &str) -> Result<Vec<Effect>, String> {
     let url = url.trim().trim_end_matches('/').to_string();
     crate::cloud::urls::validate(&url)?;
-    let Some(store) = &app.envs.store else {
+    let Some(store) = &app.store else {
         return Err("No config directory: nothing to change".into());
     };
     let change = ConfigChange::SetPdpUrl {
@@ -139,7 +118,7 @@ pub fn set_pdp_url(app: &mut App, name: &str, url: &str) -> Result<Vec<Effect>, 
     let write = StoreWrite::config(&store.config, change)
         .saying(format!("`{name}` now sends checks to {url}"))
         .from_prompt();
-    let mut effects = vec![write.effect()];
+    let mut effects = vec![Effect::write(write)];
     if let Some(i) = app.targets.iter().position(|t| t.target.name == name) {
         let t = &mut app.targets[i];
         t.target.pdp_url = url.clone();
@@ -169,7 +148,7 @@ pub fn remove_selected(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     app.envs.remove_armed = None;
-    let Some(store) = &app.envs.store else {
+    let Some(store) = &app.store else {
         return Vec::new();
     };
     let mut write = StoreWrite::config(&store.config, ConfigChange::Remove(name.clone()))
@@ -181,7 +160,7 @@ pub fn remove_selected(app: &mut App) -> Vec<Effect> {
             &store.paths,
             &name,
         )));
-    let mut effects = vec![write.effect()];
+    let mut effects = vec![Effect::write(write)];
     effects.extend(drop_target(app, &name));
     effects
 }
@@ -198,7 +177,7 @@ fn drop_target(app: &mut App, name: &str) -> Vec<Effect> {
     if current_name == name {
         app.current = 0;
         let first = app.targets[0].target.name.clone();
-        let effects = super::switch_to(app, 0);
+        let effects = super::switch::switch_to(app, 0);
         app.notice(
             format!("`{name}` was current: now `{first}` is"),
             NoticeLevel::Warning,
@@ -220,7 +199,7 @@ pub fn merge(app: &mut App, reloaded: Reloaded) -> Vec<Effect> {
     // The first look follows the start, which has said what did not read already.
     let first_look = app.envs.config_seen.is_none();
     app.envs.config_seen = reloaded.modified;
-    let Some(store) = &mut app.envs.store else {
+    let Some(store) = &mut app.store else {
         return Vec::new();
     };
     let before: BTreeSet<String> = store

@@ -1,16 +1,12 @@
-//! Performs this module's effects on tokio tasks and reports back as `Msg::Env`.
+//! Adding an environment (Permit's API asked step by step) and `config.toml` read again, on
+//! tokio tasks; answers come back as `Msg::Env`.
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
-
 use crate::cloud::{CloudClient, Discovery};
-use crate::store::{History, HistoryEntry, HistoryWriter};
 use crate::tui::msg::Msg;
 
-use super::add::{AddEffect, AddMsg};
-use super::{EnvEffect, EnvMsg};
+use super::model::{AddEffect, AddMsg, EnvEffect, EnvMsg, Reloaded};
 
 fn send(tx: &UnboundedSender<Msg>, msg: EnvMsg) {
     let _ = tx.send(Msg::Env(msg));
@@ -21,44 +17,9 @@ fn describe(err: crate::cloud::CloudError) -> String {
     format!("{err}. {}", err.hint())
 }
 
-/// The session's history writer, started with the first check to record. Dropping it
-/// writes what is still queued.
-#[derive(Default)]
-pub struct HistoryLog {
-    writer: Mutex<Option<(PathBuf, HistoryWriter)>>,
-}
-
-impl HistoryLog {
-    fn record(&self, log: History, entry: HistoryEntry, tx: &UnboundedSender<Msg>) {
-        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        if !matches!(&*writer, Some((path, _)) if path == log.path()) {
-            let path = log.path().to_path_buf();
-            let failures = tx.clone();
-            let started = HistoryWriter::start(log, move |err| {
-                send(
-                    &failures,
-                    EnvMsg::HistoryNotSaved(err.to_notice().to_string()),
-                );
-            });
-            *writer = Some((path, started));
-        }
-        if let Some((_, writer)) = &mut *writer {
-            writer.append(entry);
-        }
-    }
-}
-
-pub fn perform(
-    effect: EnvEffect,
-    http: &reqwest::Client,
-    history: &HistoryLog,
-    writer: &super::store_write::StoreWriter,
-    tx: &UnboundedSender<Msg>,
-) {
+pub fn perform(effect: EnvEffect, http: &reqwest::Client, tx: &UnboundedSender<Msg>) {
     let tx = tx.clone();
     match effect {
-        EnvEffect::Record { log, entry } => history.record(log, entry, &tx),
-        EnvEffect::Write(write) => writer.write(*write),
         EnvEffect::WatchConfig {
             path,
             since,
@@ -79,34 +40,13 @@ pub fn perform(
                             .map_err(|e| e.to_string()),
                     );
                 }
-                let reloaded = super::manage::Reloaded {
+                let reloaded = Reloaded {
                     modified,
                     config,
                     targets,
                     issues: notices.iter().map(ToString::to_string).collect(),
                 };
                 send(&tx, EnvMsg::ConfigReloaded(Box::new(reloaded)));
-            });
-        }
-        EnvEffect::DeleteHistory { mut log, entry } => {
-            tokio::task::spawn_blocking(move || {
-                let failure = match log.remove(&entry) {
-                    Ok(true) => return,
-                    Ok(false) => format!(
-                        "That check was not in {} (rotated out, or not written yet): nothing deleted there",
-                        log.path().display()
-                    ),
-                    Err(err) => format!("Not deleted from the history file: {}", err.to_notice()),
-                };
-                send(&tx, EnvMsg::HistoryNotDeleted(failure));
-            });
-        }
-        EnvEffect::LoadHistory(path) => {
-            tokio::task::spawn_blocking(move || {
-                let (entries, _notices) = History::open(&path).load();
-                // Indexed here too: 10,000 search lines are not built on the app's thread.
-                let index = crate::store::history::HistoryIndex::new(entries);
-                send(&tx, EnvMsg::HistoryLoaded(index));
             });
         }
         EnvEffect::Add(AddEffect::Start {

@@ -1,7 +1,8 @@
 //! Switching the current environment.
 
-use super::store_write::{ConfigChange, StoreWrite};
-use super::*;
+use crate::tui::app::{App, NoticeLevel};
+use crate::tui::msg::Effect;
+use crate::tui::store_write::model::{ConfigChange, StoreWrite};
 
 /// Makes `targets[i]` current: cancels what is in flight, asks its health, remembers it as
 /// the active environment. Its latency ring and history stay as they were.
@@ -22,15 +23,15 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
     }
     app.current = i;
     app.result = None;
-    app.envs.verdict = None;
+    app.presets.verdict = None;
     app.revalidate();
     let t = &app.targets[i].target;
     let (name, url) = (t.name.clone(), t.pdp_url.clone());
     app.notice(format!("Environment: {name}"), NoticeLevel::Info);
-    if let Some(store) = &app.envs.store {
+    if let Some(store) = &app.store {
         if store.config.get(&name).is_some() || crate::targets::is_sandbox_name(&name) {
             let change = ConfigChange::SetActive(name.clone());
-            effects.push(StoreWrite::config(&store.config, change).effect());
+            effects.push(Effect::write(StoreWrite::config(&store.config, change)));
         }
     }
     effects.push(Effect::Health {

@@ -28,7 +28,7 @@ pub fn load_current(app: &mut App) -> Vec<Effect> {
 }
 
 fn load(app: &mut App, target: usize) -> Vec<Effect> {
-    let Some(paths) = app.envs.store.as_ref().map(|s| s.paths.clone()) else {
+    let Some(paths) = app.store.as_ref().map(|s| s.paths.clone()) else {
         return Vec::new();
     };
     let Some(t) = app.targets.get_mut(target) else {
@@ -49,7 +49,7 @@ fn load(app: &mut App, target: usize) -> Vec<Effect> {
 /// With each health tick: load the current environment's mirror again if its file changed
 /// (`permit-tui env snapshot` from another shell, or an edit), or appeared.
 pub fn reload_if_changed(app: &App) -> Vec<Effect> {
-    let Some(paths) = app.envs.store.as_ref().map(|s| &s.paths) else {
+    let Some(paths) = app.store.as_ref().map(|s| &s.paths) else {
         return Vec::new();
     };
     let Some(t) = app.targets.get(app.current) else {
@@ -152,7 +152,7 @@ fn take(app: &mut App, target: usize) -> Vec<Effect> {
             format!("`{name}` has no API key: a snapshot reads Permit's API with it."),
         );
     };
-    let Some(paths) = app.envs.store.as_ref().map(|s| s.paths.clone()) else {
+    let Some(paths) = app.store.as_ref().map(|s| s.paths.clone()) else {
         return refuse(app, "No data directory to keep the mirror in.".to_string());
     };
     let rest = &t.target;

@@ -9,9 +9,9 @@ use crossterm::event::KeyEvent;
 
 pub mod model;
 
+use super::action::EnvAction;
 pub use super::action::PaletteAction;
 use super::app::{App, Modal};
-use super::envs::EnvAction;
 use super::keymap::{self, Action, Context};
 use super::tools::ToolAction;
 use crate::store::filter;

@@ -32,5 +32,5 @@ pub fn on_side(
         ..HistoryEntry::from_check(&s.target, &s.query, &exchange)
     };
     s.exchange = Some(exchange);
-    crate::tui::envs::record(app, entry)
+    crate::tui::history::recording::record(app, entry)
 }

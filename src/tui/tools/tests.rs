@@ -208,7 +208,7 @@ fn what_if_answers_are_recorded_like_checks() {
     let mut app = app();
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = crate::store::Store::open(crate::store::Paths::in_dir(dir.path()));
-    app.envs.store = Some(store);
+    app.store = Some(store);
     ctrl(&mut app, 't');
     app.focus = Focus::Field(Field::Action);
     ctrl(&mut app, 'u');
@@ -233,7 +233,11 @@ fn what_if_answers_are_recorded_like_checks() {
     let mut recorded = Vec::new();
     for (side, allow) in [(0, true), (1, false)] {
         for effect in update(&mut app, answer(side, allow)) {
-            if let Effect::Env(crate::tui::envs::EnvEffect::Record { entry, .. }) = effect {
+            if let Effect::History(crate::tui::history::model::HistoryEffect::Record {
+                entry,
+                ..
+            }) = effect
+            {
                 recorded.push(entry);
             }
         }
@@ -247,7 +251,7 @@ fn what_if_answers_are_recorded_like_checks() {
             .all(|e| e.origin == crate::store::history::Origin::WhatIf),
         "recorded as what-if checks, so a restart keeps them out of the latency panel too"
     );
-    assert_eq!(app.envs.history.len(), 2, "the history panel lists both");
+    assert_eq!(app.history.index.len(), 2, "the history panel lists both");
     assert!(
         app.targets[0].latencies.is_empty(),
         "tool checks stay out of the latency panel"

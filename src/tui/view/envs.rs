@@ -191,18 +191,3 @@ pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
-
-pub fn render_prompt(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let title = app
-        .envs
-        .prompt
-        .as_ref()
-        .map(|p| p.title())
-        .unwrap_or_default();
-    let inner = popup(frame, area, 80, 5, &title, theme);
-    let lines = vec![
-        input_line(">", &app.envs.prompt_text(), theme),
-        Line::styled("Enter confirms, Esc cancels", theme.dim()),
-    ];
-    frame.render_widget(Paragraph::new(lines), inner);
-}

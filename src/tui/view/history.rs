@@ -17,15 +17,19 @@ use super::overlay::{input_line, scrolled};
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = popup(frame, area, area.width, area.height, "History", theme);
-    let mut lines = vec![input_line("Filter", &app.envs.filter_text(), theme)];
-    let matches = app.envs.history_matches();
-    let loading = if app.envs.history_complete {
+    let mut lines = vec![input_line(
+        "Filter",
+        &app.history.picker.filter_text(),
+        theme,
+    )];
+    let matches = app.history.matches();
+    let loading = if app.history.complete {
         ""
     } else {
         " (loading older entries…)"
     };
     // A filter ranks by how well an entry matches; without one the order is by time.
-    let order = if app.envs.filter_text().trim().is_empty() {
+    let order = if app.history.picker.filter_text().trim().is_empty() {
         "newest first"
     } else {
         "best match first, then newest"
@@ -34,11 +38,11 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         format!(
             "{} of {} checks, {order}{loading}",
             matches.len(),
-            app.envs.history.len()
+            app.history.index.len()
         ),
         theme.dim(),
     ));
-    let entries = app.envs.history.entries();
+    let entries = app.history.index.entries();
     let rows: Vec<Line<'static>> = matches
         .iter()
         .enumerate()
@@ -59,7 +63,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 .trim()
                 .to_string();
             let latency = format!("{:.1}ms", e.latency_us as f64 / 1000.0);
-            let selected = row == app.envs.selected;
+            let selected = row == app.history.picker.selected;
             let base = if selected {
                 theme.cursor()
             } else {
@@ -83,7 +87,9 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if rows.is_empty() {
         lines.push(Line::styled(" No checks match.", theme.dim()));
     }
-    let selected = matches.get(app.envs.selected).and_then(|i| entries.get(*i));
+    let selected = matches
+        .get(app.history.picker.selected)
+        .and_then(|i| entries.get(*i));
     // The selected check in full under the list, when there is room for both.
     let (list_area, detail_area) = match selected {
         Some(_) if inner.height >= 16 => {
@@ -95,7 +101,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         _ => (inner, None),
     };
     let room = list_area.height.saturating_sub(2) as usize;
-    lines.extend(scrolled(rows, app.envs.selected, room));
+    lines.extend(scrolled(rows, app.history.picker.selected, room));
     frame.render_widget(Paragraph::new(lines), list_area);
     if let (Some(entry), Some(area)) = (selected, detail_area) {
         frame.render_widget(

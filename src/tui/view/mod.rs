@@ -20,6 +20,7 @@ pub mod notices;
 pub mod overlay;
 pub mod palette;
 pub mod presets;
+pub mod prompt;
 pub mod whatif;
 mod wrap;
 
@@ -29,8 +30,8 @@ use ratatui::Frame;
 
 pub use drawn::Drawn;
 
+use super::action::EnvView;
 use super::app::{App, Modal};
-use super::envs::EnvView;
 use super::theme::Theme;
 use super::tools::ToolView;
 
@@ -85,26 +86,28 @@ pub fn render(app: &App, frame: &mut Frame) -> Drawn {
         Some(Modal::Notices) => notices::render(app, theme, frame, body),
         Some(Modal::Palette) => palette::render(app, theme, frame, body),
         Some(Modal::Leader) => palette::render_leader(theme, frame, area),
-        Some(Modal::Env(view)) => {
+        Some(Modal::Prompt) => {
             // A prompt is drawn over the picker it came from.
-            if *view == EnvView::Prompt {
-                if let Some(Modal::Env(under)) = app.modals.iter().rev().nth(1) {
-                    render_env(app, *under, theme, frame, body);
-                }
+            if let Some(under) = app.modals.iter().rev().nth(1) {
+                render_list(app, under, theme, frame, body);
             }
-            render_env(app, *view, theme, frame, body);
+            prompt::render(app, theme, frame, body);
+        }
+        Some(list @ (Modal::Env(_) | Modal::Presets | Modal::History)) => {
+            render_list(app, list, theme, frame, body)
         }
         None => {}
     }
     Drawn { panel_scroll_max }
 }
 
-fn render_env(app: &App, view: EnvView, theme: Theme, frame: &mut Frame, body: Rect) {
-    match view {
-        EnvView::Environments => envs::render_picker(app, theme, frame, body),
-        EnvView::AddEnvironment => envs::render_add(app, theme, frame, body),
-        EnvView::Presets => presets::render(app, theme, frame, body),
-        EnvView::History => history::render(app, theme, frame, body),
-        EnvView::Prompt => envs::render_prompt(app, theme, frame, body),
+/// The list overlays of environments, presets and history.
+fn render_list(app: &App, modal: &Modal, theme: Theme, frame: &mut Frame, body: Rect) {
+    match modal {
+        Modal::Env(EnvView::Environments) => envs::render_picker(app, theme, frame, body),
+        Modal::Env(EnvView::AddEnvironment) => envs::render_add(app, theme, frame, body),
+        Modal::Presets => presets::render(app, theme, frame, body),
+        Modal::History => history::render(app, theme, frame, body),
+        _ => {}
     }
 }

@@ -13,9 +13,13 @@ use super::overlay::{input_line, scrolled};
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = popup(frame, area, 100, area.height, "Presets", theme);
-    let mut lines = vec![input_line("Filter", &app.envs.filter_text(), theme)];
-    let names = app.envs.preset_matches();
-    let store = app.envs.store.as_ref();
+    let mut lines = vec![input_line(
+        "Filter",
+        &app.presets.picker.filter_text(),
+        theme,
+    )];
+    let store = app.store.as_ref();
+    let names = app.presets.matches(store);
     let total = store.map(|s| s.presets.all().len()).unwrap_or(0);
     lines.push(Line::styled(
         format!("{} of {total} presets", names.len()),
@@ -37,7 +41,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 " {:<24} {:<14} {} {} {} {:<10} expect {expect}",
                 p.name, environment, p.input.user, p.input.action, resource, p.input.tenant
             );
-            let style = if i == app.envs.selected {
+            let style = if i == app.presets.picker.selected {
                 theme.cursor()
             } else {
                 ratatui::style::Style::default()
@@ -56,6 +60,6 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     let room = inner.height.saturating_sub(2) as usize;
-    lines.extend(scrolled(rows, app.envs.selected, room));
+    lines.extend(scrolled(rows, app.presets.picker.selected, room));
     frame.render_widget(Paragraph::new(lines), inner);
 }

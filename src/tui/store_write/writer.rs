@@ -1,51 +1,17 @@
-//! The store's writes as effects: `update` decides what changes, the runtime writes it off the
-//! app's thread (the config under its lock, re-read first; the presets file; mirror files),
-//! and the files as they now are come back in one message. `update` itself never touches the
-//! disk, and a slow or locked file never holds up a key.
+//! The store's writes, performed off the app's thread: the config under its lock, re-read
+//! first; the presets file; mirror files. The files as they now are come back in one
+//! message, `Msg::Written`.
 
-pub use super::model::{ConfigChange, FileOp, PresetOp, StoreWrite, Written};
 use std::sync::{mpsc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::store::config::Config;
 use crate::store::presets::{OnConflict, Presets};
 use crate::store::Preset;
+use crate::tui::msg::Msg;
 
-use super::model::{EnvEffect, EnvMsg};
-use crate::tui::msg::{Effect, Msg};
-
-impl StoreWrite {
-    pub fn config(config: &Config, change: ConfigChange) -> StoreWrite {
-        StoreWrite {
-            reload: !matches!(change, ConfigChange::SetActive(_) | ConfigChange::Add(_)),
-            config: Some((config.clone(), change)),
-            ..StoreWrite::default()
-        }
-    }
-
-    pub fn presets(presets: &Presets, op: PresetOp) -> StoreWrite {
-        StoreWrite {
-            presets: Some((presets.clone(), op)),
-            ..StoreWrite::default()
-        }
-    }
-
-    pub fn saying(mut self, done: impl Into<String>) -> StoreWrite {
-        self.done = Some(done.into());
-        self
-    }
-
-    pub fn from_prompt(mut self) -> StoreWrite {
-        self.from_prompt = true;
-        self
-    }
-
-    pub fn effect(self) -> Effect {
-        Effect::Env(EnvEffect::Write(Box::new(self)))
-    }
-}
+use super::model::{ConfigChange, FileOp, PresetOp, StoreWrite, Written};
 
 /// Performs the writes in the order `update` asked for them, on a thread of its own (locks
 /// and fsyncs never hold up a key). It keeps the presets as last written: a second change
@@ -74,14 +40,14 @@ impl StoreWriter {
                 .spawn(move || {
                     let mut kept = None;
                     for write in writes {
-                        let _ = tx.send(Msg::Env(perform(write, &mut kept)));
+                        let _ = tx.send(Msg::Written(perform(write, &mut kept)));
                     }
                 });
             match spawned {
                 Ok(thread) => *queue = Some((sender, thread)),
                 // No thread to be had: written here, late rather than never.
                 Err(_) => {
-                    let _ = self.tx.send(Msg::Env(perform(write, &mut None)));
+                    let _ = self.tx.send(Msg::Written(perform(write, &mut None)));
                     return;
                 }
             }
@@ -104,7 +70,7 @@ impl Drop for StoreWriter {
 
 /// Performs `write`. `kept` is the presets as the last write left them (`None` at first:
 /// the app's copy in `write` is taken).
-pub fn perform(write: StoreWrite, kept: &mut Option<Presets>) -> EnvMsg {
+pub fn perform(write: StoreWrite, kept: &mut Option<Presets>) -> Box<Written> {
     let mut warnings = Vec::new();
     let mut done = write.done;
     let mut renamed = None;
@@ -149,7 +115,7 @@ pub fn perform(write: StoreWrite, kept: &mut Option<Presets>) -> EnvMsg {
             }
         }
     }
-    EnvMsg::Written(Box::new(Written {
+    Box::new(Written {
         config,
         presets,
         done,
@@ -157,7 +123,7 @@ pub fn perform(write: StoreWrite, kept: &mut Option<Presets>) -> EnvMsg {
         from_prompt: write.from_prompt,
         reload: write.reload,
         renamed,
-    }))
+    })
 }
 
 /// What a preset operation has to say: a message replacing the done one, a notice.

@@ -1,43 +1,33 @@
-//! The history panel: re-running or loading a past check, deleting one, and the latency
-//! panel rebuilt from the history.
+//! The history panel's choices: re-run a past check (in the environment it was made in,
+//! said aloud), load it into the form, delete it from the panel and the file.
 
-use super::*;
+use crate::tui::action::Modal;
+use crate::tui::app::{App, NoticeLevel};
+use crate::tui::list_overlay;
+use crate::tui::msg::Effect;
 
-/// Fills the latency rings from history (entries newest first), per environment.
-pub fn rebuild_latencies(app: &mut App) {
-    let series = latency_series(app.envs.history.entries(), RING_CAPACITY);
-    for t in &mut app.targets {
-        let mut ring = LatencyRing::default();
-        if let Some(samples) = series.get(&t.target.name) {
-            for us in samples {
-                ring.push(Duration::from_micros(*us));
-            }
-        }
-        t.latencies = ring;
-    }
-}
+use super::model::HistoryEffect;
 
 /// Deletes the selected check from the panel, and from the history file off the app's thread.
-pub(super) fn delete_history_entry(app: &mut App) -> Vec<Effect> {
-    let matches = app.envs.history_matches();
-    let Some(index) = matches.get(app.envs.selected).copied() else {
+pub fn delete_selected(app: &mut App) -> Vec<Effect> {
+    let Some(index) = app.history.selected() else {
         return Vec::new();
     };
-    let Some(entry) = app.envs.history.remove(index) else {
+    let Some(entry) = app.history.index.remove(index) else {
         return Vec::new();
     };
     // A check of this session left the index: the full load must not count it.
-    if index < app.envs.session_checks {
-        app.envs.session_checks -= 1;
+    if index < app.history.session_checks {
+        app.history.session_checks -= 1;
     }
-    let left = app.envs.history_matches().len();
-    app.envs.selected = app.envs.selected.min(left.saturating_sub(1));
+    let left = app.history.matches().len();
+    app.history.picker.clamp(left);
     app.notice(
         format!("Deleted the check of {} from the history", entry.time),
         NoticeLevel::Info,
     );
-    match &app.envs.store {
-        Some(store) => vec![Effect::Env(EnvEffect::DeleteHistory {
+    match &app.store {
+        Some(store) => vec![Effect::History(HistoryEffect::Delete {
             log: store.history.clone(),
             entry,
         })],
@@ -46,11 +36,11 @@ pub(super) fn delete_history_entry(app: &mut App) -> Vec<Effect> {
 }
 
 /// Enter on a history entry re-runs it (`run`), the other key loads it into the form.
-pub(super) fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
-    let matches = app.envs.history_matches();
-    let Some(entry) = matches
-        .get(app.envs.selected)
-        .and_then(|i| app.envs.history.entries().get(*i))
+pub fn open_selected(app: &mut App, run: bool) -> Vec<Effect> {
+    let Some(entry) = app
+        .history
+        .selected()
+        .and_then(|i| app.history.index.entries().get(i))
         .cloned()
     else {
         return Vec::new();
@@ -62,11 +52,11 @@ pub(super) fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
         );
         return Vec::new();
     };
-    close(app);
+    list_overlay::close(app, Modal::History);
     // The form first: a switch in live mode checks it at once.
     app.set_input(&input);
-    app.envs.loaded_preset = None;
-    app.envs.verdict = None;
+    app.presets.loaded = None;
+    app.presets.verdict = None;
     let mut effects = Vec::new();
     let here = app.current;
     let entry_env = app
@@ -76,7 +66,7 @@ pub(super) fn history_entry(app: &mut App, run: bool) -> Vec<Effect> {
     match entry_env {
         // A re-run asks the environment the entry was checked in; the switch is said aloud.
         Some(i) if i != here && run => {
-            effects.extend(switch_to(app, i));
+            effects.extend(crate::tui::envs::switch::switch_to(app, i));
             let from = app.targets[here].target.name.clone();
             app.notice(
                 format!(
