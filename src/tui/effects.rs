@@ -4,10 +4,10 @@
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::check_runner::CheckRunner;
+use super::health::health_of;
 use super::msg::{Effect, Msg};
 use super::pdp_clients::PdpClients;
 use super::tools::runtime::{Clipboard, ToolRuntime};
-use super::update::health_of;
 use crate::pdp::client::shared_http_client;
 use crate::pdp::{Exchange, PdpClient};
 

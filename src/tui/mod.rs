@@ -6,6 +6,7 @@
 //! of crossterm events, so tests drive it on `TestBackend` with scripted keys.
 
 pub mod action;
+pub mod answer;
 pub mod app;
 pub mod audit;
 pub mod bootstrap;
@@ -13,13 +14,19 @@ pub mod check_runner;
 pub mod effects;
 pub mod envs;
 pub mod fire;
+pub mod form;
+pub mod health;
+pub mod help;
 pub mod history;
+pub mod key_context;
 pub mod keymap;
 pub mod latency;
 pub mod list_overlay;
 pub mod mirror;
+pub mod mouse;
 pub mod msg;
 pub mod palette;
+pub mod panel;
 pub mod pdp_clients;
 pub mod picker;
 pub mod presets;

@@ -7,10 +7,10 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::app::{App, NoticeLevel};
+use crate::tui::key_context::context;
 use crate::tui::keymap::{self, Action};
 use crate::tui::theme::Theme;
 use crate::tui::tools::ToolAction;
-use crate::tui::update::context;
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if let Some(notice) = app.notices.back() {

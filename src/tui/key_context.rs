@@ -1,0 +1,35 @@
+//! Which part of the keymap applies now: the overlay on top, else the completion popup, else
+//! the focused field or panel. The footer asks it too, so it shows the keys that act.
+
+use super::action::{Context, Focus, Modal};
+use super::app::App;
+
+pub fn context(app: &App) -> Context {
+    match app.modals.last() {
+        Some(Modal::Help) => return Context::Help,
+        Some(Modal::Tool(view)) => return super::tools::context_of(*view),
+        Some(Modal::Env(view)) => return super::envs::route::context_of(*view),
+        Some(Modal::Presets) => return Context::PresetPicker,
+        Some(Modal::History) => return Context::HistoryPanel,
+        Some(Modal::Prompt) => return Context::Prompt,
+        Some(Modal::PdpView) => return Context::PdpView,
+        Some(Modal::AuditLog) => return Context::AuditLog,
+        Some(Modal::Notices) => return Context::Notices,
+        Some(Modal::Palette) => return Context::Palette,
+        Some(Modal::Leader) => return Context::Leader,
+        None => {}
+    }
+    if super::tools::complete::is_open(app) {
+        return Context::Completion;
+    }
+    focus_context(app)
+}
+
+/// The context of the focused part of the form or panel, ignoring popups.
+pub fn focus_context(app: &App) -> Context {
+    match app.focus {
+        Focus::Field(f) if f.is_json() => Context::JsonField,
+        Focus::Field(_) => Context::TextField,
+        Focus::Decision => Context::Panel,
+    }
+}
