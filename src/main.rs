@@ -1,3 +1,6 @@
+// No unsafe code here, ever (`unwrap` is denied by the [lints] table in Cargo.toml).
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use permit_tui::cli::{dispatch, Cli};
 use permit_tui::printable::escape_indented;

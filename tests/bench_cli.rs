@@ -1,6 +1,9 @@
 //! `permit-tui bench` end to end against the bundled sandbox, a dead port and a wrong key.
 //! No timing thresholds: only counts, ordering and refusals.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,6 +1,9 @@
 //! The live bench view in a pseudo-terminal: it draws progress, req/s and the histogram,
 //! `q` stops the run early, the terminal is restored and the summary still prints.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{Read, Write};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};

@@ -1,5 +1,8 @@
 //! `permit-tui check` as a user runs it: the real binary against a real sandbox over loopback.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::process::{Command, Output};
 
 use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions};

@@ -1,6 +1,9 @@
 //! REST behaviour the sandbox cannot produce (server failures, long listings), against a
 //! small hand-written axum server on loopback.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query};

@@ -1,5 +1,8 @@
 //! `permit-tui env ...` through the real binary, with temporary config and data directories.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -2,6 +2,9 @@
 //! explorer reached: curl always; the official Python and Node SDKs when installed
 //! (`scripts/setup-sdks.sh`, which the test command runs first; in CI their absence fails).
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;

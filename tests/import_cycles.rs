@@ -6,6 +6,9 @@
 //! one that runs through a parent and its child (`update` → `envs` → `envs::switch` →
 //! `update`).
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

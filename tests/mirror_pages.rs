@@ -2,6 +2,9 @@
 //! with `Retry-After`, a 500 that passes, a 500 that does not. These statuses come from a
 //! small axum server here; no real part of this machine produces them on demand.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 

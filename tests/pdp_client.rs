@@ -7,6 +7,9 @@
 //! forced onto the same plain-HTTP server; where they really differ, each one's behaviour is
 //! asserted, and the comment says so ("differs:").
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -2,6 +2,9 @@
 //! log is what is read), the other the policy about to ship, where heidi's clearance of 2 is
 //! now enough. Requests are replayed as recorded, attributes kept, so the ABAC change shows.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use futures::{stream, StreamExt};

@@ -1,5 +1,8 @@
 //! The sandbox over real loopback HTTP: every route and every error status, with reqwest.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use permit_tui::pdp::types::{AllowedQuery, SANDBOX_TRACE_HEADER};
 use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeError, ServeOptions};
 use reqwest::{Client, StatusCode};

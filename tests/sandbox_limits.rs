@@ -3,6 +3,9 @@
 //! Timeouts are set short here so each case ends in well under a second; every read is itself
 //! bounded, so a server without the limit fails the test instead of hanging it.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use permit_tui::sandbox::{serve, Limits, RunningSandbox, Sandbox, ServeOptions, ORG_API_KEY};

@@ -1,5 +1,8 @@
 //! Loader refusals: each bad-file case is refused with the file, the JSON path and a reason.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use permit_tui::sandbox::{LoadError, Sandbox};
 use serde_json::{json, Value};
 

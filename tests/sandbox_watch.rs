@@ -1,6 +1,9 @@
 //! `permit-tui sandbox --policy FILE --watch` as a user runs it: edit the file, the decision
 //! changes; break the file, the last good policy keeps serving and the error is printed.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -1,5 +1,8 @@
 //! Autocomplete data and the permission matrix against the sandbox over loopback HTTP.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use permit_tui::cloud::CloudClient;

@@ -1,5 +1,8 @@
 //! `permit-tui snapshot` as a user runs it: the real binary against a sandbox over loopback.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::process::{Command, Output};
 
 use permit_tui::sandbox::{serve, RunningSandbox, Sandbox, ServeOptions, ORG_API_KEY};

@@ -2,6 +2,9 @@
 //! Permit's REST lists (as a user's real environment would be), written as a policy file,
 //! loaded into a second sandbox, and every check of a grid decides the same on both.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use permit_tui::cloud::CloudClient;
 use permit_tui::mirror::{self, Target};
 use permit_tui::pdp::types::AllowedQuery;

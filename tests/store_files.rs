@@ -1,6 +1,11 @@
 //! The store's promises about files: secrets stay in `config.toml` (0600), broken files are
 //! never overwritten, and an unwritable config directory leaves a working store.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+// libc calls (the euid, a pty, signals) are what this test exercises.
+#![allow(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 
 use permit_tui::pdp::CheckInput;

@@ -1,6 +1,9 @@
 //! History under concurrency, with real processes: this test binary re-invokes itself, and
 //! the `child_appender` test does the appending when the parent sets its environment.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -1,6 +1,9 @@
 //! `permit-tui test` and `permit-tui diff` end to end: the real binary against the bundled
 //! sandbox started in-process by `--env sandbox-dev|sandbox-prod`.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,6 +1,9 @@
 //! The suite runner's transport choices, against small hand-written PDPs that behave in
 //! ways the sandbox does not: no `/allowed/bulk` route, and bulk answers without `debug`.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

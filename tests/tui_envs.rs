@@ -2,6 +2,9 @@
 //! `TestBackend`) against the in-process sandbox, with the store in a temp directory.
 //! Every wait is bounded by `tokio::time::timeout`.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 
 use crossterm::event::{Event, KeyCode, KeyModifiers};

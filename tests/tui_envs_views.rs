@@ -1,6 +1,9 @@
 //! Snapshots of the environment picker, the add-environment key step, the preset picker and
 //! the history panel, driven by `update` with keys (no network: nothing here is sent).
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use permit_tui::pdp::CheckInput;
 use permit_tui::store::history::HistoryIndex;

@@ -3,6 +3,9 @@
 //! behaviour the sandbox cannot produce (never answering, answering the first request slowly).
 //! Every wait is bounded by `tokio::time::timeout`.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,6 +3,11 @@
 //! shows a decision; `q` (outside the text fields) quits with 0 and leaves the alternate
 //! screen.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+// libc calls (the euid, a pty, signals) are what this test exercises.
+#![allow(unsafe_code)]
+
 use std::io::{Read, Write};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};

@@ -1,6 +1,9 @@
 //! The debugging tools through the whole explorer loop (`run_loop` on `TestBackend`, scripted
 //! keys) against the in-process sandbox over loopback HTTP. Every wait is bounded.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

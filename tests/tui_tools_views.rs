@@ -1,6 +1,9 @@
 //! Snapshots of the tools' views, drawn by `view::render` into `TestBackend`, with decisions
 //! taken by the bundled sandbox in-process (fixed latencies and URL, so frames are stable).
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;

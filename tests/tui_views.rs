@@ -1,6 +1,9 @@
 //! Snapshots of every view, drawn by `view::render` into ratatui's `TestBackend`.
 //! The `.snap` files are committed; with `CI=true` a missing one fails.
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use permit_tui::pdp::types::{AllowedResult, Debug, DebugBlock};

@@ -3,6 +3,9 @@
 //! on screen; a file that no longer loads is reported and the last good policy keeps serving.
 //! (Its own test binary: the embedded sandbox is one per process.)
 
+// A test unwraps: a failure there is the test failing, with its message.
+#![allow(clippy::unwrap_used)]
+
 use crossterm::event::KeyCode;
 use permit_tui::pdp::CheckInput;
 use permit_tui::store::Paths;
