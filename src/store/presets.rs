@@ -24,6 +24,8 @@ const TABLE: &str = "presets";
 
 /// The decision a preset expects: the same type as a suite check's.
 pub use crate::expectation::Expect as Expectation;
+use crate::expectation::{judge, Verdict};
+use crate::pdp::types::AllowedResult;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Preset {
@@ -37,36 +39,13 @@ pub struct Preset {
 }
 
 impl Preset {
-    /// Whether an answer meets the preset's expectations: `None` when it expects nothing,
-    /// else `Ok` or the mismatch in words. `codes` are debug codes, bare (`NO_ROLE`) or
-    /// with their model (`rbac:NO_ROLE`), as in [`super::HistoryEntry::codes`].
-    pub fn verdict(&self, allow: bool, codes: &[String]) -> Option<Result<(), String>> {
+    /// How an answer measures up to the preset's expectations, judged as a suite check is
+    /// (`expectation::judge`); `None` when it expects nothing.
+    pub fn verdict(&self, result: &AllowedResult) -> Option<Verdict> {
         if self.expect.is_none() && self.expect_code.is_none() {
             return None;
         }
-        let mut problems = Vec::new();
-        if let Some(expect) = self.expect {
-            if !expect.matches(allow) {
-                let got = if allow { "allow" } else { "deny" };
-                problems.push(format!("expected {}, got {got}", expect.as_str()));
-            }
-        }
-        if let Some(code) = &self.expect_code {
-            let found = crate::expectation::any_code_matches(code, codes);
-            if !found {
-                let got = if codes.is_empty() {
-                    "none".to_string()
-                } else {
-                    codes.join(", ")
-                };
-                problems.push(format!("expected debug code {code}, got {got}"));
-            }
-        }
-        Some(if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems.join("; "))
-        })
+        Some(judge(self.expect, self.expect_code.as_deref(), result))
     }
 
     /// The text the picker filters on.
@@ -487,24 +466,51 @@ mod tests {
         );
     }
 
+    /// A preset judges as a suite check does: the decision first, then the code, which
+    /// needs the PDP's debug object (without one the preset cannot be judged, and says how
+    /// to get one).
     #[test]
     fn verdict_checks_decision_and_code() {
+        use crate::pdp::types::{Debug, DebugBlock};
+        let answer = |allow: bool, code: Option<&str>| AllowedResult {
+            allow,
+            debug: code.map(|c| Debug {
+                rbac: Some(DebugBlock {
+                    allow,
+                    code: Some(c.to_string()),
+                    reason: None,
+                    ..DebugBlock::default()
+                }),
+                ..Debug::default()
+            }),
+            ..AllowedResult::default()
+        };
         let mut p = preset("a");
-        assert_eq!(p.verdict(true, &[]), Some(Ok(())));
-        assert!(p
-            .verdict(false, &[])
-            .unwrap()
-            .unwrap_err()
-            .contains("expected allow, got deny"));
-        p.expect_code = Some("allowed_by_role".into());
-        assert_eq!(
-            p.verdict(true, &["rbac:ALLOWED_BY_ROLE".into()]),
-            Some(Ok(()))
+        assert_eq!(p.verdict(&answer(true, None)), Some(Verdict::Pass));
+        let Some(Verdict::Fail { reason }) = p.verdict(&answer(false, Some("NO_ROLE"))) else {
+            panic!("a deny fails an allow preset");
+        };
+        assert!(
+            reason.contains("expected allow, got deny (rbac NO_ROLE)"),
+            "{reason}"
         );
-        assert!(p.verdict(true, &[]).unwrap().is_err());
+        p.expect_code = Some("rbac:allowed_by_role".into());
+        let ok = answer(true, Some("ALLOWED_BY_ROLE"));
+        assert_eq!(
+            p.verdict(&ok),
+            Some(Verdict::Pass),
+            "model:CODE in any case"
+        );
+        let other = answer(true, Some("ALLOWED_BY_RESOURCE_ROLE"));
+        assert!(matches!(p.verdict(&other), Some(Verdict::Fail { .. })));
+        let Some(Verdict::Error { kind, message }) = p.verdict(&answer(true, None)) else {
+            panic!("no debug object: the code cannot be judged");
+        };
+        assert_eq!(kind, "no_debug");
+        assert!(message.contains("PDP_DEBUG=true"), "{message}");
         p.expect = None;
         p.expect_code = None;
-        assert_eq!(p.verdict(false, &[]), None);
+        assert_eq!(p.verdict(&answer(false, None)), None);
     }
 
     #[test]

@@ -11,16 +11,7 @@ use toml::Spanned;
 use crate::pdp::input::{parse_resource, parse_user};
 use crate::pdp::types::{AllowedQuery, JsonObject, Resource, User, DEFAULT_TENANT};
 
-pub use crate::expectation::Expect;
-
-/// A decision as a word, the way suites and reports spell it.
-pub fn decision_word(allow: bool) -> &'static str {
-    if allow {
-        "allow"
-    } else {
-        "deny"
-    }
-}
+pub use crate::expectation::{decision_word, Expect};
 
 /// One check of a suite, ready to send.
 #[derive(Debug, Clone, PartialEq)]

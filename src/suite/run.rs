@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 
-use crate::pdp::types::{AllowedResult, Debug};
+use crate::pdp::types::AllowedResult;
 use crate::pdp::{PdpClient, PdpError};
 
-use super::file::{decision_word, Suite, SuiteCheck};
+use super::file::{Suite, SuiteCheck};
 
 /// How many checks go in one `/allowed/bulk` request.
 pub const DEFAULT_CHUNK: usize = 100;
@@ -42,72 +42,7 @@ pub struct Answer {
     pub via_bulk: bool,
 }
 
-/// One model block's explanation: `rbac`, `no_role_in_tenant`, the reason.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Explanation {
-    pub model: &'static str,
-    pub allow: bool,
-    pub code: Option<String>,
-    pub reason: Option<String>,
-}
-
-/// The explanations of every model block in a `debug` object, in Permit's order.
-pub fn explanations(debug: Option<&Debug>) -> Vec<Explanation> {
-    debug
-        .map(|d| {
-            d.blocks()
-                .map(|(model, block)| Explanation {
-                    model,
-                    allow: block.allow,
-                    code: block.code.clone(),
-                    reason: block.reason.clone(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `rbac no_role_in_tenant: user 'bob' has no role in tenant 'acme'; abac ...`
-pub fn explain_line(explanations: &[Explanation]) -> String {
-    if explanations.is_empty() {
-        return "(no debug from the PDP)".to_string();
-    }
-    explanations
-        .iter()
-        .map(|e| {
-            let code = e.code.as_deref().unwrap_or("?");
-            match &e.reason {
-                Some(reason) => format!("{} {code}: {reason}", e.model),
-                None => format!("{} {code}", e.model),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    Pass,
-    /// The PDP answered, and not as expected.
-    Fail {
-        reason: String,
-    },
-    /// The check could not be judged: the PDP failed, or sent no `debug` for `expect_code`.
-    Error {
-        kind: String,
-        message: String,
-    },
-}
-
-impl Verdict {
-    pub fn label(&self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Fail { .. } => "fail",
-            Verdict::Error { .. } => "error",
-        }
-    }
-}
+pub use crate::expectation::{explain_line, explanations, Explanation, Verdict};
 
 #[derive(Debug, Clone)]
 pub struct CheckRun {
@@ -317,60 +252,24 @@ pub async fn run_suite(
     }
 }
 
-/// Compares an answer with what the check expects.
+/// Compares an answer with what the check expects (`expectation::judge`); a PDP failure
+/// cannot be judged.
 pub fn judge(check: &SuiteCheck, answer: &Answer) -> Verdict {
-    let result = match &answer.result {
-        Ok(result) => result,
-        Err(err) => {
-            return Verdict::Error {
-                kind: err.kind().to_string(),
-                message: err.to_string(),
-            }
+    match &answer.result {
+        Ok(result) => {
+            crate::expectation::judge(Some(check.expect), check.expect_code.as_deref(), result)
         }
-    };
-    let found = explanations(result.debug.as_ref());
-    if !check.expect.matches(result.allow) {
-        return Verdict::Fail {
-            reason: format!(
-                "expected {}, got {} ({})",
-                check.expect.as_str(),
-                decision_word(result.allow),
-                explain_line(&found)
-            ),
-        };
+        Err(err) => Verdict::Error {
+            kind: err.kind().to_string(),
+            message: err.to_string(),
+        },
     }
-    if let Some(code) = &check.expect_code {
-        if result.debug.is_none() {
-            return Verdict::Error {
-                kind: "no_debug".to_string(),
-                message: format!(
-                    "expected code `{code}`, but the PDP sent no debug object; \
-                     run the PDP with PDP_DEBUG=true"
-                ),
-            };
-        }
-        let carried = found.iter().any(|e| {
-            e.code
-                .as_deref()
-                .is_some_and(|c| crate::expectation::code_matches(code, e.model, c))
-        });
-        if !carried {
-            return Verdict::Fail {
-                reason: format!(
-                    "{} as expected, but expected code `{code}`, got {}",
-                    decision_word(result.allow),
-                    explain_line(&found)
-                ),
-            };
-        }
-    }
-    Verdict::Pass
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdp::types::{AllowedQuery, DebugBlock};
+    use crate::pdp::types::{AllowedQuery, Debug, DebugBlock};
     use crate::suite::file::Expect;
 
     fn check(expect: Expect, code: Option<&str>) -> SuiteCheck {
@@ -413,8 +312,8 @@ mod tests {
             expect_code: Some(code.into()),
             ..Preset::default()
         };
-        // What the PDP sent: rbac `no_role_in_tenant`; history keeps it as `rbac:no_role_in_tenant`.
-        let codes = ["rbac:no_role_in_tenant".to_string()];
+        // What the PDP sent: rbac `no_role_in_tenant`.
+        let sent = answer(false, Some("no_role_in_tenant"));
         for (expected, holds) in [
             ("no_role_in_tenant", true),
             ("NO_ROLE_IN_TENANT", true),
@@ -423,22 +322,29 @@ mod tests {
             ("abac:no_role_in_tenant", false),
             ("no_permission", false),
         ] {
-            let suite = judge(
-                &check(Expect::Deny, Some(expected)),
-                &answer(false, Some("no_role_in_tenant")),
-            );
+            let suite = judge(&check(Expect::Deny, Some(expected)), &sent);
             assert_eq!(
                 suite == Verdict::Pass,
                 holds,
                 "suite, {expected}: {suite:?}"
             );
-            let verdict = preset(expected).verdict(false, &codes);
+            let Ok(result) = &sent.result else {
+                unreachable!("an answer")
+            };
             assert_eq!(
-                verdict.is_some_and(|v| v.is_ok()),
-                holds,
-                "preset, {expected}"
+                preset(expected).verdict(result),
+                Some(suite),
+                "preset and suite say the same of {expected}"
             );
         }
+        // Without a debug object the code cannot be judged, in either.
+        let bare = answer(false, None);
+        let suite = judge(&check(Expect::Deny, Some("no_role_in_tenant")), &bare);
+        assert!(matches!(&suite, Verdict::Error { kind, .. } if kind == "no_debug"));
+        let Ok(result) = &bare.result else {
+            unreachable!("an answer")
+        };
+        assert_eq!(preset("no_role_in_tenant").verdict(result), Some(suite));
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn on_check_finished(app: &mut App, id: u64, exchange: Exchange<AllowedResul
         None => String::new(),
     };
     let entry = HistoryEntry::from_check(&target_name, &query, &exchange);
-    super::presets::verdict::judge(app, &query, &exchange, &entry.codes);
+    super::presets::verdict::judge(app, &query, &exchange);
     let mut effects = super::history::recording::after_check(app, entry, flight.live);
     effects.extend(super::mirror::after_check(
         app,

@@ -9,7 +9,7 @@ pub struct PresetState {
     /// The preset last loaded into the form, for its verdict after a check.
     pub loaded: Option<Preset>,
     /// `(preset name, verdict)` of the last check of a loaded preset.
-    pub verdict: Option<(String, Result<(), String>)>,
+    pub verdict: Option<(String, crate::expectation::Verdict)>,
     /// The text of the verdict notice on screen, taken down when the next check finishes.
     pub verdict_notice: Option<String>,
 }
