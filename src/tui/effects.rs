@@ -136,8 +136,8 @@ impl Runtime {
                 super::history::runtime::perform(effect, &self.history, &self.tx)
             }
             Effect::Write(write) => self.store.write(*write),
-            Effect::Mirror(effect) => super::mirror::run(effect, &self.http, &self.tx),
-            Effect::Audit(effect) => super::audit::run(effect, &self.http, &self.tx),
+            Effect::Mirror(effect) => super::mirror::runtime::run(effect, &self.http, &self.tx),
+            Effect::Audit(effect) => super::audit::runtime::run(effect, &self.http, &self.tx),
             Effect::Debounce { generation, after } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {

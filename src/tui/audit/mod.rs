@@ -4,17 +4,12 @@
 //! context included, into the form and keeps its recorded answer beside the form's result;
 //! F5 then asks the PDP now, and a recorded deny is explained by the environment's mirror.
 
-use std::time::{Duration, SystemTime};
-
-use tokio::sync::mpsc::UnboundedSender;
-
 pub mod model;
+pub mod runtime;
 
 pub use super::action::AuditAction;
-use super::app::{App, Modal, NoticeLevel, Target};
-use super::msg::{Effect, Msg};
-use crate::audit::AuditEntry;
-use crate::cloud::CloudClient;
+use super::app::{App, Modal, NoticeLevel};
+use super::msg::Effect;
 use crate::pdp::CheckInput;
 pub use model::{
     parse_query, AuditEffect, AuditMsg, AuditPanel, AuditQuery, Loaded, Row, MAX_RESULTS, PER_PAGE,
@@ -83,7 +78,7 @@ fn apply(app: &mut App) -> Vec<Effect> {
     panel.pages = 0;
     panel.error = None;
     panel.loading = false;
-    panel.until = SystemTime::now();
+    panel.until = None;
     next_page(app)
 }
 
@@ -172,12 +167,17 @@ pub fn on_paste(app: &mut App, text: &str) {
 
 pub fn update(app: &mut App, msg: AuditMsg) -> Vec<Effect> {
     match msg {
-        AuditMsg::Page { generation, result } => {
+        AuditMsg::Page {
+            generation,
+            until,
+            result,
+        } => {
             let panel = &mut app.audit;
             if generation != panel.generation {
                 return Vec::new();
             }
             panel.loading = false;
+            panel.until.get_or_insert(until);
             match result {
                 Ok((entries, total)) => {
                     panel.pages += 1;
@@ -202,90 +202,6 @@ pub fn update(app: &mut App, msg: AuditMsg) -> Vec<Effect> {
     }
 }
 
-pub fn run(effect: AuditEffect, http: &reqwest::Client, tx: &UnboundedSender<Msg>) {
-    let tx = tx.clone();
-    match effect {
-        AuditEffect::Page {
-            generation,
-            target,
-            query,
-            until,
-            page,
-            timeout,
-        } => {
-            let http = http.clone();
-            tokio::spawn(async move {
-                let result = read_page(http, &target, &query, until, page, timeout).await;
-                let _ = tx.send(Msg::Audit(AuditMsg::Page { generation, result }));
-            });
-        }
-        AuditEffect::Explain { id, query, mirror } => {
-            tokio::task::spawn_blocking(move || {
-                let result = mirror.check(&query);
-                let _ = tx.send(Msg::Audit(AuditMsg::Explained { id, result }));
-            });
-        }
-    }
-}
-
-async fn read_page(
-    http: reqwest::Client,
-    target: &Target,
-    query: &AuditQuery,
-    until: SystemTime,
-    page: usize,
-    timeout: Duration,
-) -> Result<(Vec<AuditEntry>, usize), String> {
-    let key = target
-        .reveal_key()
-        .ok_or("this environment has no API key to read its audit logs with")?;
-    let rest = target;
-    let api_url = target.api_url.clone();
-    let explain = |e: crate::cloud::CloudError| format!("{e} ({})", e.hint());
-    let client = CloudClient::with_http(http, &api_url, key, timeout).map_err(explain)?;
-    let (project, environment) = client
-        .environment_scope(rest.project.as_deref(), rest.environment.as_deref())
-        .await
-        .map_err(explain)?;
-    let seconds = |at: SystemTime| {
-        at.duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs()
-    };
-    let from = until
-        .checked_sub(query.since)
-        .unwrap_or(SystemTime::UNIX_EPOCH);
-    let mut params = query.filters.query();
-    params.push(("timestamp_from".into(), seconds(from).to_string()));
-    params.push(("timestamp_to".into(), (seconds(until) + 1).to_string()));
-    params.push(("sort_by".into(), "timestamp".into()));
-    let segments = [
-        "v2",
-        "pdps",
-        project.as_str(),
-        environment.as_str(),
-        "audit_logs",
-    ];
-    let answer = crate::mirror::pages::fetch_page(&client, &segments, page, &params)
-        .await
-        .map_err(|e| format!("{e} ({})", e.source.hint()))?;
-    let total = answer
-        .get("total_count")
-        .and_then(serde_json::Value::as_u64)
-        .map_or(0, |t| usize::try_from(t).unwrap_or(usize::MAX));
-    let entries = answer
-        .get("data")
-        .and_then(serde_json::Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| serde_json::from_value(item.clone()).ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok((entries, total))
-}
-
 /// Logs belong to an environment: another one starts the list over (the filter stays).
 pub fn on_switch(app: &mut App) {
     let filter = std::mem::take(&mut app.audit.filter);
@@ -299,6 +215,8 @@ pub fn on_switch(app: &mut App) {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
@@ -314,5 +232,41 @@ mod tests {
             .contains("not a filter"));
         assert!(parse_query("decision:maybe").is_err());
         assert_eq!(parse_query("").unwrap().since, Duration::from_secs(86_400));
+    }
+
+    /// `update` reads no clock: the first page's window ends when the runtime reads it, and
+    /// every later page of the same list asks for that same end.
+    #[test]
+    fn the_window_end_comes_from_the_runtime_and_stays_for_every_page() {
+        use crate::tui::app::{Settings, Target};
+        let target = Target::remote("cloud", "http://127.0.0.1:9", Some("permit_key_x".into()));
+        let mut app = App::new(vec![target], &CheckInput::default(), Settings::default());
+        let effects = perform(&mut app, AuditAction::Open);
+        let [Effect::Audit(AuditEffect::Page {
+            until: None,
+            generation,
+            page: 1,
+            ..
+        })] = effects.as_slice()
+        else {
+            panic!("the first page, its window's end left to the runtime: {effects:?}");
+        };
+        let at = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let entries = (0..3)
+            .map(|i| serde_json::from_value(serde_json::json!({ "id": format!("log{i}") })))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        let page = AuditMsg::Page {
+            generation: *generation,
+            until: at,
+            result: Ok((entries, 100)),
+        };
+        update(&mut app, page);
+        assert_eq!(app.audit.until, Some(at));
+        let effects = perform(&mut app, AuditAction::Down);
+        let [Effect::Audit(AuditEffect::Page { until, page, .. })] = effects.as_slice() else {
+            panic!("near the end, the next page: {effects:?}");
+        };
+        assert_eq!((*until, *page), (Some(at), 2), "the same window");
     }
 }

@@ -112,7 +112,7 @@ pub struct Loaded {
     pub mirror: Option<AllowedResult>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct AuditPanel {
     pub filter: TextArea<'static>,
     /// The query the list was read with.
@@ -126,27 +126,10 @@ pub struct AuditPanel {
     pub error: Option<String>,
     /// Bumped when the list starts over: pages of an older query are dropped.
     pub generation: u64,
-    /// The window's end, fixed when the list starts, so paging stays consistent.
-    pub until: SystemTime,
+    /// The window's end, fixed by the runtime when the first page is read (`update` reads no
+    /// clock), so paging stays consistent.
+    pub until: Option<SystemTime>,
     pub loaded: Option<Loaded>,
-}
-
-impl Default for AuditPanel {
-    fn default() -> Self {
-        AuditPanel {
-            filter: TextArea::default(),
-            applied: None,
-            rows: Vec::new(),
-            selected: 0,
-            total: None,
-            pages: 0,
-            loading: false,
-            error: None,
-            generation: 0,
-            until: SystemTime::UNIX_EPOCH,
-            loaded: None,
-        }
-    }
 }
 
 impl AuditPanel {
@@ -168,6 +151,8 @@ impl AuditPanel {
 pub enum AuditMsg {
     Page {
         generation: u64,
+        /// The window's end the page was read with.
+        until: SystemTime,
         result: Result<(Vec<AuditEntry>, usize), String>,
     },
     Explained {
@@ -181,7 +166,8 @@ pub enum AuditEffect {
         generation: u64,
         target: Target,
         query: AuditQuery,
-        until: SystemTime,
+        /// The window's end; `None` for the first page: now, as the runtime reads it.
+        until: Option<SystemTime>,
         page: usize,
         timeout: Duration,
     },
