@@ -1,10 +1,10 @@
 //! No import cycle inside `src/`. A module's imports are the paths it names that start
 //! with `crate::`, `super::` or `self::`, and the paths that start with one of its own child
-//! modules (`switch::switch_to` in `envs`), in `use` and in code, test modules left out, each
-//! resolved to the deepest module that exists. A module naming its own ancestors is how Rust
-//! nests (a child sees its parent's names) and is not counted; every other cycle fails, also
-//! one that runs through a parent and its child (`update` → `envs` → `envs::switch` →
-//! `update`).
+//! modules (`switch::switch_to` in `environments`), in `use` and in code, test modules left
+//! out, each resolved to the deepest module that exists. A module naming its own ancestors is
+//! how Rust nests (a child sees its parent's names) and is not counted; every other cycle
+//! fails, also one that runs through a parent and its child (`update` → `environments` →
+//! `environments::switch` → `update`).
 
 // A test unwraps: a failure there is the test failing, with its message.
 #![allow(clippy::unwrap_used)]
@@ -23,7 +23,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `src/tui/envs/mod.rs` → `tui::envs`; the crate roots are "".
+/// `src/tui/environments/mod.rs` → `tui::environments`; the crate roots are "".
 fn module_of(src: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(src).unwrap().with_extension("");
     let mut parts: Vec<String> = relative
@@ -57,6 +57,51 @@ fn code_of(text: &str) -> String {
 
 fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// The paths of a `use` group, `text` starting after its `{`: nested groups expanded
+/// (`a::{b, c::{d}}` → `a::b`, `a::c::d`), renames dropped (`x as y` → `x`).
+fn group_paths(text: &str) -> Vec<Vec<String>> {
+    let mut paths = Vec::new();
+    let mut item = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                paths.extend(item_paths(&item));
+                item.clear();
+                continue;
+            }
+            _ => {}
+        }
+        item.push(c);
+    }
+    paths.extend(item_paths(&item));
+    paths
+}
+
+/// The paths of one item of a `use` group.
+fn item_paths(item: &str) -> Vec<Vec<String>> {
+    let item = item.split(" as ").next().unwrap_or_default().trim();
+    let segments = |path: &str| -> Vec<String> {
+        path.split("::")
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty() && s.chars().all(is_ident))
+            .collect()
+    };
+    match item.split_once('{') {
+        Some((prefix, inner)) => {
+            let prefix = segments(prefix);
+            group_paths(inner)
+                .into_iter()
+                .map(|tail| [prefix.clone(), tail].concat())
+                .collect()
+        }
+        None => vec![segments(item)],
+    }
 }
 
 /// The modules `code` (of `module`) names through `crate::`, `super::` and `self::` paths,
@@ -141,17 +186,8 @@ fn imports(module: &str, code: &str, modules: &BTreeSet<String>) -> BTreeSet<Str
         }
         found.insert(deepest(&base, rest));
         if let Some(start) = group_start {
-            let end = (start..chars.len())
-                .find(|k| chars[*k] == '}')
-                .unwrap_or(chars.len());
-            let group: String = chars[start..end].iter().collect();
-            for item in group.split(',') {
-                let tail: Vec<String> = item
-                    .trim()
-                    .split("::")
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty() && s.chars().all(is_ident))
-                    .collect();
+            let group: String = chars[start..].iter().collect();
+            for tail in group_paths(&group) {
                 found.insert(deepest(&full, &tail));
             }
         }
@@ -260,6 +296,15 @@ fn the_cycle_finder_sees_a_cycle_through_crate_paths_and_a_bare_child() {
     assert_eq!(
         imports("c", "fn f() { crate::a::g() }", &modules),
         set(&["a"])
+    );
+    // Nested groups and renames hide no module.
+    assert_eq!(
+        imports("c", "use crate::{x, a::{y, b::z}};", &modules),
+        set(&["a", "a::b"])
+    );
+    assert_eq!(
+        imports("c", "use crate::{a::b as m};", &modules),
+        set(&["a::b"])
     );
     // c → a → a::b → c: a cycle through a parent and its child.
     let mut edges = BTreeMap::new();

@@ -127,7 +127,7 @@ pub enum Action {
     NextTarget,
     /// A debugging tool's key (`tui::tools`).
     Tool(ToolAction),
-    /// The environment picker and the add flow (`tui::envs`).
+    /// The environment picker and the add flow (`tui::environments`).
     Env(EnvAction),
     /// The preset picker (`tui::presets`).
     Preset(PresetAction),
@@ -203,7 +203,7 @@ pub enum EnvView {
     AddEnvironment,
 }
 
-/// The keys of the environment picker and the add flow (`tui::envs`).
+/// The keys of the environment picker and the add flow (`tui::environments`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvAction {
     OpenEnvironments,
@@ -303,7 +303,7 @@ pub enum Modal {
     Help,
     /// A debugging tool's overlay (export menu, matrix, what-if, compare, who can).
     Tool(ToolView),
-    /// The environment picker or the add flow (`tui::envs`).
+    /// The environment picker or the add flow (`tui::environments`).
     Env(EnvView),
     /// The preset picker (`tui::presets`).
     Presets,

@@ -202,7 +202,7 @@ pub struct App {
     /// The field to go back to from the decision panel (Enter or `i` there).
     pub last_field: Field,
     /// Environments to check against; `current` indexes it. Built at start from `config.toml`,
-    /// `--pdp` and the sandbox; changed by the picker (`tui::envs`) and by edits of the file.
+    /// `--pdp` and the sandbox; changed by the picker (`tui::environments`) and by edits of the file.
     pub targets: Vec<TargetState>,
     pub current: usize,
     pub next_check_id: u64,
@@ -254,8 +254,8 @@ pub struct App {
     /// The files: `config.toml`, the presets, the history, mirrors. `None` when the app runs
     /// without a store (some tests).
     pub store: Option<crate::store::Store>,
-    /// The environment picker and the add flow (`tui::envs`).
-    pub envs: super::envs::model::EnvState,
+    /// The environment picker and the add flow (`tui::environments`).
+    pub environments: super::environments::model::EnvState,
     /// The preset picker and the loaded preset (`tui::presets`).
     pub presets: super::presets::model::PresetState,
     /// The history panel and the checks of the session (`tui::history`).
@@ -383,7 +383,7 @@ impl App {
             settings,
             tools: super::tools::model::Tools::default(),
             store: None,
-            envs: Default::default(),
+            environments: Default::default(),
             presets: Default::default(),
             history: Default::default(),
             prompt: Default::default(),

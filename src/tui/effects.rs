@@ -131,7 +131,9 @@ impl Runtime {
                 timeout: self.timeout,
             }
             .perform(effect),
-            Effect::Env(effect) => super::envs::runtime::perform(effect, &self.http, &self.tx),
+            Effect::Env(effect) => {
+                super::environments::runtime::perform(effect, &self.http, &self.tx)
+            }
             Effect::History(effect) => {
                 super::history::runtime::perform(effect, &self.history, &self.tx)
             }

@@ -37,7 +37,7 @@ pub fn fire(app: &mut App) -> Vec<Effect> {
         app.notice("No environment to check against", NoticeLevel::Warning);
         return Vec::new();
     };
-    if !crate::tui::envs::abac_warning::may_fire(app, &query, &target) {
+    if !crate::tui::environments::abac_warning::may_fire(app, &query, &target) {
         return Vec::new();
     }
     let mut effects = Vec::new();

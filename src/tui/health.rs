@@ -7,7 +7,7 @@ use super::msg::Effect;
 /// The health beat: ask the current PDP, reload a changed mirror, read a changed config.
 pub fn on_tick(app: &mut App) -> Vec<Effect> {
     let mut effects = super::mirror::reload_if_changed(app);
-    effects.extend(super::envs::manage::watch(app, false));
+    effects.extend(super::environments::manage::watch(app, false));
     if let Some(t) = app.target() {
         effects.push(Effect::Health {
             target: app.current,

@@ -8,7 +8,7 @@ pub fn context(app: &App) -> Context {
     match app.modals.last() {
         Some(Modal::Help) => return Context::Help,
         Some(Modal::Tool(view)) => return super::tools::context_of(*view),
-        Some(Modal::Env(view)) => return super::envs::route::context_of(*view),
+        Some(Modal::Env(view)) => return super::environments::route::context_of(*view),
         Some(Modal::Presets) => return Context::PresetPicker,
         Some(Modal::History) => return Context::HistoryPanel,
         Some(Modal::Prompt) => return Context::Prompt,

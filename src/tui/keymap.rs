@@ -287,7 +287,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(ctrl('t'), C::Global, A::Tool(T::WhatIf), "pin A / what-if", false),
     bind(key(KeyCode::F(6)), C::Global, A::Tool(T::Compare), "compare envs", false),
     bind(ctrl('g'), C::Global, A::Tool(T::RefreshSchema), "reload schema", false),
-    // Everywhere: environments, presets, history (`tui::envs`, `presets`, `history`).
+    // Everywhere: environments, presets, history (`tui::environments`, `presets`, `history`).
     bind(alt('e'), C::Global, A::Env(E::OpenEnvironments), "environments", false),
     bind(alt('p'), C::Global, A::Preset(R::Open), "presets", false),
     bind(ctrl('s'), C::Global, A::Preset(R::Save), "save as preset", false),

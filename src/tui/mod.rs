@@ -12,7 +12,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod check_runner;
 pub mod effects;
-pub mod envs;
+pub mod environments;
 pub mod fire;
 pub mod form;
 pub mod health;

@@ -39,8 +39,8 @@ pub enum Msg {
     SandboxReloaded(crate::targets::Reload),
     /// A debugging tool's effect finished (`tui::tools`).
     Tool(super::tools::model::ToolMsg),
-    /// A step of adding an environment, or `config.toml` read again (`tui::envs`).
-    Env(super::envs::model::EnvMsg),
+    /// A step of adding an environment, or `config.toml` read again (`tui::environments`).
+    Env(super::environments::model::EnvMsg),
     /// The history read, or a history file that was not changed (`tui::history`).
     History(super::history::model::HistoryMsg),
     /// The store as a write left it (`tui::store_write`).
@@ -78,8 +78,8 @@ pub enum Effect {
     Validate { generation: u64, after: Duration },
     /// A debugging tool's side effect (`tui::tools::runtime`).
     Tool(super::tools::model::ToolEffect),
-    /// Adding an environment, reading `config.toml` again (`tui::envs::runtime`).
-    Env(super::envs::model::EnvEffect),
+    /// Adding an environment, reading `config.toml` again (`tui::environments::runtime`).
+    Env(super::environments::model::EnvEffect),
     /// Reading, appending to and deleting from the history file (`tui::history::runtime`).
     History(super::history::model::HistoryEffect),
     /// Change `config.toml`, the presets or mirror files, in order, off the app's thread

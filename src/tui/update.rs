@@ -11,7 +11,7 @@ use super::key_context::focus_context;
 use super::keymap::{self, Action, Context};
 use super::msg::{Effect, Msg};
 use super::view::layout;
-use super::{answer, envs, form, health, help, history, panel, presets, prompt};
+use super::{answer, environments, form, health, help, history, panel, presets, prompt};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = route(app, msg);
@@ -59,7 +59,7 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::SandboxReloaded(reload) => answer::on_sandbox_reload(app, reload),
         Msg::Tool(msg) => super::tools::update(app, msg),
-        Msg::Env(msg) => envs::route::update(app, msg),
+        Msg::Env(msg) => environments::route::update(app, msg),
         Msg::History(msg) => history::route::update(app, msg),
         Msg::Written(written) => super::store_write::written::on_written(app, *written),
         Msg::Mirror(msg) => super::mirror::update(app, msg),
@@ -117,7 +117,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match app.modals.last() {
         Some(Modal::Palette) => super::palette::on_text_key(app, key),
         Some(Modal::Help) => help::search(app, key),
-        Some(Modal::Env(_)) => return envs::route::on_text_key(app, key),
+        Some(Modal::Env(_)) => return environments::route::on_text_key(app, key),
         Some(Modal::Presets) => presets::route::on_text_key(app, key),
         Some(Modal::History) => history::route::on_text_key(app, key),
         Some(Modal::Prompt) => prompt::on_text_key(app, key),
@@ -135,7 +135,7 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         return Vec::new();
     }
     match app.modals.last() {
-        Some(Modal::Env(_)) => envs::route::on_paste(app, text),
+        Some(Modal::Env(_)) => environments::route::on_paste(app, text),
         Some(Modal::Presets) => presets::route::on_paste(app, text),
         Some(Modal::History) => history::route::on_paste(app, text),
         Some(Modal::Prompt) => prompt::on_paste(app, text),
@@ -221,14 +221,14 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
                 app.notice("Only one environment is configured", NoticeLevel::Info);
                 return Vec::new();
             }
-            envs::switch::switch_to(app, (app.current + 1) % app.targets.len())
+            environments::switch::switch_to(app, (app.current + 1) % app.targets.len())
         }
         Action::Palette(action) => match super::palette::perform(app, action) {
             Some(chosen) => perform(app, chosen),
             None => Vec::new(),
         },
         Action::Tool(action) => super::tools::perform(app, action),
-        Action::Env(action) => envs::route::perform(app, action),
+        Action::Env(action) => environments::route::perform(app, action),
         Action::Preset(action) => presets::route::perform(app, action),
         Action::History(action) => history::route::perform(app, action),
         Action::Prompt(action) => prompt::perform(app, action),

@@ -66,7 +66,7 @@ pub fn open_selected(app: &mut App, run: bool) -> Vec<Effect> {
     match entry_env {
         // A re-run asks the environment the entry was checked in; the switch is said aloud.
         Some(i) if i != here && run => {
-            effects.extend(crate::tui::envs::switch::switch_to(app, i));
+            effects.extend(crate::tui::environments::switch::switch_to(app, i));
             let from = app.targets[here].target.name.clone();
             app.notice(
                 format!(

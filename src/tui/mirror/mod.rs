@@ -90,8 +90,8 @@ fn chosen(app: &App) -> usize {
         app.modals.last(),
         Some(Modal::Env(super::action::EnvView::Environments))
     );
-    if picker_open && app.envs.selected < app.targets.len() {
-        app.envs.selected
+    if picker_open && app.environments.selected < app.targets.len() {
+        app.environments.selected
     } else {
         app.current
     }

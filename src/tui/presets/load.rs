@@ -29,7 +29,7 @@ pub fn load_selected(app: &mut App) -> Vec<Effect> {
         Some(env) if current.as_deref() != Some(env.as_str()) => {
             match app.targets.iter().position(|t| t.target.name == env) {
                 Some(i) => {
-                    effects.extend(crate::tui::envs::switch::switch_to(app, i));
+                    effects.extend(crate::tui::environments::switch::switch_to(app, i));
                     app.notice(
                         format!("Preset `{name}` loaded in its environment `{env}`"),
                         NoticeLevel::Info,

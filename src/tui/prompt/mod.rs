@@ -73,9 +73,11 @@ fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let answered = match &kind {
-        PromptKind::RenameEnvironment { old } => super::envs::manage::rename(app, old, &text),
+        PromptKind::RenameEnvironment { old } => {
+            super::environments::manage::rename(app, old, &text)
+        }
         PromptKind::EnvironmentPdpUrl { name } => {
-            super::envs::manage::set_pdp_url(app, name, &text)
+            super::environments::manage::set_pdp_url(app, name, &text)
         }
         PromptKind::SavePreset { .. }
         | PromptKind::RenamePreset { .. }

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 
 use crate::tui::action::Modal;
 use crate::tui::app::App;
-use crate::tui::envs::model::EnvEffect;
+use crate::tui::environments::model::EnvEffect;
 use crate::tui::msg::Effect;
 use crate::tui::test_support::{app, press, store_with, write};
 

@@ -49,12 +49,12 @@ pub fn on_written(app: &mut App, written: Written) -> Vec<Effect> {
         }
         Some(Modal::Env(EnvView::Environments)) => {
             // The environments, then "add environment".
-            app.envs.selected = app.envs.selected.min(app.targets.len());
+            app.environments.selected = app.environments.selected.min(app.targets.len());
         }
         _ => {}
     }
     if written.reload || failed {
-        return crate::tui::envs::manage::watch(app, true);
+        return crate::tui::environments::manage::watch(app, true);
     }
     Vec::new()
 }

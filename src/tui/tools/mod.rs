@@ -76,7 +76,7 @@ pub fn perform(app: &mut App, action: ToolAction) -> Vec<Effect> {
         T::Unpin => whatif::unpin(app),
         T::Compare => compare::compare(app),
         T::CompareWithSelected => {
-            let other = app.envs.selected;
+            let other = app.environments.selected;
             if matches!(
                 app.modals.last(),
                 Some(Modal::Env(super::action::EnvView::Environments))

@@ -4,7 +4,7 @@ pub mod audit;
 pub mod complete;
 pub mod decision;
 pub mod drawn;
-pub mod envs;
+pub mod environments;
 pub mod explain;
 pub mod export;
 pub mod footer;
@@ -104,8 +104,8 @@ pub fn render(app: &App, frame: &mut Frame) -> Drawn {
 /// The list overlays of environments, presets and history.
 fn render_list(app: &App, modal: &Modal, theme: Theme, frame: &mut Frame, body: Rect) {
     match modal {
-        Modal::Env(EnvView::Environments) => envs::render_picker(app, theme, frame, body),
-        Modal::Env(EnvView::AddEnvironment) => envs::render_add(app, theme, frame, body),
+        Modal::Env(EnvView::Environments) => environments::render_picker(app, theme, frame, body),
+        Modal::Env(EnvView::AddEnvironment) => environments::render_add(app, theme, frame, body),
         Modal::Presets => presets::render(app, theme, frame, body),
         Modal::History => history::render(app, theme, frame, body),
         _ => {}

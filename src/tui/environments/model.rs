@@ -36,7 +36,7 @@ pub enum EnvEffect {
 
 #[derive(Default)]
 pub struct EnvState {
-    /// The selected row of the picker, or of the add flow's current step.
+    /// The selected row of the picker: an environment, or "add environment" after them.
     pub selected: usize,
     pub add: AddFlow,
     /// The request body a Cloud-PDP ABAC warning was shown for; firing it again sends it.
@@ -66,6 +66,8 @@ pub enum Step {
 
 pub struct AddFlow {
     pub step: Step,
+    /// The selected row of the step's choices.
+    pub selected: usize,
     /// The pasted key, drawn masked.
     pub key: TextArea<'static>,
     /// A custom URL typed at the API or PDP step.
@@ -84,6 +86,7 @@ impl Default for AddFlow {
         key.set_placeholder_text("paste an API key (permit_key_…)");
         AddFlow {
             step: Step::Key,
+            selected: 0,
             key,
             custom: TextArea::default(),
             api_url: String::new(),

@@ -21,14 +21,14 @@ fn effect(effect: AddEffect) -> Vec<Effect> {
 }
 
 pub fn on_text_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let flow = &mut app.envs.add;
+    let flow = &mut app.environments.add;
     match flow.step {
         Step::Key => {
             crate::tui::text_input::edit(&mut flow.key, key);
         }
         // Typing a URL chooses "custom".
         Step::ApiUrl | Step::PdpUrl if crate::tui::text_input::edit(&mut flow.custom, key) => {
-            app.envs.selected = flow.choices_len().saturating_sub(1);
+            flow.selected = flow.choices_len().saturating_sub(1);
         }
         Step::Name(_) => {
             crate::tui::text_input::edit(&mut flow.custom, key);
@@ -39,14 +39,14 @@ pub fn on_text_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 pub fn on_paste(app: &mut App, text: &str) {
-    let flow = &mut app.envs.add;
+    let flow = &mut app.environments.add;
     match flow.step {
         Step::Key => {
             flow.key.insert_str(text);
         }
         Step::ApiUrl | Step::PdpUrl => {
             flow.custom.insert_str(text);
-            app.envs.selected = flow.choices_len().saturating_sub(1);
+            flow.selected = flow.choices_len().saturating_sub(1);
         }
         Step::Name(_) => {
             flow.custom.insert_str(text);
@@ -57,9 +57,13 @@ pub fn on_paste(app: &mut App, text: &str) {
 
 /// The URL chosen at the API or PDP step, or why it is not one.
 fn chosen_url(app: &App) -> Result<String, String> {
-    let flow = &app.envs.add;
+    let flow = &app.environments.add;
     let choices = flow.choices();
-    let i = app.envs.selected.min(choices.len().saturating_sub(1));
+    let i = app
+        .environments
+        .add
+        .selected
+        .min(choices.len().saturating_sub(1));
     let url = if flow.has_custom() && i + 1 == choices.len() {
         flow.custom_text()
     } else {
@@ -72,30 +76,30 @@ fn chosen_url(app: &App) -> Result<String, String> {
 
 /// Enter: the next step.
 pub fn choose(app: &mut App) -> Vec<Effect> {
-    let step = app.envs.add.step.clone();
+    let step = app.environments.add.step.clone();
     match step {
         Step::Key => {
-            if app.envs.add.key_text().is_empty() {
+            if app.environments.add.key_text().is_empty() {
                 app.notice("Paste an API key first", NoticeLevel::Warning);
                 return Vec::new();
             }
-            app.envs.add.step = Step::ApiUrl;
-            app.envs.add.custom = TextArea::default();
-            app.envs.selected = 0;
+            app.environments.add.step = Step::ApiUrl;
+            app.environments.add.custom = TextArea::default();
+            app.environments.add.selected = 0;
         }
         Step::ApiUrl => match chosen_url(app) {
             Ok(url) => {
-                let flow = &mut app.envs.add;
+                let flow = &mut app.environments.add;
                 flow.api_url = url;
                 flow.step = Step::PdpUrl;
                 flow.custom = TextArea::default();
-                app.envs.selected = 0;
+                app.environments.add.selected = 0;
             }
             Err(err) => app.notice(err, NoticeLevel::Warning),
         },
         Step::PdpUrl => match chosen_url(app) {
             Ok(url) => {
-                let flow = &mut app.envs.add;
+                let flow = &mut app.environments.add;
                 flow.pdp_url = url;
                 flow.generation += 1;
                 flow.step = Step::Working(format!("Asking {} about the key…", flow.api_url));
@@ -108,25 +112,25 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
             Err(err) => app.notice(err, NoticeLevel::Warning),
         },
         Step::Project(projects) => {
-            if let Some(project) = projects.get(app.envs.selected).cloned() {
+            if let Some(project) = projects.get(app.environments.add.selected).cloned() {
                 return pick_project(app, project);
             }
         }
         Step::Environment(project, envs) => {
-            if let Some(env) = envs.get(app.envs.selected).cloned() {
+            if let Some(env) = envs.get(app.environments.add.selected).cloned() {
                 return pick_environment(app, project, env);
             }
         }
         Step::Name(found) => {
-            let name = app.envs.add.custom_text();
+            let name = app.environments.add.custom_text();
             match name_problem(app, &name) {
                 Some(why) => app.notice(why, NoticeLevel::Warning),
                 None => return finish(app, *found, name),
             }
         }
         Step::Failed(_) => {
-            app.envs.add.step = Step::Key;
-            app.envs.selected = 0;
+            app.environments.add.step = Step::Key;
+            app.environments.add.selected = 0;
         }
         Step::Working(_) => {}
     }
@@ -134,7 +138,7 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
 }
 
 fn pick_project(app: &mut App, project: Project) -> Vec<Effect> {
-    let flow = &mut app.envs.add;
+    let flow = &mut app.environments.add;
     let Some(discovery) = flow.discovery.clone() else {
         return Vec::new();
     };
@@ -147,7 +151,7 @@ fn pick_project(app: &mut App, project: Project) -> Vec<Effect> {
 }
 
 fn pick_environment(app: &mut App, project: Project, environment: Environment) -> Vec<Effect> {
-    let flow = &mut app.envs.add;
+    let flow = &mut app.environments.add;
     let Some(discovery) = flow.discovery.clone() else {
         return Vec::new();
     };
@@ -161,12 +165,12 @@ fn pick_environment(app: &mut App, project: Project, environment: Environment) -
 }
 
 pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
-    let current = app.envs.add.generation;
+    let current = app.environments.add.generation;
     let open = app.modals.last() == Some(&Modal::Env(EnvView::AddEnvironment));
     match msg {
         AddMsg::Started { generation, result } if generation == current && open => match result {
             Ok((discovery, start)) => {
-                app.envs.add.discovery = Some(discovery);
+                app.environments.add.discovery = Some(discovery);
                 match start {
                     DiscoveryStart::Ready(found) => return ask_name(app, *found),
                     DiscoveryStart::PickProject(projects) => {
@@ -174,15 +178,16 @@ pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
                             return pick_project(app, projects[0].clone());
                         }
                         if projects.is_empty() {
-                            app.envs.add.step = Step::Failed("The key sees no project".into());
+                            app.environments.add.step =
+                                Step::Failed("The key sees no project".into());
                         } else {
-                            app.envs.add.step = Step::Project(projects);
-                            app.envs.selected = 0;
+                            app.environments.add.step = Step::Project(projects);
+                            app.environments.add.selected = 0;
                         }
                     }
                 }
             }
-            Err(err) => app.envs.add.step = Step::Failed(err),
+            Err(err) => app.environments.add.step = Step::Failed(err),
         },
         AddMsg::Environments {
             generation,
@@ -194,18 +199,18 @@ pub fn update(app: &mut App, msg: AddMsg) -> Vec<Effect> {
                 return pick_environment(app, project, env);
             }
             Ok(envs) if envs.is_empty() => {
-                app.envs.add.step =
+                app.environments.add.step =
                     Step::Failed(format!("Project {} has no environment", project.name));
             }
             Ok(envs) => {
-                app.envs.add.step = Step::Environment(project, envs);
-                app.envs.selected = 0;
+                app.environments.add.step = Step::Environment(project, envs);
+                app.environments.add.selected = 0;
             }
-            Err(err) => app.envs.add.step = Step::Failed(err),
+            Err(err) => app.environments.add.step = Step::Failed(err),
         },
         AddMsg::Chosen { generation, result } if generation == current && open => match result {
             Ok(found) => return ask_name(app, found),
-            Err(err) => app.envs.add.step = Step::Failed(err),
+            Err(err) => app.environments.add.step = Step::Failed(err),
         },
         _ => {}
     }
@@ -228,7 +233,7 @@ pub fn name_problem(app: &App, name: &str) -> Option<String> {
 
 /// Found: asks what to call it, the derived name (made free of clashes) prefilled.
 fn ask_name(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
-    let flow = &app.envs.add;
+    let flow = &app.environments.add;
     let base = found.to_config(None, &flow.pdp_url, &flow.api_url).name;
     // The bundled sandbox names are taken (the sandbox's own project is `sandbox`, so its
     // org key suggests `sandbox-dev`): the suggestion gets the first free suffix.
@@ -238,7 +243,7 @@ fn ask_name(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
         suggestion = format!("{base}-{n}");
         n += 1;
     }
-    let flow = &mut app.envs.add;
+    let flow = &mut app.environments.add;
     flow.custom = TextArea::new(vec![suggestion]);
     flow.custom.move_cursor(ratatui_textarea::CursorMove::End);
     flow.step = Step::Name(Box::new(found));
@@ -247,7 +252,7 @@ fn ask_name(app: &mut App, found: DiscoveredEnvironment) -> Vec<Effect> {
 
 /// Saves the environment (key in `config.toml`, 0600), adds it to the list and selects it.
 fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effect> {
-    let flow = &app.envs.add;
+    let flow = &app.environments.add;
     let mut config = found.to_config(None, &flow.pdp_url, &flow.api_url);
     config.name = name.clone();
     let mut target = Target::remote(&name, &config.pdp_url, Some(found.api_key.clone()));
@@ -276,7 +281,7 @@ fn finish(app: &mut App, found: DiscoveredEnvironment, name: String) -> Vec<Effe
             app.targets.len() - 1
         }
     };
-    app.envs.add = AddFlow::default();
+    app.environments.add = AddFlow::default();
     crate::tui::list_overlay::close(app, Modal::Env(EnvView::AddEnvironment));
     effects.extend(super::switch::switch_to(app, index));
     app.notice(

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::tui::app::{App, Health};
-use crate::tui::envs::model::Step;
+use crate::tui::environments::model::Step;
 use crate::tui::theme::Theme;
 
 use super::overlay::{input_line, popup, scrolled};
@@ -45,7 +45,7 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             t.target.masked_key().unwrap_or_else(|| "no key".into()),
             super::mirror::picker_cell(app, i),
         );
-        let style = if i == app.envs.selected {
+        let style = if i == app.environments.selected {
             theme.cursor()
         } else if current {
             theme.heading()
@@ -54,7 +54,7 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         };
         rows.push(Line::styled(text, style));
     }
-    let add_style = if app.envs.selected >= app.targets.len() {
+    let add_style = if app.environments.selected >= app.targets.len() {
         theme.cursor()
     } else {
         theme.accent()
@@ -71,7 +71,7 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .collect::<Vec<_>>()
         .join(" · ");
     let list_height = inner.height.saturating_sub(3) as usize;
-    lines.extend(scrolled(rows, app.envs.selected, list_height));
+    lines.extend(scrolled(rows, app.environments.selected, list_height));
     let [list, help] = ratatui::layout::Layout::vertical([
         ratatui::layout::Constraint::Fill(1),
         ratatui::layout::Constraint::Length(2),
@@ -85,7 +85,7 @@ pub fn render_picker(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let flow = &app.envs.add;
+    let flow = &app.environments.add;
     let inner = popup(frame, area, 90, 16, "Add environment", theme);
     let mut lines = Vec::new();
     let masked: String = "•".repeat(flow.key_text().chars().count());
@@ -133,7 +133,7 @@ pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 } else {
                     url.clone()
                 };
-                let style = if i == app.envs.selected {
+                let style = if i == flow.selected {
                     theme.cursor()
                 } else {
                     ratatui::style::Style::default()
@@ -171,7 +171,7 @@ pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (name, key))| {
-                    let style = if i == app.envs.selected {
+                    let style = if i == flow.selected {
                         theme.cursor()
                     } else {
                         ratatui::style::Style::default()
@@ -180,7 +180,7 @@ pub fn render_add(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 })
                 .collect();
             let room = inner.height.saturating_sub(4) as usize;
-            lines.extend(scrolled(rows, app.envs.selected, room));
+            lines.extend(scrolled(rows, flow.selected, room));
         }
         Step::Failed(err) => {
             lines.push(Line::styled("That did not work:", theme.warn()));

@@ -11,10 +11,10 @@ pub fn may_fire(app: &mut App, query: &AllowedQuery, target: &Target) -> bool {
         return true;
     };
     let body = serde_json::to_string(query).unwrap_or_default();
-    if app.envs.abac_acknowledged.as_deref() == Some(body.as_str()) {
+    if app.environments.abac_acknowledged.as_deref() == Some(body.as_str()) {
         return true;
     }
-    app.envs.abac_acknowledged = Some(body);
+    app.environments.abac_acknowledged = Some(body);
     app.notice(
         format!("{warning} Press F5 again to send it anyway."),
         NoticeLevel::Warning,

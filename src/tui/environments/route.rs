@@ -29,8 +29,7 @@ pub fn open_view(app: &App) -> Option<EnvView> {
 
 fn open_add_flow(app: &mut App) {
     list_overlay::open(app, Modal::Env(EnvView::AddEnvironment));
-    app.envs.add = AddFlow::default();
-    app.envs.selected = 0;
+    app.environments.add = AddFlow::default();
 }
 
 fn close(app: &mut App) {
@@ -44,7 +43,7 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
     match (action, view) {
         (EnvAction::OpenEnvironments, _) => {
             list_overlay::open(app, Modal::Env(EnvView::Environments));
-            app.envs.selected = app.current;
+            app.environments.selected = app.current;
         }
         (EnvAction::SwitchTo(i), _) => {
             if view == Some(EnvView::Environments) {
@@ -53,20 +52,28 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
             return switch_to(app, i);
         }
         (EnvAction::Close, _) => close(app),
-        (EnvAction::Up, _) => app.envs.selected = app.envs.selected.saturating_sub(1),
-        (EnvAction::Down, Some(v)) => {
-            let len = match v {
-                // The environments, then "add environment".
-                EnvView::Environments => app.targets.len() + 1,
-                EnvView::AddEnvironment => app.envs.add.choices_len(),
-            };
-            if app.envs.selected + 1 < len {
-                app.envs.selected += 1;
+        (EnvAction::Up, Some(EnvView::Environments)) => {
+            app.environments.selected = app.environments.selected.saturating_sub(1)
+        }
+        (EnvAction::Up, Some(EnvView::AddEnvironment)) => {
+            let flow = &mut app.environments.add;
+            flow.selected = flow.selected.saturating_sub(1);
+        }
+        // The environments, then "add environment".
+        (EnvAction::Down, Some(EnvView::Environments))
+            if app.environments.selected < app.targets.len() =>
+        {
+            app.environments.selected += 1;
+        }
+        (EnvAction::Down, Some(EnvView::AddEnvironment)) => {
+            let flow = &mut app.environments.add;
+            if flow.selected + 1 < flow.choices_len() {
+                flow.selected += 1;
             }
         }
         (EnvAction::AddEnvironment, _) => open_add_flow(app),
         (EnvAction::Choose, Some(EnvView::Environments)) => {
-            let i = app.envs.selected;
+            let i = app.environments.selected;
             if i >= app.targets.len() {
                 open_add_flow(app);
                 return Vec::new();
@@ -85,7 +92,7 @@ pub fn perform(app: &mut App, action: EnvAction) -> Vec<Effect> {
 
 /// `r` in the picker: the rename prompt for the selected environment.
 fn ask_rename(app: &mut App) {
-    if let Some(name) = manage::configured(app, app.envs.selected) {
+    if let Some(name) = manage::configured(app, app.environments.selected) {
         let kind = PromptKind::RenameEnvironment { old: name.clone() };
         prompt::open(app, kind, &name);
     }
@@ -93,7 +100,7 @@ fn ask_rename(app: &mut App) {
 
 /// `u` in the picker: the PDP URL prompt for the selected environment.
 fn ask_pdp_url(app: &mut App) {
-    let i = app.envs.selected;
+    let i = app.environments.selected;
     if let Some(name) = manage::configured(app, i) {
         let url = app.targets[i].target.pdp_url.clone();
         prompt::open(app, PromptKind::EnvironmentPdpUrl { name }, &url);

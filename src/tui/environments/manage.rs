@@ -18,7 +18,11 @@ pub fn watch(app: &App, force: bool) -> Vec<Effect> {
     match &app.store {
         Some(store) => vec![Effect::Env(EnvEffect::WatchConfig {
             path: store.config.path().to_path_buf(),
-            since: if force { None } else { app.envs.config_seen },
+            since: if force {
+                None
+            } else {
+                app.environments.config_seen
+            },
             overrides: store.config.overrides.clone(),
         })],
         None => Vec::new(),
@@ -135,19 +139,19 @@ pub fn set_pdp_url(app: &mut App, name: &str, url: &str) -> Result<Vec<Effect>, 
 
 /// `Ctrl-X` in the picker: the first press says what a second would remove.
 pub fn remove_selected(app: &mut App) -> Vec<Effect> {
-    let i = app.envs.selected;
+    let i = app.environments.selected;
     let Some(name) = configured(app, i) else {
         return Vec::new();
     };
-    if app.envs.remove_armed.as_deref() != Some(name.as_str()) {
+    if app.environments.remove_armed.as_deref() != Some(name.as_str()) {
         app.notice(
             format!("Ctrl-X again removes `{name}` from config.toml, with its key and mirror"),
             NoticeLevel::Warning,
         );
-        app.envs.remove_armed = Some(name);
+        app.environments.remove_armed = Some(name);
         return Vec::new();
     }
-    app.envs.remove_armed = None;
+    app.environments.remove_armed = None;
     let Some(store) = &app.store else {
         return Vec::new();
     };
@@ -173,7 +177,7 @@ fn drop_target(app: &mut App, name: &str) -> Vec<Effect> {
     let current_name = app.targets[app.current].target.name.clone();
     app.targets.remove(i);
     app.previous_target = None;
-    app.envs.selected = app.envs.selected.min(app.targets.len());
+    app.environments.selected = app.environments.selected.min(app.targets.len());
     if current_name == name {
         app.current = 0;
         let first = app.targets[0].target.name.clone();
@@ -197,8 +201,8 @@ fn drop_target(app: &mut App, name: &str) -> Vec<Effect> {
 /// latencies and mirror. Says what changed, once.
 pub fn merge(app: &mut App, reloaded: Reloaded) -> Vec<Effect> {
     // The first look follows the start, which has said what did not read already.
-    let first_look = app.envs.config_seen.is_none();
-    app.envs.config_seen = reloaded.modified;
+    let first_look = app.environments.config_seen.is_none();
+    app.environments.config_seen = reloaded.modified;
     let Some(store) = &mut app.store else {
         return Vec::new();
     };
@@ -279,13 +283,13 @@ pub fn merge(app: &mut App, reloaded: Reloaded) -> Vec<Effect> {
     // Problems are said when they change, not at every look.
     let mut issues = reloaded.issues;
     issues.extend(failed);
-    if app.envs.config_issues != issues {
+    if app.environments.config_issues != issues {
         if !first_look {
             for issue in &issues {
                 app.notice(issue.clone(), NoticeLevel::Warning);
             }
         }
-        app.envs.config_issues = issues;
+        app.environments.config_issues = issues;
     }
     // The current environment's new PDP is asked at once.
     if updated.contains(&app.targets[app.current].target.name) {
