@@ -58,7 +58,7 @@ pub fn on_debounce(app: &mut App, generation: u64) -> Vec<Effect> {
     if !(app.live && generation == app.debounce_generation && app.validation.is_ok()) {
         return Vec::new();
     }
-    let effects = super::fire::fire(app);
+    let effects = app.fire();
     if let Some(flight) = &mut app.in_flight {
         flight.live = true;
     }
@@ -84,7 +84,7 @@ pub fn on_sandbox_reload(app: &mut App, reload: crate::targets::Reload) -> Vec<E
     let on_sandbox = app.target().is_some_and(|t| t.target.is_sandbox);
     if app.live && on_sandbox && app.validation.is_ok() {
         app.notice("Policy reloaded: checking again", NoticeLevel::Info);
-        return super::fire::fire(app);
+        return app.fire();
     }
     app.notice(
         "Policy reloaded: F5 checks the form on it",

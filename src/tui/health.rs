@@ -4,24 +4,27 @@
 use super::app::{App, Health};
 use super::msg::Effect;
 
-/// The health beat: ask the current PDP, reload a changed mirror, read a changed config.
-pub fn on_tick(app: &mut App) -> Vec<Effect> {
-    let mut effects = super::mirror::reload_if_changed(app);
-    effects.extend(super::environments::manage::watch(app, false));
-    if let Some(t) = app.target() {
-        effects.push(Effect::Health {
-            target: app.current,
-            url: t.target.pdp_url.clone(),
-            timeout: app.settings.timeout,
-        });
+impl App {
+    /// The health beat: ask the current PDP, reload a changed mirror, read a changed config.
+    pub fn health_beat(&mut self) -> Vec<Effect> {
+        let mut effects = super::mirror::reload_if_changed(self);
+        effects.extend(super::environments::manage::watch(self, false));
+        if let Some(t) = self.target() {
+            effects.push(Effect::Health {
+                target: self.current,
+                url: t.target.pdp_url.clone(),
+                timeout: self.settings.timeout,
+            });
+        }
+        effects
     }
-    effects
-}
 
-pub fn on_health(app: &mut App, target: usize, health: Health, sandbox: bool) {
-    if let Some(t) = app.targets.get_mut(target) {
-        t.health = health;
-        t.sandbox_pdp = sandbox;
+    /// A PDP's health answer, for the header's dot (`sandbox`: it is a permit-tui sandbox).
+    pub fn set_health(&mut self, target: usize, health: Health, sandbox: bool) {
+        if let Some(t) = self.targets.get_mut(target) {
+            t.health = health;
+            t.sandbox_pdp = sandbox;
+        }
     }
 }
 

@@ -6,12 +6,10 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 
 use super::app::{App, Modal, NoticeLevel};
-pub use super::key_context::context;
-use super::key_context::focus_context;
 use super::keymap::{self, Action, Context};
 use super::msg::{Effect, Msg};
 use super::view::layout;
-use super::{answer, environments, form, health, help, history, panel, presets, prompt};
+use super::{answer, environments, form, help, history, panel, presets, prompt};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = route(app, msg);
@@ -42,13 +40,13 @@ fn route(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notices.retain(|n| n.until_tick > now);
             history::recording::settle_live(app, false)
         }
-        Msg::HealthTick => health::on_tick(app),
+        Msg::HealthTick => app.health_beat(),
         Msg::HealthUpdated {
             target,
             health,
             sandbox,
         } => {
-            health::on_health(app, target, health, sandbox);
+            app.set_health(target, health, sandbox);
             Vec::new()
         }
         Msg::CheckFinished { id, exchange } => answer::on_check_finished(app, id, exchange),
@@ -76,11 +74,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    let ctx = context(app);
+    let ctx = app.key_context();
     let action = match ctx {
         // The popup takes only its keys; the field's own bindings still apply.
         Context::Completion => {
-            keymap::lookup_only(&key, ctx).or_else(|| keymap::lookup(&key, focus_context(app)))
+            keymap::lookup_only(&key, ctx).or_else(|| keymap::lookup(&key, app.focus_context()))
         }
         _ => keymap::lookup(&key, ctx),
     };
@@ -142,7 +140,7 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         Some(Modal::AuditLog) => super::audit::on_paste(app, text),
         Some(Modal::Palette) => super::palette::on_paste(app, text),
         Some(_) => {}
-        None if context(app).is_modal() => {}
+        None if app.key_context().is_modal() => {}
         None => return form::paste(app, text),
     }
     Vec::new()
@@ -161,15 +159,15 @@ fn perform(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Quit => {
             app.should_quit = true;
-            let mut effects = super::fire::cancel_in_flight(app);
+            let mut effects = app.cancel_in_flight();
             // The last live check is kept, settled or not.
             effects.extend(history::recording::settle_live(app, true));
             effects
         }
-        Action::Fire => super::fire::fire(app),
-        Action::Cancel => super::fire::cancel_in_flight(app),
+        Action::Fire => app.fire(),
+        Action::Cancel => app.cancel_in_flight(),
         // Esc cancels the check in flight, else leaves the field for the panel.
-        Action::Escape if app.in_flight.is_some() => super::fire::cancel_in_flight(app),
+        Action::Escape if app.in_flight.is_some() => app.cancel_in_flight(),
         Action::Escape => {
             form::leave_field(app);
             Vec::new()
@@ -247,7 +245,7 @@ fn toggle_live(app: &mut App) -> Vec<Effect> {
     };
     app.notice(state, NoticeLevel::Info);
     if app.live && app.validation.is_ok() {
-        super::fire::fire(app)
+        app.fire()
     } else {
         Vec::new()
     }

@@ -14,10 +14,7 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let mut effects = Vec::new();
-    if let Some(flight) = app.in_flight.take() {
-        effects.push(Effect::Cancel(flight.token));
-    }
+    let mut effects = app.drop_in_flight();
     if i != app.current {
         app.previous_target = Some(app.current);
     }
@@ -43,7 +40,7 @@ pub fn switch_to(app: &mut App, i: usize) -> Vec<Effect> {
     crate::tui::audit::on_switch(app);
     // Live mode follows the environment too: the same query, asked of the new one.
     if app.live && app.validation.is_ok() {
-        effects.extend(crate::tui::fire::fire(app));
+        effects.extend(app.fire());
     }
     effects
 }

@@ -97,7 +97,7 @@ pub fn open_selected(app: &mut App, run: bool) -> Vec<Effect> {
     let fired = effects.iter().any(|e| matches!(e, Effect::Check { .. }));
     if run {
         if !fired {
-            effects.extend(crate::tui::fire::fire(app));
+            effects.extend(app.fire());
         }
     } else if entry_env == Some(here) {
         app.notice("History entry loaded into the form", NoticeLevel::Info);

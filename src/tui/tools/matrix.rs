@@ -170,7 +170,7 @@ fn load_cell(app: &mut App) -> Vec<Effect> {
     if top_view(app) == Some(ToolView::Matrix) {
         app.modals.pop();
     }
-    crate::tui::fire::fire(app)
+    app.fire()
 }
 
 pub fn open_who_can(app: &mut App) -> Vec<Effect> {

@@ -7,7 +7,6 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::app::{App, NoticeLevel};
-use crate::tui::key_context::context;
 use crate::tui::keymap::{self, Action};
 use crate::tui::theme::Theme;
 use crate::tui::tools::ToolAction;
@@ -34,7 +33,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let hints = keymap::hints_where(context(app), |action| acts_now(app, action));
+    let hints = keymap::hints_where(app.key_context(), |action| acts_now(app, action));
     let mut spans = vec![Span::raw(" ")];
     for (key, description) in fitting(&hints, usize::from(area.width).saturating_sub(1)) {
         spans.push(Span::styled(key.clone(), theme.key()));
