@@ -337,3 +337,26 @@ fn env_list_masks_a_password_in_a_pdp_url() {
         assert!(stdout.contains("admin:•••@pdp.corp:7766"), "{stdout}");
     }
 }
+
+/// The explorer refuses an environment it does not have before it takes the terminal, and
+/// says where the names are.
+#[test]
+fn the_explorer_refuses_an_unknown_env_before_taking_the_terminal() {
+    let dirs = dirs();
+    let out = Command::new(env!("CARGO_BIN_EXE_permit-tui"))
+        .args(["--env", "staging"])
+        .env("PERMIT_TUI_CONFIG_DIR", &dirs.config)
+        .env("PERMIT_TUI_DATA_DIR", &dirs.data)
+        .env_remove("PERMIT_API_KEY")
+        .env_remove("PERMIT_PDP_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("--env staging: no such environment here"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("permit-tui env list"), "{stderr}");
+}

@@ -562,3 +562,41 @@ async fn the_picker_renames_repoints_and_removes_and_sees_env_add_from_another_s
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(!text.contains("stage"), "{text}");
 }
+
+/// `permit-tui --env NAME` starts on that environment (the explorer shares the commands'
+/// PDP flags); a name that is not there, or `--env` with `--pdp`, is refused with what to do.
+#[tokio::test]
+async fn env_flag_starts_on_the_named_environment_and_refuses_an_unknown_one() {
+    use permit_tui::cli::flags::PdpArgs;
+    let dir = tempfile::tempdir().unwrap();
+    let args = |envs: &[&str], pdps: &[&str]| ExplorerArgs {
+        pdp: PdpArgs {
+            envs: envs.iter().map(|s| s.to_string()).collect(),
+            pdps: pdps.iter().map(|s| s.to_string()).collect(),
+            ..PdpArgs::default()
+        },
+        ..ExplorerArgs::default()
+    };
+    let paths = || Paths::in_dir(dir.path());
+    let mut boot = prepare_in(&args(&["sandbox-prod"], &[]), paths())
+        .await
+        .unwrap();
+    let app = boot.app(Settings::default());
+    assert_eq!(app.targets[app.current].target.name, "sandbox-prod");
+
+    let Err(err) = prepare_in(&args(&["staging"], &[]), paths()).await else {
+        panic!("an unknown environment is refused");
+    };
+    let said = err.to_string();
+    assert!(
+        said.contains("--env staging") && said.contains("sandbox-dev, sandbox-prod"),
+        "{said}"
+    );
+    assert!(said.contains("permit-tui env list"), "{said}");
+
+    let both = args(&["sandbox-prod"], &["http://127.0.0.1:9"]);
+    let Err(err) = prepare_in(&both, paths()).await else {
+        panic!("--env with --pdp is refused");
+    };
+    assert!(err.to_string().contains("give one of them"), "{err}");
+}

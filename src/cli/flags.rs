@@ -114,6 +114,16 @@ impl std::fmt::Debug for PdpRequestArgs {
     }
 }
 
+/// What a `PdpRequestArgs` built in code holds: no key, clap's default timeout.
+impl Default for PdpRequestArgs {
+    fn default() -> Self {
+        PdpRequestArgs {
+            api_keys: Vec::new(),
+            timeout: crate::pdp::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
 impl PdpRequestArgs {
     /// The key for the `index`th of `urls` URLs: its own, else the one given for all, else none.
     fn key_for(&self, index: usize, urls: usize) -> anyhow::Result<Option<String>> {
@@ -141,7 +151,7 @@ pub const SUITE_PDP_DEFAULT: &str =
     "Without --env or --pdp: the PDP at PERMIT_PDP_URL, which must then be set.";
 
 /// Where checks go, and how.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct PdpArgs {
     /// A named environment (see `permit-tui env list`; `sandbox-dev` and `sandbox-prod` are
     /// always there). `test` and `diff` take two, to compare them.
@@ -178,6 +188,19 @@ impl PdpArgs {
     /// The environment named, for a command that talks to one PDP.
     pub fn env(&self) -> anyhow::Result<Option<&str>> {
         Ok(at_most_one(&self.envs, "--env")?.map(String::as_str))
+    }
+
+    /// The `--pdp` given, for a command that talks to one PDP (`PERMIT_PDP_URL` left out).
+    pub fn given_url(&self) -> anyhow::Result<Option<&str>> {
+        Ok(at_most_one(&self.pdps, "--pdp")?.map(String::as_str))
+    }
+
+    /// These flags with `PERMIT_PDP_URL` as the `--pdp` when none is given.
+    pub fn with_url_from_env(mut self) -> PdpArgs {
+        if self.pdps.is_empty() {
+            self.pdps.extend(pdp_url_from_env());
+        }
+        self
     }
 
     /// The URL given (`--pdp`, else `PERMIT_PDP_URL`), for a command that talks to one PDP.

@@ -86,7 +86,12 @@ pub fn name_for_url(url: &str) -> String {
 }
 
 pub async fn prepare(args: &ExplorerArgs) -> anyhow::Result<Boot> {
-    prepare_in(args, Paths::discover()).await
+    let mut args = args.clone();
+    // PERMIT_PDP_URL stands for --pdp, unless an environment is named.
+    if args.pdp.envs.is_empty() {
+        args.pdp = args.pdp.with_url_from_env();
+    }
+    prepare_in(&args, Paths::discover()).await
 }
 
 /// The target a `--pdp` URL (or `PERMIT_PDP_URL`) names.
@@ -97,10 +102,16 @@ fn flag_target(url: &str, api_key: Option<String>) -> Target {
 /// Opens the store at `paths` and builds the environment list. The sandbox environments
 /// share the one in-process sandbox of `targets` (started here unless a `--pdp` is given).
 pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boot> {
+    let pdp = args.pdp.given_url()?;
+    let env = args.pdp.env()?;
+    let api_key = args.pdp.request.key()?;
+    if let (Some(_), Some(env)) = (pdp, env) {
+        anyhow::bail!("--pdp and --env {env} both say where to check: give one of them");
+    }
     let (mut store, store_notices) = Store::open(paths);
     let mut notices: Vec<String> = store_notices.iter().map(ToString::to_string).collect();
-    if args.pdp.is_none() {
-        if let Some(key) = &args.api_key {
+    if pdp.is_none() {
+        if let Some(key) = &api_key {
             store.config.overrides.api_key = Some(key.clone());
         }
     }
@@ -115,18 +126,18 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
     let mut list = Vec::new();
     let mut form_unreadable = false;
     let mut current = 0;
-    if let Some(url) = &args.pdp {
-        list.push(flag_target(url, args.api_key.clone()));
+    if let Some(url) = pdp {
+        list.push(flag_target(url, api_key.clone()));
     }
     for summary in targets::summaries(&store.config) {
         // A PDP given on the command line replaces the run's environment and needs no
         // sandbox: cold start stays as fast as before.
-        if args.pdp.is_some() && (summary.is_sandbox || summary.name == targets::FROM_ENV) {
+        if pdp.is_some() && (summary.is_sandbox || summary.name == targets::FROM_ENV) {
             continue;
         }
         match targets::resolve(Some(&summary.name), &store.config).await {
             Ok(t) => {
-                if args.pdp.is_none() && summary.is_active {
+                if pdp.is_none() && summary.is_active {
                     current = list.len();
                 }
                 list.push(t);
@@ -143,7 +154,17 @@ pub async fn prepare_in(args: &ExplorerArgs, paths: Paths) -> anyhow::Result<Boo
             current = first;
         }
     }
-    let input = if args.pdp.is_some() {
+    // An environment named on the command line is where the user wants to start.
+    if let Some(env) = env {
+        current = list.iter().position(|t| t.name == env).ok_or_else(|| {
+            let names: Vec<&str> = list.iter().map(|t| t.name.as_str()).collect();
+            anyhow::anyhow!(
+                "--env {env}: no such environment here ({}); `permit-tui env list` shows them",
+                names.join(", ")
+            )
+        })?;
+    }
+    let input = if pdp.is_some() {
         CheckInput {
             action: "read".into(),
             ..CheckInput::default()

@@ -57,31 +57,15 @@ pub use msg::{Effect, Msg};
 /// The explorer's command-line options (top level of `permit-tui`).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ExplorerArgs {
-    /// A PDP to check against, listed first and selected; no sandbox is started then.
-    /// Without it: the active environment (`permit-tui env use`), else the embedded sandbox.
-    #[arg(long, env = "PERMIT_PDP_URL", value_name = "URL")]
-    pub pdp: Option<String>,
-    /// The environment's API key, sent as `Authorization: Bearer …`.
-    #[arg(
-        long,
-        env = "PERMIT_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
-    pub api_key: Option<String>,
-    /// How long one request to the PDP may take (e.g. 5s, 500ms; a bare number is seconds).
-    #[arg(
-        long,
-        value_name = "DURATION",
-        default_value = "5s",
-        value_parser = crate::suite::target::parse_duration,
-        allow_negative_numbers = true
-    )]
-    pub timeout: std::time::Duration,
+    /// Where to start (`--env NAME`), or a PDP to check against, listed first and selected
+    /// (`--pdp URL`; no sandbox is started then); the key and timeout of its requests.
+    /// Without them: the active environment (`permit-tui env use`), else the embedded sandbox.
+    #[command(flatten)]
+    pub pdp: crate::cli::flags::PdpArgs,
     /// Serve these policy files in the embedded sandbox instead of the bundled demo (one
     /// environment each, `sandbox-KEY`), reloaded when they change: in live mode the check
     /// runs again, so an edited condition set shows its effect at once.
-    #[arg(long, value_name = "FILE", conflicts_with = "pdp")]
+    #[arg(long, value_name = "FILE", conflicts_with = "pdps")]
     pub policy: Vec<std::path::PathBuf>,
     /// Draw one frame and exit (for measuring cold start).
     #[arg(long, hide = true)]
@@ -90,7 +74,7 @@ pub struct ExplorerArgs {
 
 /// Runs the explorer in the real terminal until the user quits. Returns the exit code.
 pub async fn run(args: ExplorerArgs) -> anyhow::Result<i32> {
-    let timeout = args.timeout;
+    let timeout = args.pdp.request.timeout;
     if !args.policy.is_empty() {
         crate::targets::serve_policy_files(args.policy.clone())
             .map_err(|err| anyhow::anyhow!(err))?;
