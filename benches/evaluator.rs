@@ -264,7 +264,7 @@ fn flat(c: &mut Criterion) {
 
 /// `array_contains` over two arrays of n strings each, n = 7,000 and 70,000 side by side:
 /// the ratio shows the set-based operators stay n log n (element-by-element membership took
-/// 7-13 s of CPU at 70,000, issue 15 item 4).
+/// 7-13 s of CPU at 70,000).
 fn array_operators(c: &mut Criterion) {
     use permit_tui::sandbox::conditions::{compile, eval, input, Scope};
     use serde_json::{json, Value};

@@ -226,7 +226,7 @@ fn a_run_where_every_request_failed_reports_no_rate() {
     assert!(!text.contains("req/s"), "a rate of failures: {text}");
 }
 
-/// Issue 18: bench's `--timeout` is `check`'s, and it is the wait each request gets: 300ms
+/// bench's `--timeout` is `check`'s, and it is the wait each request gets: 300ms
 /// against a port that never answers, not the default 5 s.
 #[test]
 fn a_timeout_in_milliseconds_or_seconds_ends_each_unanswered_check() {

@@ -352,7 +352,7 @@ fn a_read_only_data_directory_still_gives_the_decision() {
     );
 }
 
-/// Issue 15, item 10: `--timeout 1e20` panicked (exit 101); a timeout past one day would
+/// `--timeout 1e20` once panicked (exit 101); a timeout past one day would
 /// overflow a deadline. Both exit 2 with the accepted range.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_absurd_timeout_exits_2_with_the_accepted_range() {
@@ -378,7 +378,7 @@ async fn an_absurd_timeout_exits_2_with_the_accepted_range() {
     }
 }
 
-/// Issue 18: one `--timeout` syntax for every command. `check` took only seconds as a number;
+/// One `--timeout` syntax for every command. `check` once took only seconds as a number;
 /// it now takes a duration with a unit too, and a bare number still means seconds.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_timeout_takes_a_unit_or_a_bare_number_of_seconds() {

@@ -73,7 +73,7 @@ async fn a_pdp_that_lacks_and_adds_assignments_is_told_apart_from_one_in_sync() 
     pdp.shutdown().await;
 }
 
-/// Issue 18: `pdp status --timeout` took seconds as a number only; it takes the syntax of
+/// `pdp status --timeout` once took seconds as a number only; it takes the syntax of
 /// every command now, and refuses zero naming the flag.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_timeout_takes_a_unit_or_a_bare_number_of_seconds() {

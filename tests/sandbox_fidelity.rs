@@ -1,4 +1,4 @@
-//! Issue 13, A–K: what Permit's Rego does that the sandbox must do too. Each test names the
+//! What Permit's Rego does that the sandbox must do too. Each test names the
 //! behaviour in its own words; the figures come from running Permit's Rego side by side.
 
 use permit_tui::explain::{explain, what_would_allow, Node};

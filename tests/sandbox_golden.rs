@@ -223,7 +223,7 @@ fn abac_userset_and_resourceset_pair_allows_with_allowing_rules() {
 #[test]
 fn abac_a_user_with_a_role_always_matches_its_autogen_userset() {
     // Permit generates `__autogen_<role>` for every role and `__autogen_<type>` for every
-    // resource type, named by a rule or not (issue 13, F): heidi is a viewer, so she can never
+    // resource type, named by a rule or not: heidi is a viewer, so she can never
     // get no_matching_usersets, and a known type never gets no_matching_resourcesets.
     let r = dev("heidi", "delete", "document", "default");
     assert_deny_block(&r, "abac", "no_matching_rules");
@@ -505,7 +505,7 @@ fn abac_generated_attributes_sit_under_stored_and_request_ones() {
     let mut jit = q("stored", "read", "acme");
     jit.user.attributes = json!({"roles": []}).as_object().cloned().unwrap();
     assert!(!both(&jit), "request input wins over stored and generated");
-    // A request attribute also wins over the generated resource type (issue 13, B).
+    // A request attribute also wins over the generated resource type.
     let mut retyped = q("ann", "read", "acme");
     retyped.resource.attributes = json!({"type": "folder"}).as_object().cloned().unwrap();
     assert!(

@@ -232,7 +232,7 @@ fn no_target_and_unknown_environments_are_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("exactly two"));
 }
 
-/// Issue 18: `test` takes `--timeout` as `check` does, a duration with a unit or a bare
+/// `test` takes `--timeout` as `check` does, a duration with a unit or a bare
 /// number of seconds, and refuses zero with the flag's name.
 #[test]
 fn test_takes_the_timeout_syntax_check_takes() {

@@ -20,7 +20,7 @@ use permit_tui::tui::app::{
 };
 use permit_tui::tui::tools::complete::refresh;
 use permit_tui::tui::tools::matrix::{Fill, MatrixState, WhoCanState};
-use permit_tui::tui::tools::model::{PairState, Side};
+use permit_tui::tui::tools::model::{Side, TwoSides};
 use permit_tui::tui::tools::{SchemaState, ToolView};
 use permit_tui::tui::view;
 use permit_tui::whatif::changes;
@@ -295,7 +295,7 @@ fn what_if_side_by_side_120x40() {
     let b = heidi(2).to_query().unwrap();
     let mut app = app(&heidi(2));
     app.tools.pinned = Some(a.clone());
-    app.tools.whatif = Some(PairState {
+    app.tools.whatif = Some(TwoSides {
         id: 1,
         sides: [
             side("A (pinned)", "dev", &a, 1),
@@ -335,7 +335,7 @@ fn compare_dev_and_prod_120x40() {
     .to_query()
     .unwrap();
     let mut app = app(&CheckInput::from_query(&q));
-    app.tools.compare = Some(PairState {
+    app.tools.compare = Some(TwoSides {
         id: 2,
         sides: [side("dev", "dev", &q, 1), side("prod", "prod", &q, 3)],
         changes: Vec::new(),

@@ -382,7 +382,7 @@ mod tests {
             .ok_or_else(|| format!("{flag} is not a Duration"))
     }
 
-    /// Issue 18: every command that has a `--timeout` (and every other duration flag)
+    /// Every command that has a `--timeout` (and every other duration flag)
     /// describes and parses it the same way, so they cannot drift apart again.
     #[test]
     fn every_duration_flag_is_described_and_parsed_alike() {

@@ -34,13 +34,6 @@ pub struct Suite {
     pub checks: Vec<SuiteCheck>,
 }
 
-impl Suite {
-    /// Does any check need the PDP's `debug` object to be judged?
-    pub fn needs_debug(&self) -> bool {
-        self.checks.iter().any(|c| c.expect_code.is_some())
-    }
-}
-
 /// Why a suite could not be loaded: `file:line:column: reason`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuiteError {
@@ -483,7 +476,7 @@ expect = "deny"
         assert_eq!(second.name, "bob delete document in default");
         assert_eq!(second.query.resource.tenant.as_deref(), Some("default"));
         assert!(second.query.resource.key.is_none());
-        assert!(suite.needs_debug());
+        assert!(suite.checks.iter().any(|c| c.expect_code.is_some()));
     }
 
     #[test]

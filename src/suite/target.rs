@@ -1,4 +1,4 @@
-//! A PDP a suite runs against ([`Target`]), and the syntax of every duration flag
+//! A PDP a suite runs against ([`NamedClient`]), and the syntax of every duration flag
 //! ([`parse_duration`]). The flags that name targets are `crate::cli::flags::PdpArgs`.
 
 use std::time::Duration;
@@ -60,21 +60,6 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// overflow, which panics deep inside the runtime instead of failing here.
 pub const MAX_SECONDS: f64 = 86_400.0;
 
-/// Seconds as a `Duration`, refused with a message when not finite, negative, or over a day
-/// (the explorer's `--timeout`, still seconds as a number; the commands' flags take
-/// [`parse_duration`]).
-pub fn bounded_seconds(seconds: f64) -> Result<Duration, String> {
-    if !seconds.is_finite() || seconds < 0.0 {
-        return Err("not a positive duration".to_string());
-    }
-    if seconds > MAX_SECONDS {
-        return Err(format!(
-            "longer than the maximum of {MAX_SECONDS} seconds (one day)"
-        ));
-    }
-    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,7 +114,7 @@ mod tests {
         }
     }
 
-    /// Issue 15, item 10: a huge value used to panic in `Duration::from_secs_f64` (or later,
+    /// A huge value once panicked in `Duration::from_secs_f64` (or later,
     /// in a deadline that overflows `Instant`); it is refused with a message instead.
     #[test]
     fn huge_durations_are_refused_not_a_panic() {
@@ -138,7 +123,5 @@ mod tests {
         assert!(parse_duration("1e20").is_err());
         assert!(parse_duration("1000000000000000h").is_err());
         assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
-        assert!(bounded_seconds(f64::NAN).is_err());
-        assert!(bounded_seconds(-1.0).is_err());
     }
 }

@@ -3,7 +3,7 @@
 use crate::tui::app::{App, NoticeLevel};
 use crate::tui::msg::Effect;
 
-use super::model::{PairState, Side};
+use super::model::{Side, TwoSides};
 use super::{open as open_view, query_or_warn, tool, ToolEffect, ToolView};
 
 /// The form against the current environment and the other one: the environment used before
@@ -64,7 +64,7 @@ pub fn compare_with(app: &mut App, other: usize) -> Vec<Effect> {
         Ok(pair) => pair,
         Err(_) => return Vec::new(),
     };
-    app.tools.compare = Some(PairState {
+    app.tools.compare = Some(TwoSides {
         id,
         sides: [a, b],
         changes: Vec::new(),

@@ -33,8 +33,8 @@ pub struct Tools {
     pub matrix: Option<MatrixState>,
     pub who_can: Option<WhoCanState>,
     pub pinned: Option<AllowedQuery>,
-    pub whatif: Option<PairState>,
-    pub compare: Option<PairState>,
+    pub whatif: Option<TwoSides>,
+    pub compare: Option<TwoSides>,
     pub completion: Completion,
     /// Scroll of the open tool overlay.
     pub scroll: u16,
@@ -206,8 +206,10 @@ pub struct Side {
     pub exchange: Option<Exchange<AllowedResult>>,
 }
 
+/// Two checks side by side: what-if (the form against a pinned one) and compare (one form
+/// in two environments).
 #[derive(Debug, Clone)]
-pub struct PairState {
+pub struct TwoSides {
     pub id: u64,
     pub sides: [Side; 2],
     /// What differs between the two queries (empty for compare).

@@ -6,7 +6,7 @@ use crate::tui::app::{App, NoticeLevel};
 use crate::tui::msg::Effect;
 use crate::whatif::changes;
 
-use super::model::{PairState, Side};
+use super::model::{Side, TwoSides};
 use super::{open as open_view, query_or_warn, tool, ToolEffect, ToolView};
 
 /// First press pins the form as A; later presses check A and the form (B) side by side.
@@ -32,7 +32,7 @@ pub fn what_if(app: &mut App) -> Vec<Effect> {
         query: query.clone(),
         exchange: None,
     };
-    app.tools.whatif = Some(PairState {
+    app.tools.whatif = Some(TwoSides {
         id,
         sides: [side("A (pinned)", &a), side("B (form)", &b)],
         changes: changes(&a, &b),

@@ -1,5 +1,5 @@
-//! The environment picker (masked keys, the current one marked), the add-environment flow
-//! and the one-line prompt, drawn over the explorer.
+//! The environment picker (masked keys, the current one marked) and the add-environment
+//! flow, drawn over the explorer.
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;

@@ -10,7 +10,7 @@ use crate::explain::value_text;
 use crate::pdp::error::fmt_duration;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::tools::model::{PairState, Side};
+use crate::tui::tools::model::{Side, TwoSides};
 
 use super::overlay::popup;
 
@@ -21,7 +21,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(state) = &app.tools.whatif else {
         return;
     };
-    render_pair(
+    render_sides(
         app,
         state,
         "What-if: A (pinned) vs B (form)",
@@ -39,12 +39,12 @@ pub fn render_compare(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         "Compare: {} vs {}",
         state.sides[0].label, state.sides[1].label
     );
-    render_pair(app, state, &title, theme, frame, area);
+    render_sides(app, state, &title, theme, frame, area);
 }
 
-fn render_pair(
+fn render_sides(
     app: &App,
-    state: &PairState,
+    state: &TwoSides,
     title: &str,
     theme: Theme,
     frame: &mut Frame,
@@ -141,7 +141,7 @@ fn side_lines(side: &Side, theme: Theme, fold: bool) -> Vec<Line<'static>> {
 }
 
 /// The answer to "do they differ?", first, once both sides are in.
-fn verdict(state: &PairState, theme: Theme) -> Option<Line<'static>> {
+fn verdict(state: &TwoSides, theme: Theme) -> Option<Line<'static>> {
     let word = |side: &Side| -> Option<&'static str> {
         Some(match &side.exchange.as_ref()?.result {
             Ok(result) if result.allow => "ALLOW",
