@@ -150,11 +150,13 @@ pub fn judge(expect: Option<Expect>, expect_code: Option<&str>, result: &Allowed
     if carried {
         return Verdict::Pass;
     }
-    Verdict::Fail {
-        reason: format!(
-            "{} as expected, but expected code `{code}`, got {}",
-            decision_word(result.allow),
-            explain_line(&found)
+    let got = explain_line(&found);
+    let reason = match expect {
+        Some(_) => format!(
+            "{} as expected, but expected code `{code}`, got {got}",
+            decision_word(result.allow)
         ),
-    }
+        None => format!("expected code `{code}`, got {got}"),
+    };
+    Verdict::Fail { reason }
 }

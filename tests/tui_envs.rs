@@ -600,3 +600,40 @@ async fn env_flag_starts_on_the_named_environment_and_refuses_an_unknown_one() {
     };
     assert!(err.to_string().contains("give one of them"), "{err}");
 }
+
+/// `PERMIT_PDP_URL` stands for `--pdp` only when the command line says nothing else: with an
+/// environment named, or policy files to try in the sandbox, the variable is left aside (it
+/// used to send the checks of `--policy` to that URL without a word).
+#[test]
+fn permit_pdp_url_yields_to_env_and_policy_flags() {
+    use permit_tui::cli::flags::PdpArgs;
+    use permit_tui::tui::bootstrap::with_env_defaults;
+    let url = || Some("http://127.0.0.1:9".to_string());
+    let plain = with_env_defaults(&ExplorerArgs::default(), url());
+    assert_eq!(plain.pdp.pdps, ["http://127.0.0.1:9"]);
+    let policy = ExplorerArgs {
+        policy: vec!["mine.toml".into()],
+        ..ExplorerArgs::default()
+    };
+    assert!(with_env_defaults(&policy, url()).pdp.pdps.is_empty());
+    let named = ExplorerArgs {
+        pdp: PdpArgs {
+            envs: vec!["sandbox-prod".into()],
+            ..PdpArgs::default()
+        },
+        ..ExplorerArgs::default()
+    };
+    assert!(with_env_defaults(&named, url()).pdp.pdps.is_empty());
+    let given = ExplorerArgs {
+        pdp: PdpArgs {
+            pdps: vec!["http://127.0.0.1:8".into()],
+            ..PdpArgs::default()
+        },
+        ..ExplorerArgs::default()
+    };
+    assert_eq!(
+        with_env_defaults(&given, url()).pdp.pdps,
+        ["http://127.0.0.1:8"],
+        "the flag wins"
+    );
+}

@@ -166,7 +166,7 @@ pub struct PdpArgs {
 }
 
 /// `PERMIT_PDP_URL`, when set and not blank.
-fn pdp_url_from_env() -> Option<String> {
+pub fn pdp_url_from_env() -> Option<String> {
     std::env::var("PERMIT_PDP_URL")
         .ok()
         .filter(|url| !url.trim().is_empty())
@@ -195,10 +195,11 @@ impl PdpArgs {
         Ok(at_most_one(&self.pdps, "--pdp")?.map(String::as_str))
     }
 
-    /// These flags with `PERMIT_PDP_URL` as the `--pdp` when none is given.
-    pub fn with_url_from_env(mut self) -> PdpArgs {
+    /// These flags with `default` (`PERMIT_PDP_URL`, see [`pdp_url_from_env`]) as the
+    /// `--pdp` when none is given.
+    pub fn with_default_url(mut self, default: Option<String>) -> PdpArgs {
         if self.pdps.is_empty() {
-            self.pdps.extend(pdp_url_from_env());
+            self.pdps.extend(default);
         }
         self
     }

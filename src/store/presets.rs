@@ -508,7 +508,15 @@ mod tests {
         };
         assert_eq!(kind, "no_debug");
         assert!(message.contains("PDP_DEBUG=true"), "{message}");
+        // A code alone: no decision was expected, so none is said to be as expected.
         p.expect = None;
+        let Some(Verdict::Fail { reason }) = p.verdict(&other) else {
+            panic!("another code fails a code-only preset");
+        };
+        assert_eq!(
+            reason,
+            "expected code `rbac:allowed_by_role`, got rbac ALLOWED_BY_RESOURCE_ROLE"
+        );
         p.expect_code = None;
         assert_eq!(p.verdict(&answer(false, None)), None);
     }

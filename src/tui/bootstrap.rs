@@ -86,12 +86,18 @@ pub fn name_for_url(url: &str) -> String {
 }
 
 pub async fn prepare(args: &ExplorerArgs) -> anyhow::Result<Boot> {
-    let mut args = args.clone();
-    // PERMIT_PDP_URL stands for --pdp, unless an environment is named.
-    if args.pdp.envs.is_empty() {
-        args.pdp = args.pdp.with_url_from_env();
-    }
+    let args = with_env_defaults(args, crate::cli::flags::pdp_url_from_env());
     prepare_in(&args, Paths::discover()).await
+}
+
+/// The flags with `PERMIT_PDP_URL` (`env_url`) standing for `--pdp`, unless the command line
+/// says where to check otherwise: an environment named, or policy files to try in the sandbox.
+pub fn with_env_defaults(args: &ExplorerArgs, env_url: Option<String>) -> ExplorerArgs {
+    let mut args = args.clone();
+    if args.pdp.envs.is_empty() && args.policy.is_empty() {
+        args.pdp = args.pdp.with_default_url(env_url);
+    }
+    args
 }
 
 /// The target a `--pdp` URL (or `PERMIT_PDP_URL`) names.

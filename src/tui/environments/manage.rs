@@ -143,6 +143,13 @@ pub fn remove_selected(app: &mut App) -> Vec<Effect> {
     let Some(name) = configured(app, i) else {
         return Vec::new();
     };
+    if app.targets.len() == 1 {
+        app.notice(
+            format!("`{name}` is the only environment here: add another before removing it"),
+            NoticeLevel::Warning,
+        );
+        return Vec::new();
+    }
     if app.environments.remove_armed.as_deref() != Some(name.as_str()) {
         app.notice(
             format!("Ctrl-X again removes `{name}` from config.toml, with its key and mirror"),
@@ -174,6 +181,16 @@ fn drop_target(app: &mut App, name: &str) -> Vec<Effect> {
     let Some(i) = app.targets.iter().position(|t| t.target.name == name) else {
         return Vec::new();
     };
+    // The explorer always has an environment to check against.
+    if app.targets.len() == 1 {
+        app.notice(
+            format!(
+                "`{name}` left config.toml but is the only environment: it stays until a restart"
+            ),
+            NoticeLevel::Warning,
+        );
+        return Vec::new();
+    }
     let current_name = app.targets[app.current].target.name.clone();
     app.targets.remove(i);
     app.previous_target = None;
