@@ -787,34 +787,50 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
     }
 }
 
-/// Answers the first request on each connection with `{"allow": true}` and keeps it open, then
-/// closes it on the second request without answering: a PDP whose keep-alive timeout fires
-/// just as the client reuses the connection. Returns the URL and the connection count.
-async fn closing_pdp() -> (String, Arc<Mutex<usize>>) {
-    use tokio::io::AsyncWriteExt;
+/// A raw PDP on a loopback port: `serve` gets each connection as it is accepted. Returns the
+/// URL and how many connections were made.
+async fn counting_pdp<F, Fut>(serve: F) -> (String, Arc<Mutex<usize>>)
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(Mutex::new(0));
     let counted = connections.clone();
     tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
+        while let Ok((socket, _)) = listener.accept().await {
             *counted.lock().unwrap() += 1;
-            tokio::spawn(async move {
-                if !read_request(&mut socket).await {
-                    return;
-                }
-                let body = r#"{"allow": true}"#;
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(answer.as_bytes()).await;
-                // The next request on this connection is read and dropped unanswered.
-                read_request(&mut socket).await;
-            });
+            tokio::spawn(serve(socket));
         }
     });
     (url, connections)
+}
+
+/// Writes `{"allow": true}` as a complete HTTP/1.1 answer (no `Connection: close`).
+async fn answer_allow(socket: &mut tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = r#"{"allow": true}"#;
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = socket.write_all(answer.as_bytes()).await;
+}
+
+/// Answers the first request on each connection with `{"allow": true}` and keeps it open, then
+/// closes it on the second request without answering: a PDP whose keep-alive timeout fires
+/// just as the client reuses the connection. Returns the URL and the connection count.
+async fn closing_pdp() -> (String, Arc<Mutex<usize>>) {
+    counting_pdp(|mut socket| async move {
+        if !read_request(&mut socket).await {
+            return;
+        }
+        answer_allow(&mut socket).await;
+        // The next request on this connection is read and dropped unanswered.
+        read_request(&mut socket).await;
+    })
+    .await
 }
 
 #[tokio::test]
@@ -873,27 +889,12 @@ async fn reqwest_does_not_resend_a_check_the_pdp_dropped_on_a_kept_alive_connect
 /// Answers each request with `{"allow": true}` and closes the connection right after, without
 /// saying so (no `Connection: close`): a kept-alive connection the PDP then closes while idle.
 async fn one_answer_per_connection_pdp() -> (String, Arc<Mutex<usize>>) {
-    use tokio::io::AsyncWriteExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let connections = Arc::new(Mutex::new(0));
-    let counted = connections.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            *counted.lock().unwrap() += 1;
-            tokio::spawn(async move {
-                if read_request(&mut socket).await {
-                    let body = r#"{"allow": true}"#;
-                    let answer = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = socket.write_all(answer.as_bytes()).await;
-                }
-            });
+    counting_pdp(|mut socket| async move {
+        if read_request(&mut socket).await {
+            answer_allow(&mut socket).await;
         }
-    });
-    (url, connections)
+    })
+    .await
 }
 
 #[tokio::test]
